@@ -1,0 +1,41 @@
+# Cités de l'emploi — tâches courantes. `make demo` et `make test` sont les deux commandes du README.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+PY := $(UV) run --frozen python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo install uv migrate test quality lint format serve-demo
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: uv
+	$(UV) sync --frozen
+
+migrate: install
+	@mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+
+# Base SQLite embarquée, contenu de démonstration, serveur ASGI (HTTP + websockets).
+demo: migrate
+	$(MANAGE) load_demo
+	@echo ""
+	@echo "Plateforme de démonstration : http://$(HOST):$(PORT)/  (administration : /admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+quality: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen djlint --check $$(git ls-files '*.html')
+	$(UV) run --frozen djlint --lint $$(git ls-files '*.html')
+	$(MANAGE) makemigrations --check --dry-run
+
+test: quality
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+format: install
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen djlint --reformat $$(git ls-files '*.html') || true

@@ -1,0 +1,55 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from accounts.models import User
+
+
+class SignupForm(forms.Form):
+    """Extra fields allauth's signup form asks for (allauth adds e-mail and passwords)."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    organisation = forms.CharField(
+        label="Organisation", max_length=200, required=False, help_text="Ex. : Mission locale"
+    )
+    fonction = forms.CharField(label="Fonction", max_length=200, required=False)
+
+    field_order = ["first_name", "last_name", "email", "organisation", "fonction"]
+
+    def signup(self, request, user):
+        for name in ("first_name", "last_name", "organisation", "fonction"):
+            setattr(user, name, self.cleaned_data[name])
+        user.save()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "organisation", "fonction", "phone", "photo"]
+        labels = {"first_name": "Prénom", "last_name": "Nom"}
+        help_texts = {
+            "photo": "Formats JPEG, PNG ou WebP, 2 Mo au maximum.",
+            "phone": "Visible des membres de vos groupes.",
+        }
+        widgets = {
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
+
+    ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo or photo == self.instance.photo:
+            return photo
+        max_bytes = settings.PROFILE_PHOTO_MAX_BYTES
+        if photo.size > max_bytes:
+            raise forms.ValidationError(
+                f"La photo pèse {filesizeformat(photo.size)} : la taille maximale est de "
+                f"{filesizeformat(max_bytes)}."
+            )
+        # ImageField already opened the file with Pillow: trust its verdict, not the extension.
+        image_format = getattr(getattr(photo, "image", None), "format", None)
+        if image_format not in self.ALLOWED_IMAGE_FORMATS:
+            raise forms.ValidationError("La photo doit être une image JPEG, PNG ou WebP.")
+        return photo

@@ -1,0 +1,144 @@
+"""Demo content: a believable network built from the ANCT seed documents (see data.py).
+
+Every builder is idempotent: objects are looked up by a stable key (slug, e-mail) and updated
+in place, so `manage.py load_demo` can run any number of times. Later apps add their builders
+to BUILDERS.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import CiteRole, User
+from accounts.roles import make_anct_staff
+from cde_site.demo import data
+from cde_site.setup import setup_site
+from cites.models import QPV, Cite, RoadmapAxis
+from themes.models import PublicCible, Theme
+
+DEMO_PASSWORD = "cites-emploi-demo"  # noqa: S105 - demo accounts only work with DEBUG on
+# Cités whose demo team (coordinator + partner) gets accounts.
+CITES_WITH_TEAMS = ["saint-omer", "grenoble-alpes-metropole", "est-ensemble", "maubeuge", "pau"]
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    role: str
+
+
+def build_home(home):
+    facts = data.PROGRAMME_FACTS
+    home.intro = facts["intro"]
+    home.body = [
+        (
+            "key_figures",
+            {"title": "Le programme en chiffres", "figures": facts["chiffres"]},
+        ),
+        (
+            "paragraph",
+            "<h2>Comment fonctionne une cité de l'emploi</h2><ul>"
+            + "".join(f"<li>{principle}</li>" for principle in facts["principes"])
+            + "</ul>",
+        ),
+        ("callout", {"title": "L'animation nationale", "text": facts["anct"]}),
+    ]
+    home.save_revision().publish()
+
+
+def build_cites():
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    publics = {public.slug: public for public in PublicCible.objects.all()}
+    cites = []
+    for item in data.CITES:
+        coordinator = item["coordinator"]
+        cite, _ = Cite.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "code": item["code"],
+                "name": item["name"],
+                "short_name": item["short_name"],
+                "region": item["region"],
+                "departement_code": item["departement_code"],
+                "departement": item["departement"],
+                "structure_porteuse": item["structure_porteuse"],
+                "copilote_prefecture": item["copilote_prefecture"],
+                "copilote_collectivite": item["copilote_collectivite"],
+                "wave": item["wave"],
+                "labellisation_date": item["labellisation_date"],
+                "presentation": f"<p>{item['presentation']}</p>",
+                "coordinator_name": f"{coordinator['first_name']} {coordinator['last_name']}",
+                "coordinator_email": coordinator["email"],
+                "coordinator_phone": coordinator["phone"],
+                "is_published": True,
+            },
+        )
+        cite.themes.set([themes[slug] for slug in item["themes"]])
+        cite.publics_cibles.set([publics[slug] for slug in item["publics_cibles"]])
+        cite.save()
+        QPV.objects.filter(cite=cite).delete()
+        QPV.objects.bulk_create(
+            QPV(cite=cite, sort_order=position, **qpv) for position, qpv in enumerate(item["qpvs"])
+        )
+        RoadmapAxis.objects.filter(cite=cite).delete()
+        RoadmapAxis.objects.bulk_create(
+            RoadmapAxis(cite=cite, sort_order=position, title=title)
+            for position, title in enumerate(item["axes"])
+        )
+        cites.append(cite)
+    return cites
+
+
+def _demo_user(email, **fields):
+    user, _ = User.objects.update_or_create(email=email, defaults={**fields, "is_demo": True})
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def build_users():
+    logins = []
+    anct = _demo_user(
+        f"anct@{settings.DEMO_EMAIL_DOMAIN}",
+        first_name="Claire",
+        last_name="Moreau",
+        organisation="ANCT",
+        fonction="Cheffe de projet national cités de l'emploi",
+    )
+    make_anct_staff(anct)
+    logins.append(DemoLogin(anct.email, "Équipe nationale ANCT (accès à l'administration)"))
+    by_slug = {item["slug"]: item for item in data.CITES}
+    for slug in CITES_WITH_TEAMS:
+        item = by_slug[slug]
+        cite = Cite.objects.get(slug=slug)
+        for key, role in (("coordinator", CiteRole.COORDINATEUR), ("partner", CiteRole.PARTENAIRE)):
+            person = item[key]
+            user = _demo_user(
+                person["email"],
+                first_name=person["first_name"],
+                last_name=person["last_name"],
+                fonction=person["fonction"],
+                phone=person["phone"],
+                organisation=person.get("organisation", item["structure_porteuse"]),
+                cite=cite,
+                cite_role=role,
+            )
+            logins.append(DemoLogin(user.email, f"{role.label}, {cite.short_name}"))
+    independent = _demo_user(
+        f"consultante@{settings.DEMO_EMAIL_DOMAIN}",
+        first_name="Sophie",
+        last_name="Bernard",
+        organisation="Cabinet d'études indépendant",
+        fonction="Consultante insertion",
+    )
+    logins.append(DemoLogin(independent.email, "Professionnelle inscrite, sans cité"))
+    return logins
+
+
+@transaction.atomic
+def load_demo():
+    home = setup_site()
+    build_home(home)
+    build_cites()
+    return build_users()

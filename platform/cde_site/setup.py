@@ -1,0 +1,130 @@
+"""Idempotent set-up of the host site's page tree (real installs and the demo alike)."""
+
+from wagtail.models import GroupPagePermission, Page, Site
+
+from accounts.roles import add_anct_permissions
+from cde_site.models import ContentPage, HomePage
+
+HOME_TITLE = "Le réseau des cités de l'emploi"
+HOME_INTRO = (
+    "Coordonnateurs, partenaires et équipe nationale de l'ANCT : un espace pour échanger, "
+    "partager vos outils et vous inspirer des actions menées dans les quartiers prioritaires."
+)
+
+# (slug, title, intro, paragraphs)
+LEGAL_PAGES = [
+    (
+        "accessibilite",
+        "Déclaration d'accessibilité",
+        "L'Agence nationale de la cohésion des territoires s'engage à rendre cette plateforme "
+        "accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.",
+        [
+            "<h2>État de conformité</h2><p>La plateforme des cités de l'emploi est "
+            "<strong>partiellement conforme</strong> avec le référentiel général d'amélioration de "
+            "l'accessibilité (RGAA) version 4.1 : l'audit complet n'a pas encore été réalisé. Chaque "
+            "page est vérifiée automatiquement (axe-core) avant sa mise en ligne.</p>",
+            "<h2>Retour d'information et contact</h2><p>Si vous n'arrivez pas à accéder à un "
+            "contenu ou à un service, contactez l'équipe nationale des cités de l'emploi pour être "
+            "orienté vers une alternative accessible ou obtenir le contenu sous une autre forme.</p>",
+            "<h2>Voies de recours</h2><p>Si vous constatez un défaut d'accessibilité vous "
+            "empêchant d'accéder à un contenu, que vous nous l'avez signalé et que vous n'avez pas "
+            "obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits ou "
+            "contacter son délégué dans votre région.</p>",
+        ],
+    ),
+    (
+        "mentions-legales",
+        "Mentions légales",
+        "Informations sur l'éditeur et l'hébergement de la plateforme.",
+        [
+            "<h2>Éditeur</h2><p>Agence nationale de la cohésion des territoires (ANCT), "
+            "20 avenue de Ségur, 75007 Paris.</p>",
+            "<h2>Directeur de la publication</h2><p>Le directeur général de l'ANCT.</p>",
+            "<h2>Hébergement</h2><p>Les informations sur l'hébergeur sont précisées par "
+            "l'exploitant de l'instance.</p>",
+            "<h2>Code source</h2><p>Le code source de la plateforme est libre.</p>",
+        ],
+    ),
+    (
+        "donnees-personnelles",
+        "Données personnelles",
+        "Quelles données la plateforme conserve, pourquoi et comment exercer vos droits.",
+        [
+            "<h2>Données traitées</h2><p>Nom, prénom, adresse électronique, organisation, "
+            "fonction, cité de rattachement et contributions dans les groupes. Ces données servent "
+            "uniquement à l'animation du réseau des cités de l'emploi.</p>",
+            "<h2>Vos droits</h2><p>Vous pouvez accéder à vos données, les rectifier depuis votre "
+            "profil ou demander leur effacement auprès de l'équipe nationale.</p>",
+        ],
+    ),
+]
+
+
+def ensure_home_page():
+    """The site's root page is our HomePage; Wagtail's placeholder page is replaced once."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(title=HOME_TITLE, slug="accueil", intro=HOME_INTRO)
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Cités de l'emploi",
+        )
+    elif site.root_page_id != home.pk:
+        placeholder = site.root_page.specific
+        site.root_page = home
+        site.site_name = "Cités de l'emploi"
+        site.save()
+        if type(placeholder) is Page and not placeholder.get_children().exists():
+            placeholder.delete()
+    return HomePage.objects.get(pk=home.pk)
+
+
+def ensure_legal_pages(home):
+    pages = []
+    for slug, title, intro, paragraphs in LEGAL_PAGES:
+        page = ContentPage.objects.child_of(home).filter(slug=slug).first()
+        if page is None:
+            page = ContentPage(
+                title=title,
+                slug=slug,
+                intro=intro,
+                show_in_footer=True,
+                body=[("paragraph", paragraph) for paragraph in paragraphs],
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+        pages.append(page)
+    return pages
+
+
+def ensure_anct_page_permissions(home):
+    group = add_anct_permissions([])
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=home,
+            permission__codename=codename,
+            defaults={"permission": _page_permission(codename)},
+        )
+    return group
+
+
+def _page_permission(codename):
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
+def setup_site():
+    home = ensure_home_page()
+    ensure_legal_pages(home)
+    ensure_anct_page_permissions(home)
+    return home
