@@ -1,0 +1,74 @@
+import pytest
+
+from tests.factories import CiteFactory, UserFactory, make_anct_user
+
+
+@pytest.fixture(autouse=True)
+def _db_for_all(db):
+    """Every test may touch the database (les-emplois' convention)."""
+
+
+@pytest.fixture
+def cite():
+    return CiteFactory()
+
+
+@pytest.fixture
+def other_cite():
+    return CiteFactory()
+
+
+@pytest.fixture
+def member(cite):
+    """A cité team member (coordinator) of `cite`."""
+    return UserFactory(cite=cite, coordinator=True)
+
+
+@pytest.fixture
+def non_member(other_cite):
+    """A coordinator of another cité."""
+    return UserFactory(cite=other_cite, coordinator=True)
+
+
+@pytest.fixture
+def professional():
+    """A registered professional attached to no cité."""
+    return UserFactory()
+
+
+@pytest.fixture
+def anct_user():
+    return make_anct_user()
+
+
+ROLES = ["anonymous", "professional", "member", "non_member", "anct_user"]
+
+
+@pytest.fixture(params=ROLES)
+def role_client(request, client):
+    """A test client logged in as each role in turn (anonymous: not logged in)."""
+    role = request.param
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    client.role = role
+    return client
+
+
+def _terminate_other_sessions():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture
+def async_db_cleanup():
+    """ASGI requests run views in per-request executor threads whose connections outlive the
+    test; end them (from the main thread, sparing its own) so the test database can be dropped."""
+    yield
+    _terminate_other_sessions()

@@ -1,0 +1,72 @@
+"""Site-wide pages: navigation, errors, legal pages, health, privacy of cached responses."""
+
+from django.core.management import call_command
+from django.urls import reverse
+from tests.utils import page_text
+
+
+def test_home_without_setup_is_wagtail_placeholder_then_ours(client):
+    call_command("setup_site")
+    response = client.get("/")
+    html = page_text(response)
+    assert response.status_code == 200
+    assert "Le réseau des cités de l'emploi" in html
+    assert 'lang="fr"' in html
+    for label in ["Accueil", "Cités", "Champs d'action"]:
+        assert label in html
+    assert "Contenu" in html and 'href="#contenu"' in html  # skip links
+
+
+def test_setup_site_is_idempotent():
+    from wagtail.models import Page
+
+    call_command("setup_site")
+    count = Page.objects.count()
+    call_command("setup_site")
+    assert Page.objects.count() == count
+
+
+def test_legal_pages_in_footer(client):
+    call_command("setup_site")
+    html = page_text(client.get(reverse("cites:directory")))
+    for title, url in [
+        ("Déclaration d'accessibilité", "/accessibilite/"),
+        ("Mentions légales", "/mentions-legales/"),
+        ("Données personnelles", "/donnees-personnelles/"),
+    ]:
+        assert url in html
+        page = client.get(url)
+        assert page.status_code == 200
+        assert title in page_text(page)
+
+
+def test_404_is_french_and_styled(client):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    assert "Page non trouvée" in page_text(response)
+
+
+def test_500_page_is_french_and_needs_no_database(client):
+    from cde_site.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "Erreur inattendue" in page_text(response)
+
+
+def test_health(client):
+    response = client.get(reverse("health"))
+    assert response.json() == {"database": "ok"}
+
+
+def test_logged_in_responses_are_private(client, professional):
+    client.force_login(professional)
+    response = client.get(reverse("cites:directory"))
+    assert "private" in response["Cache-Control"]
+
+
+def test_no_cdn_in_pages(client):
+    call_command("setup_site")
+    html = page_text(client.get("/"))
+    assert "cdn" not in html.lower()
+    assert "/static/dsfr/" in html
