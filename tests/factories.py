@@ -41,7 +41,9 @@ class CiteFactory(DjangoModelFactory):
     @factory.post_generation
     def qpvs(self, create, extracted, **kwargs):
         if create:
-            QPV.objects.create(cite=self, name="Quartier des Tests", commune="Testville", population=4200)
+            QPV.objects.create(
+                cite=self, name="Quartier des Tests", commune="Testville", population=4200
+            )
 
 
 class UserFactory(DjangoModelFactory):

@@ -109,7 +109,8 @@ def test_password_reset_by_email(client):
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
     response = client.post(
-        form_url, {"password1": "nouveau-mot-de-passe-2026", "password2": "nouveau-mot-de-passe-2026"}
+        form_url,
+        {"password1": "nouveau-mot-de-passe-2026", "password2": "nouveau-mot-de-passe-2026"},
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -168,7 +169,9 @@ def test_profile_update_with_photo(client, settings, tmp_path):
         ("photo.gif", _image_bytes("GIF"), "JPEG, PNG ou WebP"),
     ],
 )
-def test_profile_rejects_disguised_or_unsupported_photos(client, settings, tmp_path, name, content, message):
+def test_profile_rejects_disguised_or_unsupported_photos(
+    client, settings, tmp_path, name, content, message
+):
     settings.MEDIA_ROOT = tmp_path
     user = UserFactory()
     client.force_login(user)
@@ -186,7 +189,9 @@ def test_profile_rejects_oversize_photo(client, settings, tmp_path):
     settings.PROFILE_PHOTO_MAX_BYTES = 1000
     user = UserFactory()
     client.force_login(user)
-    response = profile_post(client, photo=_upload("grande.png", _image_bytes(size=(400, 400)), "image/png"))
+    response = profile_post(
+        client, photo=_upload("grande.png", _image_bytes(size=(400, 400)), "image/png")
+    )
     assert "taille maximale" in page_text(response)
     user.refresh_from_db()
     assert not user.photo

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from cites.models import Cite
 from tests.factories import CiteFactory
-from themes.models import Theme
 from tests.utils import page_text
+from themes.models import Theme
 
 
 def directory(client, **params):
@@ -68,7 +68,13 @@ def test_directory_query_count_does_not_grow_with_cites(client, django_assert_ma
 
 def test_cite_page_shows_fiche_identite(client, cite):
     html = page_text(client.get(cite.get_absolute_url()))
-    for value in [cite.name, cite.code, cite.structure_porteuse, cite.copilote_prefecture, "Quartier des Tests"]:
+    for value in [
+        cite.name,
+        cite.code,
+        cite.structure_porteuse,
+        cite.copilote_prefecture,
+        "Quartier des Tests",
+    ]:
         assert value in html
 
 

@@ -7,8 +7,8 @@ from wagtail.models import Page
 
 from accounts.models import User
 from cites.models import QPV, Cite, RoadmapAxis
-from themes.models import Theme
 from tests.utils import page_text
+from themes.models import Theme
 
 
 @pytest.fixture
@@ -37,7 +37,9 @@ def test_demo_is_idempotent(demo, settings):
     call_command("load_demo")
     assert counts() == first
     assert first["Cite"] >= 8
-    assert Cite.objects.filter(slug__in=["saint-omer", "est-ensemble", "maubeuge", "pau"]).count() == 4
+    assert (
+        Cite.objects.filter(slug__in=["saint-omer", "est-ensemble", "maubeuge", "pau"]).count() == 4
+    )
 
 
 def test_demo_accounts(demo):
@@ -54,7 +56,7 @@ def demo_urls():
     urls = [page.url for page in Page.objects.live().specific() if page.depth > 1]
     urls += [cite.get_absolute_url() for cite in Cite.objects.all()]
     urls += [theme.get_absolute_url() for theme in Theme.objects.all()]
-    return urls + ["/cites/", "/champs-action/"]
+    return [*urls, "/cites/", "/champs-action/"]
 
 
 @pytest.mark.parametrize("who", ["anonymous", "coordinator", "anct"])

@@ -2,6 +2,7 @@
 
 from django.core.management import call_command
 from django.urls import reverse
+
 from tests.utils import page_text
 
 

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.utils import page_text
 from themes.models import THEME_SLUGS, PublicCible, Theme
 from themes.registry import ThemeItem, ThemeSection, register_theme_section, sections_for
-from tests.utils import page_text
 
 
 def test_the_eight_champs_are_seeded_with_fixed_slugs():

@@ -136,9 +136,20 @@ def build_users():
     return logins
 
 
+# Builders of later apps, called in order after the foundation: (label, "module.function").
+# Each takes the home page and returns a list of DemoLogin (usually empty).
+APP_BUILDERS = []
+
+
 @transaction.atomic
 def load_demo():
+    from importlib import import_module
+
     home = setup_site()
     build_home(home)
     build_cites()
-    return build_users()
+    logins = build_users()
+    for path in APP_BUILDERS:
+        module_name, function_name = path.rsplit(".", 1)
+        logins += getattr(import_module(module_name), function_name)(home) or []
+    return logins

@@ -1,0 +1,179 @@
+"""Upload validation by content (magic bytes), never by extension or declared type.
+
+A file whose bytes do not match an allowed format, whose name tries path tricks, or which is too
+large is refused with a French message; callers then store nothing.
+"""
+
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+
+@dataclass(frozen=True)
+class FileKind:
+    key: str
+    label: str
+    mime: str
+    extensions: tuple[str, ...]
+
+
+KINDS = {
+    kind.key: kind
+    for kind in [
+        FileKind("pdf", "PDF", "application/pdf", ("pdf",)),
+        FileKind("png", "image PNG", "image/png", ("png",)),
+        FileKind("jpeg", "image JPEG", "image/jpeg", ("jpg", "jpeg")),
+        FileKind("gif", "image GIF", "image/gif", ("gif",)),
+        FileKind("webp", "image WebP", "image/webp", ("webp",)),
+        FileKind(
+            "docx",
+            "document Word",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ("docx",),
+        ),
+        FileKind(
+            "xlsx",
+            "classeur Excel",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ("xlsx",),
+        ),
+        FileKind(
+            "pptx",
+            "présentation PowerPoint",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ("pptx",),
+        ),
+        FileKind(
+            "odt", "document OpenDocument", "application/vnd.oasis.opendocument.text", ("odt",)
+        ),
+        FileKind(
+            "ods",
+            "classeur OpenDocument",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            ("ods",),
+        ),
+        FileKind(
+            "odp",
+            "présentation OpenDocument",
+            "application/vnd.oasis.opendocument.presentation",
+            ("odp",),
+        ),
+        FileKind("ole", "document Office 97-2003", "application/msword", ("doc", "xls", "ppt")),
+        FileKind("csv", "fichier CSV", "text/csv", ("csv",)),
+        FileKind("txt", "texte", "text/plain", ("txt",)),
+    ]
+}
+DOCUMENT_KINDS = frozenset(KINDS)
+IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "webp"})
+
+_OOXML = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+_ODF = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
+}
+_HEAD = 8192
+
+
+def _sniff_zip(data):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if "mimetype" in names:
+        return _ODF.get(archive.read("mimetype").strip())
+    if "[Content_Types].xml" in names:
+        for prefix, key in _OOXML.items():
+            if any(name.startswith(prefix) for name in names):
+                return key
+    return None
+
+
+def _sniff_text(head, extension):
+    if b"\x00" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = head.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+    if re.search(r"<\s*(script|svg|html|iframe|!doctype)", text, re.IGNORECASE):
+        return None  # markup disguised as text
+    return "csv" if extension == "csv" else "txt"
+
+
+def sniff(uploaded, extension=""):
+    """The FileKind key matching the file's bytes, or None."""
+    uploaded.seek(0)
+    head = uploaded.read(_HEAD)
+    uploaded.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        data = uploaded.read()
+        uploaded.seek(0)
+        return _sniff_zip(data)
+    if extension in ("csv", "txt"):
+        return _sniff_text(head, extension)
+    return None
+
+
+def safe_filename(name, max_length=120):
+    """A display/storage name without directories, control characters or leading dots."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = name.replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", name).strip().lstrip(".")
+    if not name:
+        return "fichier"
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        return name[:max_length]
+    return f"{stem[: max_length - len(extension) - 1]}.{extension.lower()}"
+
+
+def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
+    """Return the FileKind of `uploaded` or raise ValidationError with a French message."""
+    if uploaded is None:
+        raise ValidationError("Aucun fichier n'a été envoyé.")
+    if uploaded.size == 0:
+        raise ValidationError("Le fichier est vide.")
+    if uploaded.size > max_bytes:
+        raise ValidationError(
+            f"Le fichier pèse {filesizeformat(uploaded.size)} : la taille maximale est de "
+            f"{filesizeformat(max_bytes)}."
+        )
+    name = safe_filename(uploaded.name)
+    extension = os.path.splitext(name)[1].lstrip(".").lower()
+    key = sniff(uploaded, extension)
+    accepted = ", ".join(sorted({KINDS[k].label for k in allowed}))
+    if key is None or key not in allowed:
+        raise ValidationError(
+            f"Ce type de fichier n'est pas accepté (le contenu ne correspond à aucun format "
+            f"autorisé). Formats acceptés : {accepted}."
+        )
+    kind = KINDS[key]
+    if extension not in kind.extensions:
+        raise ValidationError(
+            f"L'extension « .{extension or '?'} » ne correspond pas au contenu du fichier "
+            f"({kind.label})."
+        )
+    return kind
