@@ -1,5 +1,6 @@
 """The one sanitising function for user HTML (bleach, allow-list)."""
 
+import re
 from functools import partial
 
 import bleach
@@ -34,12 +35,16 @@ _cleaner = bleach.Cleaner(
 )
 
 
+# bleach keeps the text of stripped tags; for these the text itself is code, so drop it whole.
+_CODE_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
+
+
 def sanitize_html(html):
     """Allow-listed HTML: scripts, styles, event handlers and unknown tags are removed, links get
     rel="nofollow noopener", bare URLs become links."""
     if not html:
         return ""
-    return _cleaner.clean(str(html)).strip()
+    return _cleaner.clean(_CODE_BLOCKS.sub("", str(html))).strip()
 
 
 def plain_text_to_html(text):

@@ -15,6 +15,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("cites/", include("cites.urls")),
     path("champs-action/", include("themes.urls")),
+    path("groupes/", include("groups.urls")),
+    path("notifications/", include("notifications.urls")),
     path("sante/", views.health, name="health"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

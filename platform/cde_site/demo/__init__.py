@@ -138,7 +138,9 @@ def build_users():
 
 # Builders of later apps, called in order after the foundation: (label, "module.function").
 # Each takes the home page and returns a list of DemoLogin (usually empty).
-APP_BUILDERS = []
+APP_BUILDERS = [
+    "cde_site.demo.groups.build",
+]
 
 
 @transaction.atomic

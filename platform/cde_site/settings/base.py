@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "themes",
     "cites",
     "accounts",
+    "notifications",
+    "groups",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cde_site.context_processors.platform",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -217,6 +220,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Group documents: outside MEDIA_ROOT, served only by the permission-checked download view.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
+GROUP_DOCUMENT_MAX_BYTES = int(os.environ.get("GROUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+GROUP_INVITATION_DAYS = 14
+GROUP_POST_MAX_LENGTH = 20000
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Cités de l'emploi"

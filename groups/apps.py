@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class GroupsConfig(AppConfig):
+    name = "groups"
+    verbose_name = "Groupes"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate, post_save
+
+        from cites.models import Cite
+        from groups import signals
+        from groups.theme_sections import groups_for_theme
+        from themes.registry import register_theme_section
+
+        post_save.connect(signals.create_cite_group, sender=Cite, dispatch_uid="groups_cite_group")
+        post_migrate.connect(signals.grant_anct_permissions, sender=self)
+        register_theme_section(groups_for_theme)
+
+        from groups.services import unsubscribe_group
+        from notifications.services import register_unsubscribe_handler
+
+        register_unsubscribe_handler("group", unsubscribe_group)

@@ -1,0 +1,365 @@
+"""Groups: one reserved space per cité, the national Opérateurs group, thematic working groups.
+
+Who may see or do what is decided in groups/permissions.py only.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.search import index
+
+from groups.storage import private_storage
+from notifications.models import EmailMode
+
+
+class Kind(models.TextChoices):
+    CITE = "cite", "Groupe de cité"
+    NATIONAL = "national", "Groupe national"
+    WORKING = "working", "Groupe de travail"
+
+
+class Access(models.TextChoices):
+    RESERVED = "reserved", "Réservé (seuls les membres le voient)"
+    OPEN = "open", "Ouvert (tout professionnel inscrit peut rejoindre)"
+    ON_REQUEST = "on_request", "Sur demande (un animateur valide)"
+
+
+class Role(models.TextChoices):
+    ANIMATEUR = "animateur", "Animateur"
+    MEMBRE = "membre", "Membre"
+
+
+class GroupQuerySet(models.QuerySet):
+    def for_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def discoverable(self):
+        """Groups whose existence registered professionals may see without being members."""
+        return self.exclude(access=Access.RESERVED).filter(is_archived=False)
+
+
+class Group(index.Indexed, ClusterableModel):
+    name = models.CharField("nom", max_length=150)
+    slug = models.SlugField("identifiant d'URL", unique=True, max_length=100)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices, default=Kind.WORKING)
+    access = models.CharField("accès", max_length=12, choices=Access.choices)
+    cite = models.OneToOneField(
+        "cites.Cite",
+        verbose_name="cité",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="group",
+    )
+    description = models.TextField("présentation", blank=True)
+    themes = models.ManyToManyField(
+        "themes.Theme", verbose_name="champs d'action", blank=True, related_name="groups"
+    )
+    is_archived = models.BooleanField("archivé", default=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        FieldPanel("access"),
+        FieldPanel("cite"),
+        FieldPanel("description"),
+        FieldPanel("themes"),
+        FieldPanel("is_archived"),
+        InlinePanel("memberships", heading="Membres et animateurs", label="membre"),
+    ]
+    search_fields = [index.SearchField("name"), index.FilterField("access")]
+
+    class Meta:
+        verbose_name = "groupe"
+        verbose_name_plural = "groupes"
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_reserved(self):
+        return self.access == Access.RESERVED
+
+
+class Membership(models.Model):
+    group = ParentalKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.MEMBRE)
+    email_mode = models.CharField(
+        "courriels", max_length=10, choices=EmailMode.choices, default=EmailMode.DIGEST
+    )
+    joined_at = models.DateTimeField("membre depuis", auto_now_add=True)
+
+    panels = [FieldPanel("user"), FieldPanel("role")]
+
+    class Meta:
+        verbose_name = "adhésion"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.group}"
+
+    @property
+    def is_animateur(self):
+        return self.role == Role.ANIMATEUR
+
+
+def _invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=settings.GROUP_INVITATION_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse électronique")
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.group}"
+
+    def get_absolute_url(self):
+        return reverse("groups:invitation", kwargs={"token": self.token})
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return "acceptée"
+        if self.revoked_at:
+            return "révoquée"
+        if self.expires_at <= timezone.now():
+            return "expirée"
+        return "en attente"
+
+
+class JoinRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        APPROVED = "approved", "Acceptée"
+        REFUSED = "refused", "Refusée"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField("message", blank=True, max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande d'adhésion"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_join_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.group} ({self.get_status_display()})"
+
+
+class Thread(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="threads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    title = models.CharField("titre", max_length=200)
+    is_pinned = models.BooleanField("épinglée", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "discussion"
+        ordering = ["-is_pinned", "-last_activity_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("groups:thread", kwargs={"slug": self.group.slug, "pk": self.pk})
+
+
+class Post(models.Model):
+    """The opening message of a thread (is_opening) or a reply. Body is sanitised HTML."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body_html = models.TextField()
+    is_opening = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Message {self.pk} — {self.thread}"
+
+    def get_absolute_url(self):
+        return f"{self.thread.get_absolute_url()}#message-{self.pk}"
+
+    @property
+    def is_visible(self):
+        return self.hidden_at is None and self.deleted_at is None
+
+
+class Report(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField("motif", max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "signalement"
+
+    def __str__(self):
+        return f"Signalement du message {self.post_id}"
+
+
+class Document(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("titre", max_length=200)
+    folder = models.CharField("dossier", max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "document"
+        ordering = ["folder", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("groups:document", kwargs={"slug": self.group.slug, "pk": self.pk})
+
+    @property
+    def latest(self):
+        return self.versions.order_by("-number").first()
+
+
+def version_path(instance, filename):
+    # Random, unguessable storage name; the original name is kept in the database only.
+    return f"groupes/{instance.document.group_id}/{secrets.token_hex(16)}"
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=version_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(max_length=150)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    comment = models.CharField("note de version", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_version_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+    def get_download_url(self):
+        return reverse(
+            "groups:download",
+            kwargs={
+                "slug": self.document.group.slug,
+                "pk": self.document_id,
+                "number": self.number,
+            },
+        )
+
+
+class Activity(models.Model):
+    """A line of the group's recent-activity feed, written by the services."""
+
+    class Verb(models.TextChoices):
+        THREAD = "thread", "a ouvert la discussion"
+        REPLY = "reply", "a répondu à"
+        DOCUMENT = "document", "a déposé le document"
+        VERSION = "version", "a déposé une nouvelle version de"
+        JOINED = "joined", "a rejoint le groupe"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verb = models.CharField(max_length=10, choices=Verb.choices)
+    target_title = models.CharField(max_length=200, blank=True)
+    target_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.actor} {self.get_verb_display()} {self.target_title}"

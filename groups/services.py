@@ -1,0 +1,566 @@
+"""Every write of groups/. Views validate input with forms, then call these.
+
+Notifications and e-mails leave after commit (notifications.services.notify uses on_commit).
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from commons.html import plain_text_to_html, sanitize_html
+from commons.uploads import safe_filename, validate_upload
+from groups import permissions
+from groups.models import (
+    Access,
+    Activity,
+    Document,
+    DocumentVersion,
+    Group,
+    Invitation,
+    JoinRequest,
+    Kind,
+    Membership,
+    Post,
+    Report,
+    Role,
+    Thread,
+)
+from notifications.models import EmailMode
+from notifications.services import notify
+
+NATIONAL_GROUP_SLUG = "operateurs-cites-emploi"
+
+
+# --- Groups ------------------------------------------------------------------------------------
+
+
+def ensure_cite_group(cite):
+    """The reserved group of a cité, created with the cité (idempotent)."""
+    group, _ = Group.objects.get_or_create(
+        cite=cite,
+        defaults={
+            "name": f"Équipe projet — {cite.short_name}",
+            "slug": _unique_slug(f"cite-{cite.slug}"),
+            "kind": Kind.CITE,
+            "access": Access.RESERVED,
+            "description": (
+                f"Espace réservé à l'équipe projet de la {cite.name} : actualités, documents, "
+                "outils, suggestions et questions."
+            ),
+        },
+    )
+    return group
+
+
+def ensure_national_group():
+    group, _ = Group.objects.get_or_create(
+        slug=NATIONAL_GROUP_SLUG,
+        defaults={
+            "name": "Opérateurs cités de l'emploi",
+            "kind": Kind.NATIONAL,
+            "access": Access.RESERVED,
+            "description": (
+                "Le groupe national des coordonnateurs et coordonnatrices des cités de l'emploi "
+                "et de l'équipe de l'ANCT."
+            ),
+        },
+    )
+    return group
+
+
+def create_group(*, name, access, kind=Kind.WORKING, description="", themes=(), animateurs=()):
+    group = Group.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        kind=kind,
+        access=access,
+        description=description,
+    )
+    group.themes.set(themes)
+    for user in animateurs:
+        add_member(group, user, role=Role.ANIMATEUR)
+    return group
+
+
+def _unique_slug(text):
+    base = slugify(text)[:90] or "groupe"
+    slug, n = base, 2
+    while Group.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- Membership --------------------------------------------------------------------------------
+
+
+def add_member(group, user, *, role=Role.MEMBRE, actor=None):
+    if not permissions.is_eligible(user, group):
+        raise ValidationError(
+            "Ce groupe est réservé aux coordonnateurs et coordonnatrices des cités et à l'ANCT."
+        )
+    membership, created = Membership.objects.get_or_create(
+        group=group, user=user, defaults={"role": role}
+    )
+    if not created and role == Role.ANIMATEUR and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    if created:
+        Activity.objects.create(group=group, actor=user, verb=Activity.Verb.JOINED)
+    permissions.forget_memberships(user)
+    return membership
+
+
+def remove_member(group, user, *, actor):
+    """Takes effect at once: every access check reads memberships from the database."""
+    if not permissions.can_manage_group(actor, group) and actor != user:
+        raise PermissionDenied
+    membership = Membership.objects.filter(group=group, user=user).first()
+    if membership is None:
+        return False
+    if membership.role == Role.ANIMATEUR and _animateur_count(group) == 1:
+        raise ValidationError(
+            "Le groupe doit garder au moins un animateur : nommez-en un autre avant."
+        )
+    membership.delete()
+    permissions.forget_memberships(user)
+    return True
+
+
+def leave_group(group, user):
+    return remove_member(group, user, actor=user)
+
+
+def set_role(group, user, role, *, actor):
+    if not permissions.can_manage_group(actor, group):
+        raise PermissionDenied
+    membership = Membership.objects.get(group=group, user=user)
+    demoting = membership.role == Role.ANIMATEUR and role != Role.ANIMATEUR
+    if demoting and _animateur_count(group) == 1:
+        raise ValidationError("Le groupe doit garder au moins un animateur.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def _animateur_count(group):
+    return group.memberships.filter(role=Role.ANIMATEUR).count()
+
+
+def set_email_mode(group, user, mode):
+    return Membership.objects.filter(group=group, user=user).update(email_mode=mode)
+
+
+def join_group(group, user):
+    if not permissions.can_join_directly(user, group):
+        raise PermissionDenied
+    return add_member(group, user)
+
+
+def request_to_join(group, user, message=""):
+    if not permissions.can_request_to_join(user, group):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            request = JoinRequest.objects.create(group=group, user=user, message=message)
+    except IntegrityError:
+        raise ValidationError("Vous avez déjà une demande en attente pour ce groupe.") from None
+    _notify_animateurs(
+        group,
+        kind="join_request",
+        title=f"{user.display_name} demande à rejoindre « {group.name} »",
+        url=f"{group.get_absolute_url()}membres/",
+    )
+    return request
+
+
+def decide_join_request(join_request, *, approve, actor):
+    group = join_request.group
+    if not permissions.can_manage_group(actor, group):
+        raise PermissionDenied
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError("Cette demande a déjà été traitée.")
+    join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REFUSED
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.save()
+    if approve:
+        add_member(group, join_request.user)
+    notify(
+        [join_request.user],
+        kind="join_decision",
+        title=(
+            f"Votre demande pour « {group.name} » a été acceptée"
+            if approve
+            else f"Votre demande pour « {group.name} » n'a pas été acceptée"
+        ),
+        url=group.get_absolute_url(),
+        source_key=f"group:{group.pk}",
+        source_label=group.name,
+        email_modes={join_request.user.pk: EmailMode.EACH},
+    )
+    return join_request
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def invite(group, email, *, actor):
+    if not permissions.can_manage_group(actor, group):
+        raise PermissionDenied
+    email = email.strip().lower()
+    from accounts.models import User
+
+    existing = User.objects.filter(email=email).first()
+    if existing and permissions.is_member(existing, group):
+        raise ValidationError(f"{email} est déjà membre du groupe.")
+    if existing and not permissions.is_eligible(existing, group):
+        raise ValidationError(
+            "Ce groupe est réservé aux coordonnateurs et coordonnatrices des cités et à l'ANCT."
+        )
+    Invitation.objects.pending().filter(group=group, email=email).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(group=group, email=email, invited_by=actor)
+    from groups.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    if existing:
+        notify(
+            [existing],
+            kind="invitation",
+            title=f"{actor.display_name} vous invite à rejoindre « {group.name} »",
+            url=invitation.get_absolute_url(),
+            source_key=f"group:{group.pk}",
+            source_label=group.name,
+        )
+    return invitation
+
+
+def revoke_invitation(invitation, *, actor):
+    if not permissions.can_manage_group(actor, invitation.group):
+        raise PermissionDenied
+    if invitation.status == "en attente":
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+class InvitationError(ValidationError):
+    pass
+
+
+def check_invitation(token):
+    """The usable invitation for `token`, or InvitationError with the French reason."""
+    invitation = Invitation.objects.select_related("group").filter(token=token).first()
+    if invitation is None:
+        raise InvitationError("Ce lien d'invitation n'est pas valide.")
+    status = invitation.status
+    if status == "acceptée":
+        raise InvitationError("Cette invitation a déjà été utilisée.")
+    if status == "révoquée":
+        raise InvitationError("Cette invitation a été annulée par l'animateur du groupe.")
+    if status == "expirée":
+        raise InvitationError(
+            "Cette invitation a expiré. Demandez à l'animateur du groupe de vous en envoyer une "
+            "nouvelle."
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(token, user):
+    invitation = check_invitation(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    check_invitation(token)  # re-checked under lock: single use
+    membership = add_member(invitation.group, user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+# --- Discussions -------------------------------------------------------------------------------
+
+
+def clean_body(text):
+    """User rich text: HTML through the sanitiser, plain text into paragraphs."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("Le message est vide.")
+    if len(text) > settings.GROUP_POST_MAX_LENGTH:
+        raise ValidationError(
+            f"Le message est trop long ({len(text)} caractères, {settings.GROUP_POST_MAX_LENGTH} "
+            "au maximum)."
+        )
+    html = sanitize_html(text) if re.search(r"<[a-zA-Z/]", text) else plain_text_to_html(text)
+    if not strip_tags(html).strip():
+        raise ValidationError("Le message ne contient aucun texte.")
+    return html
+
+
+def find_mentions(group, html):
+    """Members named as "@Prénom Nom" in the text."""
+    text = strip_tags(html).lower()
+    if "@" not in text:
+        return []
+    members = [m.user for m in group.memberships.select_related("user")]
+    return [u for u in members if f"@{u.display_name.lower()}" in text]
+
+
+@transaction.atomic
+def create_thread(group, author, *, title, body):
+    if not permissions.can_post(author, group):
+        raise PermissionDenied
+    html = clean_body(body)
+    thread = Thread.objects.create(group=group, author=author, title=title.strip())
+    post = Post.objects.create(thread=thread, author=author, body_html=html, is_opening=True)
+    mentioned = find_mentions(group, html)
+    post.mentions.set(mentioned)
+    Activity.objects.create(
+        group=group,
+        actor=author,
+        verb=Activity.Verb.THREAD,
+        target_title=thread.title,
+        target_url=thread.get_absolute_url(),
+    )
+    _notify_members(
+        group,
+        exclude=[author, *mentioned],
+        kind="thread",
+        title=f"Nouvelle discussion dans « {group.name} » : {thread.title}",
+        url=thread.get_absolute_url(),
+    )
+    _notify_mentions(group, post, mentioned)
+    return thread
+
+
+@transaction.atomic
+def reply(thread, author, *, body):
+    group = thread.group
+    if not permissions.can_post(author, group):
+        raise PermissionDenied
+    html = clean_body(body)
+    post = Post.objects.create(thread=thread, author=author, body_html=html)
+    Thread.objects.filter(pk=thread.pk).update(last_activity_at=timezone.now())
+    mentioned = find_mentions(group, html)
+    post.mentions.set(mentioned)
+    Activity.objects.create(
+        group=group,
+        actor=author,
+        verb=Activity.Verb.REPLY,
+        target_title=thread.title,
+        target_url=post.get_absolute_url(),
+    )
+    participants = {
+        p.author for p in thread.posts.select_related("author") if p.author and p.is_visible
+    }
+    recipients = [
+        u
+        for u in participants
+        if u != author and u not in mentioned and permissions.is_member(u, group)
+    ]
+    _notify(
+        group,
+        recipients,
+        kind="reply",
+        title=f"{author.display_name} a répondu à « {thread.title} »",
+        url=post.get_absolute_url(),
+    )
+    _notify_mentions(group, post, mentioned)
+    return post
+
+
+def edit_post(post, user, *, body, title=None):
+    if not permissions.can_edit_post(user, post):
+        raise PermissionDenied
+    post.body_html = clean_body(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body_html", "edited_at"])
+    if title and post.is_opening:
+        Thread.objects.filter(pk=post.thread_id).update(title=title.strip())
+    return post
+
+
+def delete_post(post, user):
+    """Authors delete their own posts; the text is erased, the place in the thread stays."""
+    if not permissions.can_edit_post(user, post):
+        raise PermissionDenied
+    post.body_html = ""
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["body_html", "deleted_at"])
+    return post
+
+
+def hide_post(post, actor, *, hidden=True):
+    if not permissions.can_moderate_post(actor, post):
+        raise PermissionDenied
+    post.hidden_at = timezone.now() if hidden else None
+    post.hidden_by = actor if hidden else None
+    post.save(update_fields=["hidden_at", "hidden_by"])
+    return post
+
+
+def pin_thread(thread, actor, *, pinned=True):
+    if not permissions.can_manage_group(actor, thread.group):
+        raise PermissionDenied
+    Thread.objects.filter(pk=thread.pk).update(is_pinned=pinned)
+
+
+def report_post(post, reporter, *, reason):
+    group = post.thread.group
+    if not permissions.can_view_group(reporter, group):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Indiquez le motif du signalement.")
+    report = Report.objects.create(post=post, reporter=reporter, reason=reason[:1000])
+    _notify_animateurs(
+        group,
+        kind="report",
+        title=f"Message signalé dans « {post.thread.title} »",
+        url=post.get_absolute_url(),
+        email=True,
+    )
+    return report
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+def _store_version(document, uploaded, user, comment=""):
+    kind = validate_upload(uploaded, max_bytes=settings.GROUP_DOCUMENT_MAX_BYTES)
+    number = (
+        document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    uploaded.seek(0)
+    return DocumentVersion.objects.create(
+        document=document,
+        number=number,
+        file=uploaded,
+        original_name=safe_filename(uploaded.name),
+        content_type=kind.mime,
+        size=uploaded.size,
+        uploaded_by=user,
+        comment=comment,
+    )
+
+
+def upload_document(group, user, *, uploaded, title="", folder=""):
+    """Validated before anything is written: a refused file leaves no row and no file."""
+    if not permissions.can_post(user, group):
+        raise PermissionDenied
+    validate_upload(uploaded, max_bytes=settings.GROUP_DOCUMENT_MAX_BYTES)
+    with transaction.atomic():
+        document = Document.objects.create(
+            group=group,
+            title=(title or safe_filename(uploaded.name)).strip()[:200],
+            folder=folder.strip()[:100],
+            created_by=user,
+        )
+        _store_version(document, uploaded, user)
+        Activity.objects.create(
+            group=group,
+            actor=user,
+            verb=Activity.Verb.DOCUMENT,
+            target_title=document.title,
+            target_url=document.get_absolute_url(),
+        )
+        _notify_members(
+            group,
+            exclude=[user],
+            kind="document",
+            title=f"Nouveau document dans « {group.name} » : {document.title}",
+            url=document.get_absolute_url(),
+        )
+    return document
+
+
+def add_version(document, user, *, uploaded, comment=""):
+    group = document.group
+    if not permissions.can_post(user, group):
+        raise PermissionDenied
+    validate_upload(uploaded, max_bytes=settings.GROUP_DOCUMENT_MAX_BYTES)
+    with transaction.atomic():
+        version = _store_version(document, uploaded, user, comment)
+        Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
+        Activity.objects.create(
+            group=group,
+            actor=user,
+            verb=Activity.Verb.VERSION,
+            target_title=document.title,
+            target_url=document.get_absolute_url(),
+        )
+        _notify_members(
+            group,
+            exclude=[user],
+            kind="document",
+            title=f"Nouvelle version de « {document.title} » ({group.name})",
+            url=document.get_absolute_url(),
+        )
+    return version
+
+
+# --- Notifications -----------------------------------------------------------------------------
+
+
+def _notify(group, users, *, kind, title, url, email_override=None):
+    if not users:
+        return
+    modes = dict(group.memberships.filter(user__in=users).values_list("user_id", "email_mode"))
+    if email_override:
+        modes = {user.pk: email_override for user in users}
+    notify(
+        users,
+        kind=kind,
+        title=title,
+        url=url,
+        source_key=f"group:{group.pk}",
+        source_label=group.name,
+        email_modes=modes,
+    )
+
+
+def _notify_members(group, *, exclude, kind, title, url):
+    users = [m.user for m in group.memberships.select_related("user") if m.user not in exclude]
+    _notify(group, users, kind=kind, title=title, url=url)
+
+
+def _notify_mentions(group, post, mentioned):
+    users = [u for u in mentioned if u != post.author]
+    _notify(
+        group,
+        users,
+        kind="mention",
+        title=f"{post.author.display_name} vous a mentionné dans « {post.thread.title} »",
+        url=post.get_absolute_url(),
+    )
+
+
+def _notify_animateurs(group, *, kind, title, url, email=False):
+    users = [m.user for m in group.memberships.filter(role=Role.ANIMATEUR).select_related("user")]
+    _notify(
+        group,
+        users,
+        kind=kind,
+        title=title,
+        url=url,
+        email_override=EmailMode.EACH if email else None,
+    )
+
+
+def unsubscribe_group(user_id, source_key):
+    """notifications' unsubscribe handler for "group:<id>"."""
+    group_id = source_key.split(":", 1)[1]
+    membership = (
+        Membership.objects.filter(group_id=group_id, user_id=user_id)
+        .select_related("group")
+        .first()
+    )
+    if membership is None:
+        return None
+    membership.email_mode = EmailMode.NONE
+    membership.save(update_fields=["email_mode"])
+    return membership.group.name

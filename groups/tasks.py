@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django_tasks import task
+
+from groups.models import Invitation
+
+
+@task()
+def send_invitation_email(invitation_id):
+    invitation = (
+        Invitation.objects.select_related("group", "invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.status != "en attente":
+        return False
+    context = {
+        "invitation": invitation,
+        "group": invitation.group,
+        "inviter": invitation.invited_by,
+        "url": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.WAGTAIL_SITE_NAME}] Invitation à rejoindre « {invitation.group.name} »",
+        body=render_to_string("groups/email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(
+        render_to_string("groups/email/invitation.html", context), "text/html"
+    )
+    message.send()
+    return True

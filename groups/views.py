@@ -1,0 +1,491 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from groups import permissions, services
+from groups.forms import (
+    DocumentUploadForm,
+    EditPostForm,
+    EmailModeForm,
+    InviteForm,
+    JoinRequestForm,
+    ReplyForm,
+    ReportForm,
+    RoleForm,
+    ThreadForm,
+    VersionUploadForm,
+)
+from groups.models import Invitation, JoinRequest, Post, Role
+
+
+def _errors(error):
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+def _group_context(request, group, tab):
+    membership = permissions.get_membership(request.user, group)
+    return {
+        "group": group,
+        "tab": tab,
+        "membership": membership,
+        "can_manage": permissions.can_manage_group(request.user, group),
+        "can_post": permissions.can_post(request.user, group),
+        "member_count": group.memberships.count(),
+    }
+
+
+@login_required
+def group_index(request):
+    user = request.user
+    mine = (
+        permissions.visible_groups_for(user)
+        .filter(memberships__user=user)
+        .annotate(members=Count("memberships", distinct=True))
+        .order_by("kind", "name")
+    )
+    others = (
+        permissions.visible_groups_for(user)
+        .exclude(memberships__user=user)
+        .annotate(members=Count("memberships", distinct=True))
+        .prefetch_related("themes")
+        .order_by("name")
+    )
+    pending = set(
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).values_list(
+            "group_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "groups/index.html",
+        {"my_groups": mine, "other_groups": others, "pending_ids": pending},
+    )
+
+
+@login_required
+def group_detail(request, slug):
+    group = permissions.get_group_for_user_or_404(request.user, slug)
+    context = _group_context(request, group, "activite")
+    if not permissions.can_view_group(request.user, group):
+        context["join_form"] = JoinRequestForm()
+        context["has_pending_request"] = JoinRequest.objects.filter(
+            group=group, user=request.user, status=JoinRequest.Status.PENDING
+        ).exists()
+        context["can_join"] = permissions.can_join_directly(request.user, group)
+        context["can_request"] = permissions.can_request_to_join(request.user, group)
+        return render(request, "groups/about.html", context)
+    threads = (
+        group.threads.select_related("author")
+        .annotate(replies=Count("posts", filter=Q(posts__is_opening=False, posts__deleted_at=None)))
+        .order_by("-is_pinned", "-last_activity_at")
+    )
+    page = Paginator(threads, 20).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "page_obj": page,
+            "activities": group.activities.select_related("actor")[:12],
+            "recent_documents": group.documents.order_by("-updated_at")[:5],
+        }
+    )
+    return render(request, "groups/detail.html", context)
+
+
+@login_required
+@require_POST
+def join(request, slug):
+    group = permissions.get_group_for_user_or_404(request.user, slug)
+    try:
+        services.join_group(group, request.user)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _errors(error) or "Vous ne pouvez pas rejoindre ce groupe.")
+    else:
+        messages.success(request, f"Bienvenue dans le groupe « {group.name} ».")
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def request_join(request, slug):
+    group = permissions.get_group_for_user_or_404(request.user, slug)
+    form = JoinRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_to_join(group, request.user, form.cleaned_data["message"])
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(
+                request, _errors(error) or "Vous ne pouvez pas demander à rejoindre ce groupe."
+            )
+        else:
+            messages.success(request, "Votre demande a été transmise aux animateurs du groupe.")
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    try:
+        services.leave_group(group, request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(group)
+    messages.success(request, f"Vous avez quitté le groupe « {group.name} ».")
+    return redirect("groups:index")
+
+
+@login_required
+def members(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    context = _group_context(request, group, "membres")
+    context["memberships"] = group.memberships.select_related("user", "user__cite").order_by(
+        "-role", "user__last_name", "user__first_name"
+    )
+    context["email_form"] = EmailModeForm(initial={"email_mode": context["membership"].email_mode})
+    if context["can_manage"]:
+        context["invite_form"] = InviteForm()
+        context["invitations"] = group.invitations.pending().select_related("invited_by")
+        context["join_requests"] = group.join_requests.filter(
+            status=JoinRequest.Status.PENDING
+        ).select_related("user")
+        context["roles"] = Role.choices
+    return render(request, "groups/members.html", context)
+
+
+def _manager_group_or_404(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    if not permissions.can_manage_group(request.user, group):
+        raise PermissionDenied
+    return group
+
+
+@login_required
+@require_POST
+def invite(request, slug):
+    group = _manager_group_or_404(request, slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Saisissez une adresse électronique valide.")
+    else:
+        try:
+            invitation = services.invite(group, form.cleaned_data["email"], actor=request.user)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, f"Invitation envoyée à {invitation.email}.")
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, slug, pk):
+    group = _manager_group_or_404(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, group=group)
+    services.revoke_invitation(invitation, actor=request.user)
+    messages.success(request, f"L'invitation de {invitation.email} est annulée.")
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def decide_request(request, slug, pk):
+    group = _manager_group_or_404(request, slug)
+    join_request = get_object_or_404(JoinRequest, pk=pk, group=group)
+    approve = request.POST.get("decision") == "accepter"
+    try:
+        services.decide_join_request(join_request, approve=approve, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, "Demande acceptée." if approve else "Demande refusée.")
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def remove_member(request, slug, user_id):
+    group = _manager_group_or_404(request, slug)
+    user = get_object_or_404(User, pk=user_id)
+    try:
+        removed = services.remove_member(group, user, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        if removed:
+            messages.success(request, f"{user.display_name} a été retiré(e) du groupe.")
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def change_role(request, slug, user_id):
+    group = _manager_group_or_404(request, slug)
+    user = get_object_or_404(User, pk=user_id, memberships__group=group)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_role(group, user, form.cleaned_data["role"], actor=request.user)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, f"Rôle de {user.display_name} mis à jour.")
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def email_mode(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    form = EmailModeForm(request.POST)
+    if form.is_valid():
+        services.set_email_mode(group, request.user, form.cleaned_data["email_mode"])
+        messages.success(request, "Vos préférences de courriel sont enregistrées.")
+    return redirect("groups:members", slug=group.slug)
+
+
+def invitation(request, token):
+    """Works for people without an account: the page leads to sign-up (or login), then back here
+    to accept."""
+    try:
+        invitation = services.check_invitation(token)
+    except services.InvitationError as error:
+        return render(request, "groups/invitation.html", {"error": _errors(error)}, status=410)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.accept_invitation(token, request.user)
+        except ValidationError as error:
+            return render(request, "groups/invitation.html", {"error": _errors(error)}, status=410)
+        messages.success(request, f"Bienvenue dans le groupe « {invitation.group.name} ».")
+        return redirect(invitation.group)
+    return render(request, "groups/invitation.html", {"invitation": invitation})
+
+
+@login_required
+def new_thread(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    if not permissions.can_post(request.user, group):
+        raise PermissionDenied
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.create_thread(
+                group,
+                request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, "Votre discussion est publiée.")
+            return redirect(thread)
+    context = _group_context(request, group, "activite")
+    context["form"] = form
+    return render(request, "groups/thread_form.html", context)
+
+
+@login_required
+def thread_detail(request, slug, pk):
+    group, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.reply(thread, request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, "Votre réponse est publiée.")
+            return redirect(post.get_absolute_url())
+    context = _group_context(request, group, "activite")
+    posts = thread.posts.select_related("author", "author__cite")
+    context.update({"thread": thread, "posts": posts, "form": form})
+    return render(request, "groups/thread.html", context)
+
+
+@login_required
+@require_POST
+def pin_thread(request, slug, pk):
+    group, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
+    if not permissions.can_manage_group(request.user, group):
+        raise PermissionDenied
+    pinned = request.POST.get("pinned") == "1"
+    services.pin_thread(thread, request.user, pinned=pinned)
+    messages.success(request, "Discussion épinglée." if pinned else "Discussion désépinglée.")
+    return redirect(thread)
+
+
+def _post_for_user_or_404(request, slug, pk):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    post = (
+        Post.objects.select_related("thread", "thread__group")
+        .filter(pk=pk, thread__group=group)
+        .first()
+    )
+    if post is None:
+        raise Http404(permissions.NOT_FOUND)
+    return group, post
+
+
+@login_required
+def edit_post(request, slug, pk):
+    group, post = _post_for_user_or_404(request, slug, pk)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied
+    form = EditPostForm(request.POST or None, initial={"body": post.body_html})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(post, request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, "Message modifié.")
+            return redirect(post.get_absolute_url())
+    context = _group_context(request, group, "activite")
+    context.update({"form": form, "post": post, "thread": post.thread})
+    return render(request, "groups/post_edit.html", context)
+
+
+@login_required
+@require_POST
+def delete_post(request, slug, pk):
+    _, post = _post_for_user_or_404(request, slug, pk)
+    services.delete_post(post, request.user)
+    messages.success(request, "Message supprimé.")
+    return redirect(post.thread)
+
+
+@login_required
+@require_POST
+def hide_post(request, slug, pk):
+    _, post = _post_for_user_or_404(request, slug, pk)
+    hidden = request.POST.get("hidden") == "1"
+    services.hide_post(post, request.user, hidden=hidden)
+    messages.success(request, "Message masqué." if hidden else "Message de nouveau visible.")
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+def report_post(request, slug, pk):
+    group, post = _post_for_user_or_404(request, slug, pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report_post(post, request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "Merci : les animateurs du groupe ont été prévenus.")
+        return redirect(post.get_absolute_url())
+    context = _group_context(request, group, "activite")
+    context.update({"form": form, "post": post, "thread": post.thread})
+    return render(request, "groups/post_report.html", context)
+
+
+@login_required
+def documents(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                document = services.upload_document(
+                    group,
+                    request.user,
+                    uploaded=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    folder=form.cleaned_data["folder"],
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, f"Document « {document.title} » déposé.")
+                return redirect("groups:documents", slug=group.slug)
+        messages.error(request, "Le document n'a pas été déposé : corrigez les erreurs indiquées.")
+    folder = request.GET.get("dossier", "")
+    docs = group.documents.annotate(
+        last_number=Max("versions__number"), last_upload=Max("versions__uploaded_at")
+    ).prefetch_related(Prefetch("versions"))
+    if folder:
+        docs = docs.filter(folder=folder)
+    folders = (
+        group.documents.exclude(folder="")
+        .values_list("folder", flat=True)
+        .distinct()
+        .order_by("folder")
+    )
+    context = _group_context(request, group, "documents")
+    context.update({"form": form, "documents": docs, "folders": folders, "current_folder": folder})
+    return render(request, "groups/documents.html", context)
+
+
+@login_required
+def document_detail(request, slug, pk):
+    group, document = permissions.get_document_for_user_or_404(request.user, slug, pk)
+    form = VersionUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.add_version(
+                    document,
+                    request.user,
+                    uploaded=form.cleaned_data["file"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, "Nouvelle version déposée.")
+                return redirect(document)
+        messages.error(request, "La version n'a pas été déposée : corrigez les erreurs indiquées.")
+    context = _group_context(request, group, "documents")
+    context.update(
+        {
+            "document": document,
+            "versions": document.versions.select_related("uploaded_by"),
+            "form": form,
+        }
+    )
+    return render(request, "groups/document.html", context)
+
+
+@login_required
+def download(request, slug, pk, number):
+    _, document = permissions.get_document_for_user_or_404(request.user, slug, pk)
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise Http404(permissions.NOT_FOUND)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+def activity_json(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    activities = group.activities.select_related("actor")[:50]
+    data = {
+        "group": {"slug": group.slug, "name": group.name, "kind": group.kind},
+        "activity": [
+            {
+                "verb": a.verb,
+                "label": a.get_verb_display(),
+                "actor": a.actor.display_name if a.actor else "Compte supprimé",
+                "title": a.target_title,
+                "url": a.target_url,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in activities
+        ],
+    }
+    response = JsonResponse(data)
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,66 @@
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import EmailMode, Notification
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+_unsubscribe_handlers = {}
+
+
+def register_unsubscribe_handler(prefix, handler):
+    """handler(user_id, source_key) -> label of what was unsubscribed, or None."""
+    _unsubscribe_handlers[prefix] = handler
+
+
+def unsubscribe_token(user_id, source_key):
+    return signing.dumps({"u": user_id, "s": source_key}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(user_id, source_key):
+    return reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id, source_key)])
+
+
+def read_unsubscribe_token(token):
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return data.get("u"), data.get("s", "")
+
+
+def apply_unsubscribe(user_id, source_key):
+    handler = _unsubscribe_handlers.get(source_key.split(":", 1)[0])
+    return handler(user_id, source_key) if handler else None
+
+
+def notify(recipients, *, kind, title, url, source_key="", source_label="", email_modes=None):
+    """Create one notification per recipient; those whose mode is "each" get an e-mail once the
+    transaction commits. `email_modes` maps user id -> EmailMode (default: no e-mail)."""
+    email_modes = email_modes or {}
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title,
+            url=url,
+            source_key=source_key,
+            source_label=source_label,
+            email_mode=email_modes.get(user.pk, EmailMode.NONE),
+        )
+        for user in recipients
+    )
+    immediate = [n.pk for n in notifications if n.email_mode == EmailMode.EACH]
+    if immediate:
+        from notifications.tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.enqueue(immediate))
+    return notifications
+
+
+def mark_read(user, notification_ids=None):
+    qs = Notification.objects.filter(recipient=user).unread()
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,44 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from notifications.models import Notification
+from notifications.services import apply_unsubscribe, mark_read, read_unsubscribe_token
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page_obj": page})
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = mark_read(request.user)
+    messages.success(request, f"{count} notification(s) marquée(s) comme lue(s).")
+    return redirect("notifications:list")
+
+
+@login_required
+def open_notification(request, pk):
+    notification = Notification.objects.filter(recipient=request.user, pk=pk).first()
+    if notification is None:
+        return redirect("notifications:list")
+    mark_read(request.user, [notification.pk])
+    return redirect(notification.url)
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the link is signed
+def unsubscribe(request, token):
+    data = read_unsubscribe_token(token)
+    if data is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        label = apply_unsubscribe(*data)
+        return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "notifications/unsubscribe.html", {"token": token})

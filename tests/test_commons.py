@@ -1,0 +1,103 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from commons.html import plain_text_to_html, sanitize_html
+from commons.uploads import safe_filename, validate_upload
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "dirty, forbidden",
+    [
+        ("<script>alert(1)</script><p>ok</p>", "<script"),
+        ('<img src=x onerror="alert(1)">', "onerror"),
+        ('<a href="javascript:alert(1)">x</a>', "javascript:"),
+        ('<p style="background:url(x)" onclick="x()">t</p>', "onclick"),
+        ("<iframe src='https://evil.example'></iframe>", "<iframe"),
+        ("<svg><script>alert(1)</script></svg>", "<svg"),
+        ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "data:"),
+    ],
+)
+def test_sanitize_html_removes_dangerous_markup(dirty, forbidden):
+    assert forbidden not in sanitize_html(dirty).lower()
+
+
+def test_sanitize_keeps_formatting_and_marks_links():
+    html = sanitize_html('<p><strong>Gras</strong> <a href="https://anct.gouv.fr">lien</a></p>')
+    assert "<strong>Gras</strong>" in html
+    assert 'rel="nofollow noopener"' in html
+    assert 'rel="nofollow noopener"' in sanitize_html("voir https://www.service-public.fr")
+
+
+def test_plain_text_becomes_paragraphs_and_is_escaped():
+    html = plain_text_to_html("Bonjour <b>tous</b>\n\nDeuxième ligne")
+    assert html.count("<p>") == 2
+    assert "<b>" not in html
+
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content)
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def test_valid_pdf_and_csv_are_accepted():
+    assert validate_upload(upload("note.pdf", PDF), max_bytes=MB).key == "pdf"
+    assert validate_upload(upload("liste.csv", b"a;b\n1;2\n"), max_bytes=MB).key == "csv"
+
+
+def test_docx_is_recognised_by_its_zip_content():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert (
+        validate_upload(upload("compte-rendu.docx", buffer.getvalue()), max_bytes=MB).key == "docx"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("rapport.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, "n'est pas accepté"),
+        ("image.png", b"\x7fELF\x02\x01\x01" + b"\x00" * 50, "n'est pas accepté"),
+        (
+            "dessin.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "n'est pas accepté",
+        ),
+        ("notes.txt", b"<html><script>alert(1)</script></html>", "n'est pas accepté"),
+        ("faux.docx", PDF, "ne correspond pas"),
+        ("vide.pdf", b"", "vide"),
+    ],
+)
+def test_disguised_or_unknown_files_are_refused(name, content, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_upload(upload(name, content), max_bytes=MB)
+
+
+def test_oversize_is_refused_with_sizes_in_french():
+    with pytest.raises(ValidationError, match="taille maximale est de 1,0"):
+        validate_upload(upload("gros.pdf", PDF + b"0" * MB), max_bytes=MB)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\system32\\cmd.exe", "cmd.exe"),
+        (".htaccess", "htaccess"),
+        ("rapport\x00.pdf", "rapport.pdf"),
+        ("Compte-rendu COPIL.PDF", "Compte-rendu COPIL.pdf"),
+        ("", "fichier"),
+    ],
+)
+def test_safe_filename(name, expected):
+    assert safe_filename(name) == expected
