@@ -4,6 +4,7 @@ from django.shortcuts import render
 from cites.forms import DirectoryFilterForm
 from cites.models import Cite
 from cites.permissions import can_see_coordinator_contact, get_cite_for_user_or_404
+from cites.registry import panels_for
 
 PAGE_SIZE = 24
 
@@ -32,5 +33,6 @@ def cite_detail(request, slug):
         "themes": cite.themes.ordered(),
         "publics": cite.publics_cibles.all(),
         "show_contact": can_see_coordinator_contact(request.user, cite),
+        "panels": panels_for(cite, request.user),
     }
     return render(request, "cites/detail.html", context)

@@ -11,12 +11,17 @@ class GroupsConfig(AppConfig):
 
         from cites.models import Cite
         from groups import signals
-        from groups.theme_sections import groups_for_theme
+        from groups.registrations import groups_for_theme
         from themes.registry import register_theme_section
 
         post_save.connect(signals.create_cite_group, sender=Cite, dispatch_uid="groups_cite_group")
         post_migrate.connect(signals.grant_anct_permissions, sender=self)
         register_theme_section(groups_for_theme)
+
+        from cites.registry import register_cite_panel
+        from groups.registrations import cite_group_panel
+
+        register_cite_panel(cite_group_panel)
 
         from groups.services import unsubscribe_group
         from notifications.services import register_unsubscribe_handler

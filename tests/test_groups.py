@@ -495,3 +495,11 @@ def test_activity_json_shape(client, world):
 def test_cite_gets_its_group_on_creation():
     cite = CiteFactory()
     assert cite.group.access == Access.RESERVED and cite.group.kind == Kind.CITE
+
+
+def test_cite_page_shows_group_shortcut_to_members_only(client, world):
+    cite_url = world["group"].cite.get_absolute_url()
+    client.force_login(world["member"])
+    assert world["group"].get_absolute_url() in page_text(client.get(cite_url))
+    client.force_login(world["outsider"])
+    assert world["group"].get_absolute_url() not in page_text(client.get(cite_url))
