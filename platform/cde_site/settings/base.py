@@ -235,6 +235,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one password-reset flow: the platform's (allauth)
+WAGTAILADMIN_LOGIN_URL = "/comptes/login/"  # one login page for the site and the admin
 
 # --- DSFR -----------------------------------------------------------------------------------
 DSFR_USE_INTEGRITY_CHECKSUMS = True
