@@ -448,6 +448,24 @@ def _store_version(document, uploaded, user, comment=""):
     )
 
 
+def _announce_document(document, user, verb, title):
+    """Activity line and notifications for a new document or version."""
+    Activity.objects.create(
+        group=document.group,
+        actor=user,
+        verb=verb,
+        target_title=document.title,
+        target_url=document.get_absolute_url(),
+    )
+    _notify_members(
+        document.group,
+        exclude=[user],
+        kind="document",
+        title=title,
+        url=document.get_absolute_url(),
+    )
+
+
 def upload_document(group, user, *, uploaded, title="", folder=""):
     """Validated before anything is written: a refused file leaves no row and no file."""
     if not permissions.can_post(user, group):
@@ -461,19 +479,11 @@ def upload_document(group, user, *, uploaded, title="", folder=""):
             created_by=user,
         )
         _store_version(document, uploaded, user)
-        Activity.objects.create(
-            group=group,
-            actor=user,
-            verb=Activity.Verb.DOCUMENT,
-            target_title=document.title,
-            target_url=document.get_absolute_url(),
-        )
-        _notify_members(
-            group,
-            exclude=[user],
-            kind="document",
-            title=f"Nouveau document dans « {group.name} » : {document.title}",
-            url=document.get_absolute_url(),
+        _announce_document(
+            document,
+            user,
+            Activity.Verb.DOCUMENT,
+            f"Nouveau document dans « {group.name} » : {document.title}",
         )
     return document
 
@@ -486,19 +496,11 @@ def add_version(document, user, *, uploaded, comment=""):
     with transaction.atomic():
         version = _store_version(document, uploaded, user, comment)
         Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
-        Activity.objects.create(
-            group=group,
-            actor=user,
-            verb=Activity.Verb.VERSION,
-            target_title=document.title,
-            target_url=document.get_absolute_url(),
-        )
-        _notify_members(
-            group,
-            exclude=[user],
-            kind="document",
-            title=f"Nouvelle version de « {document.title} » ({group.name})",
-            url=document.get_absolute_url(),
+        _announce_document(
+            document,
+            user,
+            Activity.Verb.VERSION,
+            f"Nouvelle version de « {document.title} » ({group.name})",
         )
     return version
 
