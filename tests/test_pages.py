@@ -56,8 +56,21 @@ def test_500_page_is_french_and_needs_no_database(client):
 
 
 def test_health(client):
+    import os
+
     response = client.get(reverse("health"))
-    assert response.json() == {"database": "ok"}
+    assert response.status_code == 200
+    data = response.json()
+    assert data["database"] == "ok"
+    assert data["redis"] == ("ok" if os.environ.get("REDIS_URL") else "non configuré")
+
+
+def test_health_reports_a_dead_redis_in_french(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json()["redis"] == "indisponible"
+    assert response.json()["database"] == "ok"
 
 
 def test_logged_in_responses_are_private(client, professional):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -17,13 +18,46 @@ def server_error(request):
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
-def health(request):
-    """Liveness of the database (the other services are reported once their apps exist)."""
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_redis():
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception:
-        database = "indisponible"
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database}, status=status)
+        client.ping()
+    finally:
+        client.close()
+
+
+def _check_elasticsearch():
+    from urllib.request import urlopen
+
+    with urlopen(settings.ELASTICSEARCH_URL, timeout=2):  # noqa: S310 - operator-set URL
+        pass
+
+
+def health(request):
+    """State of each backing service: "ok", "indisponible" or "non configuré". 503 as soon as a
+    configured service is down, so a load balancer can take the worker out."""
+    checks = {
+        "database": _check_database,
+        "redis": _check_redis if settings.REDIS_URL else None,
+        "elasticsearch": _check_elasticsearch if settings.ELASTICSEARCH_URL else None,
+    }
+    report = {}
+    for name, check in checks.items():
+        if check is None:
+            report[name] = "non configuré"
+            continue
+        try:
+            check()
+        except Exception:  # reported, not raised: this is the health check
+            report[name] = "indisponible"
+        else:
+            report[name] = "ok"
+    status = 503 if "indisponible" in report.values() else 200
+    return JsonResponse(report, status=status)
