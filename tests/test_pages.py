@@ -84,3 +84,12 @@ def test_no_cdn_in_pages(client):
     html = page_text(client.get("/"))
     assert "cdn" not in html.lower()
     assert "/static/dsfr/" in html
+
+
+def test_only_the_most_specific_nav_entry_is_current(rf):
+    from cde_site.context_processors import _nav_entries
+
+    entries = {e["label"]: e["active"] for e in _nav_entries("/ressources/veille/")}
+    if "Veille" in entries:
+        assert entries["Veille"] and not entries["Ressources"]
+    assert sum(_nav["active"] for _nav in _nav_entries("/cites/pau/")) == 1

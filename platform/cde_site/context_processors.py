@@ -22,8 +22,13 @@ def _nav_entries(path):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = path == url if url == "/" else path.startswith(url)
-        entries.append({"label": label, "url": url, "active": active})
+        entries.append({"label": label, "url": url, "active": False})
+    # Only the most specific entry is current (/ressources/veille/ is "Veille", not "Ressources").
+    matching = [
+        e for e in entries if (path == e["url"] if e["url"] == "/" else path.startswith(e["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     return entries
 
 

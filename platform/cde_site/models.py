@@ -21,7 +21,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cde_site.ContentPage"]
+    subpage_types = ["cde_site.ContentPage", "ressources.RessourcesIndexPage"]
     max_count = 1
 
     class Meta:

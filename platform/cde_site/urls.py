@@ -15,8 +15,10 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("cites/", include("cites.urls")),
     path("champs-action/", include("themes.urls")),
+    path("cafes-cites/", include("cafes_cites.urls")),
     path("groupes/", include("groups.urls")),
     path("notifications/", include("notifications.urls")),
+    path("ressources/", include("ressources.urls")),
     path("sante/", views.health, name="health"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

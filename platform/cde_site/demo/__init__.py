@@ -140,6 +140,8 @@ def build_users():
 # Each takes the home page and returns a list of DemoLogin (usually empty).
 APP_BUILDERS = [
     "cde_site.demo.groups.build",
+    "cde_site.demo.cafes_cites.build_cafes_cites",
+    "cde_site.demo.ressources.build_ressources",
 ]
 
 

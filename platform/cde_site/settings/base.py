@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "groups",
+    "ressources",
+    "cafes_cites",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -256,3 +258,18 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Cafés-cités ----------------------------------------------------------------------------
+CAFES_CITES_CHAT_OPENS_BEFORE = 15  # minutes before the start
+CAFES_CITES_CHAT_CLOSES_AFTER = 30  # minutes after the end
+CAFES_CITES_CHAT_REQUIRES_REGISTRATION = env_bool("CAFES_CITES_CHAT_REQUIRES_REGISTRATION", True)
+CAFES_CITES_CHAT_MAX_LENGTH = 1000  # characters per message
+CAFES_CITES_CHAT_RATE = (5, 10)  # at most 5 messages per 10 seconds and per user
+CAFES_CITES_CHAT_HISTORY = 50  # messages sent on a fresh connection
+CAFES_CITES_CHAT_RESUME_MAX = 1000  # messages replayed on a reconnection with after=
+CAFES_CITES_CHAT_AUTH_RECHECK = 30  # seconds between session re-checks of an idle socket
+CAFES_CITES_VIDEO_LINK_BEFORE = 15  # minutes before the start when registrants see the link
+
+# --- Ressources (library and Bulletin de veille) ------------------------------------------------
+RESSOURCES_BULLETIN_BATCH_SIZE = int(os.environ.get("RESSOURCES_BULLETIN_BATCH_SIZE", "50"))
+CAFES_CITES_PRESENCE_DEBOUNCE = 2  # seconds; at most one presence broadcast per room per period

@@ -1,0 +1,434 @@
+"""Every write of the cafés-cités app. Side effects (e-mails, broadcasts) run on commit."""
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from cafes_cites import permissions
+from cafes_cites.models import (
+    CalendarToken,
+    ChatMessage,
+    ChatMute,
+    ChatPresence,
+    Registration,
+    RegistrationStatus,
+    ReminderKind,
+    ReminderSent,
+    Series,
+    Session,
+    new_calendar_token,
+)
+from cafes_cites.recurrence import first_index_not_before
+from commons.html import plain_text_to_html
+
+# --- Scheduling -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def generate_upcoming_sessions(series, now=None):
+    """Make sure the next `upcoming_count` slots of the series exist. Idempotent: slots are keyed
+    by their index, so a moved or cancelled session is kept as is and never renumbered; new
+    sessions take the next number after the highest one of the series."""
+    now = now or timezone.now()
+    series = Series.objects.select_for_update().get(pk=series.pk)
+    if not series.is_active:
+        return []
+    first = first_index_not_before(series.first_date, series.local_time, series.interval_weeks, now)
+    existing = set(
+        series.sessions.filter(occurrence_index__gte=first).values_list(
+            "occurrence_index", flat=True
+        )
+    )
+    last_number = series.sessions.aggregate(last=Max("number"))["last"]
+    next_number = series.first_number if last_number is None else last_number + 1
+    created = []
+    for index in range(first, first + series.upcoming_count):
+        if index in existing:
+            continue
+        start, end = series.occurrence(index)
+        session = Session.objects.create(
+            series=series,
+            occurrence_index=index,
+            number=next_number,
+            title=series.title,
+            description=f"<p>{series.description}</p>" if series.description else "",
+            start=start,
+            end=end,
+            capacity=series.default_capacity,
+            video_url=series.default_video_url,
+        )
+        next_number += 1
+        created.append(session)
+    return created
+
+
+def generate_all_upcoming_sessions(now=None):
+    return [
+        session
+        for series in Series.objects.filter(is_active=True)
+        for session in generate_upcoming_sessions(series, now)
+    ]
+
+
+def move_session(session, start, end):
+    session.start, session.end = start, end
+    session.save()  # save() bumps the calendar SEQUENCE
+    return session
+
+
+def cancel_session(session):
+    session.is_cancelled = True
+    session.save()
+    return session
+
+
+# --- Registration ---------------------------------------------------------------------------
+
+
+class RegistrationError(Exception):
+    pass
+
+
+def _confirmed_count(session):
+    return session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def _enqueue_registration_email(registration):
+    from cafes_cites.tasks import send_registration_email
+
+    transaction.on_commit(lambda: send_registration_email.enqueue(registration.pk))
+
+
+@transaction.atomic
+def register(user, session):
+    """Confirmed while seats remain, waiting list after. The session row is locked so two
+    last-seat registrations cannot both be confirmed."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not permissions.can_register(user, session):
+        raise RegistrationError("Les inscriptions à cette séance sont closes.")
+    existing = Registration.objects.filter(session=session, user=user).first()
+    if existing:
+        return existing
+    full = session.capacity is not None and _confirmed_count(session) >= session.capacity
+    registration = Registration.objects.create(
+        session=session,
+        user=user,
+        status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+    )
+    _enqueue_registration_email(registration)
+    return registration
+
+
+@transaction.atomic
+def unregister(user, session):
+    """Frees the seat and promotes the first person of the waiting list (who is told by e-mail)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    registration = Registration.objects.filter(session=session, user=user).first()
+    if registration is None:
+        return None
+    was_confirmed = registration.is_confirmed
+    registration.delete()
+    promoted = None
+    if was_confirmed and (session.capacity is None or _confirmed_count(session) < session.capacity):
+        promoted = (
+            session.registrations.filter(status=RegistrationStatus.WAITING)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if promoted:
+            promoted.status = RegistrationStatus.CONFIRMED
+            promoted.save(update_fields=["status"])
+            _enqueue_registration_email(promoted)
+    return promoted
+
+
+def calendar_token_for(user):
+    token, _ = CalendarToken.objects.get_or_create(user=user)
+    return token
+
+
+def regenerate_calendar_token(user):
+    token = calendar_token_for(user)
+    token.token = new_calendar_token()
+    token.save(update_fields=["token"])
+    return token
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+REMINDER_WINDOWS = {
+    # kind: (due from this long before the start, until this long before the start)
+    ReminderKind.DAY_BEFORE: (datetime.timedelta(hours=24), datetime.timedelta(hours=1)),
+    ReminderKind.HOUR_BEFORE: (datetime.timedelta(hours=1), datetime.timedelta(0)),
+}
+
+
+def due_reminders(now=None):
+    """(registration id, kind) pairs due now and not yet sent."""
+    now = now or timezone.now()
+    due = []
+    for kind, (earliest, latest) in REMINDER_WINDOWS.items():
+        registrations = (
+            Registration.objects.filter(
+                status=RegistrationStatus.CONFIRMED,
+                session__is_cancelled=False,
+                session__start__lte=now + earliest,
+                session__start__gt=now + latest,
+            )
+            .exclude(pk__in=ReminderSent.objects.filter(kind=kind).values("registration_id"))
+            .values_list("pk", flat=True)
+        )
+        due += [(pk, kind.value) for pk in registrations]
+    return due
+
+
+def enqueue_due_reminders(now=None):
+    from cafes_cites.tasks import send_reminder
+
+    due = due_reminders(now)
+    for registration_id, kind in due:
+        send_reminder.enqueue(registration_id, kind)
+    return len(due)
+
+
+# --- Chat -----------------------------------------------------------------------------------
+
+
+class ChatError(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def as_payload(self):
+        return {"type": "error", "code": self.code, "message": self.message}
+
+
+def room_group(session_id):
+    return f"cafe_cite_{session_id}"
+
+
+def author_payload(user, moderator=None):
+    cite = getattr(user, "cite", None)
+    return {
+        "id": user.pk,
+        "name": user.display_name,
+        "organisation": cite.short_name if cite else user.organisation,
+        "animateur": bool(moderator),
+    }
+
+
+def message_payload(message, moderator_ids=frozenset()):
+    return {
+        "type": "message",
+        "id": message.room_id,
+        "client_id": str(message.client_id),
+        "author": author_payload(message.author, message.author_id in moderator_ids),
+        "body_html": message.body_html,
+        "question": message.is_question,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def encode(payload):
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def broadcast_on_commit(session_id, payload, message_id=None):
+    """Encode once; the channel layer carries the text to each server process, whose relay
+    hands the same string to every socket of the room."""
+    text = encode(payload)
+    event = {"type": "chat.relay", "text": text, "id": message_id}
+
+    def send():
+        async_to_sync(get_channel_layer().group_send)(room_group(session_id), event)
+
+    transaction.on_commit(send)
+
+
+@dataclass
+class PostResult:
+    message: ChatMessage
+    created: bool
+    payload: dict
+
+
+def _validate_body(body):
+    if not isinstance(body, str) or not body.strip():
+        raise ChatError("empty", "Le message est vide.")
+    body = body.strip()
+    limit = settings.CAFES_CITES_CHAT_MAX_LENGTH
+    if len(body) > limit:
+        raise ChatError("too_long", f"Le message dépasse {limit} caractères.")
+    return body
+
+
+def _parse_client_id(client_id):
+    try:
+        return uuid.UUID(str(client_id))
+    except (TypeError, ValueError, AttributeError):
+        raise ChatError("invalid", "Message mal formé : client_id doit être un UUID.") from None
+
+
+@transaction.atomic
+def post_message(user, session_id, body, client_id, is_question=False, now=None):
+    """Persist first, broadcast on commit. A retried client_id returns the stored message and
+    broadcasts nothing."""
+    now = now or timezone.now()
+    body = _validate_body(body)
+    client_uuid = _parse_client_id(client_id)
+    # The row lock serialises the room: ids are handed out and committed in the same order,
+    # which is what lets `after=` resume without a gap.
+    last_id = (
+        Session.objects.select_for_update()
+        .filter(pk=session_id)
+        .values_list("chat_last_id", flat=True)
+        .first()
+    )
+    session = Session.objects.get(pk=session_id)
+    if refusal := permissions.chat_post_refusal(user, session, now):
+        raise ChatError(*refusal)
+    moderator = permissions.can_moderate_chat(user, session)
+    existing = (
+        ChatMessage.objects.select_related("author__cite")
+        .filter(session_id=session_id, author=user, client_id=client_uuid)
+        .first()
+    )
+    if existing:
+        return PostResult(
+            existing, False, message_payload(existing, {user.pk} if moderator else ())
+        )
+    limit, seconds = settings.CAFES_CITES_CHAT_RATE
+    recent = ChatMessage.objects.filter(
+        session_id=session_id, author=user, created_at__gt=now - datetime.timedelta(seconds=seconds)
+    ).count()
+    if recent >= limit and not moderator:
+        raise ChatError(
+            "rate_limited",
+            f"Vous envoyez trop de messages : {limit} au plus toutes les {seconds} secondes.",
+        )
+    Session.objects.filter(pk=session_id).update(chat_last_id=F("chat_last_id") + 1)
+    message = ChatMessage.objects.create(
+        session_id=session_id,
+        room_id=last_id + 1,
+        author=user,
+        client_id=client_uuid,
+        body=body,
+        body_html=plain_text_to_html(body),
+        is_question=bool(is_question),
+        created_at=now,
+    )
+    payload = message_payload(message, {user.pk} if moderator else ())
+    broadcast_on_commit(session_id, payload, message.room_id)
+    return PostResult(message, True, payload)
+
+
+def _require_moderator(user, session):
+    if not permissions.can_moderate_chat(user, session):
+        raise ChatError("forbidden", "Seuls les animateurs peuvent modérer le chat.")
+
+
+@transaction.atomic
+def delete_message(moderator, session_id, room_id):
+    session = Session.objects.get(pk=session_id)
+    _require_moderator(moderator, session)
+    updated = ChatMessage.objects.filter(
+        session=session, room_id=room_id, deleted_at__isnull=True
+    ).update(deleted_at=timezone.now(), deleted_by=moderator)
+    if not updated:
+        raise ChatError("not_found", "Ce message n'existe pas ou a déjà été supprimé.")
+    broadcast_on_commit(session_id, {"type": "deleted", "id": room_id})
+
+
+@transaction.atomic
+def mute_user(moderator, session_id, user_id):
+    session = Session.objects.get(pk=session_id)
+    _require_moderator(moderator, session)
+    from accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise ChatError("not_found", "Ce participant n'existe pas.")
+    if permissions.can_moderate_chat(user, session):
+        raise ChatError("forbidden", "Un animateur ne peut pas être rendu muet.")
+    ChatMute.objects.get_or_create(session=session, user=user, defaults={"muted_by": moderator})
+    broadcast_on_commit(
+        session_id, {"type": "muted", "user": {"id": user.pk, "name": user.display_name}}
+    )
+
+
+def chat_history(session_id, after=None):
+    """Messages to send on connect: the recent ones, or exactly those after `after`, in order.
+    Returns (payloads, last id covered, truncated)."""
+    messages = ChatMessage.objects.filter(
+        session_id=session_id, deleted_at__isnull=True
+    ).select_related("author__cite")
+    last_id = (
+        Session.objects.filter(pk=session_id).values_list("chat_last_id", flat=True).first() or 0
+    )
+    if after is None:
+        rows = list(messages.order_by("-room_id")[: settings.CAFES_CITES_CHAT_HISTORY])[::-1]
+        truncated = False
+    else:
+        limit = settings.CAFES_CITES_CHAT_RESUME_MAX
+        rows = list(messages.filter(room_id__gt=after).order_by("room_id")[: limit + 1])
+        truncated = len(rows) > limit
+        rows = rows[-limit:] if truncated else rows
+    moderator_ids = _moderator_ids({row.author for row in rows})
+    covered = max([last_id, *(row.room_id for row in rows)])
+    return [message_payload(row, moderator_ids) for row in rows], covered, truncated
+
+
+def _moderator_ids(users):
+    return {user.pk for user in users if permissions.can_moderate_chat(user)}
+
+
+def chat_archive(session):
+    messages = list(
+        ChatMessage.objects.filter(session=session, deleted_at__isnull=True)
+        .select_related("author__cite")
+        .order_by("room_id")
+    )
+    moderator_ids = _moderator_ids({message.author for message in messages})
+    for message in messages:
+        message.by_moderator = message.author_id in moderator_ids
+    return messages
+
+
+# --- Presence -------------------------------------------------------------------------------
+
+PRESENCE_STALE_AFTER = datetime.timedelta(minutes=3)
+
+
+def join_presence(session_id, user, channel_name):
+    ChatPresence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"session_id": session_id, "user": user, "seen_at": timezone.now()},
+    )
+
+
+def touch_presence(channel_name):
+    ChatPresence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+
+
+def leave_presence(channel_name):
+    ChatPresence.objects.filter(channel_name=channel_name).delete()
+
+
+def presence_count(session_id):
+    return (
+        ChatPresence.objects.filter(
+            session_id=session_id, seen_at__gt=timezone.now() - PRESENCE_STALE_AFTER
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )

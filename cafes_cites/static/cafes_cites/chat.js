@@ -1,0 +1,297 @@
+/* Live chat of a café-cité session (protocol: docs/chat-protocol.md).
+   Reconnects with exponential backoff and resumes with ?after=<last id>; every message is
+   keyed by its id, so nothing is shown twice. No dependency, no inline script. */
+(function () {
+    "use strict";
+
+    var root = document.querySelector("[data-chat-url]");
+    if (!root || !window.WebSocket) {
+        return;
+    }
+    var list = document.getElementById("chat-messages");
+    var stateEl = document.getElementById("chat-etat");
+    var presenceEl = document.getElementById("chat-presence");
+    var announcer = document.getElementById("chat-annonces");
+    var form = document.getElementById("chat-formulaire");
+    var textarea = document.getElementById("chat-texte");
+    var questionBox = document.getElementById("chat-question");
+    var button = document.getElementById("chat-envoyer");
+    var errorEl = document.getElementById("chat-erreur");
+
+    var socket = null;
+    var lastId = null;
+    var attempt = 0;
+    var canPost = false;
+    var moderator = false;
+    var myId = null;
+    var outbox = {}; // client_id -> payload, re-sent after a reconnection until acknowledged
+    var timer = null;
+    var stopped = false;
+
+    function socketUrl() {
+        var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+        var url = scheme + window.location.host + root.getAttribute("data-chat-url");
+        return lastId === null ? url : url + "?after=" + lastId;
+    }
+
+    function uuid() {
+        if (window.crypto && window.crypto.randomUUID) {
+            return window.crypto.randomUUID();
+        }
+        return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+            return (c ^ (window.crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+        });
+    }
+
+    function setState(text) {
+        stateEl.textContent = text;
+        root.setAttribute("data-chat-state", text);
+    }
+
+    function setComposer(enabled) {
+        textarea.disabled = !enabled;
+        questionBox.disabled = !enabled;
+        button.disabled = !enabled;
+    }
+
+    function announce(text) {
+        var item = document.createElement("p");
+        item.textContent = text;
+        announcer.appendChild(item);
+        while (announcer.childNodes.length > 5) {
+            announcer.removeChild(announcer.firstChild);
+        }
+    }
+
+    function showError(text) {
+        errorEl.textContent = text;
+        errorEl.hidden = !text;
+    }
+
+    function timeLabel(iso) {
+        var date = new Date(iso);
+        return date.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+    }
+
+    function render(message) {
+        var item = document.createElement("li");
+        item.className = "cde-chat__message" + (message.question ? " cde-chat__message--question" : "");
+        item.id = "chat-message-" + message.id;
+        item.setAttribute("data-id", message.id);
+        var meta = document.createElement("p");
+        meta.className = "cde-chat__meta";
+        var author = document.createElement("strong");
+        author.textContent = message.author.name;
+        meta.appendChild(author);
+        if (message.author.organisation) {
+            var org = document.createElement("span");
+            org.textContent = message.author.organisation;
+            meta.appendChild(org);
+        }
+        if (message.author.animateur) {
+            var badge = document.createElement("span");
+            badge.className = "fr-badge fr-badge--sm fr-badge--blue-france";
+            badge.textContent = "Animateur";
+            meta.appendChild(badge);
+        }
+        if (message.question) {
+            var q = document.createElement("span");
+            q.className = "fr-badge fr-badge--sm fr-badge--purple-glycine";
+            q.textContent = "Question";
+            meta.appendChild(q);
+        }
+        var time = document.createElement("time");
+        time.setAttribute("datetime", message.created_at);
+        time.textContent = timeLabel(message.created_at);
+        meta.appendChild(time);
+        item.appendChild(meta);
+        var body = document.createElement("div");
+        body.innerHTML = message.body_html; // sanitised by the server (commons.html)
+        item.appendChild(body);
+        if (moderator) {
+            var actions = document.createElement("p");
+            actions.className = "fr-mb-0";
+            var del = document.createElement("button");
+            del.type = "button";
+            del.className = "fr-btn fr-btn--tertiary-no-outline fr-btn--sm";
+            del.textContent = "Supprimer";
+            del.setAttribute("aria-label", "Supprimer le message de " + message.author.name);
+            del.addEventListener("click", function () {
+                send({ type: "delete", id: message.id });
+            });
+            actions.appendChild(del);
+            if (message.author.id !== myId && !message.author.animateur) {
+                var mute = document.createElement("button");
+                mute.type = "button";
+                mute.className = "fr-btn fr-btn--tertiary-no-outline fr-btn--sm";
+                mute.textContent = "Rendre muet";
+                mute.setAttribute("aria-label", "Rendre muet " + message.author.name);
+                mute.addEventListener("click", function () {
+                    send({ type: "mute", user_id: message.author.id });
+                });
+                actions.appendChild(mute);
+            }
+            item.appendChild(actions);
+        }
+        return item;
+    }
+
+    function addMessage(message, live) {
+        delete outbox[message.client_id];
+        if (document.getElementById("chat-message-" + message.id)) {
+            return; // already shown (a retry or a replay)
+        }
+        var item = render(message);
+        // Insert in id order: two server processes may deliver out of order.
+        var next = null;
+        var children = list.children;
+        for (var i = children.length - 1; i >= 0; i--) {
+            if (Number(children[i].getAttribute("data-id")) < message.id) {
+                break;
+            }
+            next = children[i];
+        }
+        var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+        list.insertBefore(item, next);
+        if (lastId === null || message.id > lastId) {
+            lastId = message.id;
+        }
+        if (atBottom) {
+            list.scrollTop = list.scrollHeight;
+        }
+        if (live) {
+            announce(
+                (message.question ? "Question de " : "Message de ") + message.author.name + " : " +
+                body(message)
+            );
+        }
+    }
+
+    function body(message) {
+        var div = document.createElement("div");
+        div.innerHTML = message.body_html;
+        return div.textContent;
+    }
+
+    function send(payload) {
+        if (socket && socket.readyState === WebSocket.OPEN) {
+            socket.send(JSON.stringify(payload));
+            return true;
+        }
+        return false;
+    }
+
+    function handle(data) {
+        switch (data.type) {
+            case "state":
+                canPost = data.can_post;
+                moderator = data.moderator;
+                myId = data.user.id;
+                setComposer(canPost);
+                setState(data.open ? "Connecté" : "Connecté — chat en lecture seule");
+                if (!canPost && data.reason) {
+                    showError(data.reason);
+                }
+                presence(data.presence);
+                break;
+            case "history":
+                data.messages.forEach(function (m) {
+                    addMessage(m, false);
+                });
+                if (data.resumed && data.messages.length) {
+                    announce(data.messages.length + " message(s) reçu(s) pendant la déconnexion.");
+                }
+                Object.keys(outbox).forEach(function (id) {
+                    send(outbox[id]);
+                });
+                break;
+            case "message":
+                addMessage(data, data.author.id !== myId);
+                break;
+            case "deleted":
+                var gone = document.getElementById("chat-message-" + data.id);
+                if (gone) {
+                    gone.parentNode.removeChild(gone);
+                    announce("Un message a été supprimé par un animateur.");
+                }
+                break;
+            case "muted":
+                if (data.user.id === myId) {
+                    setComposer(false);
+                    showError("Un animateur a suspendu votre participation au chat de cette séance.");
+                }
+                break;
+            case "presence":
+                presence(data.count);
+                break;
+            case "error":
+                showError(data.message);
+                if (data.code === "session_expired") {
+                    stopped = true;
+                }
+                break;
+        }
+    }
+
+    function presence(count) {
+        presenceEl.textContent = count + " participant" + (count > 1 ? "s" : "") + " connecté" + (count > 1 ? "s" : "");
+    }
+
+    function connect() {
+        clearTimeout(timer);
+        setState(attempt ? "Reconnexion…" : "Connexion au chat…");
+        socket = new WebSocket(socketUrl());
+        socket.addEventListener("open", function () {
+            attempt = 0;
+        });
+        socket.addEventListener("message", function (event) {
+            handle(JSON.parse(event.data));
+        });
+        socket.addEventListener("close", function (event) {
+            setComposer(false);
+            if (stopped || event.code === 4401) {
+                setState("Déconnecté : reconnectez-vous au site pour continuer.");
+                return;
+            }
+            attempt += 1;
+            var delay = Math.min(30000, 1000 * Math.pow(2, attempt - 1)) * (0.5 + Math.random() / 2);
+            setState("Déconnecté — nouvelle tentative dans " + Math.ceil(delay / 1000) + " s");
+            timer = setTimeout(connect, delay);
+        });
+    }
+
+    form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var text = textarea.value.trim();
+        if (!text) {
+            showError("Le message est vide.");
+            textarea.focus();
+            return;
+        }
+        var payload = { type: "message", body: text, client_id: uuid(), question: questionBox.checked };
+        outbox[payload.client_id] = payload;
+        showError("");
+        if (!send(payload)) {
+            showError("Message en attente : il partira dès la reconnexion.");
+        }
+        textarea.value = "";
+        questionBox.checked = false;
+        textarea.focus();
+    });
+
+    textarea.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey) {
+            event.preventDefault();
+            form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+        }
+    });
+
+    // Test and debugging hook: drop the socket to exercise the reconnection path.
+    root.addEventListener("cde-chat-drop", function () {
+        if (socket) {
+            socket.close();
+        }
+    });
+
+    connect();
+})();

@@ -1,0 +1,72 @@
+"""E-mails of the cafés-cités, sent as background tasks (enqueued on commit by services)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from cafes_cites.ics import build_calendar
+from cafes_cites.models import Registration, RegistrationStatus, ReminderKind, ReminderSent
+
+SUBJECT_PREFIX = "[Cités de l'emploi] "
+
+
+def _send(registration, template, subject, attach_ics=False, **extra):
+    session = registration.session
+    context = {
+        "registration": registration,
+        "session": session,
+        "user": registration.user,
+        "session_url": settings.SITE_URL.rstrip("/") + session.get_absolute_url(),
+        **extra,
+    }
+    message = EmailMultiAlternatives(
+        subject=SUBJECT_PREFIX + subject,
+        body=render_to_string(f"cafes_cites/emails/{template}.txt", context),
+        to=[registration.user.email],
+    )
+    if attach_ics:
+        message.attach(
+            f"cafe-cite-{session.pk}.ics",
+            build_calendar([session], session.label),
+            "text/calendar; charset=utf-8; method=PUBLISH",
+        )
+    message.send()
+
+
+@task()
+def send_registration_email(registration_id):
+    registration = (
+        Registration.objects.select_related("session", "user").filter(pk=registration_id).first()
+    )
+    if registration is None:
+        return
+    if registration.status == RegistrationStatus.CONFIRMED:
+        subject = f"Inscription confirmée : {registration.session.label}"
+    else:
+        subject = f"Liste d'attente : {registration.session.label}"
+    _send(registration, "registration", subject, attach_ics=True)
+
+
+@task()
+def send_reminder(registration_id, kind):
+    """Claims the (registration, kind) row first: a reminder already claimed is never re-sent,
+    whatever the number of workers or command runs."""
+    registration = (
+        Registration.objects.select_related("session", "user").filter(pk=registration_id).first()
+    )
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        return False
+    session = registration.session
+    if session.is_cancelled or session.start <= timezone.now():
+        return False
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(registration=registration, kind=kind)
+    except IntegrityError:
+        return False
+    label = ReminderKind(kind).label.lower()
+    _send(registration, "reminder", f"Rappel ({label}) : {session.label}", kind=kind)
+    return True

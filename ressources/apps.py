@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
+
+
+class RessourcesConfig(AppConfig):
+    name = "ressources"
+    verbose_name = "Ressources et veille"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ressources.models import RessourcesIndexPage
+        from ressources.setup import attach_review_workflow, ensure_review_setup
+        from ressources.theme_sections import ressources_for_theme
+        from themes.registry import register_theme_section
+
+        register_theme_section(ressources_for_theme)
+
+        from cites.registry import register_cite_panel
+        from ressources.theme_sections import propose_action_panel
+
+        register_cite_panel(propose_action_panel)
+        post_migrate.connect(ensure_review_setup, sender=self)
+        post_save.connect(attach_review_workflow, sender=RessourcesIndexPage)

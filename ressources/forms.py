@@ -1,0 +1,81 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from themes.models import PublicCible, Theme
+
+
+class SubscriptionForm(forms.Form):
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
+    scope = forms.ChoiceField(
+        label="Je souhaite recevoir",
+        choices=[("all", "Tout le bulletin"), ("themes", "Seulement certains champs d'action")],
+        initial="all",
+        widget=forms.RadioSelect,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Champs d'action",
+        queryset=Theme.objects.ordered(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "themes" and not data.get("themes"):
+            raise ValidationError("Choisissez au moins un champ d'action, ou tout le bulletin.")
+        return data
+
+    def theme_slugs(self):
+        """None means everything."""
+        if self.cleaned_data["scope"] == "all":
+            return None
+        return sorted(theme.slug for theme in self.cleaned_data["themes"])
+
+
+class ActionProposalForm(forms.Form):
+    title = forms.CharField(label="Titre de l'action", max_length=200)
+    summary = forms.CharField(
+        label="Résumé",
+        help_text="Deux ou trois phrases : ce qui a été fait, pour qui.",
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description = forms.CharField(
+        label="Description",
+        help_text="Déroulé, rôle de chaque partenaire, difficultés rencontrées.",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Champs d'action",
+        queryset=Theme.objects.ordered(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    publics_cibles = forms.ModelMultipleChoiceField(
+        label="Publics cibles",
+        queryset=PublicCible.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    territory = forms.CharField(label="Territoire ou QPV", max_length=200, required=False)
+    partners = forms.CharField(
+        label="Partenaires",
+        help_text="Un partenaire par ligne.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    start_date = forms.DateField(
+        label="Date de début",
+        help_text="Format : JJ/MM/AAAA",
+        required=False,
+    )
+    results = forms.CharField(
+        label="Résultats",
+        help_text="Chiffres et effets observés.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact = forms.CharField(label="Contact", max_length=200, required=False)

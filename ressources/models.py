@@ -1,0 +1,456 @@
+"""The library (fiches dispositifs, actions inspirantes, portraits, parcours) and the Bulletin de
+veille with its subscribers and per-subscriber deliveries.
+
+Every ressource type extends the concrete RessourcePage, so the library index lists, filters and
+counts all types with plain aggregate queries on one table (no per-type union).
+"""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cites.regions import REGION_LABELS, REGIONS
+from ressources.blocks import RICH_TEXT_FEATURES, BodyBlock, BulletinBlock, LinksBlock
+from ressources.permissions import visible_pages
+
+NATIONAL = "national"
+REGION_CHOICES = [(NATIONAL, "National"), *REGIONS]
+REGION_CHOICE_LABELS = {NATIONAL: "National", **REGION_LABELS}
+RESSOURCE_TYPES = [
+    "ressources.FicheDispositifPage",
+    "ressources.ActionInspirantePage",
+    "ressources.PortraitCitePage",
+    "ressources.ParcoursBeneficiairePage",
+]
+
+
+class RessourcesIndexPage(Page):
+    intro = models.TextField("introduction", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cde_site.HomePage"]
+    subpage_types = [*RESSOURCE_TYPES, "ressources.BulletinIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "bibliothèque de ressources"
+
+    def get_context(self, request, *args, **kwargs):
+        from ressources.views import library_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(library_context(self, request))
+        return context
+
+
+class RessourcePage(Page):
+    """Fields every ressource shares. Not creatable itself: editors pick one of the types."""
+
+    summary = models.TextField("résumé", help_text="Deux ou trois phrases, affichées en liste.")
+    body = StreamField(BodyBlock(), blank=True, verbose_name="contenu")
+    date = models.DateField("date", default=datetime.date.today, db_index=True)
+    themes = ParentalManyToManyField(
+        "themes.Theme", verbose_name="champs d'action", blank=True, related_name="ressources"
+    )
+    publics_cibles = ParentalManyToManyField(
+        "themes.PublicCible", verbose_name="publics cibles", blank=True, related_name="ressources"
+    )
+    region = models.CharField(
+        "portée géographique", max_length=10, choices=REGION_CHOICES, default=NATIONAL
+    )
+    cite = models.ForeignKey(
+        "cites.Cite",
+        verbose_name="cité de l'emploi",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ressources",
+    )
+
+    common_panels = [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("region"), FieldPanel("cite")]),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("publics_cibles", widget=forms.CheckboxSelectMultiple),
+    ]
+    content_panels = [*Page.content_panels, *common_panels, FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("region"),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["ressources.RessourcesIndexPage"]
+    subpage_types = []
+    is_creatable = False
+
+    class Meta:
+        verbose_name = "ressource"
+
+    @property
+    def region_label(self):
+        return REGION_CHOICE_LABELS.get(self.region, "")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        parent = self.get_parent()
+        context["breadcrumb"] = [
+            {"label": parent.title, "url": parent.url},
+            {"label": self.title, "url": ""},
+        ]
+        context["themes"] = self.themes.ordered()
+        context["publics"] = self.publics_cibles.all()
+        return context
+
+
+class FicheDispositifPage(RessourcePage):
+    offer = RichTextField("ce que le dispositif apporte", blank=True, features=RICH_TEXT_FEATURES)
+    how_to = RichTextField("comment le mobiliser", blank=True, features=RICH_TEXT_FEATURES)
+    porteur = models.CharField("porteur ou organisme", max_length=200, blank=True)
+    funding = models.CharField("financement", max_length=200, blank=True)
+    contacts = models.TextField("contacts", blank=True)
+    links = StreamField(LinksBlock(), blank=True, verbose_name="liens utiles")
+    last_reviewed = models.DateField("dernière relecture", null=True, blank=True)
+    expires_on = models.DateField(
+        "date d'expiration",
+        null=True,
+        blank=True,
+        help_text="Le dispositif prend fin à cette date.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        *RessourcePage.common_panels,
+        FieldPanel("body", heading="pour qui, en bref"),
+        FieldPanel("offer"),
+        FieldPanel("how_to"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("porteur"), FieldPanel("funding")]),
+                FieldPanel("contacts"),
+                FieldPanel("links"),
+                FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("expires_on")]),
+            ],
+            heading="Porteur, contacts et validité",
+        ),
+    ]
+    search_fields = [
+        *RessourcePage.search_fields,
+        index.SearchField("offer"),
+        index.SearchField("how_to"),
+        index.SearchField("porteur"),
+    ]
+    parent_page_types = ["ressources.RessourcesIndexPage"]
+    subpage_types = []
+    template = "ressources/fiche_dispositif_page.html"
+
+    class Meta:
+        verbose_name = "fiche dispositif"
+        verbose_name_plural = "fiches dispositifs"
+
+    @property
+    def is_expired(self):
+        return bool(self.expires_on and self.expires_on < timezone.localdate())
+
+
+class ActionInspirantePage(RessourcePage):
+    territory = models.CharField("territoire ou QPV", max_length=200, blank=True)
+    partners = models.TextField("partenaires", blank=True, help_text="Un partenaire par ligne.")
+    start_date = models.DateField("début", null=True, blank=True)
+    end_date = models.DateField("fin", null=True, blank=True)
+    budget = models.CharField("budget", max_length=200, blank=True)
+    funding = models.CharField("financement", max_length=200, blank=True)
+    results = models.TextField("résultats", blank=True)
+    contact = models.CharField("contact", max_length=200, blank=True)
+    related_fiches = ParentalManyToManyField(
+        "ressources.FicheDispositifPage",
+        verbose_name="fiches dispositifs liées",
+        blank=True,
+        related_name="actions",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        *RessourcePage.common_panels,
+        FieldPanel("territory"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("partners"),
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldRowPanel([FieldPanel("budget"), FieldPanel("funding")]),
+                FieldPanel("results"),
+                FieldPanel("contact"),
+            ],
+            heading="Mise en œuvre et résultats",
+        ),
+        FieldPanel("related_fiches"),
+    ]
+    search_fields = [
+        *RessourcePage.search_fields,
+        index.SearchField("territory"),
+        index.SearchField("partners"),
+        index.SearchField("results"),
+    ]
+    parent_page_types = ["ressources.RessourcesIndexPage"]
+    subpage_types = []
+    template = "ressources/action_inspirante_page.html"
+
+    class Meta:
+        verbose_name = "action inspirante"
+        verbose_name_plural = "actions inspirantes"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_fiches"] = visible_pages(self.related_fiches.live(), request.user)
+        return context
+
+    @property
+    def partner_list(self):
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+class PortraitCitePage(RessourcePage):
+    """A cité told by its team: territory, people, what works (vadémécum's portraits)."""
+
+    team = models.TextField("l'équipe", blank=True)
+    key_lesson = models.TextField("ce qu'il faut retenir", blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        *RessourcePage.common_panels,
+        FieldPanel("body"),
+        FieldPanel("team"),
+        FieldPanel("key_lesson"),
+    ]
+    search_fields = [*RessourcePage.search_fields, index.SearchField("key_lesson")]
+    parent_page_types = ["ressources.RessourcesIndexPage"]
+    subpage_types = []
+    template = "ressources/portrait_cite_page.html"
+
+    class Meta:
+        verbose_name = "portrait de cité"
+        verbose_name_plural = "portraits de cités"
+
+
+class ParcoursBeneficiairePage(RessourcePage):
+    """A beneficiary's testimony; first name or pseudonym only."""
+
+    person = models.CharField("prénom ou pseudonyme", max_length=80)
+    profile = models.CharField("profil", max_length=200, blank=True, help_text="Ex. : 27 ans")
+    quote = models.TextField("citation", blank=True)
+    outcome = models.CharField("aujourd'hui", max_length=200, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        *RessourcePage.common_panels,
+        FieldRowPanel([FieldPanel("person"), FieldPanel("profile")]),
+        FieldPanel("quote"),
+        FieldPanel("body"),
+        FieldPanel("outcome"),
+    ]
+    search_fields = [*RessourcePage.search_fields, index.SearchField("quote")]
+    parent_page_types = ["ressources.RessourcesIndexPage"]
+    subpage_types = []
+    template = "ressources/parcours_beneficiaire_page.html"
+
+    class Meta:
+        verbose_name = "parcours de bénéficiaire"
+        verbose_name_plural = "parcours de bénéficiaires"
+
+
+# --- Bulletin de veille ------------------------------------------------------------------------
+
+
+class BulletinIndexPage(Page):
+    intro = models.TextField("introduction", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = Page.search_fields
+    parent_page_types = ["ressources.RessourcesIndexPage"]
+    subpage_types = ["ressources.BulletinPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "archive du bulletin de veille"
+
+    def get_context(self, request, *args, **kwargs):
+        from ressources.views import bulletin_archive_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(bulletin_archive_context(self, request))
+        return context
+
+
+class BulletinPage(Page):
+    number = models.PositiveIntegerField("numéro", unique=True)
+    date = models.DateField("date de parution", default=datetime.date.today)
+    intro = models.TextField("édito", blank=True)
+    sections = StreamField(BulletinBlock(), blank=True, verbose_name="rubriques")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("number"), FieldPanel("date")]),
+        FieldPanel("intro"),
+        FieldPanel("sections"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("sections"),
+        index.FilterField("number"),
+    ]
+    parent_page_types = ["ressources.BulletinIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "bulletin de veille"
+        verbose_name_plural = "bulletins de veille"
+        ordering = ["-number"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        parent = self.get_parent()
+        context["breadcrumb"] = [
+            {"label": parent.title, "url": parent.url},
+            {"label": f"n° {self.number}", "url": ""},
+        ]
+        context["sections"] = self.section_list()
+        return context
+
+    def section_list(self, absolute=False):
+        """Sections as plain data (page links resolved, theme labels) for the page and e-mails."""
+        from themes.models import Theme
+
+        labels = dict(Theme.objects.values_list("slug", "short_label"))
+        sections = []
+        for section in self.sections:
+            items = []
+            for item in section.value["items"]:
+                page = item["page"]
+                page_url = page.url if page and page.live else ""
+                if page_url and absolute:
+                    page_url = settings.SITE_URL.rstrip("/") + page_url
+                items.append(
+                    {
+                        "title": item["title"],
+                        "summary": item["summary"],
+                        "url": page_url or item["url"] or "",
+                        "themes": [(slug, labels.get(slug, slug)) for slug in item["themes"] or []],
+                    }
+                )
+            sections.append({"title": section.value["title"], "items": items})
+        return sections
+
+    @property
+    def theme_slugs(self):
+        return {
+            slug
+            for section in self.sections
+            for item in section.value["items"]
+            for slug in item["themes"] or []
+        }
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def for_themes(self, theme_slugs):
+        """Active subscribers who want everything or at least one of these champs."""
+        return (
+            self.active()
+            .filter(models.Q(all_themes=True) | models.Q(themes__slug__in=list(theme_slugs)))
+            .distinct()
+        )
+
+
+class Subscriber(models.Model):
+    email = models.EmailField("adresse électronique", unique=True)
+    all_themes = models.BooleanField("tous les champs d'action", default=True)
+    themes = models.ManyToManyField(
+        "themes.Theme", verbose_name="champs d'action", blank=True, related_name="subscribers"
+    )
+    created_at = models.DateTimeField("inscription", auto_now_add=True)
+    confirmed_at = models.DateTimeField("confirmation", null=True, blank=True)
+    unsubscribed_at = models.DateTimeField("désinscription", null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "abonné au bulletin"
+        verbose_name_plural = "abonnés au bulletin"
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+
+class SendingStatus(models.TextChoices):
+    RUNNING = "running", "En cours"
+    INTERRUPTED = "interrupted", "Interrompu"
+    DONE = "done", "Terminé"
+
+
+class BulletinSending(models.Model):
+    """One sending per bulletin; resuming re-runs it and skips whoever already has a delivery."""
+
+    bulletin = models.OneToOneField(
+        BulletinPage, on_delete=models.CASCADE, related_name="sending", verbose_name="bulletin"
+    )
+    status = models.CharField(
+        "état", max_length=20, choices=SendingStatus.choices, default=SendingStatus.RUNNING
+    )
+    started_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField("début", auto_now_add=True)
+    finished_at = models.DateTimeField("fin", null=True, blank=True)
+    recipients = models.PositiveIntegerField("destinataires", default=0)
+    error = models.TextField("dernière erreur", blank=True)
+
+    class Meta:
+        verbose_name = "envoi de bulletin"
+        verbose_name_plural = "envois de bulletins"
+
+    def __str__(self):
+        return f"Envoi du bulletin n° {self.bulletin.number}"
+
+
+class DeliveryStatus(models.TextChoices):
+    CLAIMED = "claimed", "En cours d'envoi"
+    SENT = "sent", "Envoyé"
+    FAILED = "failed", "Échec"
+
+
+class Delivery(models.Model):
+    """At most one per (bulletin, subscriber): the row is claimed before the e-mail leaves, so a
+    resumed sending never sends the same issue twice to anyone."""
+
+    bulletin = models.ForeignKey(BulletinPage, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "remise"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bulletin", "subscriber"], name="ressources_one_delivery_per_subscriber"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} — {self.get_status_display()}"

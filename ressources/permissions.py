@@ -1,0 +1,47 @@
+"""Who sees what in the library. Listings, feeds, theme sections and (later) search all call
+these functions, so a members-only page never shows up where its page would be refused."""
+
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Substr
+from wagtail.models import Page, PageViewRestriction
+
+from accounts.roles import is_anct, is_cite_member
+
+# Deepest page level whose restrictions are looked up (library ressources sit at depth 4,
+# bulletins at 5): one index probe per level, whatever the number of pages or restrictions.
+MAX_DEPTH = 10
+
+
+def _covering_restrictions():
+    # A restriction on a page also covers its descendants: the restricted page's path is one of
+    # the prefixes of theirs (treebeard paths grow by `steplen` characters per level).
+    prefixes = [
+        Substr(OuterRef("path"), 1, Page.steplen * depth) for depth in range(1, MAX_DEPTH + 1)
+    ]
+    return PageViewRestriction.objects.filter(page__path__in=prefixes)
+
+
+def visible_pages(queryset, user):
+    """`queryset` (live pages) limited to what `user` may open, in the same single SQL query."""
+    covering = _covering_restrictions()
+    if user.is_authenticated:
+        if user.is_superuser:
+            return queryset
+        # Registered professionals pass "login" restrictions; group restrictions need the group;
+        # password-protected pages are never listed.
+        covering = covering.exclude(restriction_type=PageViewRestriction.LOGIN).exclude(
+            restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()
+        )
+    return queryset.exclude(Exists(covering))
+
+
+def can_view_page(user, page):
+    return visible_pages(type(page).objects.filter(pk=page.pk), user).exists()
+
+
+def can_propose_action(user):
+    return is_cite_member(user)
+
+
+def can_manage_bulletin(user):
+    return is_anct(user) or (user.is_authenticated and user.is_superuser)

@@ -1,0 +1,281 @@
+"""Writes of the ressources app (verb-named). E-mails leave through tasks, after commit."""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import PageViewRestriction
+
+from commons.html import plain_text_to_html
+from ressources.models import (
+    ActionInspirantePage,
+    BulletinSending,
+    Delivery,
+    DeliveryStatus,
+    RessourcesIndexPage,
+    SendingStatus,
+    Subscriber,
+)
+from themes.models import Theme
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIBE_SALT = "ressources.subscribe"
+UNSUBSCRIBE_SALT = "ressources.unsubscribe"
+CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+BATCH_SIZE = getattr(settings, "RESSOURCES_BULLETIN_BATCH_SIZE", 50)
+
+
+def absolute_url(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Library pages ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_ressource(library, model, slug, fields, themes=(), publics=(), members_only=False):
+    """Create or update in place (by slug under the library) and publish a ressource.
+    Returns (page, created)."""
+    page = model.objects.child_of(library).filter(slug=slug).first()
+    created = page is None
+    if created:
+        page = model(slug=slug, **fields)
+        library.add_child(instance=page)
+    else:
+        for name, value in fields.items():
+            setattr(page, name, value)
+    page.themes.set(list(themes))
+    page.publics_cibles.set(list(publics))
+    page.save_revision().publish()
+    set_members_only(page, members_only)
+    return page, created
+
+
+def set_members_only(page, members_only):
+    """Wagtail privacy: "login" restriction = registered professionals only."""
+    restrictions = PageViewRestriction.objects.filter(page=page)
+    if members_only and not restrictions.exists():
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    elif not members_only:
+        restrictions.delete()
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+def _unique_slug(parent, title):
+    base = slugify(title)[:70] or "action"
+    slug, n = base, 2
+    while parent.get_children().filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def propose_action(user, data):
+    """A cité member's proposal becomes a draft action submitted to the review workflow."""
+    library = RessourcesIndexPage.objects.get()
+    page = ActionInspirantePage(
+        title=data["title"],
+        slug=_unique_slug(library, data["title"]),
+        summary=data["summary"],
+        body=[("paragraph", plain_text_to_html(data["description"]))],
+        territory=data.get("territory", ""),
+        partners=data.get("partners", ""),
+        start_date=data.get("start_date"),
+        results=data.get("results", ""),
+        contact=data.get("contact", ""),
+        cite=user.cite,
+        region=user.cite.region if user.cite else "national",
+        owner=user,
+        live=False,
+    )
+    library.add_child(instance=page)
+    page.themes.set(data["themes"])
+    page.publics_cibles.set(data.get("publics_cibles") or [])
+    revision = page.save_revision(user=user)
+    workflow = page.get_workflow()
+    if workflow is not None:
+        workflow.start(page, user)
+    return page, revision
+
+
+# --- Subscriptions -----------------------------------------------------------------------------
+
+
+def subscription_token(email, theme_slugs):
+    return signing.dumps({"e": email.lower(), "t": theme_slugs}, salt=SUBSCRIBE_SALT)
+
+
+def read_subscription_token(token):
+    """(email, theme slugs or None) or None when the link is wrong or expired."""
+    try:
+        data = signing.loads(token, salt=SUBSCRIBE_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return data["e"], data["t"]
+
+
+def unsubscribe_token(subscriber):
+    return signing.dumps(subscriber.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(subscriber):
+    return absolute_url(reverse("ressources:unsubscribe", args=[unsubscribe_token(subscriber)]))
+
+
+def request_subscription(email, theme_slugs):
+    """Double opt-in: nothing is stored until the link in the e-mail is followed, and the same
+    answer is given whether or not the address is already subscribed."""
+    from ressources.tasks import send_subscription_confirmation
+
+    token = subscription_token(email, theme_slugs)
+    url = absolute_url(reverse("ressources:confirm", args=[token]))
+    transaction.on_commit(lambda: send_subscription_confirmation.enqueue(email, url))
+
+
+@transaction.atomic
+def confirm_subscription(email, theme_slugs):
+    subscriber, _ = Subscriber.objects.get_or_create(email=email)
+    subscriber.all_themes = theme_slugs is None
+    subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
+    subscriber.unsubscribed_at = None
+    subscriber.save()
+    subscriber.themes.set(Theme.objects.filter(slug__in=theme_slugs or []))
+    return subscriber
+
+
+def unsubscribe(token):
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber and subscriber.unsubscribed_at is None:
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["unsubscribed_at"])
+    return subscriber
+
+
+# --- Bulletin sending --------------------------------------------------------------------------
+
+
+def recipients(bulletin):
+    return Subscriber.objects.for_themes(bulletin.theme_slugs)
+
+
+@transaction.atomic
+def start_sending(bulletin, user):
+    """Create (or resume) the sending of a published bulletin and queue the work."""
+    from ressources.tasks import send_bulletin
+
+    sending, created = BulletinSending.objects.get_or_create(
+        bulletin=bulletin, defaults={"started_by": user}
+    )
+    if not created and sending.status == SendingStatus.DONE:
+        return sending
+    sending.status = SendingStatus.RUNNING
+    sending.error = ""
+    sending.recipients = recipients(bulletin).count()
+    sending.save()
+    transaction.on_commit(lambda: send_bulletin.enqueue(sending.pk))
+    return sending
+
+
+def _bulletin_message(bulletin, subscriber, sections):
+    unsubscribe_link = unsubscribe_url(subscriber)
+    context = {
+        "bulletin": bulletin,
+        "bulletin_url": absolute_url(bulletin.url or "/"),
+        "bulletin_sections": sections,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "unsubscribe_url": unsubscribe_link,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Bulletin de veille n° {bulletin.number} — Cités de l'emploi",
+        body=render_to_string("ressources/emails/bulletin.txt", context),
+        to=[subscriber.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("ressources/emails/bulletin.html", context), "text/html"
+    )
+    return message
+
+
+def send_next_batch(sending, batch_size=BATCH_SIZE):
+    """Send one batch; returns how many e-mails left. Each delivery is claimed (unique row)
+    before its e-mail goes out: if the process dies mid-batch, resuming skips it rather than
+    risk a second copy."""
+    bulletin = sending.bulletin.specific
+    pending = list(
+        recipients(bulletin)
+        .exclude(deliveries__bulletin=bulletin)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    sections = bulletin.section_list(absolute=True) if pending else []
+    for subscriber in Subscriber.objects.filter(pk__in=pending).order_by("pk"):
+        try:
+            delivery = Delivery.objects.create(
+                bulletin=bulletin, subscriber=subscriber, status=DeliveryStatus.CLAIMED
+            )
+        except IntegrityError:
+            continue  # another worker claimed it
+        try:
+            _bulletin_message(bulletin, subscriber, sections).send()
+        except Exception as error:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.save(update_fields=["status", "updated_at"])
+            logger.warning("Bulletin %s non remis à %s : %s", bulletin.number, subscriber, error)
+            continue
+        delivery.status = DeliveryStatus.SENT
+        delivery.save(update_fields=["status", "updated_at"])
+    return len(pending)
+
+
+def run_sending(sending_id, batch_size=BATCH_SIZE):
+    sending = BulletinSending.objects.select_related("bulletin").get(pk=sending_id)
+    if sending.status == SendingStatus.DONE:
+        return sending
+    try:
+        while send_next_batch(sending, batch_size):
+            pass
+    except BaseException as error:
+        BulletinSending.objects.filter(pk=sending.pk).update(
+            status=SendingStatus.INTERRUPTED, error=str(error)[:500]
+        )
+        raise
+    sending.status = SendingStatus.DONE
+    sending.finished_at = timezone.now()
+    sending.save(update_fields=["status", "finished_at"])
+    return sending
+
+
+def sending_progress(sending):
+    counts = dict(
+        Delivery.objects.filter(bulletin_id=sending.bulletin_id)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    done = sum(counts.values())
+    total = max(sending.recipients, done)
+    return {
+        "sent": counts.get(DeliveryStatus.SENT, 0),
+        "failed": counts.get(DeliveryStatus.FAILED, 0),
+        "uncertain": counts.get(DeliveryStatus.CLAIMED, 0),
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else 100,
+    }

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from ressources import views
+
+app_name = "ressources"
+
+urlpatterns = [
+    path("", views.library, name="index"),
+    path("flux/", views.LibraryFeed(), name="feed"),
+    path("proposer-une-action/", views.propose_action, name="propose"),
+    path("veille/", views.bulletins, name="bulletins"),
+    path("veille/flux/", views.BulletinFeed(), name="bulletin_feed"),
+    path("veille/abonnement/", views.subscribe, name="subscribe"),
+    path("veille/abonnement/<str:token>/", views.confirm, name="confirm"),
+    path("veille/desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("veille/envois/", views.sendings, name="sendings"),
+    path("veille/envois/<int:bulletin_id>/", views.sending_detail, name="sending"),
+    path("veille/envois/<int:bulletin_id>/lancer/", views.start_sending, name="start_sending"),
+]

@@ -1,0 +1,344 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from wagtail import views as wagtail_views
+
+from cites.models import Cite
+from ressources import services
+from ressources.forms import ActionProposalForm, SubscriptionForm
+from ressources.models import (
+    REGION_CHOICES,
+    ActionInspirantePage,
+    BulletinIndexPage,
+    BulletinPage,
+    BulletinSending,
+    FicheDispositifPage,
+    ParcoursBeneficiairePage,
+    PortraitCitePage,
+    RessourcePage,
+    RessourcesIndexPage,
+)
+from ressources.permissions import (
+    _covering_restrictions,
+    can_manage_bulletin,
+    can_propose_action,
+    visible_pages,
+)
+from themes.models import PublicCible, Theme
+
+PAGE_SIZE = 20
+TYPES = {
+    "fiche": FicheDispositifPage,
+    "action": ActionInspirantePage,
+    "portrait": PortraitCitePage,
+    "parcours": ParcoursBeneficiairePage,
+}
+SORTS = {"date": ("-date", "title"), "titre": ("title",)}
+# facet key -> (label, lookup used to filter and to count)
+FACETS = {
+    "theme": ("Champ d'action", "themes__slug"),
+    "type": ("Type de ressource", "content_type"),
+    "region": ("Région", "region"),
+    "cite": ("Cité de l'emploi", "cite__slug"),
+    "public": ("Public cible", "publics_cibles__slug"),
+}
+
+
+def _type_content_types():
+    # ContentType lookups are cached by Django: no query after the first request.
+    return {key: ContentType.objects.get_for_model(model).pk for key, model in TYPES.items()}
+
+
+def _facet_choices():
+    return {
+        "theme": [(t.slug, t.short_label) for t in Theme.objects.ordered()],
+        "type": [
+            (key, model._meta.verbose_name_plural.capitalize()) for key, model in TYPES.items()
+        ],
+        "region": list(REGION_CHOICES),
+        "cite": list(
+            Cite.objects.published().order_by("short_name").values_list("slug", "short_name")
+        ),
+        "public": list(PublicCible.objects.values_list("slug", "label")),
+    }
+
+
+def _apply(queryset, filters, skip=None):
+    content_types = _type_content_types()
+    for key, value in filters.items():
+        if key == skip:
+            continue
+        lookup = FACETS[key][1]
+        queryset = queryset.filter(**{lookup: content_types[value] if key == "type" else value})
+    return queryset
+
+
+def library_context(library, request):
+    """Filters, counts per filter value and one page of results: a constant number of queries
+    however many ressources there are (one aggregate query per facet)."""
+    choices = _facet_choices()
+    filters, invalid = {}, False
+    for key in FACETS:
+        value = request.GET.get(key, "")
+        if not value:
+            continue
+        if value in dict(choices[key]):
+            filters[key] = value
+        else:
+            invalid = True
+    sort = request.GET.get("tri", "date")
+    if sort not in SORTS:
+        sort, invalid = "date", True
+
+    base = visible_pages(RessourcePage.objects.live().child_of(library), request.user)
+    type_keys = {pk: key for key, pk in _type_content_types().items()}
+    facets = []
+    for key, (label, lookup) in FACETS.items():
+        rows = (
+            _apply(base, filters, skip=key)
+            .order_by()
+            .values(lookup)
+            .annotate(n=Count("pk", distinct=True))
+            .values_list(lookup, "n")
+        )
+        counts = {(type_keys.get(v) if key == "type" else v): n for v, n in rows}
+        facets.append(
+            {
+                "key": key,
+                "label": label,
+                "selected": filters.get(key, ""),
+                "options": [(v, text, counts.get(v, 0)) for v, text in choices[key]],
+            }
+        )
+
+    results = _apply(base, filters).order_by(*SORTS[sort])
+    results = results.annotate(members_only=_members_only()).select_related("cite")
+    page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page_obj.object_list.prefetch_related("themes"))
+    type_labels = {
+        pk: TYPES[key]._meta.verbose_name.capitalize() for key, pk in _type_content_types().items()
+    }
+    for item in items:
+        item.type_label = type_labels.get(item.content_type_id, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "facets": facets,
+        "filters": filters,
+        "invalid_filter": invalid,
+        "sort": sort,
+        "page_obj": page_obj,
+        "items": items,
+        "querystring": query.urlencode(),
+        "can_propose": can_propose_action(request.user),
+    }
+
+
+def _members_only():
+    from django.db.models import Exists
+
+    return Exists(_covering_restrictions())
+
+
+def bulletin_archive_context(archive, request):
+    bulletins = visible_pages(BulletinPage.objects.live().child_of(archive), request.user).order_by(
+        "-number"
+    )
+    page_obj = Paginator(bulletins, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page_obj,
+        "bulletins": page_obj.object_list,
+        "can_manage": can_manage_bulletin(request.user),
+    }
+
+
+def _serve_page_of_type(request, model):
+    """The library pages are Wagtail pages; their URL names (used by the main navigation)
+    serve them in place when the page sits at this path, and redirect otherwise."""
+    page = model.objects.live().first()
+    if page is None:
+        raise Http404
+    url = page.get_url(request)
+    if url != request.path:
+        return redirect(url)
+    return wagtail_views.serve(request, request.path.lstrip("/"))
+
+
+def library(request):
+    return _serve_page_of_type(request, RessourcesIndexPage)
+
+
+def bulletins(request):
+    return _serve_page_of_type(request, BulletinIndexPage)
+
+
+# --- Feeds: what an anonymous reader may see, whoever fetches them ----------------------------
+
+
+class BulletinFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Bulletin de veille des cités de l'emploi"
+    subtitle = "L'actualité de l'emploi dans les quartiers, sélectionnée par l'ANCT."
+
+    def link(self):
+        return reverse("ressources:bulletins")
+
+    def items(self):
+        pages = BulletinPage.objects.live()
+        return visible_pages(pages, AnonymousUser()).order_by("-number")[:30]
+
+    def item_title(self, item):
+        return f"n° {item.number} — {item.title}"
+
+    def item_description(self, item):
+        return item.intro
+
+    def item_link(self, item):
+        return item.url
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+
+class LibraryFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Ressources des cités de l'emploi"
+    subtitle = "Fiches dispositifs, actions inspirantes, portraits et parcours."
+
+    def link(self):
+        return reverse("ressources:index")
+
+    def items(self):
+        pages = RessourcePage.objects.live()
+        return visible_pages(pages, AnonymousUser()).order_by("-first_published_at")[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.url
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+
+# --- Subscription ------------------------------------------------------------------------------
+
+
+def subscribe(request):
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_subscription(form.cleaned_data["email"], form.theme_slugs())
+        messages.success(
+            request,
+            f"Un courriel vient d'être envoyé à {form.cleaned_data['email']} : suivez le lien "
+            "qu'il contient pour confirmer votre abonnement.",
+        )
+        return redirect("ressources:bulletins")
+    return render(request, "ressources/subscribe.html", {"form": form})
+
+
+def confirm(request, token):
+    data = services.read_subscription_token(token)
+    if data is None:
+        return render(request, "ressources/link_invalid.html", status=400)
+    email, theme_slugs = data
+    if request.method == "POST":
+        services.confirm_subscription(email, theme_slugs)
+        messages.success(request, "Votre abonnement au bulletin de veille est confirmé.")
+        return redirect("ressources:bulletins")
+    themes = Theme.objects.filter(slug__in=theme_slugs or []).ordered()
+    return render(
+        request,
+        "ressources/confirm.html",
+        {"email": email, "themes": themes, "all_themes": theme_slugs is None},
+    )
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the token is the proof
+def unsubscribe(request, token):
+    if request.method == "POST":
+        subscriber = services.unsubscribe(token)
+        if subscriber is None:
+            return render(request, "ressources/link_invalid.html", status=400)
+        return render(request, "ressources/unsubscribed.html", {"subscriber": subscriber})
+    return render(request, "ressources/unsubscribe.html", {"token": token})
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+@login_required
+def propose_action(request):
+    if not can_propose_action(request.user) or not RessourcesIndexPage.objects.exists():
+        raise Http404
+    form = ActionProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.propose_action(request.user, form.cleaned_data)
+        messages.success(
+            request,
+            "Merci ! Votre action a été transmise à l'équipe nationale : elle sera publiée après "
+            "relecture.",
+        )
+        return redirect("ressources:index")
+    return render(request, "ressources/propose.html", {"form": form, "cite": request.user.cite})
+
+
+# --- Sending (ANCT) ----------------------------------------------------------------------------
+
+
+def _require_bulletin_manager(request):
+    if not can_manage_bulletin(request.user):
+        raise Http404
+
+
+def sendings(request):
+    _require_bulletin_manager(request)
+    rows = []
+    sendings_by_bulletin = {s.bulletin_id: s for s in BulletinSending.objects.all()}
+    for bulletin in BulletinPage.objects.live().order_by("-number"):
+        sending = sendings_by_bulletin.get(bulletin.pk)
+        rows.append(
+            {
+                "bulletin": bulletin,
+                "sending": sending,
+                "progress": services.sending_progress(sending) if sending else None,
+                "recipients": services.recipients(bulletin).count(),
+            }
+        )
+    return render(request, "ressources/sendings.html", {"rows": rows})
+
+
+def sending_detail(request, bulletin_id):
+    _require_bulletin_manager(request)
+    bulletin = get_object_or_404(BulletinPage.objects.live(), pk=bulletin_id)
+    sending = BulletinSending.objects.filter(bulletin=bulletin).first()
+    context = {
+        "bulletin": bulletin,
+        "sending": sending,
+        "progress": services.sending_progress(sending) if sending else None,
+        "recipients": services.recipients(bulletin).count(),
+    }
+    return render(request, "ressources/sending_detail.html", context)
+
+
+@require_POST
+def start_sending(request, bulletin_id):
+    _require_bulletin_manager(request)
+    bulletin = get_object_or_404(BulletinPage.objects.live(), pk=bulletin_id)
+    services.start_sending(bulletin, request.user)
+    messages.success(request, f"L'envoi du bulletin n° {bulletin.number} est lancé.")
+    return redirect("ressources:sending", bulletin_id=bulletin.pk)

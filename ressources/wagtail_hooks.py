@@ -1,0 +1,27 @@
+from django.http import Http404
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from ressources.models import BulletinPage, RessourcePage
+from ressources.permissions import can_manage_bulletin, can_view_page
+
+
+@hooks.register("before_serve_page", order=-10)
+def private_looks_missing(page, request, serve_args, serve_kwargs):
+    """A members-only ressource answers 404 to whoever may not read it, like a missing page
+    (runs before Wagtail's own restriction check, which would redirect to the login form)."""
+    if isinstance(page, RessourcePage | BulletinPage) and not can_view_page(request.user, page):
+        raise Http404
+
+
+class BulletinSendingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage_bulletin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_sending_menu_item():
+    return BulletinSendingMenuItem(
+        "Envois du bulletin", reverse("ressources:sendings"), icon_name="mail", order=320
+    )

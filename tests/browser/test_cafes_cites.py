@@ -1,0 +1,185 @@
+"""Cafés-cités in headless Chromium: two people chat during a live session, one reconnects and
+gets what was missed; agenda and session pages pass axe.
+
+Websockets need an ASGI server: Daphne runs in a subprocess on a free port against the test
+database (the test is transactional, so it sees the committed data)."""
+
+import datetime
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cafes_cites.models import Registration, Session, Speaker
+from tests.browser.conftest import assert_accessible
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server(async_db_cleanup, tmp_path):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("Le serveur ASGI séparé a besoin de PostgreSQL (DATABASE_URL).")
+    port = _free_port()
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "cde_site.settings.test",
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+    }
+    log = (tmp_path / "daphne.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "cde_site.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,  # a file, not a pipe nobody reads
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                log.close()
+                output = (tmp_path / "daphne.log").read_text()[-2000:]
+                pytest.fail(f"Daphne n'a pas démarré : {output}")
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # sockets still closing: no need to wait for them
+        process.kill()
+        process.wait(timeout=5)
+    log.close()
+
+
+def _logged_in_page(browser, base_url, user):
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    )
+    return context, context.new_page()
+
+
+def _live_session():
+    start = timezone.now() - datetime.timedelta(minutes=5)
+    session = Session.objects.create(
+        title="Café-cité en direct",
+        number=42,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        description="<p>Séance de test du chat.</p>",
+    )
+    Speaker.objects.create(session=session, name="Camille Martin", cite_name="Cité de Pau")
+    return session
+
+
+def test_two_people_chat_and_one_reconnects(browser, asgi_server):
+    session = _live_session()
+    alice = UserFactory(first_name="Alice", last_name="Martin")
+    bob = UserFactory(first_name="Bob", last_name="Durand")
+    for user in (alice, bob):
+        Registration.objects.create(session=session, user=user, status="confirmed")
+    url = asgi_server + session.get_absolute_url()
+    alice_context, alice_page = _logged_in_page(browser, asgi_server, alice)
+    bob_context, bob_page = _logged_in_page(browser, asgi_server, bob)
+    try:
+        for page in (alice_page, bob_page):
+            page.goto(url)
+            expect(page.locator("#chat-etat")).to_have_text("Connecté")
+        expect(bob_page.locator("#chat-presence")).to_have_text("2 participants connectés")
+        assert_accessible(alice_page)
+
+        # Keyboard only: type, Enter sends.
+        alice_page.get_by_label("Votre message").fill("Bonjour à tous <b>!</b>")
+        alice_page.get_by_label("Votre message").press("Enter")
+        bob_messages = bob_page.locator("#chat-messages li")
+        expect(bob_messages).to_have_count(1)
+        expect(bob_messages.first).to_contain_text("Bonjour à tous !")  # tags stripped
+        expect(bob_page.locator("#chat-annonces")).to_contain_text("Message de Alice Martin")
+
+        # Bob's connection drops; Alice keeps talking; Bob comes back with after=.
+        bob_page.locator("[data-chat-url]").dispatch_event("cde-chat-drop")
+        expect(bob_page.locator("#chat-etat")).to_contain_text("Déconnecté")
+        for text in ("Pendant ton absence", "Deuxième message"):
+            alice_page.get_by_label("Votre message").fill(text)
+            alice_page.get_by_role("button", name="Envoyer").click()
+        expect(alice_page.locator("#chat-messages li")).to_have_count(3)
+        expect(bob_page.locator("#chat-etat")).to_have_text("Connecté", timeout=20_000)
+        expect(bob_messages).to_have_count(3)
+        expect(bob_messages.nth(2)).to_contain_text("Deuxième message")
+
+        bob_page.get_by_label("Votre message").fill("Je suis revenu")
+        bob_page.get_by_label("Votre message").press("Tab")  # keyboard: to the checkbox
+        bob_page.keyboard.press("Space")
+        expect(bob_page.get_by_label("Question pour les intervenants")).to_be_checked()
+        bob_page.keyboard.press("Shift+Tab")
+        bob_page.keyboard.press("Enter")
+        expect(alice_page.locator("#chat-messages li")).to_have_count(4)
+        expect(alice_page.locator("#chat-messages li").last).to_contain_text("Question")
+        expect(bob_messages).to_have_count(4)  # no duplicate after the reconnection
+    finally:
+        alice_context.close()
+        bob_context.close()
+
+
+def test_agenda_and_session_pages_are_accessible(browser, asgi_server):
+    session = _live_session()
+    Session.objects.create(
+        title="Séance passée",
+        start=timezone.now() - datetime.timedelta(days=20),
+        end=timezone.now() - datetime.timedelta(days=20) + datetime.timedelta(hours=1),
+        compte_rendu="<p>Compte-rendu.</p>",
+        replay_url="https://replay.example/1",
+    )
+    user = UserFactory()
+    context, page = _logged_in_page(browser, asgi_server, user)
+    try:
+        page.goto(asgi_server + "/cafes-cites/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Agenda des cafés-cités")
+        assert_accessible(page)
+        page.get_by_role("link", name="Café-cité #42 — Café-cité en direct").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Café-cité #42 — Café-cité en direct"
+        )
+        expect(page.locator("#chat-etat")).to_contain_text("Connecté")
+        assert_accessible(page)
+        page.get_by_role("button", name="S'inscrire").click()
+        expect(page.get_by_text("Votre inscription est confirmée")).to_be_visible()
+        assert_accessible(page)
+        page.goto(asgi_server + "/cafes-cites/")
+        page.get_by_role("link", name="Séance passée").click()
+        expect(page.get_by_role("link", name="Voir le replay")).to_be_visible()
+        assert_accessible(page)
+    finally:
+        context.close()
+    assert session.pk

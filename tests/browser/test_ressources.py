@@ -1,0 +1,85 @@
+"""ANCT publishes a fiche and a bulletin in the Wagtail admin; library pages are axe-clean."""
+
+import re
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from cde_site.setup import setup_site
+from ressources.models import BulletinPage, FicheDispositifPage
+from ressources.services import save_ressource
+from ressources.setup import ensure_library
+from tests.browser.conftest import assert_accessible
+from tests.factories import make_anct_user
+from themes.models import Theme
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def publish(page, parent):
+    # Wagtail's footer: "Save draft" is the main action, "Publish" sits in its dropdown.
+    page.locator("footer .w-dropdown__toggle").first.click()
+    page.locator("button[name=action-publish]").click()
+    # Once published, Wagtail goes back to the parent's listing.
+    expect(page).to_have_url(re.compile(rf"/admin/pages/{parent.pk}/$"))
+
+
+def test_anct_publishes_a_fiche_and_a_bulletin(page, live_server):
+    library, archive = ensure_library(setup_site())
+    anct = make_anct_user()
+    log_in(page, live_server, anct)
+
+    page.goto(f"{live_server.url}/admin/pages/add/ressources/fichedispositifpage/{library.pk}/")
+    page.locator("#id_title").fill("Chèque mobilité régional")
+    page.locator("#id_summary").fill("Une aide pour passer le permis ou réparer un véhicule.")
+    mobilite = Theme.objects.get(slug="mobilite")
+    page.locator(f"input[name=themes][value='{mobilite.pk}']").check()
+    publish(page, library)
+    fiche = FicheDispositifPage.objects.get(title="Chèque mobilité régional")
+    assert fiche.live
+
+    page.goto(f"{live_server.url}/admin/pages/add/ressources/bulletinpage/{archive.pk}/")
+    page.locator("#id_title").fill("Spécial mobilité")
+    page.locator("#id_number").fill("315")
+    publish(page, archive)
+    bulletin = BulletinPage.objects.get(number=315)
+    assert bulletin.live
+
+    page.goto(live_server.url + "/ressources/veille/")
+    expect(page.get_by_role("link", name=re.compile("n° 315"))).to_be_visible()
+    page.goto(live_server.url + "/ressources/?theme=mobilite")
+    expect(page.get_by_role("link", name="Chèque mobilité régional")).to_be_visible()
+
+
+def test_library_pages_are_accessible(page, live_server):
+    library, _ = ensure_library(setup_site())
+    mobilite = Theme.objects.get(slug="mobilite")
+    fiche, _ = save_ressource(
+        library,
+        FicheDispositifPage,
+        "permis",
+        {"title": "Aide au permis", "summary": "Pour les jeunes.", "porteur": "Région"},
+        themes=[mobilite],
+    )
+    for path in [
+        "/ressources/",
+        "/ressources/?theme=mobilite&tri=titre",
+        fiche.url,
+        "/ressources/veille/",
+        "/ressources/veille/abonnement/",
+    ]:
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)

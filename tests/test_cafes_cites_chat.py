@@ -1,0 +1,350 @@
+"""Live chat of the cafés-cités over the real ASGI application and the Redis channel layer
+(REDIS_URL): auth, origin, window, rate limit, sanitising, resume with after=, client_id
+deduplication, moderation, presence and session re-checks."""
+
+import datetime
+import json
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from django.utils import timezone
+
+from cafes_cites.models import ChatMessage, Registration, Session
+from cde_site.asgi import application
+from tests.factories import UserFactory, make_anct_user
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TIMEOUT = 5
+
+
+@pytest.fixture(autouse=True)
+def _chat_settings(settings, async_db_cleanup):
+    settings.CAFES_CITES_PRESENCE_DEBOUNCE = 0
+
+
+def _live_session(**fields):
+    start = timezone.now() - datetime.timedelta(minutes=5)
+    return Session.objects.create(
+        title="Café-cité en direct", start=start, end=start + datetime.timedelta(hours=1), **fields
+    )
+
+
+def _registered(session, **fields):
+    user = UserFactory(**fields)
+    Registration.objects.create(session=session, user=user, status="confirmed")
+    return user
+
+
+@database_sync_to_async
+def _cookie(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+class Chat:
+    """A connected test client: skips presence frames unless asked for them."""
+
+    def __init__(self, communicator):
+        self.communicator = communicator
+
+    async def receive(self, kind=None, skip=("presence",)):
+        while True:
+            data = json.loads(await self.communicator.receive_from(timeout=TIMEOUT))
+            if kind is not None and data["type"] == kind:
+                return data
+            if data["type"] in skip and kind not in skip:
+                continue
+            if kind is None or data["type"] == kind:
+                return data
+            raise AssertionError(f"Attendu {kind}, reçu {data}")
+
+    async def send(self, **payload):
+        await self.communicator.send_json_to(payload)
+
+    async def post(self, body, client_id=None, **extra):
+        client_id = client_id or str(uuid.uuid4())
+        await self.send(type="message", body=body, client_id=client_id, **extra)
+        return client_id
+
+    async def nothing_more(self):
+        # receive_nothing, not a receive timeout: a timeout would cancel the application.
+        while not await self.communicator.receive_nothing(timeout=0.5):
+            data = json.loads(await self.communicator.receive_from(timeout=TIMEOUT))
+            if data["type"] != "presence":
+                raise AssertionError(f"Message inattendu : {data}")
+        return True
+
+    async def close(self):
+        await self.communicator.disconnect()
+
+
+async def connect(user, session, after=None, origin=b"http://localhost"):
+    headers = [(b"origin", origin), (b"host", b"localhost")]
+    if user is not None:
+        headers.append((b"cookie", f"sessionid={await _cookie(user)}".encode()))
+    path = session.chat_path + (f"?after={after}" if after is not None else "")
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect(timeout=TIMEOUT)
+    if not connected:
+        await communicator.disconnect()
+        return None
+    chat = Chat(communicator)
+    chat.state = await chat.receive("state")
+    chat.history = await chat.receive("history")
+    return chat
+
+
+# --- Who may connect ------------------------------------------------------------------------
+
+
+async def test_anonymous_and_foreign_origin_are_refused():
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    assert await connect(None, session) is None
+    assert await connect(user, session, origin=b"https://evil.example") is None
+    missing = Session(pk=999999)
+    assert await connect(user, missing) is None
+    chat = await connect(user, session)
+    assert chat.state["open"] and chat.state["can_post"]
+    await chat.close()
+
+
+async def test_reading_does_not_require_registration_but_posting_does(settings):
+    session = await database_sync_to_async(_live_session)()
+    reader = await database_sync_to_async(UserFactory)()
+    chat = await connect(reader, session)
+    assert chat.state["can_post"] is False
+    assert "Inscrivez-vous" in chat.state["reason"]
+    await chat.post("Bonjour")
+    error = await chat.receive("error")
+    assert error["code"] == "not_registered" and "Inscrivez-vous" in error["message"]
+    settings.CAFES_CITES_CHAT_REQUIRES_REGISTRATION = False
+    await chat.post("Bonjour")
+    assert (await chat.receive("message"))["body_html"] == "<p>Bonjour</p>"
+    await chat.close()
+
+
+@pytest.mark.parametrize(
+    ("offset", "open_"),
+    [
+        (datetime.timedelta(minutes=20), False),  # more than 15 min before the start
+        (datetime.timedelta(minutes=10), True),  # chat opens 15 min before
+        (datetime.timedelta(minutes=-85), True),  # 25 min after the end
+        (datetime.timedelta(minutes=-95), False),  # 35 min after the end: closed
+    ],
+)
+async def test_window_opens_15_minutes_before_and_closes_30_minutes_after(offset, open_):
+    def setup():
+        start = timezone.now() + offset
+        session = Session.objects.create(
+            title="Séance", start=start, end=start + datetime.timedelta(hours=1)
+        )
+        return session, _registered(session)
+
+    session, user = await database_sync_to_async(setup)()
+    chat = await connect(user, session)
+    assert chat.state["open"] is open_
+    await chat.post("Bonjour")
+    if open_:
+        assert (await chat.receive("message"))["id"] == 1
+    else:
+        assert (await chat.receive("error"))["code"] == "closed"
+        assert not await database_sync_to_async(ChatMessage.objects.exists)()
+    await chat.close()
+
+
+# --- Messages -------------------------------------------------------------------------------
+
+
+async def test_message_is_persisted_sanitised_and_broadcast_to_the_room():
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session, first_name="Alice")
+    bob = await database_sync_to_async(_registered)(session, first_name="Bob")
+    a, b = await connect(alice, session), await connect(bob, session)
+    client_id = await a.post('Salut <script>alert(1)</script> <b onclick="x()">gras</b>')
+    for chat in (a, b):
+        message = await chat.receive("message")
+        assert message["id"] == 1 and message["client_id"] == client_id
+        assert message["author"]["name"].startswith("Alice")
+        assert "<script" not in message["body_html"] and "onclick" not in message["body_html"]
+        assert "&lt;" not in message["body_html"] or "script" not in message["body_html"]
+        assert datetime.datetime.fromisoformat(message["created_at"])
+    stored = await database_sync_to_async(ChatMessage.objects.get)()
+    assert stored.room_id == 1 and stored.body_html == message["body_html"]
+    await b.post("Une question ?", question=True)
+    assert (await a.receive("message"))["question"] is True
+    assert (await b.receive("message"))["id"] == 2
+    await a.close()
+    await b.close()
+
+
+async def test_bad_input_gets_french_errors_and_stores_nothing(settings):
+    settings.CAFES_CITES_CHAT_MAX_LENGTH = 20
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    chat = await connect(user, session)
+    await chat.post("x" * 21)
+    assert await chat.receive("error") == {
+        "type": "error",
+        "code": "too_long",
+        "message": "Le message dépasse 20 caractères.",
+    }
+    await chat.post("   ")
+    assert (await chat.receive("error"))["code"] == "empty"
+    await chat.send(type="message", body="Bonjour", client_id="pas-un-uuid")
+    assert (await chat.receive("error"))["code"] == "invalid"
+    await chat.communicator.send_to(text_data="{pas du json")
+    assert (await chat.receive("error"))["message"] == "Message mal formé : JSON attendu."
+    await chat.send(type="inconnu")
+    assert (await chat.receive("error"))["code"] == "unknown_type"
+    assert not await database_sync_to_async(ChatMessage.objects.exists)()
+    await chat.close()
+
+
+async def test_rate_limit_per_user(settings):
+    settings.CAFES_CITES_CHAT_RATE = (3, 10)
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    chat = await connect(user, session)
+    for index in range(3):
+        await chat.post(f"Message {index}")
+        assert (await chat.receive("message"))["id"] == index + 1
+    await chat.post("Un de trop")
+    error = await chat.receive("error")
+    assert error["code"] == "rate_limited" and "trop de messages" in error["message"]
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 3
+    await chat.close()
+
+
+async def test_retried_client_id_is_stored_once():
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session)
+    bob = await database_sync_to_async(_registered)(session)
+    a, b = await connect(alice, session), await connect(bob, session)
+    client_id = await a.post("Envoyé deux fois")
+    first = await a.receive("message")
+    await a.post("Envoyé deux fois", client_id=client_id)
+    retry = await a.receive("message")  # acknowledged to the sender only
+    assert retry == first
+    assert (await b.receive("message"))["id"] == first["id"]
+    assert await b.nothing_more()
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 1
+    await a.close()
+    await b.close()
+
+
+async def test_resume_with_after_gets_exactly_the_missed_messages_in_order(settings):
+    settings.CAFES_CITES_CHAT_RATE = (100, 10)
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session)
+    bob = await database_sync_to_async(_registered)(session)
+    a, b = await connect(alice, session), await connect(bob, session)
+    for index in range(3):
+        await b.post(f"Avant {index}")
+        seen = await a.receive("message")
+        await b.receive("message")
+    assert seen["id"] == 3
+    await a.close()
+    for index in range(4):
+        await b.post(f"Pendant {index}")
+        await b.receive("message")
+    a = await connect(alice, session, after=seen["id"])
+    assert a.history["resumed"] is True
+    replay = a.history["messages"]
+    assert [m["id"] for m in replay] == [4, 5, 6, 7]
+    assert [m["body_html"] for m in replay] == [f"<p>Pendant {i}</p>" for i in range(4)]
+    await b.post("Après")
+    live = await a.receive("message")
+    assert live["id"] == 8
+    assert await a.nothing_more()  # no duplicate of the replayed messages
+    fresh = await connect(alice, session)
+    assert [m["id"] for m in fresh.history["messages"]] == list(range(1, 9))
+    for chat in (a, b, fresh):
+        await chat.close()
+
+
+# --- Moderation, presence, auth re-checks ---------------------------------------------------
+
+
+async def test_animateur_deletes_and_mutes():
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    anct = await database_sync_to_async(make_anct_user)()
+    participant, animateur = await connect(user, session), await connect(anct, session)
+    assert animateur.state["moderator"] is True and participant.state["moderator"] is False
+    await participant.post("Message hors sujet")
+    message = await animateur.receive("message")
+    await participant.receive("message")
+    await participant.send(type="delete", id=message["id"])
+    assert (await participant.receive("error"))["code"] == "forbidden"
+    await animateur.send(type="delete", id=message["id"])
+    for chat in (participant, animateur):
+        assert await chat.receive("deleted") == {"type": "deleted", "id": message["id"]}
+    reconnected = await connect(user, session)
+    assert reconnected.history["messages"] == []
+    await reconnected.close()
+    await animateur.send(type="mute", user_id=user.pk)
+    assert (await participant.receive("muted"))["user"]["id"] == user.pk
+    await animateur.receive("muted")
+    await participant.post("Encore moi")
+    assert (await participant.receive("error"))["code"] == "muted"
+    await animateur.send(type="mute", user_id=anct.pk)
+    assert (await animateur.receive("error"))["code"] == "forbidden"
+    await participant.close()
+    await animateur.close()
+
+
+async def test_presence_counts_connected_people():
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session)
+    bob = await database_sync_to_async(_registered)(session)
+    a = await connect(alice, session)
+    assert a.state["presence"] == 1
+    b = await connect(bob, session)
+    assert b.state["presence"] == 2
+    # a first sees its own arrival (1), then bob's (2).
+    while (await a.receive("presence", skip=()))["count"] != 2:
+        pass
+    await b.close()
+    while (await a.receive("presence", skip=()))["count"] != 1:
+        pass
+    await a.close()
+
+
+async def test_logged_out_user_loses_the_connection_on_next_message():
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    chat = await connect(user, session)
+
+    def logout():
+        from django.contrib.sessions.models import Session as DjangoSession
+
+        DjangoSession.objects.all().delete()
+
+    await database_sync_to_async(logout)()
+    await chat.post("Toujours là ?")
+    assert (await chat.receive("error"))["code"] == "session_expired"
+    assert (await chat.communicator.receive_output(timeout=TIMEOUT))["type"] == "websocket.close"
+    assert not await database_sync_to_async(ChatMessage.objects.exists)()
+    await chat.close()
+
+
+async def test_deactivated_user_is_disconnected_by_the_periodic_check(settings):
+    settings.CAFES_CITES_CHAT_AUTH_RECHECK = 0.2
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    chat = await connect(user, session)
+
+    def deactivate():
+        user.is_active = False
+        user.save()
+
+    await database_sync_to_async(deactivate)()
+    assert (await chat.receive("error"))["code"] == "session_expired"
+    assert (await chat.communicator.receive_output(timeout=TIMEOUT))["type"] == "websocket.close"
+    await chat.close()
