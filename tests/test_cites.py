@@ -57,6 +57,9 @@ def test_directory_pagination(client):
     page2 = page_text(directory(client, page=2))
     assert page1.count('class="fr-card fr-enlarge-link"') == 24
     assert page2.count('class="fr-card fr-enlarge-link"') == 6
+    # Inactive pagination links are marked disabled (DSFR markup), so they are not read as links.
+    assert 'aria-disabled="true" role="link">Page précédente' in page1
+    assert 'aria-disabled="true" role="link">Page suivante' in page2
 
 
 def test_directory_query_count_does_not_grow_with_cites(client, django_assert_max_num_queries):
