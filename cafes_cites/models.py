@@ -344,6 +344,8 @@ class ChatMessage(models.Model):
     body = models.TextField()
     body_html = models.TextField()
     is_question = models.BooleanField(default=False)
+    # Set when an animateur turned this question into a thread of the Opérateurs group.
+    thread_url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(

@@ -12,5 +12,10 @@ urlpatterns = [
     path("seance/<int:pk>/", views.session_detail, name="session"),
     path("seance/<int:pk>/cafe-cite.ics", views.session_ics, name="session_ics"),
     path("seance/<int:pk>/inscription/", views.register_view, name="register"),
+    path(
+        "seance/<int:pk>/questions/<int:message_id>/discussion/",
+        views.promote_question,
+        name="promote_question",
+    ),
     path("seance/<int:pk>/desinscription/", views.unregister_view, name="unregister"),
 ]

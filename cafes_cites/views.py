@@ -1,15 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cafes_cites import permissions, services
 from cafes_cites.ics import build_calendar
-from cafes_cites.models import CalendarToken, Registration, RegistrationStatus, Session
+from cafes_cites.models import (
+    CalendarToken,
+    ChatMessage,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
 from themes.models import Theme
 
 PAST_PAGE_SIZE = 12
@@ -76,6 +83,7 @@ def session_detail(request, pk):
         and status != "termine"
         and not session.is_cancelled,
         "chat_open": session.chat_is_open(now),
+        "can_moderate": permissions.can_moderate_chat(request.user, session),
         "chat_url": session.chat_path if request.user.is_authenticated else "",
         "archive": services.chat_archive(session)
         if status == "termine" and permissions.can_read_chat(request.user, session)
@@ -172,3 +180,17 @@ def regenerate_feed_token(request):
         "Votre lien d'abonnement personnel a été créé. Tout ancien lien ne fonctionne plus.",
     )
     return redirect("cafes_cites:agenda")
+
+
+@login_required
+@require_POST
+def promote_question(request, pk, message_id):
+    session = permissions.get_session_for_user_or_404(request.user, pk)
+    message = get_object_or_404(ChatMessage, pk=message_id, session=session)
+    try:
+        thread = services.promote_question_to_thread(message, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(session.get_absolute_url())
+    messages.success(request, "La question est devenue une discussion du groupe Opérateurs.")
+    return redirect(thread)

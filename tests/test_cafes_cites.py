@@ -491,3 +491,43 @@ def test_demo_builder_is_idempotent_and_has_a_live_session():
     assert Registration.objects.filter(
         session=live[0], status=RegistrationStatus.CONFIRMED
     ).exists()
+
+
+def test_unanswered_question_becomes_an_operateurs_thread(
+    client, sessions, professional, anct_user
+):
+    from groups import services as group_services
+    from groups.models import Role, Thread
+
+    past = sessions["past"]
+    question = ChatMessage.objects.create(
+        session=past,
+        room_id=1,
+        author=professional,
+        body="Comment financer la garde ?",
+        body_html="<p>Comment financer la garde d'enfants ?</p>",
+        is_question=True,
+    )
+    url = reverse("cafes_cites:promote_question", args=[past.pk, question.pk])
+    client.force_login(professional)
+    assert client.post(url).status_code == 403  # not an animateur
+    client.force_login(anct_user)
+    response = client.post(url)  # not yet in the Opérateurs group: refused, nothing created
+    assert response.status_code == 302 and not Thread.objects.exists()
+    group_services.add_member(
+        group_services.ensure_national_group(), anct_user, role=Role.ANIMATEUR
+    )
+    page = page_text(client.get(past.get_absolute_url()))
+    assert "Ouvrir une discussion dans le groupe Opérateurs" in page
+    response = client.post(url)
+    thread = Thread.objects.get()
+    assert response["Location"] == thread.get_absolute_url()
+    assert thread.group.slug == group_services.NATIONAL_GROUP_SLUG
+    assert "Comment financer la garde" in thread.posts.get().body_html
+    question.refresh_from_db()
+    assert question.thread_url == thread.get_absolute_url()
+    client.post(url)  # once per question
+    assert Thread.objects.count() == 1
+    assert "Discussion ouverte dans le groupe Opérateurs" in page_text(
+        client.get(past.get_absolute_url())
+    )
