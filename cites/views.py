@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 
 from cites.forms import DirectoryFilterForm
 from cites.models import Cite
@@ -34,5 +35,9 @@ def cite_detail(request, slug):
         "publics": cite.publics_cibles.all(),
         "show_contact": can_see_coordinator_contact(request.user, cite),
         "panels": panels_for(cite, request.user),
+        "breadcrumb": [
+            {"label": "Cités", "url": reverse("cites:directory")},
+            {"label": cite.short_name},
+        ],
     }
     return render(request, "cites/detail.html", context)

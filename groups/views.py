@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
@@ -38,6 +39,10 @@ def _group_context(request, group, tab):
         "can_manage": permissions.can_manage_group(request.user, group),
         "can_post": permissions.can_post(request.user, group),
         "member_count": group.memberships.count(),
+        "breadcrumb": [
+            {"label": "Groupes", "url": reverse("groups:index")},
+            {"label": group.name},
+        ],
     }
 
 
