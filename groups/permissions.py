@@ -128,3 +128,24 @@ def visible_groups_for(user):
         return Group.objects.none()
     mine = Group.objects.for_member(user).values("pk")
     return (Group.objects.discoverable() | Group.objects.filter(pk__in=mine)).distinct()
+
+
+def viewable_group_ids(user):
+    """The set form of can_view_group (members only), for search filters."""
+    if not user.is_authenticated:
+        return set()
+    return set(Group.objects.for_member(user).values_list("pk", flat=True))
+
+
+def group_audience(group):
+    """Who may know this group exists (can_see_group_exists), as search audience tokens: any
+    registered professional for open and on-request groups, members only for reserved or
+    archived ones."""
+    if group.access == Access.RESERVED or group.is_archived:
+        return [f"group:{group.pk}"]
+    return ["authenticated"]
+
+
+def content_audience(group):
+    """Discussions and documents: members only (can_view_group)."""
+    return [f"group:{group.pk}"]

@@ -45,3 +45,14 @@ def can_propose_action(user):
 
 def can_manage_bulletin(user):
     return is_anct(user) or (user.is_authenticated and user.is_superuser)
+
+
+def audience_tokens(user):
+    """Search audience tokens granted by page view restrictions (see visible_pages): each
+    Django group the user belongs to, and everything for superusers."""
+    if not user.is_authenticated:
+        return set()
+    tokens = {f"authgroup:{pk}" for pk in user.groups.values_list("pk", flat=True)}
+    if user.is_superuser:
+        tokens.add("wagtail:all")
+    return tokens

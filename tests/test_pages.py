@@ -73,6 +73,14 @@ def test_health_reports_a_dead_redis_in_french(client, settings):
     assert response.json()["database"] == "ok"
 
 
+def test_health_survives_a_dead_elasticsearch(client, settings):
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:1"
+    response = client.get(reverse("health"))
+    assert response.status_code == 200  # search falls back to the database
+    assert response.json()["elasticsearch"] == "indisponible"
+    assert response.json()["search_pending"] == 0
+
+
 def test_logged_in_responses_are_private(client, professional):
     client.force_login(professional)
     response = client.get(reverse("cites:directory"))

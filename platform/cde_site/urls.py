@@ -19,6 +19,7 @@ urlpatterns = [
     path("groupes/", include("groups.urls")),
     path("notifications/", include("notifications.urls")),
     path("ressources/", include("ressources.urls")),
+    path("", include("search.urls")),
     path("sante/", views.health, name="health"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

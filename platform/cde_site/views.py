@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
@@ -36,13 +37,20 @@ def _check_redis():
 def _check_elasticsearch():
     from urllib.request import urlopen
 
-    with urlopen(settings.ELASTICSEARCH_URL, timeout=2):  # noqa: S310 - operator-set URL
+    # The first host of a comma-separated cluster list.
+    url = settings.ELASTICSEARCH_URL.split(",")[0].strip()
+    with urlopen(url, timeout=2):  # noqa: S310 - operator-set URL
         pass
+
+
+# Services whose failure the site survives (search falls back to the database): reported, but
+# no reason to take a worker out of the load balancer.
+DEGRADABLE = {"elasticsearch"}
 
 
 def health(request):
     """State of each backing service: "ok", "indisponible" or "non configuré". 503 as soon as a
-    configured service is down, so a load balancer can take the worker out."""
+    service the site cannot do without is down, so a load balancer can take the worker out."""
     checks = {
         "database": _check_database,
         "redis": _check_redis if settings.REDIS_URL else None,
@@ -59,5 +67,10 @@ def health(request):
             report[name] = "indisponible"
         else:
             report[name] = "ok"
-    status = 503 if "indisponible" in report.values() else 200
+    failing = [name for name, state in report.items() if state == "indisponible"]
+    if report["database"] == "ok" and apps.is_installed("search"):
+        from search.models import PendingUpdate
+
+        report["search_pending"] = PendingUpdate.objects.count()
+    status = 503 if set(failing) - DEGRADABLE else 200
     return JsonResponse(report, status=status)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "groups",
     "ressources",
     "cafes_cites",
+    "search",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.postgres",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -152,8 +154,20 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Elasticsearch (used by search/ once it lands; unset means database fallback) -----------
+# --- Search (search/): Elasticsearch when configured, else the database fallback -------------
+# One URL or several, comma-separated (the hosts of a cluster).
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# The alias searches and writes go through; rebuilds swap the index behind it.
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cites-emploi")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "1"))
+# Seconds during which searches go straight to the fallback after an Elasticsearch failure.
+ELASTICSEARCH_RETRY_AFTER = float(os.environ.get("ELASTICSEARCH_RETRY_AFTER", "30"))
+# "light_french" on Elasticsearch; "snowball" for test servers whose light_french stemmer is
+# broken (see docs/search.md).
+ELASTICSEARCH_FRENCH_STEMMER = os.environ.get("ELASTICSEARCH_FRENCH_STEMMER", "light_french")
+# Refresh after each write (tests); production relies on the periodic refresh.
+ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "") == "1"
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
@@ -261,6 +275,8 @@ LOGGING = {
         # Immediate tasks and page events would drown useful output in `make demo`.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # One line per Elasticsearch request otherwise.
+        "elastic_transport": {"level": "WARNING"},
     },
 }
 

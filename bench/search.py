@@ -1,0 +1,152 @@
+"""Search benchmark: 20,000 generated ressources, full reindex time, and p50/p95 latency of
+faceted queries on the Elasticsearch-API server and on the PostgreSQL fallback.
+
+Usage (a dedicated database: the script adds pages to it; an osmem-server is started on
+loopback unless ELASTICSEARCH_URL is given):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cde_bench_search \
+        .venv/bin/python bench/search.py [--size 20000] [--requests 40]
+"""
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cde_site.settings.test")
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+
+from bench.library import generate  # noqa: E402  (sets Django up)
+from cde_site.setup import setup_site  # noqa: E402
+from ressources.models import RessourcePage  # noqa: E402
+from ressources.setup import ensure_library  # noqa: E402
+from search import service  # noqa: E402
+from search.backends import elastic  # noqa: E402
+from search.models import Entry  # noqa: E402
+from search.query import parse  # noqa: E402
+
+SUBJECTS = [
+    "garde d'enfants", "permis de conduire", "mobilité solidaire", "illettrisme", "numérique",
+    "mentorat", "logement des jeunes", "accès aux soins", "microcrédit", "clauses sociales",
+    "crèche à vocation d'insertion", "remise à niveau", "forum de l'emploi", "job dating",
+    "transport à la demande", "aide-soignante", "entrepreneuriat", "apprentissage",
+]  # fmt: skip
+VERBS = ["financer", "accompagner", "repérer", "orienter", "lever les freins", "former", "recruter"]
+PUBLICS = ["des jeunes", "des femmes", "des seniors", "des parents isolés", "des résidents"]
+
+QUERIES = [
+    "q=mobilite",
+    "q=garde+d'enfants&type=action",
+    "q=permis+de+conduire&theme=mobilite&region=32",
+    "q=illetrisme",  # typo
+    "q=numerique&tri=date&page=3",
+    "theme=logement&region=11",
+    "q=accompagner+des+jeunes&type=fiche&theme=savoirs-de-base",
+    "q=credit",
+]
+
+
+def describe(rows):
+    """Varied French titles and summaries (the generator writes placeholders)."""
+    rng = random.Random(42)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE wagtailcore_page SET title = %s, draft_title = %s WHERE id = %s",
+            [
+                (title, title, pk)
+                for pk, title in (
+                    (pk, f"{rng.choice(SUBJECTS).capitalize()} : {rng.choice(VERBS)} "
+                     f"{rng.choice(PUBLICS)} ({pk})")
+                    for pk in rows
+                )
+            ],
+        )  # fmt: skip
+        cursor.executemany(
+            "UPDATE ressources_ressourcepage SET summary = %s WHERE page_ptr_id = %s",
+            [
+                (
+                    f"{rng.choice(VERBS).capitalize()} {rng.choice(PUBLICS)} autour de "
+                    f"{rng.choice(SUBJECTS)} et de {rng.choice(SUBJECTS)}, avec les partenaires "
+                    f"de la cité.",
+                    pk,
+                )
+                for pk in rows
+            ],
+        )
+
+
+def measure(requests):
+    timings = []
+    user = AnonymousUser()
+    backend = ""
+    for _ in range(requests):
+        for query in QUERIES:
+            start = time.perf_counter()
+            response = service.search(user, parse(QueryDict(query)))
+            timings.append((time.perf_counter() - start) * 1000)
+            backend = response.backend
+    timings.sort()
+    return backend, statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=20000)
+    parser.add_argument("--requests", type=int, default=40)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    library, _ = ensure_library(setup_site())
+    if generate(library, args.size):
+        pks = list(
+            RessourcePage.objects.child_of(library)
+            .filter(slug__startswith="bench-")
+            .values_list("pk", flat=True)
+        )
+        describe(pks)
+
+    server = None
+    if not os.environ.get("ELASTICSEARCH_URL"):
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start(japanese=False)
+        settings.ELASTICSEARCH_URL = server.url
+        settings.ELASTICSEARCH_FRENCH_STEMMER = "snowball"
+        settings.ELASTICSEARCH_REPLICAS = 0
+    elastic.reset()
+
+    start = time.perf_counter()
+    call_command("rebuild_search_index", restart=True, stdout=io.StringIO())
+    rebuild = time.perf_counter() - start
+    entries = Entry.objects.count()
+    start = time.perf_counter()
+    call_command("rebuild_search_index", restart=True, elastic_only=True, stdout=io.StringIO())
+    load_only = time.perf_counter() - start
+    print(f"Entrées indexées : {entries}")
+    print(f"Réindexation complète (recalcul + chargement + bascule d'alias) : {rebuild:.1f} s")
+    print(f"Chargement Elasticsearch seul (--elastic-only) : {load_only:.1f} s")
+
+    print(
+        f"{'moteur':<15} | {'p50 ms':>7} | {'p95 ms':>7}  ({len(QUERIES)} requêtes × {args.requests})"
+    )
+    backend, p50, p95 = measure(args.requests)
+    print(f"{backend:<15} | {p50:7.1f} | {p95:7.1f}")
+    settings.ELASTICSEARCH_URL = ""
+    elastic.reset()
+    backend, p50, p95 = measure(args.requests)
+    print(f"{backend:<15} | {p50:7.1f} | {p95:7.1f}")
+    if server:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,371 @@
+"""Elasticsearch backend (elasticsearch.dsl): alias management, writes, faceted search.
+
+The index is always reached through an alias (ELASTICSEARCH_INDEX); a rebuild fills a new
+physical index and swaps the alias atomically (see management/commands/rebuild_search_index).
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.utils import timezone
+from elastic_transport import Urllib3HttpNode
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch.dsl import Q, Search
+
+from search import registry
+from search.documents import DOCUMENT_CLASSES, ContentDocument, build_index, to_document
+from search.query import Hit, SearchResponse, build_facets
+from search.text import excerpt
+
+logger = logging.getLogger(__name__)
+
+TEXT_FIELDS = [
+    "title^4",
+    "title.folded^2",
+    "summary^2",
+    "body",
+    "porteur",
+    "territory",
+    "partners",
+    "qpv",
+    "speakers.name",
+]
+HIGHLIGHT = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
+
+
+class JsonNode(Urllib3HttpNode):
+    """Sends plain `application/json`. elasticsearch-py 8 sends the versioned
+    `application/vnd.elasticsearch+json; compatible-with=8` media type, which Elasticsearch 8
+    and 9 accept but some Elasticsearch-API servers (OpenSearch-compatible ones) refuse with
+    406; every Elasticsearch version accepts plain JSON."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        if headers is not None:
+            headers = headers.copy()
+            for name in ("content-type", "accept"):
+                if "compatible-with" in str(headers.get(name, "")):
+                    headers[name] = "application/json"
+        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+
+def document_class_for(kind):
+    for provider in registry.providers():
+        if kind in provider.documents:
+            return provider.documents[kind]
+    return ContentDocument
+
+
+class ElasticBackend:
+    name = "elasticsearch"
+
+    def __init__(self, url):
+        self.url = url
+        self.alias = settings.ELASTICSEARCH_INDEX
+        self.client = Elasticsearch(
+            [host.strip() for host in url.split(",") if host.strip()],
+            node_class=JsonNode,
+            request_timeout=settings.ELASTICSEARCH_TIMEOUT,
+            max_retries=1,
+            retry_on_timeout=False,
+        )
+
+    # --- Index management ---------------------------------------------------------------
+
+    def new_index_name(self):
+        return f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+    def create_index(self, name):
+        build_index(name).create(using=self.client)
+        return name
+
+    def current_indices(self):
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def ensure_index(self):
+        if not self.current_indices():
+            name = self.create_index(self.new_index_name())
+            self.client.indices.put_alias(index=name, name=self.alias)
+
+    def swap_alias(self, new_index):
+        old = self.current_indices()
+        actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)
+        for index in old:
+            if index != new_index:
+                self.client.options(ignore_status=404).indices.delete(index=index)
+
+    def ping(self):
+        return self.client.ping()
+
+    def count(self):
+        return self.client.count(index=self.alias)["count"]
+
+    # --- Writes ----------------------------------------------------------------------------
+
+    def write_targets(self):
+        from search.models import IndexRebuild
+
+        targets = [self.alias]
+        rebuilding = (
+            IndexRebuild.objects.filter(finished_at__isnull=True, phase="elastic")
+            .exclude(index_name="")
+            .values_list("index_name", flat=True)
+            .first()
+        )
+        if rebuilding:
+            targets.append(rebuilding)
+        return targets
+
+    def actions(self, computed, targets):
+        for source, entries in computed.items():
+            for entry in entries:
+                body = to_document(entry, source, document_class_for(entry.kind)).to_dict(
+                    include_meta=True, skip_empty=False
+                )
+                for target in targets:
+                    yield {**body, "_index": target}
+
+    def write(self, computed, targets=None):
+        """Index the entries of these sources and remove their stale ones."""
+        self.ensure_index()
+        targets = targets or self.write_targets()
+        refresh = settings.ELASTICSEARCH_REFRESH
+        helpers.bulk(self.client, self.actions(computed, targets), refresh=refresh)
+        keys = [entry.key for entries in computed.values() for entry in entries]
+        stale = {
+            "bool": {
+                "filter": [{"terms": {"source": list(computed)}}],
+                "must_not": [{"ids": {"values": keys}}] if keys else [],
+            }
+        }
+        for target in targets:
+            self.client.delete_by_query(
+                index=target, query=stale, refresh=bool(refresh), conflicts="proceed"
+            )
+
+    def load_rows(self, rows, index):
+        """Bulk-load mirror rows (search.Entry) into `index` (rebuilds)."""
+        from search.backends.database import entry_from_row
+
+        actions = (
+            {
+                **to_document(
+                    entry_from_row(row), row.source, document_class_for(row.kind)
+                ).to_dict(include_meta=True, skip_empty=False),
+                "_index": index,
+            }
+            for row in rows
+        )
+        return helpers.bulk(self.client, actions, chunk_size=1000)[0]
+
+    # --- Reads -----------------------------------------------------------------------------
+
+    def _text_query(self, request):
+        q = request.q
+        should = [
+            # Exact (analysed: stemmed, folded) terms first; typos through a separate, weaker
+            # fuzzy clause, so a stemmed form is never judged by its edit distance.
+            Q("multi_match", query=q, fields=TEXT_FIELDS, minimum_should_match="2<75%", boost=2),
+            Q(
+                "multi_match",
+                query=q,
+                fields=TEXT_FIELDS,
+                fuzziness="AUTO",
+                prefix_length=1,
+                minimum_should_match="2<75%",
+            ),
+            Q("match_phrase", title={"query": q, "boost": 8}),
+            Q("match", **{"title.prefix": {"query": q, "operator": "and", "boost": 2}}),
+        ]
+        for synonym in request.synonyms():
+            should.append(
+                Q("multi_match", query=synonym, fields=TEXT_FIELDS, type="phrase", boost=0.8)
+            )
+        return Q("bool", should=should, minimum_should_match=1)
+
+    def _base_filters(self, request, audience):
+        filters = [Q("terms", audience=sorted(audience))]
+        if request.cites:
+            filters.append(Q("terms", cite=request.cites))
+        if request.publics:
+            filters.append(Q("terms", publics=request.publics))
+        if request.date_from or request.date_to:
+            bounds = {}
+            if request.date_from:
+                bounds["gte"] = request.date_from.isoformat()
+            if request.date_to:
+                bounds["lte"] = request.date_to.isoformat()
+            filters.append(Q("range", date=bounds))
+        return filters
+
+    def _facet_filters(self, request):
+        fields = {"type": "kind", "theme": "themes", "region": "region"}
+        return {
+            facet: Q("terms", **{fields[facet]: values})
+            for facet, values in request.facet_filters().items()
+            if values
+        }
+
+    def _search(self, request, audience, with_aggs=True):
+        query = self._text_query(request) if request.q else Q("match_all")
+        search = Search(using=self.client, index=self.alias).query(
+            Q("bool", must=[query], filter=self._base_filters(request, audience))
+        )
+        facet_filters = self._facet_filters(request)
+        if facet_filters:
+            search = search.post_filter(Q("bool", filter=list(facet_filters.values())))
+        if with_aggs:
+            for facet, field, size in (("type", "kind", 20), ("theme", "themes", 20), ("region", "region", 30)):  # fmt: skip
+                others = [f for name, f in facet_filters.items() if name != facet]
+                search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket(
+                    "values", "terms", field=field, size=size
+                )
+        if request.sort == "date" or not request.q:
+            search = search.sort({"date": {"order": "desc", "missing": "_last"}}, "_score")
+        else:
+            search = search.sort("_score", {"date": {"order": "desc", "missing": "_last"}})
+        search = search.source(excludes=["body", "spell"]).extra(track_total_hits=True)
+        if request.q:
+            search = search.highlight_options(**HIGHLIGHT).highlight(
+                "summary", fragment_size=180, number_of_fragments=1
+            )
+            search = search.highlight("body", fragment_size=180, number_of_fragments=1)
+        return search[request.offset : request.offset + request.page_size]
+
+    def search(self, request, audience):
+        response = self._search(request, audience).execute()
+        labels = registry.kind_labels()
+        hits = []
+        for hit in response.hits:
+            highlight = getattr(hit.meta, "highlight", None)
+            fragments = []
+            if highlight is not None:
+                for name in ("summary", "body"):
+                    fragments.extend(getattr(highlight, name, []))
+            snippet = fragments[0] if fragments else excerpt(hit.summary or "")
+            hits.append(
+                Hit(
+                    key=hit.meta.id,
+                    type=hit.kind,
+                    type_label=labels.get(hit.kind, hit.kind),
+                    slug=hit.slug,
+                    title=hit.title,
+                    url=hit.url,
+                    snippet=snippet,
+                    themes=list(hit.themes or []),
+                    date=_date(getattr(hit, "date", None)),
+                )
+            )
+        counts = {
+            facet: {b.key: b.doc_count for b in response.aggregations[facet]["values"].buckets}
+            for facet in ("type", "theme", "region")
+        }
+        result = SearchResponse(
+            count=response.hits.total.value,
+            page=request.page,
+            page_size=request.page_size,
+            hits=hits,
+            facets=build_facets(request, counts),
+            backend=self.name,
+        )
+        if not result.count and request.q:
+            result.did_you_mean = self.did_you_mean(request, audience)
+        return result
+
+    def did_you_mean(self, request, audience):
+        search = (
+            Search(using=self.client, index=self.alias)
+            .suggest("spell", request.q, term={"field": "spell", "suggest_mode": "always"})
+            .extra(size=0)
+        )
+        suggestions = search.execute().suggest.spell
+        words, changed = [], False
+        for item in suggestions:
+            if item.options:
+                words.append(item.options[0].text)
+                changed = True
+            else:
+                words.append(item.text)
+        if not changed:
+            return ""
+        candidate = " ".join(words)
+        # Only propose what would find something this user may see: a suggestion drawn from
+        # reserved content must not reveal it.
+        from dataclasses import replace
+
+        probe = replace(request, q=candidate, page=1, page_size=1)
+        if self._search(probe, audience, with_aggs=False).execute().hits.total.value:
+            return candidate
+        return ""
+
+    def suggest(self, prefix, audience, limit=8):
+        search = (
+            Search(using=self.client, index=self.alias)
+            .query(
+                Q(
+                    "bool",
+                    must=[Q("match", **{"title.prefix": {"query": prefix, "operator": "and"}})],
+                    filter=[Q("terms", audience=sorted(audience))],
+                )
+            )
+            .source(["title", "url", "kind"])
+            .sort("_score", {"date": {"order": "desc", "missing": "_last"}})[:limit]
+        )
+        labels = registry.kind_labels()
+        return [
+            {
+                "title": hit.title,
+                "url": hit.url,
+                "type": hit.kind,
+                "type_label": labels.get(hit.kind, ""),
+            }
+            for hit in search.execute().hits
+        ]
+
+
+def _date(value):
+    import datetime
+
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+_backends = {}
+_down_until = {}
+
+
+def get_backend():
+    """The configured Elasticsearch backend, or None (database only)."""
+    url = settings.ELASTICSEARCH_URL
+    if not url:
+        return None
+    if url not in _backends:
+        _backends[url] = ElasticBackend(url)
+    return _backends[url]
+
+
+def is_marked_down(backend):
+    return _down_until.get(backend.url, 0) > time.monotonic()
+
+
+def mark_down(backend):
+    """After a failure, searches skip Elasticsearch for a while instead of waiting on it."""
+    _down_until[backend.url] = time.monotonic() + settings.ELASTICSEARCH_RETRY_AFTER
+
+
+def reset():
+    _backends.clear()
+    _down_until.clear()
+
+
+__all__ = ["DOCUMENT_CLASSES", "ElasticBackend", "get_backend"]

@@ -1,0 +1,39 @@
+"""Show (and optionally process) what is waiting to be indexed."""
+
+from django.core.management.base import BaseCommand
+from django.db.models import Count, Max
+
+from search.indexing import process_pending
+from search.models import PendingUpdate
+from search.progress import Progress
+
+
+class Command(BaseCommand):
+    help = "Affiche les mises à jour de l'index de recherche en attente ; --process les traite."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--process", action="store_true", help="Traiter la file d'attente.")
+
+    def handle(self, *args, process=False, **options):
+        pending = PendingUpdate.objects.all()
+        total = pending.count()
+        if not total:
+            self.stdout.write("Aucune mise à jour en attente.")
+            return
+        self.stdout.write(f"{total} mise(s) à jour en attente :")
+        for row in pending.values("provider").annotate(n=Count("pk"), attempts=Max("attempts")):
+            self.stdout.write(f"  {row['provider']} : {row['n']} (tentatives : {row['attempts']})")
+        last_error = pending.exclude(last_error="").order_by("-last_attempt_at").first()
+        if last_error:
+            self.stdout.write(
+                f"Dernière erreur ({last_error.last_attempt_at:%d/%m/%Y %H:%M}) : "
+                f"{last_error.last_error[:300]}"
+            )
+        if process:
+            progress = Progress(self.stdout, "Indexation", total)
+            indexed, failed = process_pending(
+                progress=lambda done, fail: progress.update(done + fail)
+            )
+            progress.finish(indexed + failed)
+            style = self.style.SUCCESS if not failed else self.style.WARNING
+            self.stdout.write(style(f"{indexed} indexée(s), {failed} toujours en attente."))

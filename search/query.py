@@ -1,0 +1,203 @@
+"""A search request, parsed and validated once, and the response both backends return."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from search import registry
+
+MAX_QUERY_LENGTH = 200
+MAX_PAGE_SIZE = 50
+SORTS = {"pertinence": "Pertinence", "date": "Date (plus récent d'abord)"}
+FACETS = ("type", "theme", "region")
+
+# Expanded in the query builders rather than by a synonym token filter, so that the behaviour is
+# the same on PostgreSQL and on Elasticsearch-compatible servers that ignore synonym filters.
+SYNONYMS = [
+    {"garde d'enfant", "garde d'enfants", "creche", "crèche", "mode de garde"},
+    {"france travail", "pole emploi", "pôle emploi"},
+    {"qpv", "quartier prioritaire", "quartiers prioritaires"},
+    {"numerique", "numérique", "digital"},
+    {"permis de conduire", "auto-ecole", "auto-école"},
+    {"handicap", "rqth"},
+    {"illettrisme", "savoirs de base", "remise a niveau", "remise à niveau"},
+]
+
+
+class InvalidSearch(ValueError):
+    """A parameter that cannot be understood; the message is shown to the user (French)."""
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    types: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+    publics: list[str] = field(default_factory=list)
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = "pertinence"
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def offset(self):
+        return (self.page - 1) * self.page_size
+
+    def facet_filters(self):
+        return {"type": self.types, "theme": self.themes, "region": self.regions}
+
+    def synonyms(self):
+        from search.text import fold
+
+        folded = fold(self.q)
+        found = set()
+        for group in SYNONYMS:
+            folded_group = {fold(term) for term in group}
+            if any(term in folded for term in folded_group):
+                found |= {term for term in folded_group if term not in folded}
+        return sorted(found)
+
+
+@dataclass
+class Hit:
+    key: str
+    type: str
+    type_label: str
+    slug: str
+    title: str
+    url: str
+    snippet: str  # safe HTML (escaped text with <mark>)
+    themes: list[str]
+    date: datetime.date | None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResponse:
+    count: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    did_you_mean: str = ""
+    backend: str = ""
+    degraded: bool = False
+
+    @property
+    def num_pages(self):
+        return max(1, -(-self.count // self.page_size))
+
+
+def _list(params, name):
+    values = []
+    for raw in params.getlist(name):
+        values.extend(v.strip() for v in raw.split(",") if v.strip())
+    return list(dict.fromkeys(values))
+
+
+def _int(params, name, default, minimum, maximum, message):
+    raw = params.get(name, "")
+    if raw in ("", None):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidSearch(message) from None
+    if not minimum <= value <= maximum:
+        raise InvalidSearch(message)
+    return value
+
+
+def _date(params, name, label):
+    raw = params.get(name, "")
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidSearch(f"La date « {label} » doit être au format AAAA-MM-JJ.") from None
+
+
+def parse(params, default_page_size=20):
+    """SearchRequest from a QueryDict; raises InvalidSearch with a French message."""
+    from cites.regions import REGION_LABELS
+    from themes.models import THEME_SLUGS
+
+    q = " ".join(params.get("q", "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            f"La recherche est trop longue ({MAX_QUERY_LENGTH} caractères au plus)."
+        )
+    request = SearchRequest(
+        q=q,
+        types=_list(params, "type"),
+        themes=_list(params, "theme"),
+        regions=_list(params, "region"),
+        cites=_list(params, "cite"),
+        publics=_list(params, "public"),
+        date_from=_date(params, "date_min", "à partir du"),
+        date_to=_date(params, "date_max", "jusqu'au"),
+        sort=params.get("tri", params.get("sort", "")) or "pertinence",
+        page=_int(params, "page", 1, 1, 10_000, "Le numéro de page doit être un entier positif."),
+        page_size=_int(
+            params,
+            "page_size",
+            default_page_size,
+            1,
+            MAX_PAGE_SIZE,
+            f"La taille de page doit être comprise entre 1 et {MAX_PAGE_SIZE}.",
+        ),
+    )
+    kinds = registry.kind_labels()
+    for value in request.types:
+        if value not in kinds:
+            raise InvalidSearch(f"Type de contenu inconnu : « {value} ».")
+    for value in request.themes:
+        if value not in THEME_SLUGS:
+            raise InvalidSearch(f"Champ d'action inconnu : « {value} ».")
+    for value in request.regions:
+        if value not in REGION_LABELS and value != "national":
+            raise InvalidSearch(f"Région inconnue : « {value} ».")
+    if request.sort not in SORTS:
+        raise InvalidSearch("Tri inconnu : choisissez « pertinence » ou « date ».")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise InvalidSearch("La date de début est postérieure à la date de fin.")
+    return request
+
+
+def facet_labels():
+    from cites.regions import REGION_LABELS
+    from themes.models import Theme
+
+    return {
+        "type": registry.kind_labels(),
+        "theme": dict(Theme.objects.ordered().values_list("slug", "short_label")),
+        "region": {"national": "National", **REGION_LABELS},
+    }
+
+
+def build_facets(request, counts):
+    """counts: facet -> {value: count}. Ordered like the labels; zero counts dropped except
+    for selected values (so a selected filter can always be removed)."""
+    labels = facet_labels()
+    selected = request.facet_filters()
+    facets = {}
+    for facet in FACETS:
+        values = []
+        for value, label in labels[facet].items():
+            count = counts.get(facet, {}).get(value, 0)
+            if count or value in selected[facet]:
+                values.append(FacetValue(value, label, count, value in selected[facet]))
+        if facet == "region":
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[facet] = values
+    return facets
