@@ -27,12 +27,18 @@ KINDS = {
 SUPERUSER = "wagtail:all"
 
 
-def page_audience(page):
-    """Tokens that may see `page`, mirroring ressources.permissions.visible_pages."""
-    restrictions = PageViewRestriction.objects.filter(
-        page__in=Page.objects.ancestor_of(page, inclusive=True)
-    ).prefetch_related("groups")
-    restrictions = list(restrictions)
+def all_restrictions():
+    """Every view restriction with its page path and groups: few in practice, so one query
+    per indexing batch instead of one per page."""
+    return list(PageViewRestriction.objects.select_related("page").prefetch_related("groups").all())
+
+
+def page_audience(page, restrictions=None):
+    """Tokens that may see `page`, mirroring ressources.permissions.visible_pages: the
+    restrictions of the page and of its ancestors (whose paths prefix the page's)."""
+    if restrictions is None:
+        restrictions = all_restrictions()
+    restrictions = [r for r in restrictions if page.path.startswith(r.page.path)]
     if not restrictions:
         return [PUBLIC]
     if any(r.restriction_type == PageViewRestriction.PASSWORD for r in restrictions):
@@ -72,12 +78,16 @@ class RessourceProvider(RestrictionAware):
     documents = {"fiche": documents.FicheDocument, "action": documents.ActionDocument}
 
     def load(self, pks):
-        return (
+        pages = list(
             RessourcePage.objects.filter(pk__in=pks)
             .specific()
             .prefetch_related("themes", "publics_cibles")
             .select_related("cite")
         )
+        restrictions = all_restrictions()
+        for page in pages:
+            page.search_restrictions = restrictions
+        return pages
 
     def entries(self, page):
         if not page.live or type(page) not in KINDS:
@@ -109,7 +119,7 @@ class RessourceProvider(RestrictionAware):
                 region=page.region,
                 cite=page.cite.slug if page.cite else "",
                 date=page.date,
-                audience=page_audience(page),
+                audience=page_audience(page, getattr(page, "search_restrictions", None)),
                 extra=extra,
             )
         ]

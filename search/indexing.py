@@ -136,21 +136,6 @@ UPDATE_FIELDS = [
 ]  # fmt: skip
 
 
-def update_search_vectors(queryset):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    from django.contrib.postgres.search import SearchVector
-
-    config = "french_unaccent"
-    queryset.update(
-        search_vector=SearchVector("title", weight="A", config=config)
-        + SearchVector("summary", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-    )
-
-
 def write_mirror(rows_by_source):
     """Replace the mirror's entries of these sources by `rows_by_source` (source -> rows)."""
     sources = list(rows_by_source)
@@ -161,10 +146,10 @@ def write_mirror(rows_by_source):
     for row in rows:
         row.updated_at = now
     if rows:
+        # On PostgreSQL a trigger (migration search.0003) computes search_vector on write.
         Entry.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["key"], update_fields=UPDATE_FIELDS
         )
-        update_search_vectors(Entry.objects.filter(key__in=keys))
 
 
 def compute(provider, pks):
@@ -182,11 +167,17 @@ def compute(provider, pks):
 # --- Draining --------------------------------------------------------------------------------
 
 
-def process_pending(batch_size=200, progress=None):
-    """Drain the outbox once (rows present when it starts). Returns (indexed, failed)."""
+def process_pending(batch_size=200, progress=None, force=False):
+    """Drain the outbox once (rows present when it starts). Returns (indexed, failed).
+
+    After an Elasticsearch failure, runs triggered by edits skip Elasticsearch for
+    ELASTICSEARCH_RETRY_AFTER seconds (the edit must not wait on a dead server): the mirror is
+    still updated and the rows stay pending until a forced run (`search_pending --process`, the
+    timer) or a later edit."""
     from search.backends import elastic
 
     backend = elastic.get_backend()
+    skip_elastic = backend is not None and not force and elastic.is_marked_down(backend)
     indexed = failed = 0
     last_pk = 0
     while True:
@@ -214,13 +205,19 @@ def process_pending(batch_size=200, progress=None):
                     for source, entries in computed.items()
                 }
             )
+            if skip_elastic:  # deferred: the rows stay, their last real error too
+                failed += len(rows)
+                continue
             error = ""
             if backend is not None:
                 try:
                     backend.write(computed)
+                    elastic.mark_up(backend)
                 except Exception as exc:  # any transport or server error: keep the rows
                     error = f"{type(exc).__name__}: {exc}"[:2000]
                     logger.warning("Indexation Elasticsearch impossible : %s", error)
+                    elastic.mark_down(backend)
+                    skip_elastic = not force
             if error:
                 PendingUpdate.objects.filter(pk__in=[row.pk for row in rows]).update(
                     attempts=F("attempts") + 1, last_attempt_at=timezone.now(), last_error=error

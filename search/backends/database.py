@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from search import registry
@@ -57,30 +57,30 @@ class DatabaseBackend:
 
     # --- Text matching ---------------------------------------------------------------------
 
-    def _matching(self, queryset, request):
-        """(queryset filtered by the text, rank expression)."""
+    def _matching(self, queryset, request, typos=False):
+        """(queryset filtered by the text, rank expression). With `typos`, titles similar to
+        the query (pg_trgm) match too: the second pass when the exact pass finds nothing."""
         if self.postgres:
-            from django.contrib.postgres.search import SearchQuery, SearchRank
+            from django.contrib.postgres.search import (
+                SearchQuery,
+                SearchRank,
+                TrigramWordSimilarity,
+            )
 
             tsquery = SearchQuery(request.q, search_type="websearch", config=CONFIG)
             for synonym in request.synonyms():
                 tsquery |= SearchQuery(synonym, search_type="phrase", config=CONFIG)
             folded = " ".join(fold(request.q).split())
-            queryset = queryset.filter(
-                Q(search_vector=tsquery) | Q(title_folded__trigram_word_similar=folded)
+            phrase = Case(
+                When(title_folded__contains=f" {folded} ", then=Value(1.0)),
+                default=Value(0.0),
+                output_field=FloatField(),
             )
-            from django.contrib.postgres.search import TrigramWordSimilarity
-
-            rank = (
-                SearchRank(F("search_vector"), tsquery)
-                + TrigramWordSimilarity(Value(folded), "title_folded") * Value(0.3)
-                + Case(
-                    When(title_folded__contains=f" {folded} ", then=Value(1.0)),
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                )
-            )
-            return queryset, rank
+            if typos:
+                queryset = queryset.filter(title_folded__trigram_word_similar=folded)
+                return queryset, TrigramWordSimilarity(Value(folded), "title_folded") + phrase
+            queryset = queryset.filter(search_vector=tsquery)
+            return queryset, SearchRank(F("search_vector"), tsquery) + phrase
         words = terms(request.q) or terms(request.q, keep_stop_words=True)
         condition = Q()
         for word in words:
@@ -103,7 +103,9 @@ class DatabaseBackend:
             )
         return queryset, rank
 
-    def _filtered(self, request, audience, exclude_facet=None):
+    def _filtered(self, request, audience, facets=True, typos=False):
+        """Visible entries matching the request; without `facets`, the type/theme/region
+        filters are left out (facet counts are computed from that wider set)."""
         queryset = Entry.objects.filter(visible_to(audience))
         if request.cites:
             queryset = queryset.filter(cite__in=request.cites)
@@ -116,43 +118,57 @@ class DatabaseBackend:
             queryset = queryset.filter(date__gte=request.date_from)
         if request.date_to:
             queryset = queryset.filter(date__lte=request.date_to)
-        for facet, values in request.facet_filters().items():
-            if not values or facet == exclude_facet:
-                continue
-            if facet == "type":
-                queryset = queryset.filter(kind__in=values)
-            elif facet == "region":
-                queryset = queryset.filter(region__in=values)
-            else:
+        if facets:
+            selected = request.facet_filters()
+            if selected["type"]:
+                queryset = queryset.filter(kind__in=selected["type"])
+            if selected["region"]:
+                queryset = queryset.filter(region__in=selected["region"])
+            if selected["theme"]:
                 themes = Q()
-                for value in values:
+                for value in selected["theme"]:
                     themes |= Q(themes__contains=f"|{value}|")
                 queryset = queryset.filter(themes)
         rank = None
         if request.q:
-            queryset, rank = self._matching(queryset, request)
+            queryset, rank = self._matching(queryset, request, typos=typos)
         return queryset, rank
 
     # --- Search ----------------------------------------------------------------------------
 
-    def _counts(self, request, audience):
-        from themes.models import THEME_SLUGS
-
-        counts = {}
-        queryset, _ = self._filtered(request, audience, exclude_facet="type")
-        counts["type"] = dict(queryset.values_list("kind").annotate(n=Count("pk")).order_by())
-        queryset, _ = self._filtered(request, audience, exclude_facet="region")
-        counts["region"] = dict(
-            queryset.exclude(region="").values_list("region").annotate(n=Count("pk")).order_by()
-        )
-        queryset, _ = self._filtered(request, audience, exclude_facet="theme")
-        counts["theme"] = queryset.aggregate(
-            **{slug: Count("pk", filter=Q(themes__contains=f"|{slug}|")) for slug in THEME_SLUGS}
-        )
-        return counts
+    @staticmethod
+    def _counts(request, rows):
+        """Total and facet counts from (kind, region, themes) of every visible match, in one
+        pass: each facet's counts apply the other facets' filters, not its own."""
+        selected = request.facet_filters()
+        types, regions = set(selected["type"]), set(selected["region"])
+        themes = [f"|{value}|" for value in selected["theme"]]
+        counts = {"type": {}, "region": {}, "theme": {}}
+        total = 0
+        for kind, region, packed in rows:
+            type_ok = not types or kind in types
+            region_ok = not regions or region in regions
+            theme_ok = not themes or any(theme in packed for theme in themes)
+            if region_ok and theme_ok:
+                counts["type"][kind] = counts["type"].get(kind, 0) + 1
+            if type_ok and theme_ok and region:
+                counts["region"][region] = counts["region"].get(region, 0) + 1
+            if type_ok and region_ok:
+                for slug in unpack(packed):
+                    counts["theme"][slug] = counts["theme"].get(slug, 0) + 1
+            total += type_ok and region_ok and theme_ok
+        return total, counts
 
     def search(self, request, audience):
-        queryset, rank = self._filtered(request, audience)
+        wide, _ = self._filtered(request, audience, facets=False)
+        rows = list(wide.values_list("kind", "region", "themes"))
+        typos = False
+        if not rows and request.q and self.postgres:
+            typos = True  # nothing exact: titles close to what was typed
+            wide, _ = self._filtered(request, audience, facets=False, typos=True)
+            rows = list(wide.values_list("kind", "region", "themes"))
+        count, counts = self._counts(request, rows)
+        queryset, rank = self._filtered(request, audience, typos=typos)
         if rank is not None:
             queryset = queryset.annotate(rank=Coalesce(rank, Value(0.0)))
             order = ("-rank", F("date").desc(nulls_last=True), "pk")
@@ -160,11 +176,14 @@ class DatabaseBackend:
                 order = (F("date").desc(nulls_last=True), "-rank", "pk")
         else:
             order = (F("date").desc(nulls_last=True), "pk")
-        count = queryset.count()
-        rows = list(
-            queryset.order_by(*order).defer("search_text", "search_vector")[
-                request.offset : request.offset + request.page_size
-            ]
+        hits_rows = (
+            list(
+                queryset.order_by(*order).defer("search_text", "search_vector")[
+                    request.offset : request.offset + request.page_size
+                ]
+            )
+            if count
+            else []
         )
         labels = registry.kind_labels()
         query_terms = terms(request.q)
@@ -180,14 +199,14 @@ class DatabaseBackend:
                 themes=unpack(row.themes),
                 date=row.date,
             )
-            for row in rows
+            for row in hits_rows
         ]
         response = SearchResponse(
             count=count,
             page=request.page,
             page_size=request.page_size,
             hits=hits,
-            facets=build_facets(request, self._counts(request, audience)),
+            facets=build_facets(request, counts),
             backend=self.name,
         )
         if not count and request.q:

@@ -62,6 +62,7 @@ class ElasticBackend:
     def __init__(self, url):
         self.url = url
         self.alias = settings.ELASTICSEARCH_INDEX
+        self._index_ready = False
         self.client = Elasticsearch(
             [host.strip() for host in url.split(",") if host.strip()],
             node_class=JsonNode,
@@ -86,9 +87,12 @@ class ElasticBackend:
             return []
 
     def ensure_index(self):
+        if self._index_ready:
+            return
         if not self.current_indices():
             name = self.create_index(self.new_index_name())
             self.client.indices.put_alias(index=name, name=self.alias)
+        self._index_ready = True
 
     def swap_alias(self, new_index):
         old = self.current_indices()
@@ -135,7 +139,8 @@ class ElasticBackend:
         self.ensure_index()
         targets = targets or self.write_targets()
         refresh = settings.ELASTICSEARCH_REFRESH
-        helpers.bulk(self.client, self.actions(computed, targets), refresh=refresh)
+        client = self.client.options(request_timeout=settings.ELASTICSEARCH_BULK_TIMEOUT)
+        helpers.bulk(client, self.actions(computed, targets), refresh=refresh)
         keys = [entry.key for entries in computed.values() for entry in entries]
         stale = {
             "bool": {
@@ -144,7 +149,7 @@ class ElasticBackend:
             }
         }
         for target in targets:
-            self.client.delete_by_query(
+            client.delete_by_query(
                 index=target, query=stale, refresh=bool(refresh), conflicts="proceed"
             )
 
@@ -161,27 +166,32 @@ class ElasticBackend:
             }
             for row in rows
         )
-        return helpers.bulk(self.client, actions, chunk_size=1000)[0]
+        client = self.client.options(request_timeout=settings.ELASTICSEARCH_BULK_TIMEOUT)
+        return helpers.bulk(client, actions, chunk_size=1000)[0]
 
     # --- Reads -----------------------------------------------------------------------------
 
-    def _text_query(self, request):
+    def _text_query(self, request, fuzzy=False):
         q = request.q
         should = [
-            # Exact (analysed: stemmed, folded) terms first; typos through a separate, weaker
-            # fuzzy clause, so a stemmed form is never judged by its edit distance.
+            # Exact (analysed: stemmed, folded) terms; typos only in a second pass, when the
+            # exact one finds nothing (a fuzzy clause on every query costs as much again and
+            # blurs the ranking of good matches).
             Q("multi_match", query=q, fields=TEXT_FIELDS, minimum_should_match="2<75%", boost=2),
-            Q(
-                "multi_match",
-                query=q,
-                fields=TEXT_FIELDS,
-                fuzziness="AUTO",
-                prefix_length=1,
-                minimum_should_match="2<75%",
-            ),
             Q("match_phrase", title={"query": q, "boost": 8}),
             Q("match", **{"title.prefix": {"query": q, "operator": "and", "boost": 2}}),
         ]
+        if fuzzy:
+            should.append(
+                Q(
+                    "multi_match",
+                    query=q,
+                    fields=TEXT_FIELDS,
+                    fuzziness="AUTO",
+                    prefix_length=1,
+                    minimum_should_match="2<75%",
+                )
+            )
         for synonym in request.synonyms():
             should.append(
                 Q("multi_match", query=synonym, fields=TEXT_FIELDS, type="phrase", boost=0.8)
@@ -211,8 +221,8 @@ class ElasticBackend:
             if values
         }
 
-    def _search(self, request, audience, with_aggs=True):
-        query = self._text_query(request) if request.q else Q("match_all")
+    def _search(self, request, audience, with_aggs=True, fuzzy=False):
+        query = self._text_query(request, fuzzy) if request.q else Q("match_all")
         search = Search(using=self.client, index=self.alias).query(
             Q("bool", must=[query], filter=self._base_filters(request, audience))
         )
@@ -222,9 +232,12 @@ class ElasticBackend:
         if with_aggs:
             for facet, field, size in (("type", "kind", 20), ("theme", "themes", 20), ("region", "region", 30)):  # fmt: skip
                 others = [f for name, f in facet_filters.items() if name != facet]
-                search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket(
-                    "values", "terms", field=field, size=size
-                )
+                if others:
+                    search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket(
+                        "values", "terms", field=field, size=size
+                    )
+                else:  # nothing else selected: no filter wrapper to evaluate
+                    search.aggs.bucket(facet, "terms", field=field, size=size)
         if request.sort == "date" or not request.q:
             search = search.sort({"date": {"order": "desc", "missing": "_last"}}, "_score")
         else:
@@ -239,6 +252,8 @@ class ElasticBackend:
 
     def search(self, request, audience):
         response = self._search(request, audience).execute()
+        if request.q and not response.hits.total.value:
+            response = self._search(request, audience, fuzzy=True).execute()
         labels = registry.kind_labels()
         hits = []
         for hit in response.hits:
@@ -261,10 +276,11 @@ class ElasticBackend:
                     date=_date(getattr(hit, "date", None)),
                 )
             )
-        counts = {
-            facet: {b.key: b.doc_count for b in response.aggregations[facet]["values"].buckets}
-            for facet in ("type", "theme", "region")
-        }
+        counts = {}
+        for facet in ("type", "theme", "region"):
+            agg = response.aggregations[facet]
+            buckets = agg["values"].buckets if "values" in agg else agg.buckets
+            counts[facet] = {b.key: b.doc_count for b in buckets}
         result = SearchResponse(
             count=response.hits.total.value,
             page=request.page,
@@ -299,7 +315,7 @@ class ElasticBackend:
         from dataclasses import replace
 
         probe = replace(request, q=candidate, page=1, page_size=1)
-        if self._search(probe, audience, with_aggs=False).execute().hits.total.value:
+        if self._search(probe, audience, with_aggs=False, fuzzy=True).execute().hits.total.value:
             return candidate
         return ""
 
@@ -361,6 +377,10 @@ def is_marked_down(backend):
 def mark_down(backend):
     """After a failure, searches skip Elasticsearch for a while instead of waiting on it."""
     _down_until[backend.url] = time.monotonic() + settings.ELASTICSEARCH_RETRY_AFTER
+
+
+def mark_up(backend):
+    _down_until.pop(backend.url, None)
 
 
 def reset():

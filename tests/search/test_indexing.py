@@ -142,6 +142,7 @@ def own_server(settings):
 
 def test_outage_falls_back_and_catches_up(own_server, settings, tmp_path):
     world = build_world(settings, tmp_path)
+    settings.ELASTICSEARCH_RETRY_AFTER = 60
     assert not PendingUpdate.objects.exists()
     backend = elastic.get_backend()
     assert backend.count() == Entry.objects.count()
@@ -164,6 +165,9 @@ def test_outage_falls_back_and_catches_up(own_server, settings, tmp_path):
     assert [hit.title for hit in response.hits] == ["Le permis de conduire pendant la panne"]
 
     resume(own_server.process)  # back
+    # Edits meanwhile do not wait on Elasticsearch again: deferred to the catch-up run.
+    assert process_pending() == (0, 1)
+    assert PendingUpdate.objects.get().attempts == 1
     out = io.StringIO()
     call_command("search_pending", process=True, stdout=out)
     assert "1 indexée(s), 0 toujours en attente" in out.getvalue()

@@ -159,7 +159,9 @@ else:
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # The alias searches and writes go through; rebuilds swap the index behind it.
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cites-emploi")
+# Searches give up quickly (the database answers instead); bulk writes may take longer.
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+ELASTICSEARCH_BULK_TIMEOUT = float(os.environ.get("ELASTICSEARCH_BULK_TIMEOUT", "60"))
 ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "1"))
 # Seconds during which searches go straight to the fallback after an Elasticsearch failure.
 ELASTICSEARCH_RETRY_AFTER = float(os.environ.get("ELASTICSEARCH_RETRY_AFTER", "30"))

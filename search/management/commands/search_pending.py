@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if process:
             progress = Progress(self.stdout, "Indexation", total)
             indexed, failed = process_pending(
-                progress=lambda done, fail: progress.update(done + fail)
+                progress=lambda done, fail: progress.update(done + fail), force=True
             )
             progress.finish(indexed + failed)
             style = self.style.SUCCESS if not failed else self.style.WARNING
