@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install uv migrate test quality lint format serve-demo
+.PHONY: demo install uv migrate test quality lint format serve-demo serve
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -24,6 +24,13 @@ demo: migrate
 	@echo ""
 	@echo "Plateforme de démonstration : http://$(HOST):$(PORT)/  (administration : /admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Topologie de production sur cette machine (PostgreSQL et Redis locaux) : WORKERS processus
+# uvicorn sur des ports consécutifs à partir de PORT, plus le worker des tâches de fond.
+# Ex. : make serve WORKERS=4 DATABASE_URL=postgres://postgres@127.0.0.1:5432/cites_emploi
+WORKERS ?= 2
+serve: install
+	UV="$(UV)" WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) deploy/serve.sh
 
 quality: install
 	$(UV) run --frozen ruff check .

@@ -1,8 +1,12 @@
+import logging
 from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -23,8 +27,34 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError("Ce domaine est réservé aux comptes de démonstration.")
         return email
 
+    def get_logout_redirect_url(self, request):
+        # A ProConnect session ends at ProConnect too, which then sends the user back here.
+        from accounts.proconnect.session import end_session_url
+
+        return end_session_url(request) or super().get_logout_redirect_url(request)
+
     def send_mail(self, template_prefix, email, context):
         request = getattr(self, "request", None)
         domain = request.get_host() if request else settings.SITE_URL.split("://")[-1]
         site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=domain)
         super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """ProConnect logins: agents get an account on first login, or find theirs by verified
+    e-mail (allauth's e-mail authentication)."""
+
+    def is_open_for_signup(self, request, sociallogin):
+        return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user.email = (user.email or "").lower()
+        return user
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        logger.warning(
+            "Connexion %s refusée : %s %s", getattr(provider, "id", provider), error, exception
+        )

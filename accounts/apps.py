@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 class AccountsConfig(AppConfig):
@@ -11,3 +11,11 @@ class AccountsConfig(AppConfig):
         from accounts.roles import ensure_anct_group
 
         post_migrate.connect(ensure_anct_group, sender=self)
+
+        from accounts.sessions import end_sessions_of_deactivated_user
+
+        post_save.connect(
+            end_sessions_of_deactivated_user,
+            sender=self.get_model("User"),
+            dispatch_uid="accounts_end_sessions_of_deactivated_user",
+        )

@@ -26,8 +26,25 @@ class CafesCitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.conf import settings
+        from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import post_delete, post_save
+
+        from cafes_cites import session_auth
         from cafes_cites.theme_sections import sessions_for_theme
         from themes.registry import register_theme_section
 
         register_theme_section(sessions_for_theme)
         post_migrate.connect(grant_anct_permissions, sender=self)
+        # Open chat sockets close promptly on logout, password change, deactivation, deletion.
+        user_logged_out.connect(session_auth.on_logged_out, dispatch_uid="cafes_cites_logout")
+        post_save.connect(
+            session_auth.on_user_saved,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="cafes_cites_user_saved",
+        )
+        post_delete.connect(
+            session_auth.on_user_deleted,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="cafes_cites_user_deleted",
+        )

@@ -1,37 +1,60 @@
 """Live chat of a café-cité session (protocol: docs/chat-protocol.md).
 
 Thin consumer: permissions in permissions.py, writes in services.py (through
-database_sync_to_async), delivery through the process-local relay of fanout.py.
+database_sync_to_async), delivery through the process-local relay of fanout.py, session
+re-checks by the process's session watch (fanout.py, session_auth.py).
 """
 
 import asyncio
-import contextlib
 import json
+import logging
 import uuid
-from importlib import import_module
-from types import SimpleNamespace
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
-from django.contrib.auth import get_user
-from django.core.cache import cache
+from django.db import close_old_connections, transaction
 
 from cafes_cites import fanout, permissions, services
 from cafes_cites.models import Session
+from cafes_cites.session_auth import session_still_valid
 
 CLOSE_UNAUTHENTICATED = 4401
 
+logger = logging.getLogger(__name__)
 
-def _session_still_valid(user_id, session_key):
-    """Reload the Django session: a logout, a password change or a deactivated (or demo with
-    DEBUG off) account all end here."""
-    if not session_key:
-        return False
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    user = get_user(SimpleNamespace(session=store))
-    return user.is_authenticated and user.pk == user_id
+# Posting runs in a few threads of its own, not in the single thread that Channels gives all
+# the database calls of a process: a post makes several round trips and waits for the room's
+# row lock, and the posts of different sockets overlap those waits instead of queueing behind
+# each other (each socket still posts one message at a time, in order).
+POST_THREADS = 4
+_post_executor = ThreadPoolExecutor(POST_THREADS, thread_name_prefix="cafes-cites-post")
+
+
+def _in_post_thread(function, *args):
+    close_old_connections()  # as database_sync_to_async does: CONN_MAX_AGE, health checks
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
+
+
+async def _post_in_pool(function, *args):
+    return await sync_to_async(_in_post_thread, thread_sensitive=False, executor=_post_executor)(
+        function, *args
+    )
+
+
+def _server_send(send):
+    """The server's own send callable under channels' session middleware wrappers, which only
+    act on HTTP responses: the relay writes a websocket frame with one call, not three."""
+    while isinstance(getattr(send, "__self__", None), InstanceSessionWrapper):
+        send = send.__self__.real_send
+    return send
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -43,11 +66,15 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.session_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.group = services.room_group(self.session_id)
         self.socket_id = f"ws-{uuid.uuid4().hex}"
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.raw_send = _server_send(self.base_send)
         self.ready = False
         self.pending = []
         self.history_max = 0
         self.joined = False
-        self.recheck_task = None
+        self.watched = False
+        self.expired = False
+        self.present = False  # has a presence row (from _open) to remove on disconnect
         if not self.user.is_authenticated:
             await self.close()
             return
@@ -60,15 +87,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close()  # before accept: the handshake is refused (403)
             return
         state, history = opened
+        self.present = True
         await self.accept()
-        await self.send_json(state)
-        await self.send_json(history)
+        await self.send(text_data=services.encode(state))
+        await self.send(text_data=services.encode(history))
         self.ready = True
         for event in self.pending:
-            await self.relay(event)
+            if event.get("id") is None or event["id"] > self.history_max:
+                await self.send(text_data=event["text"])
         self.pending = []
+        await fanout.watch(self)
+        self.watched = True
         await self._schedule_presence()
-        self.recheck_task = asyncio.create_task(self._recheck_periodically())
 
     def _after_param(self):
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -88,7 +118,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return None
         refusal = permissions.chat_post_refusal(self.user, session)
         opens, closes = session.chat_window()
-        messages, self.history_max, truncated = services.chat_history(self.session_id, after)
+        messages, self.history_max, truncated = services.chat_history(
+            self.session_id, after, last_id=session.chat_last_id
+        )
         services.join_presence(self.session_id, self.user, self.socket_id)
         state = {
             "type": "state",
@@ -106,33 +138,25 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "messages": messages,
             "resumed": after is not None,
             "truncated": truncated,
+            # Messages the client may still show, deleted while it was away.
+            "deleted": services.deleted_ids(self.session_id, after) if after else [],
         }
         return state, history
 
     async def disconnect(self, code):
-        if getattr(self, "recheck_task", None):
-            self.recheck_task.cancel()
-        if getattr(self, "joined", False) and self.ready:
+        if getattr(self, "watched", False):
+            self.watched = False
+            await fanout.unwatch(self)
+        if getattr(self, "joined", False):
             await self._leave()
+        if getattr(self, "present", False):
+            self.present = False
             await database_sync_to_async(services.leave_presence)(self.socket_id)
             await self._schedule_presence()
-        elif getattr(self, "joined", False):
-            await self._leave()
 
     async def _leave(self):
         self.joined = False
         await fanout.leave(self.group, self)
-
-    # --- Delivery from the relay ---------------------------------------------------------------
-
-    async def relay(self, event):
-        if not self.ready:
-            self.pending.append(event)
-            return
-        message_id = event.get("id")
-        if message_id is not None and message_id <= self.history_max:
-            return  # already in the history frame
-        await self.send(text_data=event["text"])
 
     # --- From the client -----------------------------------------------------------------------
 
@@ -163,27 +187,27 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._error("invalid", "Message mal formé : JSON attendu.")
 
     def _checked_post(self, content):
-        if not _session_still_valid(self.user.pk, self._session_key()):
-            return None
-        return services.post_message(
-            self.user,
-            self.session_id,
-            content.get("body"),
-            content.get("client_id"),
-            bool(content.get("question")),
-        )
-
-    def _session_key(self):
-        return getattr(self.scope.get("session"), "session_key", None)
+        """The session check and the post share a transaction: the check's query also takes
+        the author's row lock that post_message needs (one round trip less)."""
+        with transaction.atomic():
+            if not session_still_valid(self.user.pk, self.session_key, lock=True):
+                return None
+            return services.post_message(
+                self.user,
+                self.session_id,
+                content.get("body"),
+                content.get("client_id"),
+                bool(content.get("question")),
+            )
 
     async def _post(self, content):
         try:
-            result = await database_sync_to_async(self._checked_post)(content)
+            result = await _post_in_pool(self._checked_post, content)
         except services.ChatError as error:
             await self.send_json(error.as_payload())
             return
         if result is None:
-            await self._expire()
+            await self.expire()
             return
         if not result.created:
             # A retry: the sender may have missed the broadcast; the others already have it.
@@ -208,52 +232,63 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # --- Session re-check and presence -----------------------------------------------------------
 
     async def _still_authenticated(self):
-        valid = await database_sync_to_async(_session_still_valid)(
-            self.user.pk, self._session_key()
-        )
+        valid = await database_sync_to_async(session_still_valid)(self.user.pk, self.session_key)
         if not valid:
-            await self._expire()
+            await self.expire()
         return valid
 
-    async def _expire(self):
-        await self._error(
-            "session_expired", "Votre session a expiré : reconnectez-vous pour continuer."
-        )
-        await self.close(code=CLOSE_UNAUTHENTICATED)
-
-    async def _recheck_periodically(self):
-        while True:
-            await asyncio.sleep(settings.CAFES_CITES_CHAT_AUTH_RECHECK)
-            if not await self._still_authenticated():
-                return
-            await database_sync_to_async(services.touch_presence)(self.socket_id)
+    async def expire(self):
+        """The session no longer authenticates this user: say so, then close (4401). Called by
+        this socket's own checks and by the process's session watch (fanout.py)."""
+        if self.expired:
+            return
+        self.expired = True
+        self.ready = False  # the relay stops writing to it
+        try:
+            await self._error(
+                "session_expired", "Votre session a expiré : reconnectez-vous pour continuer."
+            )
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+        except Exception:  # noqa: S110 - the socket is already gone
+            pass
 
     async def _schedule_presence(self):
-        """At most one presence broadcast per room and per debounce period, whatever the number
-        of sockets joining: a thousand connections must not mean a thousand broadcasts."""
+        """At most one presence broadcast per room, per process and per debounce period,
+        whatever the number of sockets joining: a thousand connections must not mean a
+        thousand broadcasts."""
         delay = settings.CAFES_CITES_PRESENCE_DEBOUNCE
-        if delay:
-            key = f"cafes_cites:presence:{self.session_id}"
-            if not await database_sync_to_async(cache.add)(key, 1, delay):
-                return
-            asyncio.get_running_loop().call_later(
-                delay, lambda: asyncio.ensure_future(_broadcast_presence(self.session_id))
-            )
-        else:
+        if not delay:
             await _broadcast_presence(self.session_id)
+            return
+        if not fanout.claim_presence_broadcast(self.group):
+            return
+        group, session_id = self.group, self.session_id
+
+        async def later():
+            await asyncio.sleep(delay)
+            fanout.release_presence_broadcast(group)
+            await _broadcast_presence(session_id)
+
+        fanout.spawn(later())
 
 
 async def _broadcast_presence(session_id):
     def count_and_broadcast():
-        from django.db import transaction
+        services.publish(
+            services.room_group(session_id),
+            {
+                "type": "chat.relay",
+                "text": services.encode(
+                    {"type": "presence", "count": services.presence_count(session_id)}
+                ),
+                "id": None,
+            },
+        )
 
-        with transaction.atomic():
-            services.broadcast_on_commit(
-                session_id, {"type": "presence", "count": services.presence_count(session_id)}
-            )
-
-    with contextlib.suppress(Exception):
+    try:
         await database_sync_to_async(count_and_broadcast)()
+    except Exception:
+        logger.exception("Presence broadcast failed")
 
 
 def _int(value):

@@ -83,11 +83,13 @@ class SessionStatus(models.TextChoices):
 
 
 class SessionQuerySet(models.QuerySet):
+    # The pk breaks ties: a paginated list needs a total order, or sessions starting at the
+    # same time may show on two pages or on none.
     def upcoming(self, now=None):
-        return self.filter(end__gt=now or timezone.now()).order_by("start")
+        return self.filter(end__gt=now or timezone.now()).order_by("start", "pk")
 
     def past(self, now=None):
-        return self.filter(end__lte=now or timezone.now()).order_by("-start")
+        return self.filter(end__lte=now or timezone.now()).order_by("-start", "-pk")
 
 
 class Session(index.Indexed, ClusterableModel):

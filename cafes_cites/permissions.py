@@ -56,21 +56,24 @@ def can_read_chat(user, session):
     return user.is_authenticated and user.is_active and can_view_session(user, session)
 
 
-def chat_post_refusal(user, session, now=None):
-    """None when `user` may post now, else (code, French message)."""
+def chat_post_refusal(user, session, now=None, *, muted=None, registered=None):
+    """None when `user` may post now, else (code, French message). `muted` and `registered`,
+    when the caller already read them (services.post_message, in its locking query), spare a
+    query each."""
     if not can_read_chat(user, session):
         return ("forbidden", "Connectez-vous pour participer au chat.")
     if not session.chat_is_open(now):
         return ("closed", "Le chat est fermé : il est en lecture seule en dehors de la séance.")
     if can_moderate_chat(user, session):
         return None
-    if ChatMute.objects.filter(session=session, user=user).exists():
+    if muted is None:
+        muted = ChatMute.objects.filter(session=session, user=user).exists()
+    if muted:
         return ("muted", "Un animateur a suspendu votre participation au chat de cette séance.")
-    if (
-        settings.CAFES_CITES_CHAT_REQUIRES_REGISTRATION
-        and not Registration.objects.filter(
+    if settings.CAFES_CITES_CHAT_REQUIRES_REGISTRATION and registered is None:
+        registered = Registration.objects.filter(
             session=session, user=user, status=RegistrationStatus.CONFIRMED
         ).exists()
-    ):
+    if settings.CAFES_CITES_CHAT_REQUIRES_REGISTRATION and not registered:
         return ("not_registered", "Inscrivez-vous à la séance pour écrire dans le chat.")
     return None

@@ -4,6 +4,7 @@ Notifications and e-mails leave after commit (notifications.services.notify uses
 """
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from audit.models import Action
+from audit.services import record_action
 from commons.html import plain_text_to_html, sanitize_html
 from commons.uploads import safe_filename, validate_upload
 from groups import permissions
@@ -128,6 +131,14 @@ def remove_member(group, user, *, actor):
         )
     membership.delete()
     permissions.forget_memberships(user)
+    if actor != user:
+        record_action(
+            actor,
+            Action.MEMBER_REMOVE,
+            group,
+            target_label=f"{user.display_name} — {group.name}",
+            details={"group": group.slug, "user_id": user.pk, "role": membership.role},
+        )
     return True
 
 
@@ -142,13 +153,68 @@ def set_role(group, user, role, *, actor):
     demoting = membership.role == Role.ANIMATEUR and role != Role.ANIMATEUR
     if demoting and _animateur_count(group) == 1:
         raise ValidationError("Le groupe doit garder au moins un animateur.")
+    previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    if previous != role:
+        record_action(
+            actor,
+            Action.MEMBER_ROLE,
+            membership,
+            target_label=f"{user.display_name} — {group.name}",
+            details={"group": group.slug, "user_id": user.pk, "from": previous, "to": role},
+        )
     return membership
 
 
 def _animateur_count(group):
     return group.memberships.filter(role=Role.ANIMATEUR).count()
+
+
+@transaction.atomic
+def remove_departing_account(user):
+    """An account being erased leaves every group without breaking the rule "a group keeps at
+    least one animateur": where it was the last one, the longest-standing other member becomes
+    animateur (told by e-mail); a group left with nobody is logged for ANCT to appoint someone.
+    Returns the groups whose animation was handed over, as (group, successor or None)."""
+    handed_over = []
+    memberships = Membership.objects.filter(user=user).select_related("group")
+    for membership in memberships:
+        group = membership.group
+        others = group.memberships.exclude(user=user)
+        if membership.is_animateur and not others.filter(role=Role.ANIMATEUR).exists():
+            successor = others.select_related("user").order_by("joined_at", "pk").first()
+            if successor is None:
+                record_action(
+                    None,
+                    Action.GROUP_ORPHANED,
+                    group,
+                    details={"reason": "account_erased", "user_id": user.pk},
+                )
+            else:
+                successor.role = Role.ANIMATEUR
+                successor.save(update_fields=["role"])
+                record_action(
+                    None,
+                    Action.ANIMATEUR_SUCCESSION,
+                    successor,
+                    target_label=f"{successor.user.display_name} — {group.name}",
+                    details={"group": group.slug, "previous_user_id": user.pk},
+                )
+                notify(
+                    [successor.user],
+                    kind="animateur",
+                    title=f"Vous animez désormais le groupe « {group.name} »",
+                    url=f"{group.get_absolute_url()}membres/",
+                    source_key=f"group:{group.pk}",
+                    source_label=group.name,
+                    email_modes={successor.user_id: EmailMode.EACH},
+                )
+            handed_over.append((group, successor.user if successor else None))
+        membership.delete()
+    JoinRequest.objects.filter(user=user).delete()
+    permissions.forget_memberships(user)
+    return handed_over
 
 
 def set_email_mode(group, user, mode):
@@ -190,6 +256,13 @@ def decide_join_request(join_request, *, approve, actor):
     join_request.save()
     if approve:
         add_member(group, join_request.user)
+    record_action(
+        actor,
+        Action.REQUEST_APPROVE if approve else Action.REQUEST_REFUSE,
+        join_request,
+        target_label=f"{join_request.user.display_name} → {group.name}",
+        details={"group": group.slug, "user_id": join_request.user_id},
+    )
     notify(
         [join_request.user],
         kind="join_decision",
@@ -310,10 +383,32 @@ def find_mentions(group, html):
     return [u for u in members if f"@{u.display_name.lower()}" in text]
 
 
+def check_post_rate(author):
+    """At most GROUP_POST_RATE_COUNT threads and replies per GROUP_POST_RATE_SECONDS per author.
+
+    Counted from the stored posts, under a lock on the author's row so that parallel requests
+    wait for each other (call inside the posting transaction)."""
+    limit, seconds = settings.GROUP_POST_RATE_COUNT, settings.GROUP_POST_RATE_SECONDS
+    if not limit:
+        return
+    from accounts.models import User
+
+    list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True))
+    since = timezone.now() - timedelta(seconds=seconds)
+    if Post.objects.filter(author=author, created_at__gte=since).count() >= limit:
+        minutes = max(1, round(seconds / 60))
+        raise ValidationError(
+            f"Vous avez publié {limit} messages en moins de {minutes} minute"
+            f"{'s' if minutes > 1 else ''} : patientez un peu avant de publier à nouveau. "
+            "Votre message n'a pas été enregistré."
+        )
+
+
 @transaction.atomic
 def create_thread(group, author, *, title, body):
     if not permissions.can_post(author, group):
         raise PermissionDenied
+    check_post_rate(author)
     html = clean_body(body)
     thread = Thread.objects.create(group=group, author=author, title=title.strip())
     post = Post.objects.create(thread=thread, author=author, body_html=html, is_opening=True)
@@ -342,6 +437,7 @@ def reply(thread, author, *, body):
     group = thread.group
     if not permissions.can_post(author, group):
         raise PermissionDenied
+    check_post_rate(author)
     html = clean_body(body)
     post = Post.objects.create(thread=thread, author=author, body_html=html)
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=timezone.now())
@@ -400,6 +496,13 @@ def hide_post(post, actor, *, hidden=True):
     post.hidden_at = timezone.now() if hidden else None
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])
+    record_action(
+        actor,
+        Action.POST_HIDE if hidden else Action.POST_UNHIDE,
+        post,
+        target_label=f"Message {post.pk} — {post.thread.title}",
+        details={"group": post.thread.group.slug, "thread": post.thread_id},
+    )
     return post
 
 

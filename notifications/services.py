@@ -2,6 +2,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from notifications.models import EmailMode, Notification
 
@@ -39,6 +40,8 @@ def notify(recipients, *, kind, title, url, source_key="", source_label="", emai
     """Create one notification per recipient; those whose mode is "each" get an e-mail once the
     transaction commits. `email_modes` maps user id -> EmailMode (default: no e-mail)."""
     email_modes = email_modes or {}
+    # Titles quote names and thread titles typed by users: never longer than the column.
+    title = Truncator(title).chars(Notification._meta.get_field("title").max_length)
     notifications = Notification.objects.bulk_create(
         Notification(
             recipient=user,

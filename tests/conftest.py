@@ -72,3 +72,21 @@ def async_db_cleanup():
     test; end them (from the main thread, sparing its own) so the test database can be dropped."""
     yield
     _terminate_other_sessions()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """URL of a local OpenID Connect provider process (tests/oidc.py), shared by the session."""
+    from tests.oidc import running_provider
+
+    with running_provider() as url:
+        yield url
+
+
+@pytest.fixture
+def proconnect(settings, oidc_provider):
+    """ProConnect configured against the local provider; yields the provider's URL."""
+    from tests.oidc import configure
+
+    configure(settings, oidc_provider)
+    return oidc_provider

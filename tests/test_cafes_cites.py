@@ -379,6 +379,45 @@ def test_agenda_filters_by_theme(client, sessions):
     assert "Ce champ d'action n'existe pas" in text and "Prochain café logement" in text
 
 
+def test_past_sessions_pagination_keeps_the_theme_filter(client):
+    """Every page link of the past sessions carries the theme; page 2 lists the rest of the
+    filtered sessions only, each exactly once, even when several start at the same time."""
+    from cafes_cites.views import PAST_PAGE_SIZE
+
+    mobilite, logement = Theme.objects.get(slug="mobilite"), Theme.objects.get(slug="logement")
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=60)
+    for index in range(PAST_PAGE_SIZE + 3):
+        # Sessions two by two at the same start: the order must still be total.
+        session = make_session(
+            start=start + datetime.timedelta(days=index // 2), title=f"Mobilité passée {index:02}"
+        )
+        session.themes.set([mobilite])
+        session.save()  # ParentalManyToManyField: saved with the session
+    for index in range(4):
+        session = make_session(start=start, title=f"Logement passé {index}")
+        session.themes.set([logement])
+        session.save()
+    url = reverse("cafes_cites:agenda")
+    first = page_text(client.get(url + "?theme=mobilite"))
+    assert "?theme=mobilite&page=2" in first
+    assert "?page=2" not in first
+    second = page_text(client.get(url + "?theme=mobilite&page=2"))
+    assert "?theme=mobilite&page=1" in second
+    assert "Logement passé" not in first + second
+    shown = [
+        f"Mobilité passée {index:02}"
+        for index in range(PAST_PAGE_SIZE + 3)
+        if f"Mobilité passée {index:02}" in first
+    ] + [
+        f"Mobilité passée {index:02}"
+        for index in range(PAST_PAGE_SIZE + 3)
+        if f"Mobilité passée {index:02}" in second
+    ]
+    assert sorted(shown) == [f"Mobilité passée {index:02}" for index in range(PAST_PAGE_SIZE + 3)]
+    # The filter form starts again from page 1 (no stale page parameter).
+    assert 'name="page"' not in second
+
+
 @pytest.mark.parametrize("which", ["upcoming", "past", "live"])
 def test_session_page_for_each_role(role_client, sessions, which):
     session = sessions[which]

@@ -1,6 +1,7 @@
 """Live chat of the cafés-cités over the real ASGI application and the Redis channel layer
-(REDIS_URL): auth, origin, window, rate limit, sanitising, resume with after=, client_id
-deduplication, moderation, presence and session re-checks."""
+(REDIS_URL): auth, origin, window, rate limit, sanitising, resume with after= (deletions
+included), client_id deduplication, moderation, presence, session re-checks and the prompt
+closing of sockets on logout, password change, deactivation and deletion."""
 
 import datetime
 import json
@@ -40,10 +41,10 @@ def _registered(session, **fields):
 
 
 @database_sync_to_async
-def _cookie(user):
+def _login(user):
     client = Client()
     client.force_login(user)
-    return client.cookies["sessionid"].value
+    return client
 
 
 class Chat:
@@ -83,10 +84,12 @@ class Chat:
         await self.communicator.disconnect()
 
 
-async def connect(user, session, after=None, origin=b"http://localhost"):
+async def connect(user, session, after=None, origin=b"http://localhost", client=None):
+    """A chat socket of `user` (logged in for the occasion, or through `client`)."""
     headers = [(b"origin", origin), (b"host", b"localhost")]
     if user is not None:
-        headers.append((b"cookie", f"sessionid={await _cookie(user)}".encode()))
+        client = client or await _login(user)
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
     path = session.chat_path + (f"?after={after}" if after is not None else "")
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect(timeout=TIMEOUT)
@@ -348,3 +351,194 @@ async def test_deactivated_user_is_disconnected_by_the_periodic_check(settings):
     assert (await chat.receive("error"))["code"] == "session_expired"
     assert (await chat.communicator.receive_output(timeout=TIMEOUT))["type"] == "websocket.close"
     await chat.close()
+
+
+async def _closed_for_expired_session(chat):
+    assert (await chat.receive("error"))["code"] == "session_expired"
+    closing = await chat.communicator.receive_output(timeout=TIMEOUT)
+    assert closing == {"type": "websocket.close", "code": 4401}
+
+
+async def test_logout_closes_the_sockets_of_that_session_at_once(settings):
+    settings.CAFES_CITES_CHAT_AUTH_RECHECK = 3600  # only the logout signal can explain a close
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    laptop, phone = await _login(user), await _login(user)
+    on_laptop = await connect(user, session, client=laptop)
+    on_phone = await connect(user, session, client=phone)
+    await database_sync_to_async(laptop.logout)()
+    await _closed_for_expired_session(on_laptop)
+    # The other browser's session is still valid: its socket stays open and may post.
+    assert await on_phone.nothing_more()
+    await on_phone.post("Toujours là")
+    assert (await on_phone.receive("message"))["body_html"] == "<p>Toujours là</p>"
+    await on_laptop.close()
+    await on_phone.close()
+
+
+async def test_password_change_closes_every_socket_of_the_user_at_once(settings):
+    settings.CAFES_CITES_CHAT_AUTH_RECHECK = 3600
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    other = await database_sync_to_async(_registered)(session)
+    first, second = await connect(user, session), await connect(user, session)
+    bystander = await connect(other, session)
+
+    def change_password():
+        user.set_password("un-nouveau-mot-de-passe")
+        user.save()
+
+    await database_sync_to_async(change_password)()
+    await _closed_for_expired_session(first)
+    await _closed_for_expired_session(second)
+    assert await bystander.nothing_more()
+    for chat in (first, second, bystander):
+        await chat.close()
+
+    def present():
+        from cafes_cites.models import ChatPresence
+
+        return ChatPresence.objects.filter(session=session).count()
+
+    assert await database_sync_to_async(present)() == 0  # expired sockets left the room too
+
+
+@pytest.mark.parametrize("change", ["deactivate", "delete"])
+async def test_deactivated_or_deleted_user_is_disconnected_at_once(settings, change):
+    settings.CAFES_CITES_CHAT_AUTH_RECHECK = 3600
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    chat = await connect(user, session)
+
+    def apply():
+        if change == "delete":
+            user.delete()
+        else:
+            user.is_active = False
+            user.save()
+
+    await database_sync_to_async(apply)()
+    await _closed_for_expired_session(chat)
+    await chat.close()
+
+
+async def test_periodic_recheck_catches_a_session_removed_behind_django_back(settings):
+    """No signal when sessions are purged straight from the table: the process's batched
+    re-check (one database call for all its sockets) closes the socket."""
+    settings.CAFES_CITES_CHAT_AUTH_RECHECK = 0.2
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    other = await database_sync_to_async(_registered)(session)
+    keeper = await _login(other)
+    chat, still = await connect(user, session), await connect(other, session, client=keeper)
+
+    def purge():
+        from django.contrib.sessions.models import Session as DjangoSession
+
+        DjangoSession.objects.exclude(session_key=keeper.cookies["sessionid"].value).delete()
+
+    await database_sync_to_async(purge)()
+    await _closed_for_expired_session(chat)
+    assert await still.nothing_more()
+    await chat.close()
+    await still.close()
+
+
+def test_session_validity_of_many_sockets_in_two_queries(django_assert_num_queries):
+    from django.contrib.sessions.models import Session as DjangoSession
+
+    from cafes_cites.session_auth import session_still_valid, valid_sessions
+
+    users = [UserFactory() for _ in range(4)]
+    keys = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        keys.append(client.cookies["sessionid"].value)
+    logged_out, changed_password, deactivated, valid = zip(users, keys, strict=True)
+    DjangoSession.objects.filter(session_key=logged_out[1]).delete()
+    changed_password[0].set_password("autre-mot-de-passe")
+    changed_password[0].save()
+    deactivated[0].is_active = False
+    deactivated[0].save()
+    pairs = [(user.pk, key) for user, key in zip(users, keys, strict=True)]
+    pairs.append((users[0].pk, keys[3]))  # someone else's session
+    with django_assert_num_queries(2):
+        assert valid_sessions(pairs) == {(valid[0].pk, valid[1])}
+    with django_assert_num_queries(1):
+        assert session_still_valid(valid[0].pk, valid[1])
+    assert not session_still_valid(deactivated[0].pk, deactivated[1])
+    assert not session_still_valid(valid[0].pk, "")
+
+
+async def test_resume_tells_about_messages_deleted_while_away(settings):
+    settings.CAFES_CITES_CHAT_RATE = (100, 10)
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session)
+    bob = await database_sync_to_async(_registered)(session)
+    anct = await database_sync_to_async(make_anct_user)()
+    a, b, animateur = (
+        await connect(alice, session),
+        await connect(bob, session),
+        await connect(anct, session),
+    )
+    for index in range(3):
+        await b.post(f"Message {index + 1}")
+        seen = await a.receive("message")
+    assert seen["id"] == 3
+    await a.close()  # alice goes offline, having shown messages 1 to 3
+    await animateur.send(type="delete", id=2)
+    await animateur.receive("deleted", skip=("presence", "message"))
+    await b.post("Message 4")
+    while (await b.receive("message", skip=("presence", "deleted")))["id"] != 4:
+        pass
+    a = await connect(alice, session, after=3)
+    assert [m["id"] for m in a.history["messages"]] == [4]
+    assert a.history["deleted"] == [2]  # still displayed by alice: to remove
+    earlier = await connect(alice, session, after=1)
+    assert [m["id"] for m in earlier.history["messages"]] == [3, 4]
+    assert earlier.history["deleted"] == []  # message 2 is simply not replayed
+    fresh = await connect(alice, session)
+    assert [m["id"] for m in fresh.history["messages"]] == [1, 3, 4]
+    assert fresh.history["deleted"] == []
+    for chat in (a, b, animateur, earlier, fresh):
+        await chat.close()
+
+
+async def test_history_marks_animateurs_in_one_query(settings):
+    settings.CAFES_CITES_CHAT_REQUIRES_REGISTRATION = False
+    session = await database_sync_to_async(_live_session)()
+
+    def people():
+        from django.contrib.auth.models import Permission
+
+        granted = UserFactory()
+        granted.user_permissions.add(
+            Permission.objects.get(codename="moderate_chat", content_type__app_label="cafes_cites")
+        )
+        return make_anct_user(), granted, UserFactory()
+
+    anct, granted, participant = await database_sync_to_async(people)()
+    for user in (anct, granted, participant):
+        chat = await connect(user, session)
+        await chat.post("Bonjour")
+        await chat.receive("message")
+        await chat.close()
+    reader = await connect(participant, session)
+    flags = {m["author"]["id"]: m["author"]["animateur"] for m in reader.history["messages"]}
+    assert flags == {anct.pk: True, granted.pk: True, participant.pk: False}
+    await reader.close()
+
+    def count_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from cafes_cites.models import ChatMessage
+        from cafes_cites.services import _moderator_ids
+
+        authors = {message.author for message in ChatMessage.objects.select_related("author")}
+        with CaptureQueriesContext(connection) as queries:
+            assert _moderator_ids(authors) == {anct.pk, granted.pk}
+        return len(queries)
+
+    assert await database_sync_to_async(count_queries)() == 1

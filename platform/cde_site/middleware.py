@@ -1,3 +1,7 @@
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 
@@ -16,3 +20,36 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with two policies: the site's (settings.CONTENT_SECURITY_POLICY, no inline
+    script) and the Wagtail admin's (settings.CONTENT_SECURITY_POLICY_ADMIN), whose editor still
+    writes inline scripts. ProConnect's origin is added to form-action when it is configured: the
+    login button posts to the platform, which redirects to ProConnect."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only:
+            return parts
+        if parts.config is None and _is_admin_path(request.path_info):
+            parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
+        origin = _proconnect_origin()
+        if origin:
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), origin]
+            parts.update = update
+        return parts
+
+
+def _is_admin_path(path):
+    return path.startswith("/admin/")
+
+
+def _proconnect_origin():
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("proconnect", {}).get("APPS", [])
+    for app in apps:
+        url = urlsplit(app.get("settings", {}).get("server_url", ""))
+        if url.scheme and url.netloc:
+            return f"{url.scheme}://{url.netloc}"
+    return None

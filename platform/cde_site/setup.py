@@ -53,8 +53,10 @@ LEGAL_PAGES = [
             "<h2>Données traitées</h2><p>Nom, prénom, adresse électronique, organisation, "
             "fonction, cité de rattachement et contributions dans les groupes. Ces données servent "
             "uniquement à l'animation du réseau des cités de l'emploi.</p>",
-            "<h2>Vos droits</h2><p>Vous pouvez accéder à vos données, les rectifier depuis votre "
-            "profil ou demander leur effacement auprès de l'équipe nationale.</p>",
+            "<h2>Vos droits</h2><p>Depuis la page « Mes données » de votre profil, vous "
+            "téléchargez à tout moment toutes les données que la plateforme conserve à votre sujet "
+            "et vous pouvez supprimer votre compte. Vous rectifiez vos informations depuis votre "
+            "profil. Pour toute autre demande, écrivez à l'équipe nationale.</p>",
         ],
     ),
 ]
@@ -105,6 +107,49 @@ def ensure_legal_pages(home):
     return pages
 
 
+PRIVACY_SLUG = "donnees-personnelles"
+RETENTION_HEADING = "<h2>Durées de conservation</h2>"
+
+
+def retention_paragraph():
+    from django.utils.html import escape
+
+    from rgpd.retention import retention_rules
+
+    items = "".join(f"<li>{escape(rule)}</li>" for rule in retention_rules())
+    return f"{RETENTION_HEADING}<ul>{items}</ul>"
+
+
+def ensure_privacy_retention(home):
+    """The "Durées de conservation" section of the privacy page states the retention settings in
+    force (RGPD_*): rewritten (and published) whenever they differ from what the page says. Run
+    on every deployment through setup_site; editors keep the rest of the page."""
+    from wagtail.rich_text import RichText
+
+    page = ContentPage.objects.child_of(home).filter(slug=PRIVACY_SLUG).first()
+    if page is None:
+        return None
+    wanted = retention_paragraph()
+    blocks = [(block.block_type, block.value) for block in page.body]
+    index = next(
+        (
+            i
+            for i, (kind, value) in enumerate(blocks)
+            if kind == "paragraph" and value.source.startswith(RETENTION_HEADING)
+        ),
+        None,
+    )
+    if index is not None and blocks[index][1].source == wanted:
+        return page
+    if index is None:
+        blocks.append(("paragraph", RichText(wanted)))
+    else:
+        blocks[index] = ("paragraph", RichText(wanted))
+    page.body = blocks
+    page.save_revision().publish()
+    return page
+
+
 def ensure_anct_page_permissions(home):
     group = add_anct_permissions([])
     for codename in ("add_page", "change_page", "publish_page"):
@@ -126,5 +171,6 @@ def _page_permission(codename):
 def setup_site():
     home = ensure_home_page()
     ensure_legal_pages(home)
+    ensure_privacy_retention(home)
     ensure_anct_page_permissions(home)
     return home

@@ -11,6 +11,7 @@ from cde_site import views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("comptes/mes-donnees/", include("rgpd.urls")),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("cites/", include("cites.urls")),

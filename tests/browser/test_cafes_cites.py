@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from cafes_cites.models import Registration, Session, Speaker
 from tests.browser.conftest import assert_accessible
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_anct_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -105,7 +105,7 @@ def _live_session():
 
 def test_two_people_chat_and_one_reconnects(browser, asgi_server):
     session = _live_session()
-    alice = UserFactory(first_name="Alice", last_name="Martin")
+    alice = make_anct_user(first_name="Alice", last_name="Martin")  # an animateur
     bob = UserFactory(first_name="Bob", last_name="Durand")
     for user in (alice, bob):
         Registration.objects.create(session=session, user=user, status="confirmed")
@@ -127,16 +127,22 @@ def test_two_people_chat_and_one_reconnects(browser, asgi_server):
         expect(bob_messages.first).to_contain_text("Bonjour à tous !")  # tags stripped
         expect(bob_page.locator("#chat-annonces")).to_contain_text("Message de Alice Martin")
 
-        # Bob's connection drops; Alice keeps talking; Bob comes back with after=.
+        # Bob's connection drops; Alice deletes her first message and keeps talking; Bob
+        # comes back with after=: the deleted message goes, the new ones come.
         bob_page.locator("[data-chat-url]").dispatch_event("cde-chat-drop")
         expect(bob_page.locator("#chat-etat")).to_contain_text("Déconnecté")
+        alice_page.get_by_role("button", name="Supprimer le message de Alice Martin").click()
+        expect(alice_page.locator("#chat-messages li")).to_have_count(0)
         for text in ("Pendant ton absence", "Deuxième message"):
             alice_page.get_by_label("Votre message").fill(text)
             alice_page.get_by_role("button", name="Envoyer").click()
-        expect(alice_page.locator("#chat-messages li")).to_have_count(3)
+        expect(alice_page.locator("#chat-messages li")).to_have_count(2)
         expect(bob_page.locator("#chat-etat")).to_have_text("Connecté", timeout=20_000)
-        expect(bob_messages).to_have_count(3)
-        expect(bob_messages.nth(2)).to_contain_text("Deuxième message")
+        expect(bob_messages).to_have_count(2)
+        expect(bob_messages.first).to_contain_text("Pendant ton absence")
+        expect(bob_messages.nth(1)).to_contain_text("Deuxième message")
+        # (While disconnected, as a rule: the reconnection waits 0.5 to 1 s.)
+        expect(bob_page.locator("#chat-annonces")).to_contain_text("supprimé")
 
         bob_page.get_by_label("Votre message").fill("Je suis revenu")
         bob_page.get_by_label("Votre message").press("Tab")  # keyboard: to the checkbox
@@ -144,9 +150,9 @@ def test_two_people_chat_and_one_reconnects(browser, asgi_server):
         expect(bob_page.get_by_label("Question pour les intervenants")).to_be_checked()
         bob_page.keyboard.press("Shift+Tab")
         bob_page.keyboard.press("Enter")
-        expect(alice_page.locator("#chat-messages li")).to_have_count(4)
+        expect(alice_page.locator("#chat-messages li")).to_have_count(3)
         expect(alice_page.locator("#chat-messages li").last).to_contain_text("Question")
-        expect(bob_messages).to_have_count(4)  # no duplicate after the reconnection
+        expect(bob_messages).to_have_count(3)  # no duplicate after the reconnection
     finally:
         alice_context.close()
         bob_context.close()

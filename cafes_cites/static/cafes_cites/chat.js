@@ -173,6 +173,14 @@
         return div.textContent;
     }
 
+    function removeMessage(id) {
+        var gone = document.getElementById("chat-message-" + id);
+        if (gone) {
+            gone.parentNode.removeChild(gone);
+        }
+        return Boolean(gone);
+    }
+
     function send(payload) {
         if (socket && socket.readyState === WebSocket.OPEN) {
             socket.send(JSON.stringify(payload));
@@ -195,11 +203,16 @@
                 presence(data.presence);
                 break;
             case "history":
+                // Deleted by an animateur while this page was disconnected.
+                var removed = (data.deleted || []).filter(removeMessage).length;
                 data.messages.forEach(function (m) {
                     addMessage(m, false);
                 });
                 if (data.resumed && data.messages.length) {
                     announce(data.messages.length + " message(s) reçu(s) pendant la déconnexion.");
+                }
+                if (removed) {
+                    announce(removed + " message(s) supprimé(s) par un animateur pendant la déconnexion.");
                 }
                 Object.keys(outbox).forEach(function (id) {
                     send(outbox[id]);
@@ -209,9 +222,7 @@
                 addMessage(data, data.author.id !== myId);
                 break;
             case "deleted":
-                var gone = document.getElementById("chat-message-" + data.id);
-                if (gone) {
-                    gone.parentNode.removeChild(gone);
+                if (removeMessage(data.id)) {
                     announce("Un message a été supprimé par un animateur.");
                 }
                 break;

@@ -42,11 +42,13 @@ INSTALLED_APPS = [
     "themes",
     "cites",
     "accounts",
+    "audit",
     "notifications",
     "groups",
     "ressources",
     "cafes_cites",
     "search",
+    "rgpd",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -65,6 +67,12 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.usersessions",  # sessions listed per user: ended on deactivation
+    "accounts.proconnect",
+    # Security: login lockout (django-axes), Content-Security-Policy (django-csp)
+    "axes",
+    "csp",
     # DSFR
     "dsfr",
     "widget_tweaks",
@@ -84,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cde_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,7 +103,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cde_site.middleware.PrivateCacheMiddleware",
+    "audit.middleware.AuditContextMiddleware",
+    "rgpd.middleware.ActivityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cde_site.urls"
@@ -122,7 +135,17 @@ ASGI_APPLICATION = "cde_site.asgi.application"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Under ASGI, keep CONN_MAX_AGE at 0 and pool with pgbouncer (docs/deployment.md); a WSGI or
+# management-command process may keep connections with a positive value.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
+        # pgbouncer in transaction mode cannot keep server-side cursors between statements.
+        disable_server_side_cursors=env_bool("DISABLE_SERVER_SIDE_CURSORS", False),
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (server, task worker) share the demo database.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -153,6 +176,9 @@ else:
     # Embedded default for `make demo`: one process, nothing to install.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions: in the database by default; "django.contrib.sessions.backends.cached_db" reads them
+# from the Redis cache (written through to the database) in production (docs/deployment.md).
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 # --- Search (search/): Elasticsearch when configured, else the database fallback -------------
 # One URL or several, comma-separated (the hosts of a cluster).
@@ -182,7 +208,11 @@ TASKS = {
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.PlatformAuthenticationBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt on a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.PlatformAuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -277,6 +307,7 @@ LOGGING = {
         # Immediate tasks and page events would drown useful output in `make demo`.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one INFO line per login otherwise
         # One line per Elasticsearch request otherwise.
         "elastic_transport": {"level": "WARNING"},
     },
@@ -296,3 +327,114 @@ CAFES_CITES_VIDEO_LINK_BEFORE = 15  # minutes before the start when registrants 
 # --- Ressources (library and Bulletin de veille) ------------------------------------------------
 RESSOURCES_BULLETIN_BATCH_SIZE = int(os.environ.get("RESSOURCES_BULLETIN_BATCH_SIZE", "50"))
 CAFES_CITES_PRESENCE_DEBOUNCE = 2  # seconds; at most one presence broadcast per room per period
+
+# --- RGPD: retention (0 disables a rule; see rgpd/ and the "Données personnelles" page) --------
+# An account nobody logged into for this many days is anonymised, after a warning e-mail sent
+# RGPD_INACTIVE_WARNING_DAYS before.
+RGPD_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RGPD_INACTIVE_ACCOUNT_DAYS", "1095"))
+RGPD_INACTIVE_WARNING_DAYS = int(os.environ.get("RGPD_INACTIVE_WARNING_DAYS", "30"))
+# Café-cité chat messages are deleted this many days after the end of their session.
+RGPD_CHAT_RETENTION_DAYS = int(os.environ.get("RGPD_CHAT_RETENTION_DAYS", "365"))
+# Entries of the moderation and administration audit log are deleted after this many days.
+RGPD_AUDIT_RETENTION_DAYS = int(os.environ.get("RGPD_AUDIT_RETENTION_DAYS", "365"))
+RGPD_BATCH_SIZE = int(os.environ.get("RGPD_BATCH_SIZE", "200"))
+
+# --- Security: login lockout, Content-Security-Policy, posting limits ---------------------------
+# django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one address (from one IP address by
+# default), every attempt is refused, the right password included, for LOGIN_COOLOFF_MINUTES.
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+# "username+ip_address" locks an address per IP; "username" locks it everywhere (groups separated
+# by commas, e.g. "username+ip_address,ip_address").
+AXES_LOCKOUT_PARAMETERS = [
+    group.split("+") for group in env_list("LOGIN_LOCKOUT_PARAMETERS", "username+ip_address")
+]
+AXES_USERNAME_CALLABLE = "accounts.security.login_identifier"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Behind reverse proxies: how many of them append to X-Forwarded-For (0: REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# ProConnect (OpenID Connect for State agents): the button appears once the three are set.
+PROCONNECT_DISCOVERY_URL = os.environ.get("PROCONNECT_DISCOVERY_URL", "")
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_SCOPES = env_list("PROCONNECT_SCOPES", "openid,email,given_name,usual_name")
+# ProConnect sends no email_verified claim: its addresses are vouched for by the identity
+# providers. Set to 0 for a provider whose addresses must carry email_verified=true.
+PROCONNECT_TRUST_EMAIL = env_bool("PROCONNECT_TRUST_EMAIL", True)
+
+
+def proconnect_providers(discovery_url, client_id, secret, scopes):
+    """allauth's SOCIALACCOUNT_PROVIDERS for ProConnect (empty when not configured)."""
+    if not (discovery_url and client_id and secret):
+        return {}
+    app = {
+        "provider_id": "proconnect",
+        "name": "ProConnect",
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": discovery_url,
+            "token_auth_method": "client_secret_post",
+            "oauth_pkce_enabled": True,
+            "fetch_userinfo": True,
+            "scope": scopes,
+        },
+    }
+    return {"proconnect": {"APPS": [app]}}
+
+
+SOCIALACCOUNT_PROVIDERS = proconnect_providers(
+    PROCONNECT_DISCOVERY_URL, PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET, PROCONNECT_SCOPES
+)
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an agent's verified address finds their account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+
+# Content-Security-Policy (django-csp): no inline script anywhere on the site. The Wagtail admin
+# gets its own policy (cde_site.middleware.ContentSecurityPolicyMiddleware): its page editor
+# still writes inline scripts and styles.
+_CSP_SELF = "'self'"
+CSP_FORM_ACTION_EXTRA = env_list("CSP_FORM_ACTION_EXTRA")  # other form or redirect targets
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],
+        "font-src": [_CSP_SELF, "data:"],
+        "connect-src": [_CSP_SELF],
+        "media-src": [_CSP_SELF],
+        "frame-src": [_CSP_SELF],
+        "object-src": ["'none'"],
+        "base-uri": [_CSP_SELF],
+        "frame-ancestors": ["'none'"],
+        # The ProConnect button posts to the platform, which redirects to ProConnect: browsers
+        # apply form-action to that redirect too (the middleware adds ProConnect's origin).
+        "form-action": [_CSP_SELF, *CSP_FORM_ACTION_EXTRA],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [_CSP_SELF, "'unsafe-inline'"],
+        "style-src": [_CSP_SELF, "'unsafe-inline'"],
+        "img-src": [_CSP_SELF, "data:", "blob:"],
+        "frame-ancestors": [_CSP_SELF],  # page previews
+    }
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party request from the admin
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Posting in groups: at most GROUP_POST_RATE_COUNT threads and replies per user within
+# GROUP_POST_RATE_SECONDS; beyond, a French error and nothing is stored.
+GROUP_POST_RATE_COUNT = int(os.environ.get("GROUP_POST_RATE_COUNT", "10"))
+GROUP_POST_RATE_SECONDS = int(os.environ.get("GROUP_POST_RATE_SECONDS", "300"))

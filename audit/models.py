@@ -1,0 +1,59 @@
+"""The audit log: who did which moderation or administration action, on what, when.
+
+Entries are written by the services of the other apps (audit.services.record_action) and are
+never edited; the Wagtail admin lists them read-only. Labels are snapshots taken at the time of the
+action, so an entry stays readable after its target is deleted; an erased account is never named.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+
+class Action(models.TextChoices):
+    POST_HIDE = "group.post.hide", "Message masqué"
+    POST_UNHIDE = "group.post.unhide", "Message rendu visible"
+    MEMBER_REMOVE = "group.member.remove", "Membre retiré d'un groupe"
+    MEMBER_ROLE = "group.member.role", "Rôle modifié dans un groupe"
+    ANIMATEUR_SUCCESSION = (
+        "group.animateur.succession",
+        "Animateur nommé à la place d'un compte supprimé",
+    )
+    GROUP_ORPHANED = "group.orphaned", "Groupe resté sans animateur"
+    REQUEST_APPROVE = "group.request.approve", "Demande d'adhésion acceptée"
+    REQUEST_REFUSE = "group.request.refuse", "Demande d'adhésion refusée"
+    CHAT_DELETE = "chat.message.delete", "Message du chat supprimé"
+    CHAT_MUTE = "chat.user.mute", "Participant rendu muet dans le chat"
+    ACCOUNT_DELETE = "account.delete", "Compte supprimé par son titulaire"
+    ACCOUNT_ANONYMISE = "account.anonymise", "Compte inactif anonymisé"
+    ACCOUNT_ADMIN_ERASE = "account.admin_erase", "Compte supprimé par un administrateur"
+    RETENTION_CHAT = "retention.chat", "Archives de chat effacées (durée de conservation)"
+
+
+class AuditEntry(models.Model):
+    created_at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField("auteur", max_length=200, blank=True)
+    action = models.CharField("action", max_length=40, choices=Action.choices, db_index=True)
+    target_type = models.CharField("type de cible", max_length=100, blank=True, db_index=True)
+    target_id = models.CharField("identifiant de la cible", max_length=64, blank=True)
+    target_label = models.CharField("cible", max_length=255, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "entrée du journal d'audit"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.target_label or self.target_id}"

@@ -1,0 +1,45 @@
+"""The retention rules in words, from the settings that drive them: one text for the "Mes données"
+page and the "Données personnelles" page (platform/cde_site/setup.py), so both stay truthful."""
+
+from django.conf import settings
+
+
+def retention_rules():
+    """French sentences, one per rule, describing what manage.py apply_retention does."""
+    inactive = settings.RGPD_INACTIVE_ACCOUNT_DAYS
+    warning = settings.RGPD_INACTIVE_WARNING_DAYS
+    chat = settings.RGPD_CHAT_RETENTION_DAYS
+    audit = settings.RGPD_AUDIT_RETENTION_DAYS
+    rules = []
+    if inactive:
+        rules.append(
+            f"Un compte resté sans connexion ni visite pendant {inactive} jours est anonymisé : un "
+            f"courriel prévient son titulaire au moins {warning} jours avant, et il suffit de se "
+            "connecter pour le conserver."
+        )
+    else:
+        rules.append("Les comptes inactifs ne sont pas anonymisés automatiquement.")
+    if chat:
+        rules.append(
+            f"Les messages du chat d'un café-cité sont effacés {chat} jours après la fin de la "
+            "séance."
+        )
+    else:
+        rules.append(
+            "Les messages des chats des cafés-cités sont conservés sans limite de durée, sauf "
+            "suppression par un animateur."
+        )
+    if audit:
+        rules.append(
+            f"Le journal des actions de modération et d'administration est conservé {audit} jours."
+        )
+    else:
+        rules.append(
+            "Le journal des actions de modération et d'administration est conservé sans limite "
+            "de durée."
+        )
+    rules.append(
+        "Les discussions, messages et documents des groupes sont conservés tant que le groupe "
+        "existe ; quand un compte est supprimé, ils restent sous le nom « Compte supprimé »."
+    )
+    return rules
