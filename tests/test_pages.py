@@ -73,6 +73,18 @@ def test_health_reports_a_dead_redis_in_french(client, settings):
     assert response.json()["database"] == "ok"
 
 
+def test_health_reports_the_task_queue(client, settings):
+    from search.tasks import process_search_updates
+
+    assert client.get(reverse("health")).json()["tasks"]["backend"] == "ImmediateBackend"
+    # django-tasks resets its backends on setting_changed.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    process_search_updates.enqueue()
+    state = client.get(reverse("health")).json()["tasks"]
+    assert state["backend"] == "base de données"
+    assert state["en_attente"] == 1 and state["echecs_24h"] == 0
+
+
 def test_health_survives_a_dead_elasticsearch(client, settings):
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:1"
     response = client.get(reverse("health"))

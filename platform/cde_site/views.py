@@ -1,9 +1,12 @@
+import datetime
+
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 
 
 def permission_denied(request, exception=None):
@@ -43,6 +46,27 @@ def _check_elasticsearch():
         pass
 
 
+def _task_queue_state():
+    """Background tasks: run inline (immediate backend), or queued in the database for the
+    worker, with what waits, runs and failed lately, and how long the oldest task has waited
+    (a growing wait means no worker is running)."""
+    backend = settings.TASKS["default"]["BACKEND"]
+    if not backend.startswith("django_tasks_db."):
+        return {"backend": backend.rsplit(".", 1)[-1], "en_attente": 0}
+    from django_tasks_db.models import DBTaskResult
+
+    ready = DBTaskResult.objects.ready()
+    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    day_ago = timezone.now() - datetime.timedelta(days=1)
+    return {
+        "backend": "base de données",
+        "en_attente": ready.count(),
+        "en_cours": DBTaskResult.objects.running().count(),
+        "echecs_24h": DBTaskResult.objects.failed().filter(finished_at__gte=day_ago).count(),
+        "attente_max_s": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
+    }
+
+
 # Services whose failure the site survives (search falls back to the database): reported, but
 # no reason to take a worker out of the load balancer.
 DEGRADABLE = {"elasticsearch"}
@@ -68,9 +92,11 @@ def health(request):
         else:
             report[name] = "ok"
     failing = [name for name, state in report.items() if state == "indisponible"]
-    if report["database"] == "ok" and apps.is_installed("search"):
-        from search.models import PendingUpdate
+    if report["database"] == "ok":
+        report["tasks"] = _task_queue_state()
+        if apps.is_installed("search"):
+            from search.models import PendingUpdate
 
-        report["search_pending"] = PendingUpdate.objects.count()
+            report["search_pending"] = PendingUpdate.objects.count()
     status = 503 if set(failing) - DEGRADABLE else 200
     return JsonResponse(report, status=status)
