@@ -18,6 +18,17 @@ by hand): the bench shares the machine's cores with the servers and must cost as
 possible per received frame.
 
 The database is created and migrated if needed; each run uses a new café-cité session.
+
+Fault phase (`--kill-worker`, real server only, one paced phase at the first rate of `--rates`):
+the clients of every client process are spread over all the server processes; `--kill-at`
+seconds into the phase the last server process gets SIGKILL. Its clients reconnect like the
+browser client (exponential backoff with jitter, `?after=<highest id seen>`), to the next server
+process, and resend their unconfirmed messages with the same `client_id`; `--restart-worker`
+starts the killed process again on its port. At the end, every client's received ids are
+compared with the ids the database persisted during the run: each must be received exactly once.
+Like chat.js, a client resumes before the first id it has not received (ids of a room are
+consecutive), `--resume-after-highest` after the highest id (chat.js before issue #7);
+`--cut-on-gap` also cuts each client's connection once, the moment a live id skips one.
 """
 
 import argparse
@@ -26,6 +37,8 @@ import base64
 import json
 import multiprocessing
 import os
+import random
+import signal
 import socket
 import statistics
 import struct
@@ -368,7 +381,8 @@ def client_worker(config, index, ready, commands, results):
         uvloop.install()
     except ImportError:
         pass
-    asyncio.run(_client_worker(config, index, ready, commands, results))
+    worker = _fault_worker if config.get("fault") else _client_worker
+    asyncio.run(worker(config, index, ready, commands, results))
 
 
 async def _client_worker(config, index, ready, commands, results):
@@ -447,6 +461,373 @@ async def _client_worker(config, index, ready, commands, results):
     for protocol in sockets:
         protocol.close()
     await asyncio.sleep(0.5)
+
+
+# --- Fault phase: clients that reconnect like the browser and count server ids -------------------
+
+
+class FaultSocket(BenchSocket):
+    """One connection of a FaultClient: JSON frames, ids of the run's messages."""
+
+    def __init__(self, owner, request):
+        super().__init__(owner.slot, owner.counters, request)
+        self.owner = owner
+
+    def connection_lost(self, exc):
+        super().connection_lost(exc)
+        self.owner.lost(self)
+
+    def on_text(self, payload):
+        data = json.loads(payload)
+        kind = data.get("type")
+        if kind == "message":
+            self.owner.message(data, live=True)
+        elif kind == "history":
+            for message in data["messages"]:
+                self.owner.message(message, live=False)
+            self.owner.history(self, data)
+        elif kind == "error":
+            self.counters.errors += 1
+
+
+class FaultClient:
+    """A browser-like chat client: reconnects with backoff and `after=`, resends unconfirmed
+    messages with their client_id, and counts the receipts of each room id."""
+
+    def __init__(self, slot, client, cookie, urls, counters, loop):
+        self.slot, self.client, self.cookie, self.urls = slot, client, cookie, urls
+        self.counters, self.loop = counters, loop
+        self.server = (client // counters.workers) % len(urls)  # spread every process's clients
+        self.socket = None
+        self.ids = {}  # room id -> receipts, messages of this run only
+        self.last_id = None
+        self.holes = set()  # ids skipped by a live message, not received yet
+        self.unconfirmed = {}  # client_id -> payload
+        self.stopping = False
+        self.lost_at = None
+        self.disconnects = 0
+        self.reconnect_seconds = []
+        self.resumed = 0  # reconnections with after= (history "resumed": true)
+        self.without_after = 0
+        self.resent = 0
+        self.out_of_order = 0
+        self.gap_cuts = 0
+        self.attempts = 0
+        self.reconnecting = None
+
+    @property
+    def open(self):
+        return self.socket is not None and self.socket.handshaken and not self.lost_at
+
+    async def connect(self, timeout=60):
+        url = self.urls[self.server]
+        if self.last_id is not None:
+            # As chat.js: from the first id not received (ids of a room are consecutive).
+            holes = () if self.counters.resume_after_highest else self.holes
+            url += f"?after={min([self.last_id, *(hole - 1 for hole in holes)])}"
+        host, port, request = handshake(url, self.cookie)
+        try:
+            _, protocol = await self.loop.create_connection(
+                lambda: FaultSocket(self, request), host, port
+            )
+            if await asyncio.wait_for(protocol.opened, timeout):
+                self.socket = protocol
+                return True
+            protocol.transport.close()
+        except (OSError, TimeoutError):
+            pass
+        return False
+
+    def message(self, data, live):
+        room_id = data["id"]
+        gap = live and self.last_id is not None and room_id > self.last_id + 1
+        if gap and room_id - self.last_id <= 1000:
+            self.holes.update(range(self.last_id + 1, room_id))
+        self.holes.discard(room_id)
+        if live and self.last_id is not None and room_id < self.last_id:
+            self.out_of_order += 1  # after= the highest id would skip this one if cut now
+            self.counters.reorders.append(time.time())
+        if self.last_id is None or room_id > self.last_id:
+            self.last_id = room_id
+        self.unconfirmed.pop(data.get("client_id"), None)
+        body = data.get("body_html", "")
+        marker = body.find("bench:")
+        if marker < 0 or body[marker + 6 : marker + 6 + len(self.counters.text_tag)] != (
+            self.counters.text_tag
+        ):
+            return
+        if not live and room_id in self.ids:
+            return  # a resume from the first hole replays ids already shown: chat.js skips them
+        self.ids[room_id] = self.ids.get(room_id, 0) + 1
+        if live:
+            _, seq, stamp = body[marker + 6 :].split(":", 2)
+            self.counters.latencies.append((int(seq), time.time() - float(stamp.split("<")[0])))
+        if gap and self.counters.cut_on_gap and not self.gap_cuts and self.socket:
+            # --cut-on-gap: a network cut right after an id that skips one (ids are consecutive
+            # in a room): the worst moment for a resume with after= the highest id.
+            self.gap_cuts += 1
+            self.socket.transport.abort()
+
+    def history(self, protocol, data):
+        self.holes.clear()  # the history is exact above after=: its gaps are deletions
+        if self.lost_at is None:
+            return  # first connection
+        self.reconnect_seconds.append(time.monotonic() - self.lost_at)
+        self.lost_at = None
+        if data.get("resumed"):
+            self.resumed += 1
+        else:
+            self.without_after += 1
+        for seq, payload in self.unconfirmed.values():  # like chat.js: same client_id
+            protocol.send_text(payload)
+            self.counters.delayed.add(seq)
+            self.resent += 1
+
+    def lost(self, protocol):
+        if protocol is not self.socket or self.stopping:
+            return
+        if self.lost_at is None:
+            self.lost_at = time.monotonic()
+            self.disconnects += 1
+        if self.reconnecting is None or self.reconnecting.done():
+            self.reconnecting = self.loop.create_task(self.reconnect())
+
+    async def reconnect(self):
+        attempt = 0
+        while not self.stopping:
+            attempt += 1
+            self.attempts += 1
+            # chat.js: min(30 s, 1 s × 2^(attempt-1)) × (0.5 to 1)
+            await asyncio.sleep(min(30.0, 2 ** (attempt - 1)) * (0.5 + random.random() / 2))
+            # The bench is the load balancer: the next server process, then the next one…
+            self.server = (self.server + 1) % len(self.urls)
+            if await self.connect():
+                return
+
+    def send(self, seq, text):
+        client_id = str(uuid.uuid4())
+        payload = json.dumps({"type": "message", "body": text, "client_id": client_id})
+        self.unconfirmed[client_id] = (seq, payload)
+        if not self.open:
+            self.counters.delayed.add(seq)
+            return False  # sent after the reconnection, as chat.js does
+        try:
+            self.socket.send_text(payload)
+        except ConnectionError:
+            return False
+        return True
+
+
+async def _fault_worker(config, index, ready, commands, results):
+    loop = asyncio.get_running_loop()
+    urls, cookies = config["urls"], config["cookies"]
+    phase = config["phases"][0]
+    counters = Counters()
+    counters.workers = config["workers"]
+    counters.text_tag = phase["tag"]
+    counters.delayed = set()  # seqs sent only after their sender reconnected
+    counters.reorders = []  # when live messages arrived after a higher id
+    counters.cut_on_gap = config["cut_on_gap"]
+    counters.resume_after_highest = config["resume_after_highest"]
+    semaphore = asyncio.Semaphore(config["connect_concurrency"])
+    mine = range(index, len(cookies), config["workers"])
+    clients = [
+        FaultClient(slot, client, cookies[client], urls, counters, loop)
+        for slot, client in enumerate(mine)
+    ]
+
+    async def first_connection(client):
+        async with semaphore:
+            for attempt in range(5):
+                if await client.connect():
+                    return
+                await asyncio.sleep(0.5 * (attempt + 1))
+
+    started = time.monotonic()
+    await asyncio.gather(*(first_connection(client) for client in clients))
+    connected = [client for client in clients if client.socket is not None]
+    ready.put((len(connected), time.monotonic() - started))
+    await loop.run_in_executor(None, commands.get)
+    await asyncio.sleep(1)  # let the connections' presence broadcasts settle
+    total = int(phase["rate"] * config["duration"])
+    sent = queued = 0
+    if index == 0:
+        senders = connected[:200]
+        interval = 1 / phase["rate"]
+        begin = time.monotonic()
+        for seq in range(total):
+            delay = begin + seq * interval - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sender = senders[seq % len(senders)]
+            if sender.send(seq, f"bench:{phase['tag']}:{seq}:{time.time():.6f}"):
+                sent += 1
+            else:
+                queued += 1
+    else:
+        await asyncio.sleep(config["duration"])
+    deadline = time.monotonic() + 120  # every client back (or given up on), then the drain
+    while time.monotonic() < deadline and any(client.lost_at for client in connected):
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(config["drain"])
+    results.put(
+        {
+            "connected": len(connected),
+            "open": sum(client.open for client in connected),
+            "sent": sent,
+            "queued": queued,
+            "unconfirmed": sum(len(client.unconfirmed) for client in connected),
+            "errors": counters.errors,
+            "latencies": counters.latencies,
+            "delayed": counters.delayed,
+            "reorders": counters.reorders,
+            "clients": [
+                {
+                    "client": client.client,
+                    "ids": client.ids,
+                    "disconnects": client.disconnects,
+                    "reconnect_seconds": client.reconnect_seconds,
+                    "resumed": client.resumed,
+                    "without_after": client.without_after,
+                    "resent": client.resent,
+                    "out_of_order": client.out_of_order,
+                    "gap_cuts": client.gap_cuts,
+                    "attempts": client.attempts,
+                    "still_lost": client.lost_at is not None,
+                }
+                for client in connected
+            ],
+        }
+    )
+    for client in clients:
+        client.stopping = True
+        if client.socket is not None:
+            client.socket.close()
+    await asyncio.sleep(0.5)
+
+
+def run_fault(config, label, servers, respawn):
+    """The fault phase: one paced phase, SIGKILL of the last server process in the middle."""
+    from cafes_cites.models import ChatMessage
+
+    ctx = multiprocessing.get_context("spawn")
+    ready, results = ctx.Queue(), ctx.Queue()
+    commands = [ctx.Queue() for _ in range(config["workers"])]
+    workers = [
+        ctx.Process(target=client_worker, args=(config, index, ready, commands[index], results))
+        for index in range(config["workers"])
+    ]
+    for worker in workers:
+        worker.start()
+    opened = [ready.get(timeout=900) for _ in workers]
+    connected = sum(count for count, _ in opened)
+    print(
+        f"  {connected} clients connectés en {max(s for _, s in opened):.1f} s, "
+        f"répartis sur les {len(servers)} processus",
+        flush=True,
+    )
+    phase = config["phases"][0]
+    for queue in commands:
+        queue.put(phase["tag"])
+    time.sleep(1 + config["kill_at"])
+    victim = servers[-1]
+    os.kill(victim.pid, signal.SIGKILL)
+    killed_at = time.time()
+    victim.wait()
+    print(
+        f"  t+{config['kill_at']:g} s : processus {victim.pid} tué (SIGKILL)",
+        flush=True,
+    )
+    if config["restart_after"] is not None:
+        time.sleep(config["restart_after"])
+        servers[-1] = respawn()
+        print(
+            f"  t+{config['kill_at'] + config['restart_after']:g} s : processus relancé "
+            f"(pid {servers[-1].pid})",
+            flush=True,
+        )
+    outcome = [results.get(timeout=config["duration"] + config["drain"] + 600) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+        if worker.is_alive():
+            worker.terminate()
+    persisted = set(
+        ChatMessage.objects.filter(
+            session_id=config["session_id"], body__startswith=f"bench:{phase['tag']}:"
+        ).values_list("room_id", flat=True)
+    )
+    clients = [item for part in outcome for item in part["clients"]]
+    disconnected = [c for c in clients if c["disconnects"]]
+    durations = sorted(s for c in clients for s in c["reconnect_seconds"])
+    reconnected = [c for c in disconnected if c["reconnect_seconds"] and not c["still_lost"]]
+    missing = duplicates = unknown = 0
+    clients_missing = clients_duplicated = 0
+    for c in clients:
+        ids = c["ids"]
+        lacking = len(persisted - ids.keys())
+        extra = sum(count - 1 for count in ids.values() if count > 1)
+        missing += lacking
+        duplicates += extra
+        unknown += len(ids.keys() - persisted)
+        clients_missing += bool(lacking)
+        clients_duplicated += bool(extra)
+    delayed = set().union(*(part["delayed"] for part in outcome))
+    latencies = sorted(value for part in outcome for _, value in part["latencies"])
+    prompt = sorted(
+        value for part in outcome for seq, value in part["latencies"] if seq not in delayed
+    )
+    expected = len(persisted) * len(clients)
+    sent = sum(part["sent"] for part in outcome)
+    print(
+        f"{label}, panne @ {phase['rate']:g} msg/s : {len(clients)} clients, "
+        f"{len(disconnected)} déconnectés par la panne, {len(reconnected)} reconnectés "
+        f"(p50 {percentile(durations, 0.5) / 1000:.2f} s, "
+        f"p99 {percentile(durations, 0.99) / 1000:.2f} s, "
+        f"max {(durations[-1] if durations else 0):.2f} s, "
+        f"{sum(c['attempts'] for c in clients)} tentatives), "
+        f"{sum(c['resumed'] for c in clients)} reprises avec after=, "
+        f"{sum(c['without_after'] for c in clients)} sans after=, "
+        f"{sum(part['open'] for part in outcome)} encore ouverts à la fin",
+        flush=True,
+    )
+    print(
+        f"  messages : {sent} envoyés en direct, "
+        f"{sum(part['queued'] for part in outcome)} mis en attente (expéditeur déconnecté), "
+        f"{sum(c['resent'] for c in clients)} renvoyés après reconnexion, "
+        f"{sum(part['unconfirmed'] for part in outcome)} jamais confirmés ; "
+        f"{len(persisted)} enregistrés en base (ids {min(persisted, default=0)} à "
+        f"{max(persisted, default=0)})",
+        flush=True,
+    )
+    print(
+        f"  remises (base = référence) : {expected - missing}/{expected} reçues, "
+        f"manquantes {missing} ({clients_missing} clients), doublons {duplicates} "
+        f"({clients_duplicated} clients), ids inconnus de la base {unknown}, "
+        f"erreurs {sum(part['errors'] for part in outcome)}, "
+        f"{sum(c['out_of_order'] for c in clients)} réceptions en direct hors d'ordre "
+        f"({sum(bool(c['out_of_order']) for c in clients)} clients, "
+        f"{sum(at < killed_at for part in outcome for at in part['reorders'])} avant la panne), "
+        f"{sum(c['gap_cuts'] for c in clients)} coupures provoquées sur un trou d'id",
+        flush=True,
+    )
+    print(
+        f"  latence en direct (envoi → réception) : p50 {percentile(latencies, 0.5):.0f} ms, "
+        f"p99 {percentile(latencies, 0.99):.0f} ms ; hors messages renvoyés après "
+        f"reconnexion ({len(delayed)}) : p50 {percentile(prompt, 0.5):.0f} ms, "
+        f"p99 {percentile(prompt, 0.99):.0f} ms, max {(prompt[-1] * 1000 if prompt else 0):.0f} ms",
+        flush=True,
+    )
+    ok = not missing and not duplicates and not unknown
+    print(
+        "  verdict : "
+        + (
+            "chaque message enregistré reçu exactement une fois par chaque client"
+            if ok
+            else "PERTES OU DOUBLONS"
+        ),
+        flush=True,
+    )
+    return ok
 
 
 def percentile(values, fraction):
@@ -543,6 +924,32 @@ def main():
     parser.add_argument("--connect-concurrency", type=int, default=20, help="par processus client")
     parser.add_argument("--conn-max-age", type=int, default=60, help="CONN_MAX_AGE des serveurs")
     parser.add_argument("--skip-django", action="store_true")
+    parser.add_argument(
+        "--kill-worker",
+        action="store_true",
+        help="phase de panne : SIGKILL du dernier processus serveur en cours de phase "
+        "(un seul débit, le premier de --rates ; pas de plafond)",
+    )
+    parser.add_argument("--kill-at", type=float, default=None, help="secondes (défaut : 1/3)")
+    parser.add_argument(
+        "--resume-after-highest",
+        action="store_true",
+        help="avec --kill-worker : reprendre après le plus grand id reçu (chat.js avant le "
+        "ticket 7) au lieu du premier id manquant",
+    )
+    parser.add_argument(
+        "--cut-on-gap",
+        action="store_true",
+        help="avec --kill-worker : chaque client coupe aussi sa connexion (une fois) dès qu'il "
+        "reçoit un id qui en saute un, puis reprend avec after=",
+    )
+    parser.add_argument(
+        "--restart-worker",
+        type=float,
+        default=None,
+        metavar="SECONDES",
+        help="relancer le processus tué après ce délai",
+    )
     parser.add_argument("--skip-ceiling", action="store_true")
     parser.add_argument(
         "--database-url",
@@ -559,6 +966,13 @@ def main():
         raise SystemExit(f"Bornes : 1 à {MAX_CLIENTS} clients, durée de 0 à {MAX_DURATION} s.")
     if not rates or any(not 0 < rate <= 200 for rate in rates):
         raise SystemExit("Débits : de 0 à 200 messages par seconde.")
+    if args.kill_worker:
+        if args.skip_django or args.servers < 2:
+            raise SystemExit("--kill-worker : serveur réel, au moins 2 processus.")
+        rates, args.skip_ceiling = rates[:1], True
+        kill_at = args.duration / 3 if args.kill_at is None else args.kill_at
+        if not 0 < kill_at < args.duration:
+            raise SystemExit("--kill-at : pendant la phase d'envoi.")
     run = uuid.uuid4().hex[:6]
     base = {
         "duration": args.duration,
@@ -579,17 +993,24 @@ def main():
         servers, ports = [], []
         (ROOT / "var").mkdir(exist_ok=True)
         log = (ROOT / "var" / "chat_load_servers.log").open("wb")
+
+        def start_server(port):
+            return subprocess.Popen(  # noqa: S603 - fixed command, loopback
+                [*server_command(args.server, port), "cde_site.asgi:application"],
+                cwd=ROOT,
+                env=django_env(args),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+        def respawn():
+            process = start_server(ports[-1])
+            wait_port(ports[-1], process)
+            return process
+
         for _ in range(args.servers):
             port = free_port()
-            servers.append(
-                subprocess.Popen(  # noqa: S603 - fixed command, loopback
-                    [*server_command(args.server, port), "cde_site.asgi:application"],
-                    cwd=ROOT,
-                    env=django_env(args),
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            servers.append(start_server(port))
             ports.append(port)
         try:
             for port, process in zip(ports, servers, strict=True):
@@ -600,19 +1021,30 @@ def main():
                 f"{' '.join(str(p.pid) for p in servers)}) + channels-redis + PostgreSQL",
                 flush=True,
             )
-            run_clients(
-                {
-                    **base,
-                    "urls": urls,
-                    "cookies": cookies,
-                    "mode": "django",
-                    "server_pids": [p.pid for p in servers],
-                },
-                f"Serveur réel ({args.servers} × {args.server})",
-            )
+            config = {
+                **base,
+                "urls": urls,
+                "cookies": cookies,
+                "mode": "django",
+                "server_pids": [p.pid for p in servers],
+            }
+            label = f"Serveur réel ({args.servers} × {args.server})"
+            if args.kill_worker:
+                config.update(
+                    fault=True,
+                    session_id=session_id,
+                    kill_at=kill_at,
+                    restart_after=args.restart_worker,
+                    cut_on_gap=args.cut_on_gap,
+                    resume_after_highest=args.resume_after_highest,
+                )
+                run_fault(config, label, servers, respawn)
+            else:
+                run_clients(config, label)
         finally:
             for process in servers:
-                process.terminate()
+                if process.poll() is None:
+                    process.terminate()
             for process in servers:
                 try:
                     process.wait(timeout=10)

@@ -79,7 +79,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         # Join before reading history: anything committed after the read arrives live.
-        await fanout.join(self.group, self)
+        try:
+            await fanout.join(self.group, self)
+        except fanout.LayerUnavailable:
+            # Redis down: without a subscription this socket would miss everything live.
+            # Refuse the handshake; the client retries with backoff and resumes with after=.
+            logger.warning("Chat socket refused: channel layer unreachable", exc_info=True)
+            await self.close()
+            return
         self.joined = True
         opened = await self._open(self._after_param())
         if opened is None:
@@ -96,7 +103,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             if event.get("id") is None or event["id"] > self.history_max:
                 await self.send(text_data=event["text"])
         self.pending = []
-        await fanout.watch(self)
+        try:
+            await fanout.watch(self)
+        except fanout.LayerUnavailable:
+            # Redis went down meanwhile: close (1012, "service restart"); the client reconnects
+            # with after= once the server can subscribe again.
+            logger.warning("Chat socket closed: channel layer unreachable", exc_info=True)
+            await self.close(code=1012)
+            return
         self.watched = True
         await self._schedule_presence()
 

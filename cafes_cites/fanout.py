@@ -12,7 +12,7 @@ process:
   presence refreshed) in one database call, instead of one timer and two queries per socket.
 
 A member (a chat consumer) provides: `ready`, `expired`, `pending`, `history_max`,
-`raw_send`, `user`, `session_key`, `socket_id` and `async expire()`.
+`raw_send`, `user`, `session_key`, `socket_id`, `session_id` and `async expire()`.
 """
 
 import asyncio
@@ -57,6 +57,7 @@ class Subscription:
         self.task = None
         self.ready = asyncio.Event()
         self.stopped = False
+        self.failed = False  # could not subscribe (channel layer unreachable): never receives
 
     async def start(self):
         try:
@@ -66,6 +67,9 @@ class Subscription:
                 await self.layer.group_discard(self.group, self.channel)
                 return
             self.task = asyncio.create_task(self._run())
+        except BaseException:
+            self.failed = True
+            raise
         finally:
             self.ready.set()
 
@@ -99,18 +103,69 @@ class Subscription:
 
 
 class RoomRelay:
-    def __init__(self, group):
+    """The room's subscription in this process, and its local sockets.
+
+    Gap fill: the relay remembers the last message id it delivered (`last_id`, the room's
+    counter when it subscribed). A message event whose id is beyond `last_id + 1` means it
+    missed some (posted through another process while Redis was down, or lost by the layer):
+    it first loads them from the database and delivers them, in order and encoded as live
+    messages, then the new one. An id already delivered is ignored. Events are handled one at
+    a time (`lock`): the layer's reader and the local fallback of group_send may both call in.
+    """
+
+    def __init__(self, group, session_id=None):
         self.group = group
+        self.session_id = session_id
         self.members = {}  # insertion-ordered set of consumers
         self.subscription = Subscription(group, self.deliver)
         self.presence_pending = False
+        self.lock = asyncio.Lock()
+        self.last_id = None  # unknown: no gap fill until a first message sets it
+        self.initialised = asyncio.Event()  # last_id read (or given up): sockets may read history
+
+    async def initialise(self):
+        """Read the room's last id: history covers it for every socket that joins, and a fresh
+        relay must not replay it. Called under `lock`, once subscribed (anything committed
+        later arrives live, or through a gap fill)."""
+        if self.session_id is None:
+            return
+        from cafes_cites import services
+
+        try:
+            self.last_id = await database_sync_to_async(services.room_last_id)(self.session_id)
+        except Exception:
+            logger.exception("Relay %s: could not read the last message id", self.group)
 
     async def deliver(self, event):
-        text = event.get("text")
-        if text is None:
+        if event.get("text") is None:
             return
+        async with self.lock:
+            message_id = event.get("id")
+            if message_id is None:
+                await self._send(event)
+                return
+            last = self.last_id
+            if last is not None and message_id <= last:
+                return  # already delivered (by the gap fill, or twice by the layer)
+            if last is not None and message_id > last + 1 and self.session_id is not None:
+                for missed in await self._missed(last, message_id):
+                    await self._send(missed)
+            self.last_id = message_id
+            await self._send(event)
+
+    async def _missed(self, after, before):
+        from cafes_cites import services
+
+        try:
+            return await database_sync_to_async(services.gap_events)(self.session_id, after, before)
+        except Exception:
+            # Clients still get them by resuming with after=; the new message goes out anyway.
+            logger.exception("Relay %s: gap fill %s..%s failed", self.group, after, before)
+            return []
+
+    async def _send(self, event):
         message_id = event.get("id")
-        frame = {"type": "websocket.send", "text": text}  # the same dict for every socket
+        frame = {"type": "websocket.send", "text": event["text"]}  # the same for every socket
         for member in list(self.members):
             if not member.ready:
                 if not member.expired:
@@ -122,17 +177,48 @@ class RoomRelay:
                     continue
 
 
+class LayerUnavailable(Exception):
+    """The channel layer (Redis) could not be reached to subscribe."""
+
+
 async def join(group, member):
+    """Add `member` to the room's relay, subscribing the process to the room's group if it is
+    the first. Raises when the subscription fails (Redis down): the caller refuses the socket.
+
+    A relay whose subscription failed is forgotten at once, by its first member and by those
+    that were waiting for it: otherwise it would stay registered without a subscription, and
+    every later socket of the room would join it and never receive anything, even once Redis is
+    back (issue #7 fault drill, tests/test_fault_redis.py)."""
     key = (asyncio.get_running_loop(), group)
     relay = _relays.get(key)
     if relay is None:
-        relay = _relays[key] = RoomRelay(group)
+        relay = _relays[key] = RoomRelay(group, getattr(member, "session_id", None))
         relay.members[member] = None
-        await relay.subscription.start()
+        async with relay.lock:  # events wait for last_id
+            try:
+                try:
+                    await relay.subscription.start()
+                except Exception as error:
+                    _forget_relay(key, relay, member)
+                    raise LayerUnavailable(group) from error
+                await relay.initialise()
+            finally:
+                relay.initialised.set()
     else:
         relay.members[member] = None
         await relay.subscription.ready.wait()
+        if relay.subscription.failed:
+            _forget_relay(key, relay, member)
+            raise LayerUnavailable(group)
+        # Its history must be read after last_id: the relay ignores the ids up to last_id.
+        await relay.initialised.wait()
     return relay
+
+
+def _forget_relay(key, relay, member):
+    relay.members.pop(member, None)
+    if _relays.get(key) is relay:
+        del _relays[key]
 
 
 async def leave(group, member):
@@ -144,6 +230,32 @@ async def leave(group, member):
     if not relay.members:
         del _relays[key]
         await relay.subscription.stop()
+
+
+async def group_send(layer, group, event):
+    """`layer.group_send`, falling back to this process's own subscribers of `group` when the
+    layer cannot be reached (Redis down or restarting).
+
+    The event was committed to the database before being published: without the fallback a
+    message posted during an outage would reach nobody live, not even its poster, who would get
+    neither echo nor error. With it, the sockets of this process get it at once; the sockets
+    of other processes get it when they resume with `after=` (docs/chat-protocol.md, delivery
+    guarantees), or from their relay's gap fill as soon as a later message reaches them
+    (RoomRelay). The failure is still raised (and logged by `spawn`). Should Redis have
+    published the event before failing to answer, the relay ignores the second copy."""
+    try:
+        await layer.group_send(group, event)
+    except Exception:
+        loop = asyncio.get_running_loop()
+        if group == AUTH_GROUP:
+            local = _watches.get(loop)
+            handler = local.on_event if local is not None else None
+        else:
+            local = _relays.get((loop, group))
+            handler = local.deliver if local is not None else None
+        if handler is not None:
+            await handler(event)
+        raise
 
 
 def claim_presence_broadcast(group):
@@ -236,10 +348,25 @@ async def watch(member):
         session_watch = _watches[loop] = SessionWatch()
         session_watch.add(member)
         session_watch.periodic = asyncio.create_task(session_watch.run_periodically())
-        await session_watch.subscription.start()
+        try:
+            await session_watch.subscription.start()
+        except Exception as error:
+            # As in join(): never keep a watch without a subscription.
+            _forget_watch(loop, session_watch, member)
+            raise LayerUnavailable(AUTH_GROUP) from error
     else:
         session_watch.add(member)
         await session_watch.subscription.ready.wait()
+        if session_watch.subscription.failed:
+            _forget_watch(loop, session_watch, member)
+            raise LayerUnavailable(AUTH_GROUP)
+
+
+def _forget_watch(loop, session_watch, member):
+    session_watch.remove(member)
+    if _watches.get(loop) is session_watch:
+        del _watches[loop]
+        session_watch.periodic.cancel()
 
 
 async def unwatch(member):

@@ -273,7 +273,7 @@ def publish(group, event):
     if loop is None:
         async_to_sync(layer.group_send)(group, event)
     else:
-        loop.call_soon_threadsafe(lambda: fanout.spawn(layer.group_send(group, event)))
+        loop.call_soon_threadsafe(lambda: fanout.spawn(fanout.group_send(layer, group, event)))
 
 
 def broadcast_on_commit(session_id, payload, message_id=None):
@@ -504,6 +504,38 @@ def chat_history(session_id, after=None, last_id=None):
     moderator_ids = _moderator_ids({row.author for row in rows})
     covered = max([last_id, *(row.room_id for row in rows)])
     return [message_payload(row, moderator_ids) for row in rows], covered, truncated
+
+
+def room_last_id(session_id):
+    """The room's last message id (its counter), 0 for an unknown or empty room."""
+    return Session.objects.filter(pk=session_id).values_list("chat_last_id", flat=True).first() or 0
+
+
+def gap_events(session_id, after, before):
+    """Relay events of the room's messages with `after` < id < `before`, in order, encoded as
+    a live delivery would be: what a process's relay missed while the channel layer was down
+    (fanout.RoomRelay). Deleted messages are left out; at most CAFES_CITES_CHAT_RESUME_MAX,
+    the most recent."""
+    limit = settings.CAFES_CITES_CHAT_RESUME_MAX
+    rows = list(
+        ChatMessage.objects.filter(
+            session_id=session_id,
+            room_id__gt=after,
+            room_id__lt=before,
+            deleted_at__isnull=True,
+        )
+        .select_related("author__cite")
+        .order_by("-room_id")[:limit]
+    )[::-1]
+    moderator_ids = _moderator_ids({row.author for row in rows})
+    return [
+        {
+            "type": "chat.relay",
+            "text": encode(message_payload(row, moderator_ids)),
+            "id": row.room_id,
+        }
+        for row in rows
+    ]
 
 
 def deleted_ids(session_id, up_to):

@@ -274,6 +274,43 @@ async def test_resume_with_after_gets_exactly_the_missed_messages_in_order(setti
 # --- Moderation, presence, auth re-checks ---------------------------------------------------
 
 
+async def test_relay_fills_a_gap_from_the_database_in_order_once(settings, monkeypatch):
+    """The relay of a process that missed messages (their events never reached it: Redis was
+    down while another process published them) loads them from the database when the next one
+    arrives, and delivers them first, in order, skipping a message deleted meanwhile; an id it
+    already delivered is ignored. Missing events are simulated by not publishing them."""
+    from cafes_cites import fanout, services
+
+    settings.CAFES_CITES_CHAT_RATE = (100, 10)
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session)
+    chat = await connect(alice, session)
+    await chat.post("Un")
+    assert (await chat.receive("message"))["id"] == 1
+
+    def post_unpublished(body):
+        return services.post_message(alice, session.pk, body, str(uuid.uuid4())).payload
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "publish", lambda group, event: None)
+        missed = [await database_sync_to_async(post_unpublished)(body) for body in "234"]
+    await database_sync_to_async(
+        lambda: ChatMessage.objects.filter(session=session, room_id=3).update(
+            deleted_at=timezone.now()
+        )
+    )()
+    await chat.post("Cinq")
+    received = [await chat.receive("message") for _ in range(3)]
+    assert [m["id"] for m in received] == [2, 4, 5]
+    assert received[:2] == [missed[0], missed[2]]  # encoded as the live messages were
+    relay = next(
+        r for (_, group), r in fanout._relays.items() if group == services.room_group(session.pk)
+    )
+    await relay.deliver({"type": "chat.relay", "text": json.dumps(missed[2]), "id": 4})
+    assert await chat.nothing_more()
+    await chat.close()
+
+
 async def test_animateur_deletes_and_mutes():
     session = await database_sync_to_async(_live_session)()
     user = await database_sync_to_async(_registered)(session)

@@ -1,6 +1,7 @@
 /* Live chat of a café-cité session (protocol: docs/chat-protocol.md).
-   Reconnects with exponential backoff and resumes with ?after=<last id>; every message is
-   keyed by its id, so nothing is shown twice. No dependency, no inline script. */
+   Reconnects with exponential backoff and resumes with ?after=<id before the first one not
+   received>; every message is keyed by its id, so nothing is shown twice. No dependency, no
+   inline script. */
 (function () {
     "use strict";
 
@@ -19,7 +20,10 @@
     var errorEl = document.getElementById("chat-erreur");
 
     var socket = null;
-    var lastId = null;
+    var lastId = null; // highest id shown
+    // Ids of the room are consecutive: ids skipped by a live message (still on their way from
+    // another server process, or never delivered) are resumed from, not jumped over.
+    var holes = {};
     var attempt = 0;
     var canPost = false;
     var moderator = false;
@@ -31,7 +35,15 @@
     function socketUrl() {
         var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
         var url = scheme + window.location.host + root.getAttribute("data-chat-url");
-        return lastId === null ? url : url + "?after=" + lastId;
+        return lastId === null ? url : url + "?after=" + resumeAfter();
+    }
+
+    function resumeAfter() {
+        var after = lastId;
+        Object.keys(holes).forEach(function (id) {
+            after = Math.min(after, Number(id) - 1);
+        });
+        return after;
     }
 
     function uuid() {
@@ -139,8 +151,14 @@
     function addMessage(message, live) {
         delete outbox[message.client_id];
         if (document.getElementById("chat-message-" + message.id)) {
-            return; // already shown (a retry or a replay)
+            return false; // already shown (a retry or a replay)
         }
+        if (lastId !== null && message.id > lastId + 1 && message.id - lastId <= 1000) {
+            for (var skipped = lastId + 1; skipped < message.id; skipped++) {
+                holes[skipped] = true;
+            }
+        }
+        delete holes[message.id];
         var item = render(message);
         // Insert in id order: two server processes may deliver out of order.
         var next = null;
@@ -165,6 +183,7 @@
                 body(message)
             );
         }
+        return true;
     }
 
     function body(message) {
@@ -205,11 +224,13 @@
             case "history":
                 // Deleted by an animateur while this page was disconnected.
                 var removed = (data.deleted || []).filter(removeMessage).length;
-                data.messages.forEach(function (m) {
-                    addMessage(m, false);
-                });
-                if (data.resumed && data.messages.length) {
-                    announce(data.messages.length + " message(s) reçu(s) pendant la déconnexion.");
+                var added = data.messages.filter(function (m) {
+                    return addMessage(m, false);
+                }).length;
+                // The history is exact above `after`: an id it lacks was deleted, not delayed.
+                holes = {};
+                if (data.resumed && added) {
+                    announce(added + " message(s) reçu(s) pendant la déconnexion.");
                 }
                 if (removed) {
                     announce(removed + " message(s) supprimé(s) par un animateur pendant la déconnexion.");
