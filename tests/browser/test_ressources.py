@@ -28,10 +28,21 @@ def log_in(page, live_server, user):
     )
 
 
+def set_slug(page, slug):
+    # Wagtail fills the slug from the title in the browser, on a change event: set it
+    # explicitly so a slow run cannot publish before that happened (flaky validation error).
+    page.get_by_role("tab", name="Promotion").click()
+    page.locator("#id_slug").fill(slug)
+    page.get_by_role("tab", name="Contenu").click()
+
+
 def publish(page, parent):
     # Wagtail's footer: "Save draft" is the main action, "Publish" sits in its dropdown.
     page.locator("footer .w-dropdown__toggle").first.click()
     page.locator("button[name=action-publish]").click()
+    page.wait_for_load_state()
+    errors = page.locator(".error-message").all_text_contents()
+    assert not errors, f"Erreurs de validation de l'admin : {errors}"
     # Once published, Wagtail goes back to the parent's listing.
     expect(page).to_have_url(re.compile(rf"/admin/pages/{parent.pk}/$"))
 
@@ -42,17 +53,21 @@ def test_anct_publishes_a_fiche_and_a_bulletin(page, live_server):
     log_in(page, live_server, anct)
 
     page.goto(f"{live_server.url}/admin/pages/add/ressources/fichedispositifpage/{library.pk}/")
+    page.wait_for_load_state("networkidle")  # admin controllers attached before typing
     page.locator("#id_title").fill("Chèque mobilité régional")
     page.locator("#id_summary").fill("Une aide pour passer le permis ou réparer un véhicule.")
     mobilite = Theme.objects.get(slug="mobilite")
     page.locator(f"input[name=themes][value='{mobilite.pk}']").check()
+    set_slug(page, "cheque-mobilite-regional")
     publish(page, library)
     fiche = FicheDispositifPage.objects.get(title="Chèque mobilité régional")
     assert fiche.live
 
     page.goto(f"{live_server.url}/admin/pages/add/ressources/bulletinpage/{archive.pk}/")
+    page.wait_for_load_state("networkidle")
     page.locator("#id_title").fill("Spécial mobilité")
     page.locator("#id_number").fill("315")
+    set_slug(page, "special-mobilite")
     publish(page, archive)
     bulletin = BulletinPage.objects.get(number=315)
     assert bulletin.live
