@@ -1,11 +1,17 @@
 """What groups/ contributes to search/: groups, discussions and documents, each with the
 audience groups.permissions gives it (members only for discussions and documents)."""
 
+from django.db.models import Prefetch
+
 from groups.models import Document, DocumentVersion, Group, Post, Thread
 from groups.permissions import content_audience, group_audience, viewable_group_ids
 from search import documents, registry
 from search.registry import SearchEntry, SearchProvider
 from search.text import html_text
+
+VISIBLE_POSTS = Post.objects.filter(hidden_at__isnull=True, deleted_at__isnull=True).order_by(
+    "created_at"
+)
 
 
 class GroupsProvider(SearchProvider):
@@ -17,15 +23,20 @@ def _region(group):
     return group.cite.region if group.cite_id else "national"
 
 
-def _content_entry(group, **fields):
-    """An entry for a discussion or a document: members only, tagged like its group."""
+def _tagged_like(group, audience, **fields):
+    """An entry carrying its group's champs d'action, region and cité."""
     return SearchEntry(
         themes=[t.slug for t in group.themes.all()],
         region=_region(group),
         cite=group.cite.slug if group.cite_id else "",
-        audience=content_audience(group),
+        audience=audience,
         **fields,
     )
+
+
+def _content_entry(group, **fields):
+    """An entry for a discussion or a document: members only."""
+    return _tagged_like(group, content_audience(group), **fields)
 
 
 @registry.register
@@ -38,18 +49,16 @@ class GroupProvider(GroupsProvider):
 
     def entries(self, group):
         return [
-            SearchEntry(
+            _tagged_like(
+                group,
+                group_audience(group),
                 key=f"groupe:{group.pk}",
                 kind="groupe",
                 title=group.name,
                 slug=group.slug,
                 url=group.get_absolute_url(),
                 summary=group.description,
-                themes=[t.slug for t in group.themes.all()],
-                region=_region(group),
-                cite=group.cite.slug if group.cite_id else "",
                 date=group.created_at.date(),
-                audience=group_audience(group),
                 extra={"group": group.slug},
             )
         ]
@@ -68,16 +77,13 @@ class ThreadProvider(GroupsProvider):
         return (
             Thread.objects.filter(pk__in=pks)
             .select_related("group__cite")
-            .prefetch_related("group__themes")
+            .prefetch_related("group__themes", Prefetch("posts", queryset=VISIBLE_POSTS))
         )
 
     def entries(self, thread):
         group = thread.group
-        posts = list(
-            thread.posts.filter(hidden_at__isnull=True, deleted_at__isnull=True)
-            .order_by("created_at")
-            .values_list("body_html", "is_opening")
-        )
+        # Prefetched by load(): one query per batch, not one per thread.
+        posts = [(post.body_html, post.is_opening) for post in thread.posts.all()]
         opening = next((html_text(body) for body, is_opening in posts if is_opening), "")
         replies = " ".join(html_text(body) for body, is_opening in posts if not is_opening)
         return [
