@@ -118,6 +118,9 @@ class ContentDocument(Document):
     cite = Keyword()
     date = Date()
     audience = Keyword()  # who may see it (see search.registry)
+    # "type:<kind>", "theme:<slug>", "region:<code>": one terms aggregation counts every facet
+    # in a single pass over the matches instead of one pass per facet.
+    facets = Keyword()
 
     # Subclasses only add fields; they never declare their own index.
     extra_fields = ()
@@ -175,6 +178,12 @@ DOCUMENT_CLASSES = [
 ]
 
 
+# Bumped whenever the mapping or the analysis changes: an index built by an older version keeps
+# answering, but `search_pending` and /sante/ ask for `rebuild_search_index`.
+# 2: the combined `facets` field.
+MAPPING_VERSION = 2
+
+
 def build_index(name):
     """An Index object carrying the analysis settings and the merged mapping of every kind."""
     index = Index(name)
@@ -185,7 +194,15 @@ def build_index(name):
     )
     for document in DOCUMENT_CLASSES:
         index.document(document)
+    index.get_or_create_mapping().meta("_meta", mapping_version=MAPPING_VERSION)
     return index
+
+
+def facet_tokens(kind, themes, region):
+    tokens = [f"type:{kind}", *(f"theme:{theme}" for theme in themes)]
+    if region:
+        tokens.append(f"region:{region}")
+    return tokens
 
 
 def to_document(entry, source, document_class=ContentDocument):
@@ -204,6 +221,7 @@ def to_document(entry, source, document_class=ContentDocument):
         "cite": entry.cite or None,
         "date": entry.date,
         "audience": entry.audience,
+        "facets": facet_tokens(entry.kind, entry.themes, entry.region),
     }
     for name in document_class.extra_fields:
         if name in entry.extra:

@@ -67,6 +67,15 @@ def _task_queue_state():
     }
 
 
+def _search_index_state():
+    from search.backends import elastic
+
+    try:
+        return "à reconstruire" if elastic.get_backend().needs_rebuild() else "ok"
+    except Exception:  # reported, not raised: this is the health check
+        return "indisponible"
+
+
 # Services whose failure the site survives (search falls back to the database): reported, but
 # no reason to take a worker out of the load balancer.
 DEGRADABLE = {"elasticsearch"}
@@ -98,5 +107,7 @@ def health(request):
             from search.models import PendingUpdate
 
             report["search_pending"] = PendingUpdate.objects.count()
+            if report["elasticsearch"] == "ok":
+                report["search_index"] = _search_index_state()
     status = 503 if set(failing) - DEGRADABLE else 200
     return JsonResponse(report, status=status)

@@ -9,12 +9,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import transaction
 from django.http import QueryDict
+from django.urls import reverse
 from osmem_server import OsmemServer
 
 from ressources.models import FicheDispositifPage
 from search import service
 from search.backends import elastic
-from search.documents import analysis_settings
+from search.documents import MAPPING_VERSION, analysis_settings, build_index
 from search.indexing import process_pending
 from search.models import Entry, IndexRebuild, PendingUpdate
 from search.query import parse
@@ -190,3 +191,26 @@ def test_pending_command_when_empty():
     out = io.StringIO()
     call_command("search_pending", stdout=out)
     assert "Aucune mise à jour en attente" in out.getvalue()
+
+
+def test_an_index_built_by_an_older_version_asks_for_a_rebuild(es, settings, tmp_path, client):
+    build_world(settings, tmp_path)
+    assert es.mapping_version() == MAPPING_VERSION and not es.needs_rebuild()
+    # An index as an earlier release built it: no recorded mapping version, no `facets` field.
+    body = build_index("older").to_dict()
+    del body["mappings"]["_meta"], body["mappings"]["properties"]["facets"]
+    es.client.indices.create(index="cites-emploi-older", **body)
+    es.swap_alias("cites-emploi-older")
+    assert es.mapping_version() == 0 and es.needs_rebuild()
+
+    out = io.StringIO()
+    call_command("search_pending", stdout=out)
+    assert "lancez « manage.py rebuild_search_index »" in out.getvalue()
+    assert client.get(reverse("health")).json()["search_index"] == "à reconstruire"
+
+    call_command("rebuild_search_index", restart=True, stdout=io.StringIO())
+    assert es.mapping_version() == MAPPING_VERSION
+    out = io.StringIO()
+    call_command("search_pending", stdout=out)
+    assert "rebuild_search_index" not in out.getvalue()
+    assert client.get(reverse("health")).json()["search_index"] == "ok"

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Max
 
+from search.backends import elastic
 from search.indexing import process_pending
 from search.models import PendingUpdate
 from search.progress import Progress
@@ -15,6 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--process", action="store_true", help="Traiter la file d'attente.")
 
     def handle(self, *args, process=False, **options):
+        backend = elastic.get_backend()
+        try:
+            outdated = backend is not None and backend.needs_rebuild()
+        except Exception:  # transport error, timeout: the queue below says what waits
+            outdated = False
+            self.stdout.write(self.style.WARNING("Elasticsearch ne répond pas."))
+        if outdated:
+            self.stdout.write(
+                self.style.WARNING(
+                    "L'index Elasticsearch a été construit par une version précédente de la "
+                    "plateforme : lancez « manage.py rebuild_search_index » (sans interruption "
+                    "de la recherche)."
+                )
+            )
         pending = PendingUpdate.objects.all()
         total = pending.count()
         if not total:
