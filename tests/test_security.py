@@ -20,6 +20,7 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -418,6 +419,9 @@ def test_security_settings_come_from_environment_and_production_is_hardened():
         " s.GROUP_POST_RATE_SECONDS], 'proconnect': s.SOCIALACCOUNT_PROVIDERS,"
         "'hsts': s.SECURE_HSTS_SECONDS, 'ssl': s.SECURE_SSL_REDIRECT,"
         "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY],"
+        "'names': [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME],"
+        "'scope': [s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_DOMAIN,"
+        " s.CSRF_COOKIE_PATH],"
         "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}))"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
@@ -450,6 +454,9 @@ def test_security_settings_come_from_environment_and_production_is_hardened():
     assert (app["client_id"], app["secret"]) == ("client", "secret")
     assert values["hsts"] >= 31536000 and values["ssl"] is True
     assert values["cookies"] == [True, True, True]
+    # The __Host- prefix: Secure (above), Path=/ and no Domain, or browsers drop the cookie.
+    assert values["names"] == ["__Host-sessionid", "__Host-csrftoken"]
+    assert values["scope"] == [None, "/", None, "/"]
     assert "'unsafe-inline'" not in values["csp"]["script-src"]
 
 
@@ -543,10 +550,10 @@ def is_authenticated(client):
 def test_logout_ends_the_session_on_the_server(client):
     user = UserFactory()
     login(client, user.email)
-    stolen = client.cookies["sessionid"].value
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
     client.post(reverse("account_logout"))
     replay = Client()
-    replay.cookies["sessionid"] = stolen
+    replay.cookies[settings.SESSION_COOKIE_NAME] = stolen
     assert not is_authenticated(replay)
 
 
@@ -572,7 +579,7 @@ def test_password_change_ends_the_other_sessions(client):
 def test_deactivated_account_loses_its_open_sessions():
     user = UserFactory()
     browser = session_client(user)
-    key = browser.cookies["sessionid"].value
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
     assert is_authenticated(browser)
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -585,7 +592,7 @@ def test_deactivated_account_loses_its_open_sessions():
     user.is_active = True
     user.save(update_fields=["is_active"])
     replay = Client()
-    replay.cookies["sessionid"] = key
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
     assert not is_authenticated(replay)
 
 
