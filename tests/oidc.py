@@ -47,11 +47,11 @@ def running_provider():
         process.wait(timeout=10)
 
 
-def configure(settings, url):
+def configure(settings, url, acr_values=()):
     from cde_site.settings.base import proconnect_providers
 
     settings.SOCIALACCOUNT_PROVIDERS = proconnect_providers(
-        f"{url}/.well-known/openid-configuration", CLIENT_ID, CLIENT_SECRET, SCOPES
+        f"{url}/.well-known/openid-configuration", CLIENT_ID, CLIENT_SECRET, SCOPES, acr_values
     )
 
 

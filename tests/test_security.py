@@ -234,6 +234,50 @@ def test_proconnect_state_is_single_use(client, proconnect):
     assert logged_in_user_id(client) is None
 
 
+@pytest.fixture
+def proconnect_eidas1(settings, oidc_provider):
+    """ProConnect with PROCONNECT_ACR_VALUES=eidas1."""
+    from tests.oidc import configure
+
+    configure(settings, oidc_provider, acr_values=["eidas1"])
+    return oidc_provider
+
+
+def test_proconnect_asks_for_the_configured_acr_values(client, proconnect_eidas1):
+    query = parse_qs(urlsplit(start_proconnect(client)).query)
+    assert query["acr_values"] == ["eidas1"]
+    # A weaker level slipped into the login URL does not replace the configured one.
+    forged = client.post(reverse("proconnect_login") + "?auth_params=acr_values%3Deidas0")
+    assert parse_qs(urlsplit(forged["Location"]).query)["acr_values"] == ["eidas1"]
+
+
+def test_proconnect_no_acr_values_asked_when_not_configured(client, proconnect):
+    assert "acr_values" not in parse_qs(urlsplit(start_proconnect(client)).query)
+
+
+def test_proconnect_login_with_the_required_acr(client, proconnect_eidas1):
+    set_claims(proconnect_eidas1, "agent-acr", email="acr@interieur.gouv.fr", acr="eidas1")
+    response = client.get(authorize_at_provider(start_proconnect(client), "agent-acr"))
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(User.objects.get(email="acr@interieur.gouv.fr").pk)
+
+
+@pytest.mark.parametrize("acr", ["eidas0", None])
+def test_proconnect_login_below_the_required_acr_is_refused(client, proconnect_eidas1, acr):
+    claims = {"email": "faible@interieur.gouv.fr", **({"acr": acr} if acr else {})}
+    set_claims(proconnect_eidas1, f"agent-faible-{acr}", **claims)
+    response = client.get(
+        authorize_at_provider(start_proconnect(client), f"agent-faible-{acr}"), follow=True
+    )
+    assert response.status_code == 401
+    text = page_text(response)
+    assert "Connexion refusée" in text
+    assert "n'offre pas le niveau de sécurité demandé par la plateforme" in text
+    assert logged_in_user_id(client) is None
+    assert not User.objects.filter(email="faible@interieur.gouv.fr").exists()
+    assert not SocialAccount.objects.exists()
+
+
 def test_logout_also_ends_the_proconnect_session(client, proconnect):
     set_claims(proconnect, "agent-7", email="agent7@interieur.gouv.fr", email_verified=True)
     client.get(authorize_at_provider(start_proconnect(client), "agent-7"))
@@ -436,6 +480,8 @@ def test_security_settings_come_from_environment_and_production_is_hardened():
         PROCONNECT_DISCOVERY_URL="https://auth.example.gouv.fr/.well-known/openid-configuration",
         PROCONNECT_CLIENT_ID="client",
         PROCONNECT_CLIENT_SECRET="secret",
+        PROCONNECT_ACR_VALUES="eidas1, eidas2",
+        PROCONNECT_SCOPES="openid,email,siret",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -452,6 +498,8 @@ def test_security_settings_come_from_environment_and_production_is_hardened():
     assert values["rate"] == [4, 60]
     app = values["proconnect"]["proconnect"]["APPS"][0]
     assert (app["client_id"], app["secret"]) == ("client", "secret")
+    assert app["settings"]["acr_values"] == ["eidas1", "eidas2"]
+    assert app["settings"]["scope"] == ["openid", "email", "siret"]
     assert values["hsts"] >= 31536000 and values["ssl"] is True
     assert values["cookies"] == [True, True, True]
     # The __Host- prefix: Secure (above), Path=/ and no Domain, or browsers drop the cookie.

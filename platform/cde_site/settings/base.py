@@ -363,12 +363,16 @@ PROCONNECT_DISCOVERY_URL = os.environ.get("PROCONNECT_DISCOVERY_URL", "")
 PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
 PROCONNECT_SCOPES = env_list("PROCONNECT_SCOPES", "openid,email,given_name,usual_name")
+# Authentication levels accepted from ProConnect (OpenID Connect acr_values, e.g. "eidas1";
+# several separated by commas or spaces): asked for in each authorisation request and required in
+# the ID token's acr claim. Empty: no level asked nor checked.
+PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "").replace(",", " ").split()
 # ProConnect sends no email_verified claim: its addresses are vouched for by the identity
 # providers. Set to 0 for a provider whose addresses must carry email_verified=true.
 PROCONNECT_TRUST_EMAIL = env_bool("PROCONNECT_TRUST_EMAIL", True)
 
 
-def proconnect_providers(discovery_url, client_id, secret, scopes):
+def proconnect_providers(discovery_url, client_id, secret, scopes, acr_values=()):
     """allauth's SOCIALACCOUNT_PROVIDERS for ProConnect (empty when not configured)."""
     if not (discovery_url and client_id and secret):
         return {}
@@ -383,13 +387,18 @@ def proconnect_providers(discovery_url, client_id, secret, scopes):
             "oauth_pkce_enabled": True,
             "fetch_userinfo": True,
             "scope": scopes,
+            "acr_values": list(acr_values),  # accounts.proconnect: asked for, then checked
         },
     }
     return {"proconnect": {"APPS": [app]}}
 
 
 SOCIALACCOUNT_PROVIDERS = proconnect_providers(
-    PROCONNECT_DISCOVERY_URL, PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET, PROCONNECT_SCOPES
+    PROCONNECT_DISCOVERY_URL,
+    PROCONNECT_CLIENT_ID,
+    PROCONNECT_CLIENT_SECRET,
+    PROCONNECT_SCOPES,
+    PROCONNECT_ACR_VALUES,
 )
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
