@@ -186,7 +186,7 @@ def test_deleting_an_account_erases_personal_data_and_keeps_contributions(
     client, world, media, django_capture_on_commit_callbacks
 ):
     alice, bob, group = world["alice"], world["bob"], world["group"]
-    photo_path = media / "media" / alice.photo.name
+    photo_path = media / "private" / alice.photo.name  # private storage
     assert photo_path.exists()
     other_device = client.__class__()
     other_device.force_login(alice)

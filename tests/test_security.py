@@ -5,10 +5,7 @@ tests/browser/test_xss.py)."""
 import base64
 import contextlib
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -35,7 +32,7 @@ from groups import services as group_services
 from groups.models import Post, Role, Thread
 from tests.factories import PASSWORD, CiteFactory, UserFactory
 from tests.oidc import set_claims
-from tests.utils import page_text
+from tests.utils import page_text, production_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS_FILE = Path(__file__).with_name("xss_payloads.txt")
@@ -456,9 +453,8 @@ def test_client_ip_behind_trusted_proxies(rf, settings):
 
 
 def test_security_settings_come_from_environment_and_production_is_hardened():
-    code = (
-        "import json; from django.conf import settings as s; print(json.dumps({"
-        "'limit': s.AXES_FAILURE_LIMIT, 'cooloff': s.AXES_COOLOFF_TIME,"
+    values = production_settings(
+        "{'limit': s.AXES_FAILURE_LIMIT, 'cooloff': s.AXES_COOLOFF_TIME,"
         "'params': s.AXES_LOCKOUT_PARAMETERS, 'rate': [s.GROUP_POST_RATE_COUNT,"
         " s.GROUP_POST_RATE_SECONDS], 'proconnect': s.SOCIALACCOUNT_PROVIDERS,"
         "'hsts': s.SECURE_HSTS_SECONDS, 'ssl': s.SECURE_SSL_REDIRECT,"
@@ -466,12 +462,7 @@ def test_security_settings_come_from_environment_and_production_is_hardened():
         "'names': [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME],"
         "'scope': [s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_DOMAIN,"
         " s.CSRF_COOKIE_PATH],"
-        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}))"
-    )
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="cde_site.settings.production",
-        SECRET_KEY="x" * 60,
+        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}",
         LOGIN_FAILURE_LIMIT="7",
         LOGIN_COOLOFF_MINUTES="30",
         LOGIN_LOCKOUT_PARAMETERS="username",
@@ -483,15 +474,6 @@ def test_security_settings_come_from_environment_and_production_is_hardened():
         PROCONNECT_ACR_VALUES="eidas1, eidas2",
         PROCONNECT_SCOPES="openid,email,siret",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["limit"] == 7
     assert values["cooloff"] == 0.5  # hours
     assert values["params"] == [["username"]]

@@ -24,7 +24,7 @@ SESSION_COOKIE_NAME = os.environ.get("SESSION_COOKIE_NAME", "__Host-sessionid")
 CSRF_COOKIE_NAME = os.environ.get("CSRF_COOKIE_NAME", "__Host-csrftoken")
 X_FRAME_OPTIONS = "DENY"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 (media: filesystem or S3, from the environment)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
