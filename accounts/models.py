@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
 
+from commons.storage import private_storage
+
 
 class PlatformUserManager(UserManager):
     """E-mail is the login; there is no username."""
@@ -55,7 +57,10 @@ class User(AbstractUser):
     cite_role = models.CharField(
         "rôle dans la cité", max_length=20, choices=CiteRole.choices, blank=True
     )
-    photo = models.ImageField("photo", upload_to=profile_photo_path, blank=True)
+    # Private storage: the photo is only served by accounts.views.photo, to its owner.
+    photo = models.ImageField(
+        "photo", upload_to=profile_photo_path, storage=private_storage, blank=True
+    )
     is_demo = models.BooleanField(
         "compte de démonstration",
         default=False,

@@ -93,9 +93,10 @@ def ensure_database(args):
 
 
 def prepare_room(args):
-    """Users, their Django sessions (cookies), registrations and a live café-cité session."""
+    """Users, their Django sessions (Cookie headers), registrations and a live café-cité session."""
     import datetime
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session as DjangoSession
@@ -141,7 +142,8 @@ def prepare_room(args):
             }
         )
         rows.append(DjangoSession(session_key=key, session_data=data, expire_date=expire))
-        cookies.append(key)
+        # The whole Cookie header: the name is the settings' (__Host-sessionid in production).
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={key}")
     DjangoSession.objects.bulk_create(rows, batch_size=500)
     return session.pk, cookies
 
@@ -368,7 +370,7 @@ def handshake(url, cookie):
         f"Origin: http://{HOST}",
     ]
     if cookie:
-        lines.append(f"Cookie: sessionid={cookie}")
+        lines.append(f"Cookie: {cookie}")
     host, port = hostport.split(":")
     return host, int(port), ("\r\n".join(lines) + "\r\n\r\n").encode()
 

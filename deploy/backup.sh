@@ -8,13 +8,15 @@
 #   DATABASE_URL        base à sauvegarder (obligatoire)
 #   BACKUP_DIR          dossier des sauvegardes (défaut : var/backups)
 #   VAR_DIR             dossier des données (défaut : var/ du dépôt) ; médias dans $VAR_DIR/media
-#   PRIVATE_MEDIA_ROOT  documents des groupes (défaut : $VAR_DIR/private-media)
+#   PRIVATE_MEDIA_ROOT  documents des groupes et photos de profil (défaut : $VAR_DIR/private-media)
+#   S3_BUCKET_NAME      si défini, les fichiers sont dans ce compartiment S3 : il se sauvegarde à
+#                       part (docs/deployment.md, « Sauvegardes »)
 #   BACKUP_KEEP_DAYS    sauvegardes plus anciennes supprimées (défaut : 14 ; 0 = tout garder)
 #
 # Produit, pour un horodatage T (UTC) :
 #   cites-emploi-T.dump        la base (pg_restore)
 #   cites-emploi-T-media.tar.gz          les médias publics (MEDIA_ROOT)
-#   cites-emploi-T-private-media.tar.gz  les documents des groupes (PRIVATE_MEDIA_ROOT)
+#   cites-emploi-T-private-media.tar.gz  documents des groupes, photos (PRIVATE_MEDIA_ROOT)
 #   cites-emploi-T.counts      nombre de lignes des tables principales (vérifié par la restauration)
 #   cites-emploi-T.sha256      sommes de contrôle des fichiers ci-dessus
 # Copiez ensuite BACKUP_DIR hors de la machine (rsync, stockage objet) : une sauvegarde qui reste
@@ -77,6 +79,11 @@ archive_dir() { # dossier archive
 }
 archive_dir "$VAR_DIR/media" "${base}-media.tar.gz"
 archive_dir "$PRIVATE_MEDIA_ROOT" "${base}-private-media.tar.gz"
+if [[ -n "${S3_BUCKET_NAME:-}" ]]; then
+    # Fichiers dans un stockage objet : les archives ci-dessus sont vides ; le compartiment se
+    # sauvegarde à part (versionnement + rclone sync ou aws s3 sync, docs/deployment.md).
+    echo "   S3_BUCKET_NAME=$S3_BUCKET_NAME : médias dans le stockage objet, non archivés ici"
+fi
 
 name="$(basename "$base")"
 (cd "$BACKUP_DIR" && sha256sum "$name.dump" "$name-media.tar.gz" "$name-private-media.tar.gz" \

@@ -80,18 +80,23 @@ if [[ -f "$prefix.counts" ]]; then
     done <"$prefix.counts"
 fi
 missing=0
-while read -r name; do
-    [[ -z "$name" ]] && continue
-    [[ -f "$workdir/private-media/$name" ]] || { echo "   document absent : $name"; missing=$((missing + 1)); }
-done < <(sql "SELECT file FROM groups_documentversion" 2>/dev/null || true)
-while read -r name; do
-    [[ -z "$name" ]] && continue
-    [[ -f "$workdir/media/$name" ]] || { echo "   média absent : $name"; missing=$((missing + 1)); }
-done < <(sql "SELECT photo FROM accounts_user WHERE photo <> ''
-              UNION ALL SELECT file FROM wagtailimages_image
-              UNION ALL SELECT file FROM wagtaildocs_document" 2>/dev/null || true)
-[[ "$missing" == 0 ]] || fail "$missing fichier(s) référencé(s) par la base absent(s) des archives"
-echo "   tous les fichiers référencés par la base sont présents ✓"
+if [[ -n "${S3_BUCKET_NAME:-}" ]]; then
+    # Fichiers dans le stockage objet : ni archivés ni restaurés ici (docs/deployment.md).
+    echo "   S3_BUCKET_NAME défini : fichiers non vérifiés (stockage objet, sauvegardé à part)"
+else
+    while read -r name; do
+        [[ -z "$name" ]] && continue
+        [[ -f "$workdir/private-media/$name" ]] || { echo "   fichier privé absent : $name"; missing=$((missing + 1)); }
+    done < <(sql "SELECT file FROM groups_documentversion
+                  UNION ALL SELECT photo FROM accounts_user WHERE photo <> ''" 2>/dev/null || true)
+    while read -r name; do
+        [[ -z "$name" ]] && continue
+        [[ -f "$workdir/media/$name" ]] || { echo "   média absent : $name"; missing=$((missing + 1)); }
+    done < <(sql "SELECT file FROM wagtailimages_image
+                  UNION ALL SELECT file FROM wagtaildocs_document" 2>/dev/null || true)
+    [[ "$missing" == 0 ]] || fail "$missing fichier(s) référencé(s) par la base absent(s) des archives"
+    echo "   tous les fichiers référencés par la base sont présents ✓"
+fi
 
 # Le site, en réglages de production, sur la base et les fichiers restaurés ; sans Redis ni
 # Elasticsearch : l'exercice ne doit toucher ni au cache ni à l'index de la production.

@@ -1,8 +1,7 @@
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from commons.storage import private_storage as _private_storage
 
 
 def private_storage():
-    """Group documents live outside MEDIA_ROOT with no public URL: the only way to read one is
-    the permission-checked download view. A callable, so settings are read at use time."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    """Group documents: the platform's private storage (commons.storage). Kept under this name
+    because the migrations refer to it."""
+    return _private_storage()

@@ -61,7 +61,7 @@ def erase_account(user, *, reason=ErasedAccount.Reason.SELF, actor=None):
         if is_erased(user):
             return user
         old_email = user.email
-        files = [user.photo.name] if user.photo else []
+        files = [(user.photo.storage, user.photo.name)] if user.photo else []
         _remove_from_apps(user, old_email, files)
         user.first_name = ERASED_FIRST_NAME
         user.last_name = ERASED_LAST_NAME
@@ -128,17 +128,15 @@ def _remove_from_apps(user, old_email, files):
         profile = UserProfile.objects.filter(user=user).first()
         if profile is not None:
             if profile.avatar:
-                files.append(profile.avatar.name)
+                files.append((profile.avatar.storage, profile.avatar.name))
             profile.delete()
 
 
-def _delete_files(names):
-    from django.core.files.storage import default_storage
-
-    for name in names:
+def _delete_files(files):
+    for storage, name in files:
         try:
-            default_storage.delete(name)
-        except OSError:
+            storage.delete(name)
+        except Exception:  # OSError on disk, botocore's errors on S3: logged, never fatal
             logger.exception("Fichier d'un compte supprimé non effacé : %s", name)
 
 

@@ -147,7 +147,8 @@ def profile_post(client, **extra):
 
 
 def test_profile_update_with_photo(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     user = UserFactory()
     client.force_login(user)
     response = profile_post(client, photo=_upload("moi.png", _image_bytes(), "image/png"))
@@ -155,6 +156,19 @@ def test_profile_update_with_photo(client, settings, tmp_path):
     user.refresh_from_db()
     assert user.fonction == "Conseillère"
     assert user.photo.name == f"profils/{user.pk}/photo.png"
+    # Private storage, out of MEDIA_ROOT: only the owner's photo view serves it.
+    assert (tmp_path / "private" / user.photo.name).exists()
+    assert not (tmp_path / "media").exists()
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert f'src="{reverse("accounts:photo")}"' in page
+    photo = client.get(reverse("accounts:photo"))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    assert b"".join(photo.streaming_content) == _image_bytes()
+    assert "no-store" in photo["Cache-Control"]
+    client.force_login(UserFactory())
+    assert client.get(reverse("accounts:photo")).status_code == 404
+    client.logout()
+    assert client.get(reverse("accounts:photo")).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -172,7 +186,8 @@ def test_profile_update_with_photo(client, settings, tmp_path):
 def test_profile_rejects_disguised_or_unsupported_photos(
     client, settings, tmp_path, name, content, message
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     user = UserFactory()
     client.force_login(user)
     response = profile_post(client, photo=_upload(name, content, "image/png"))
@@ -185,7 +200,8 @@ def test_profile_rejects_disguised_or_unsupported_photos(
 
 
 def test_profile_rejects_oversize_photo(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.PROFILE_PHOTO_MAX_BYTES = 1000
     user = UserFactory()
     client.force_login(user)

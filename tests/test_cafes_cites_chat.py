@@ -10,12 +10,14 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cafes_cites.models import ChatMessage, Registration, Session
 from cde_site.asgi import application
-from tests.factories import UserFactory, make_anct_user
+from tests.factories import PASSWORD, UserFactory, make_anct_user
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -89,7 +91,12 @@ async def connect(user, session, after=None, origin=b"http://localhost", client=
     headers = [(b"origin", origin), (b"host", b"localhost")]
     if user is not None:
         client = client or await _login(user)
-        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+        headers.append(
+            (
+                b"cookie",
+                f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode(),
+            )
+        )
     path = session.chat_path + (f"?after={after}" if after is not None else "")
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect(timeout=TIMEOUT)
@@ -130,6 +137,63 @@ async def test_reading_does_not_require_registration_but_posting_does(settings):
     await chat.post("Bonjour")
     assert (await chat.receive("message"))["body_html"] == "<p>Bonjour</p>"
     await chat.close()
+
+
+def _https_login_with_host_cookies(user):
+    """What a browser does against production: every request over HTTPS, the cookies under
+    their __Host- names, CSRF enforced. Returns the logged-in client."""
+    client = Client(enforce_csrf_checks=True)
+    https = {"secure": True, "headers": {"origin": "https://testserver"}}
+    assert client.get(reverse("account_login"), secure=True).status_code == 200
+    csrf = client.cookies[settings.CSRF_COOKIE_NAME]
+    assert csrf["secure"] and csrf["path"] == "/" and not csrf["domain"]
+    credentials = {"login": user.email, "password": PASSWORD}
+    assert client.post(reverse("account_login"), credentials, **https).status_code == 403
+    credentials["csrfmiddlewaretoken"] = csrf.value
+    assert client.post(reverse("account_login"), credentials, **https).status_code == 302
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["secure"] and session["httponly"] and session["path"] == "/"
+    assert not session["domain"] and "sessionid" not in client.cookies
+    # A form posted with the (rotated) token of the __Host- cookie goes through.
+    profile = {"first_name": "Camille", "last_name": "Hôte"}
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(
+        reverse("accounts:profile"), {**profile, "csrfmiddlewaretoken": token}, **https
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.first_name == "Camille"
+    return client
+
+
+async def test_host_prefixed_cookies_from_login_to_chat_socket(settings):
+    """Production's cookie names: login, a CSRF-protected POST, then the chat socket, whose
+    session middleware reads the cookie named by SESSION_COOKIE_NAME."""
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    session = await database_sync_to_async(_live_session)()
+    user = await database_sync_to_async(_registered)(session)
+    client = await database_sync_to_async(_https_login_with_host_cookies)(user)
+    chat = await connect(user, session, client=client)
+    assert chat.state["can_post"]
+    await chat.post("Bonjour")
+    assert (await chat.receive("message"))["body_html"] == "<p>Bonjour</p>"
+    await chat.close()
+    # The same session under the development name is not read: an anonymous socket, refused.
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    communicator = WebsocketCommunicator(
+        application,
+        session.chat_path,
+        headers=[
+            (b"origin", b"http://localhost"),
+            (b"host", b"localhost"),
+            (b"cookie", f"sessionid={key}".encode()),
+        ],
+    )
+    connected, _ = await communicator.connect(timeout=TIMEOUT)
+    assert not connected
+    await communicator.disconnect()
 
 
 @pytest.mark.parametrize(
@@ -472,7 +536,9 @@ async def test_periodic_recheck_catches_a_session_removed_behind_django_back(set
     def purge():
         from django.contrib.sessions.models import Session as DjangoSession
 
-        DjangoSession.objects.exclude(session_key=keeper.cookies["sessionid"].value).delete()
+        DjangoSession.objects.exclude(
+            session_key=keeper.cookies[settings.SESSION_COOKIE_NAME].value
+        ).delete()
 
     await database_sync_to_async(purge)()
     await _closed_for_expired_session(chat)
@@ -491,7 +557,7 @@ def test_session_validity_of_many_sockets_in_two_queries(django_assert_num_queri
     for user in users:
         client = Client()
         client.force_login(user)
-        keys.append(client.cookies["sessionid"].value)
+        keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     logged_out, changed_password, deactivated, valid = zip(users, keys, strict=True)
     DjangoSession.objects.filter(session_key=logged_out[1]).delete()
     changed_password[0].set_password("autre-mot-de-passe")

@@ -186,7 +186,7 @@ def test_deleting_an_account_erases_personal_data_and_keeps_contributions(
     client, world, media, django_capture_on_commit_callbacks
 ):
     alice, bob, group = world["alice"], world["bob"], world["group"]
-    photo_path = media / "media" / alice.photo.name
+    photo_path = media / "private" / alice.photo.name  # private storage
     assert photo_path.exists()
     other_device = client.__class__()
     other_device.force_login(alice)
@@ -442,20 +442,68 @@ def test_erasing_deletes_stored_sessions(client, settings, engine):
     assert other_client.get(reverse("accounts:profile")).status_code == 200
 
 
-def test_deleting_a_user_in_the_wagtail_admin_erases_it(client, world):
+def assert_erased_by_admin(user, admin, media):
+    """What an admin deletion leaves: the row, anonymised, with what the person wrote."""
+    user.refresh_from_db()
+    assert user.display_name == "Compte supprimé" and user.email.endswith("@supprime.invalid")
+    assert (user.phone, user.organisation, user.cite_id, user.photo.name) == ("", "", None, "")
+    assert not user.is_active and not user.has_usable_password()
+    assert ErasedAccount.objects.get(user=user).reason == ErasedAccount.Reason.ADMIN
+    entry = AuditEntry.objects.get(action=Action.ACCOUNT_ADMIN_ERASE, target_id=str(user.pk))
+    assert entry.actor == admin
+    assert not any(media.rglob("photo*"))
+
+
+def test_deleting_a_user_in_the_wagtail_admin_erases_it(
+    client, world, media, django_capture_on_commit_callbacks
+):
     admin = UserFactory(is_superuser=True, is_staff=True)
     alice = world["alice"]
+    alice_browser = client.__class__()
+    alice_browser.force_login(alice)
     client.force_login(admin)
     url = reverse("wagtailusers_users:delete", args=[alice.pk])
-    assert client.get(url).status_code == 200  # Wagtail's confirmation page, unchanged
-    response = client.post(url)
-    assert response.status_code == 302
-    alice.refresh_from_db()  # the row stays: her chat message and posts too
-    assert alice.display_name == "Compte supprimé"
+    page = page_text(client.get(url))
+    # The confirmation page says what will happen.
+    assert "Supprimer le compte de Alice Martin" in page
+    assert "reste en place, sous le nom « Compte supprimé »" in page
+    assert "journal d'audit" in page and "Oui, supprimer le compte" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("wagtailusers_users:index")
+    assert f"Compte n° {alice.pk} supprimé : ses données personnelles sont effacées" in page_text(
+        response
+    )
+    assert_erased_by_admin(alice, admin, media)
+    # The row stays: her chat message and posts too; her sessions are over.
     assert ChatMessage.objects.filter(author=alice).exists()
-    assert ErasedAccount.objects.get(user=alice).reason == ErasedAccount.Reason.ADMIN
-    entry = AuditEntry.objects.get(action=Action.ACCOUNT_ADMIN_ERASE)
-    assert entry.actor == admin
+    assert Post.objects.filter(author=alice, thread=world["thread"]).exists()
+    assert alice_browser.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_bulk_deleting_users_in_the_wagtail_admin_erases_them(
+    client, world, media, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    alice, carol = world["alice"], UserFactory(first_name="Carol")
+    client.force_login(admin)
+    index = reverse("wagtailusers_users:index")
+    url = (
+        reverse("wagtail_bulk_action", args=["accounts", "user", "delete"])
+        + f"?id={alice.pk}&id={carol.pk}&next={index}"
+    )
+    page = page_text(client.get(url))
+    assert "Supprimer ces comptes ?" in page and "sous le nom « Compte supprimé »" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == index
+    assert "2 comptes supprimés : données personnelles effacées" in page_text(response)
+    assert User.objects.filter(pk__in=[alice.pk, carol.pk]).count() == 2  # rows kept
+    assert_erased_by_admin(alice, admin, media)
+    assert_erased_by_admin(carol, admin, media)
+    assert ChatMessage.objects.filter(author=alice).exists()
 
 
 def test_a_visit_counts_as_activity_once_a_day(client, retention):

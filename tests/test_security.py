@@ -5,10 +5,7 @@ tests/browser/test_xss.py)."""
 import base64
 import contextlib
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -20,6 +17,7 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -34,7 +32,7 @@ from groups import services as group_services
 from groups.models import Post, Role, Thread
 from tests.factories import PASSWORD, CiteFactory, UserFactory
 from tests.oidc import set_claims
-from tests.utils import page_text
+from tests.utils import page_text, production_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS_FILE = Path(__file__).with_name("xss_payloads.txt")
@@ -233,6 +231,50 @@ def test_proconnect_state_is_single_use(client, proconnect):
     assert logged_in_user_id(client) is None
 
 
+@pytest.fixture
+def proconnect_eidas1(settings, oidc_provider):
+    """ProConnect with PROCONNECT_ACR_VALUES=eidas1."""
+    from tests.oidc import configure
+
+    configure(settings, oidc_provider, acr_values=["eidas1"])
+    return oidc_provider
+
+
+def test_proconnect_asks_for_the_configured_acr_values(client, proconnect_eidas1):
+    query = parse_qs(urlsplit(start_proconnect(client)).query)
+    assert query["acr_values"] == ["eidas1"]
+    # A weaker level slipped into the login URL does not replace the configured one.
+    forged = client.post(reverse("proconnect_login") + "?auth_params=acr_values%3Deidas0")
+    assert parse_qs(urlsplit(forged["Location"]).query)["acr_values"] == ["eidas1"]
+
+
+def test_proconnect_no_acr_values_asked_when_not_configured(client, proconnect):
+    assert "acr_values" not in parse_qs(urlsplit(start_proconnect(client)).query)
+
+
+def test_proconnect_login_with_the_required_acr(client, proconnect_eidas1):
+    set_claims(proconnect_eidas1, "agent-acr", email="acr@interieur.gouv.fr", acr="eidas1")
+    response = client.get(authorize_at_provider(start_proconnect(client), "agent-acr"))
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(User.objects.get(email="acr@interieur.gouv.fr").pk)
+
+
+@pytest.mark.parametrize("acr", ["eidas0", None])
+def test_proconnect_login_below_the_required_acr_is_refused(client, proconnect_eidas1, acr):
+    claims = {"email": "faible@interieur.gouv.fr", **({"acr": acr} if acr else {})}
+    set_claims(proconnect_eidas1, f"agent-faible-{acr}", **claims)
+    response = client.get(
+        authorize_at_provider(start_proconnect(client), f"agent-faible-{acr}"), follow=True
+    )
+    assert response.status_code == 401
+    text = page_text(response)
+    assert "Connexion refusée" in text
+    assert "n'offre pas le niveau de sécurité demandé par la plateforme" in text
+    assert logged_in_user_id(client) is None
+    assert not User.objects.filter(email="faible@interieur.gouv.fr").exists()
+    assert not SocialAccount.objects.exists()
+
+
 def test_logout_also_ends_the_proconnect_session(client, proconnect):
     set_claims(proconnect, "agent-7", email="agent7@interieur.gouv.fr", email_verified=True)
     client.get(authorize_at_provider(start_proconnect(client), "agent-7"))
@@ -411,19 +453,16 @@ def test_client_ip_behind_trusted_proxies(rf, settings):
 
 
 def test_security_settings_come_from_environment_and_production_is_hardened():
-    code = (
-        "import json; from django.conf import settings as s; print(json.dumps({"
-        "'limit': s.AXES_FAILURE_LIMIT, 'cooloff': s.AXES_COOLOFF_TIME,"
+    values = production_settings(
+        "{'limit': s.AXES_FAILURE_LIMIT, 'cooloff': s.AXES_COOLOFF_TIME,"
         "'params': s.AXES_LOCKOUT_PARAMETERS, 'rate': [s.GROUP_POST_RATE_COUNT,"
         " s.GROUP_POST_RATE_SECONDS], 'proconnect': s.SOCIALACCOUNT_PROVIDERS,"
         "'hsts': s.SECURE_HSTS_SECONDS, 'ssl': s.SECURE_SSL_REDIRECT,"
         "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY],"
-        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}))"
-    )
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="cde_site.settings.production",
-        SECRET_KEY="x" * 60,
+        "'names': [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME],"
+        "'scope': [s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_DOMAIN,"
+        " s.CSRF_COOKIE_PATH],"
+        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}",
         LOGIN_FAILURE_LIMIT="7",
         LOGIN_COOLOFF_MINUTES="30",
         LOGIN_LOCKOUT_PARAMETERS="username",
@@ -432,24 +471,22 @@ def test_security_settings_come_from_environment_and_production_is_hardened():
         PROCONNECT_DISCOVERY_URL="https://auth.example.gouv.fr/.well-known/openid-configuration",
         PROCONNECT_CLIENT_ID="client",
         PROCONNECT_CLIENT_SECRET="secret",
+        PROCONNECT_ACR_VALUES="eidas1, eidas2",
+        PROCONNECT_SCOPES="openid,email,siret",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["limit"] == 7
     assert values["cooloff"] == 0.5  # hours
     assert values["params"] == [["username"]]
     assert values["rate"] == [4, 60]
     app = values["proconnect"]["proconnect"]["APPS"][0]
     assert (app["client_id"], app["secret"]) == ("client", "secret")
+    assert app["settings"]["acr_values"] == ["eidas1", "eidas2"]
+    assert app["settings"]["scope"] == ["openid", "email", "siret"]
     assert values["hsts"] >= 31536000 and values["ssl"] is True
     assert values["cookies"] == [True, True, True]
+    # The __Host- prefix: Secure (above), Path=/ and no Domain, or browsers drop the cookie.
+    assert values["names"] == ["__Host-sessionid", "__Host-csrftoken"]
+    assert values["scope"] == [None, "/", None, "/"]
     assert "'unsafe-inline'" not in values["csp"]["script-src"]
 
 
@@ -543,10 +580,10 @@ def is_authenticated(client):
 def test_logout_ends_the_session_on_the_server(client):
     user = UserFactory()
     login(client, user.email)
-    stolen = client.cookies["sessionid"].value
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
     client.post(reverse("account_logout"))
     replay = Client()
-    replay.cookies["sessionid"] = stolen
+    replay.cookies[settings.SESSION_COOKIE_NAME] = stolen
     assert not is_authenticated(replay)
 
 
@@ -572,7 +609,7 @@ def test_password_change_ends_the_other_sessions(client):
 def test_deactivated_account_loses_its_open_sessions():
     user = UserFactory()
     browser = session_client(user)
-    key = browser.cookies["sessionid"].value
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
     assert is_authenticated(browser)
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -585,7 +622,7 @@ def test_deactivated_account_loses_its_open_sessions():
     user.is_active = True
     user.save(update_fields=["is_active"])
     replay = Client()
-    replay.cookies["sessionid"] = key
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
     assert not is_authenticated(replay)
 
 

@@ -41,6 +41,10 @@ class ProConnectProvider(OpenIDConnectProvider):
         if auth_params is None:
             auth_params = self.get_auth_params()
         auth_params["nonce"] = nonce
+        # The configured level wins over any auth_params of the login URL's query string.
+        acr_values = self.app.settings.get("acr_values")
+        if acr_values:
+            auth_params["acr_values"] = " ".join(acr_values)
         return super().redirect(
             request,
             process,

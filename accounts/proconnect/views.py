@@ -14,6 +14,18 @@ from accounts.proconnect import jws
 NONCE_STATE_KEY = "proconnect_nonce"
 
 
+class InsufficientAuthenticationLevel(OAuth2Error):
+    """The ID token's acr is not one of PROCONNECT_ACR_VALUES. Its user_message is shown on the
+    "Connexion refusée" page."""
+
+    user_message = (
+        "Le moyen d'identification utilisé sur ProConnect n'offre pas le niveau de sécurité "
+        "demandé par la plateforme. Reconnectez-vous avec un moyen plus sûr (par exemple le "
+        "compte de votre administration) ou utilisez votre adresse électronique et votre mot "
+        "de passe."
+    )
+
+
 class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     expected_nonce = None
 
@@ -47,6 +59,14 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         claims = self._verify(id_token, app.client_id)
         if not self.expected_nonce or claims.get("nonce") != self.expected_nonce:
             raise OAuth2Error("Le nonce du jeton d'identité ne correspond pas à la demande.")
+        # acr_values is only a request: the provider may authenticate at another level (or the
+        # query string may have been edited). Only the signed claim counts.
+        required = app.settings.get("acr_values")
+        if required and claims.get("acr") not in required:
+            raise InsufficientAuthenticationLevel(
+                f"Niveau d'authentification {claims.get('acr')!r} refusé (attendu : "
+                f"{', '.join(required)})."
+            )
         return claims
 
     def _fetch_user_info(self, access_token):

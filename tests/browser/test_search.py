@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -20,7 +21,13 @@ def log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
     page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
     )
 
 
@@ -76,8 +83,6 @@ def test_search_with_suggestions_facets_and_privacy(page, live_server, es_world)
 
 def live_server_screenshot():
     from pathlib import Path
-
-    from django.conf import settings
 
     folder = Path(settings.VAR_DIR) / "test-results"
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ results, territory) once published.
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.test import Client
@@ -70,7 +71,10 @@ def xss_page(browser):
 def log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
-    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
     page.context.add_cookies([{**cookie, "url": live_server.url}])
 
 

@@ -265,16 +265,70 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Private files (group documents, profile photos): outside MEDIA_ROOT, read only through the
+# views that check permissions (commons.storage).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
+# S3-compatible object storage for uploaded files, when S3_BUCKET_NAME is set (docs/deployment.md).
+# The bucket stays private: every URL handed out is presigned and expires.
+S3_BUCKET_NAME = os.environ.get("S3_BUCKET_NAME", "")
+# Lifetime of the presigned URLs of private files, handed out right after a permission check.
+S3_PRIVATE_URL_SECONDS = int(os.environ.get("S3_PRIVATE_URL_SECONDS", "60"))
+# Private downloads from S3: 1 redirects to a presigned URL after the permission check (the
+# bytes no longer go through the application), 0 streams them through the application.
+PRIVATE_MEDIA_REDIRECT = env_bool("PRIVATE_MEDIA_REDIRECT", False)
+
+
+def s3_storage(bucket, location, expire):
+    """django-storages' S3 backend for one bucket and prefix, from the S3_* variables."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": location,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION_NAME") or None,
+            # Empty: boto3's own sources (AWS_* variables, instance role).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # "path" for most S3-compatible servers (MinIO, Garage), "virtual" for AWS.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # objects inherit the bucket's policy: private
+            "querystring_auth": True,  # never an unsigned, permanent URL
+            "querystring_expire": expire,
+            "file_overwrite": False,
+        },
+    }
+
+
+def media_storages():
+    """STORAGES' "default" (public media: images, Wagtail documents) and "private" (group
+    documents, profile photos): the filesystem, or S3 when S3_BUCKET_NAME is set."""
+    bucket = os.environ.get("S3_BUCKET_NAME", "")
+    if not bucket:
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": "commons.storage.PrivateFileSystemStorage"},
+        }
+    # Images in pages get URLs that last long enough to read the page.
+    media_expire = int(os.environ.get("S3_MEDIA_URL_SECONDS", "3600"))
+    private_expire = int(os.environ.get("S3_PRIVATE_URL_SECONDS", "60"))
+    # Private files may have a bucket of their own; by default, the "private/" prefix.
+    private_bucket = os.environ.get("S3_PRIVATE_BUCKET_NAME") or bucket
+    return {
+        "default": s3_storage(bucket, "media", media_expire),
+        "private": s3_storage(private_bucket, "private", private_expire),
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
-# Group documents: outside MEDIA_ROOT, served only by the permission-checked download view.
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
 GROUP_DOCUMENT_MAX_BYTES = int(os.environ.get("GROUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 GROUP_INVITATION_DAYS = 14
 GROUP_POST_MAX_LENGTH = 20000
@@ -363,12 +417,16 @@ PROCONNECT_DISCOVERY_URL = os.environ.get("PROCONNECT_DISCOVERY_URL", "")
 PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
 PROCONNECT_SCOPES = env_list("PROCONNECT_SCOPES", "openid,email,given_name,usual_name")
+# Authentication levels accepted from ProConnect (OpenID Connect acr_values, e.g. "eidas1";
+# several separated by commas or spaces): asked for in each authorisation request and required in
+# the ID token's acr claim. Empty: no level asked nor checked.
+PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "").replace(",", " ").split()
 # ProConnect sends no email_verified claim: its addresses are vouched for by the identity
 # providers. Set to 0 for a provider whose addresses must carry email_verified=true.
 PROCONNECT_TRUST_EMAIL = env_bool("PROCONNECT_TRUST_EMAIL", True)
 
 
-def proconnect_providers(discovery_url, client_id, secret, scopes):
+def proconnect_providers(discovery_url, client_id, secret, scopes, acr_values=()):
     """allauth's SOCIALACCOUNT_PROVIDERS for ProConnect (empty when not configured)."""
     if not (discovery_url and client_id and secret):
         return {}
@@ -383,13 +441,18 @@ def proconnect_providers(discovery_url, client_id, secret, scopes):
             "oauth_pkce_enabled": True,
             "fetch_userinfo": True,
             "scope": scopes,
+            "acr_values": list(acr_values),  # accounts.proconnect: asked for, then checked
         },
     }
     return {"proconnect": {"APPS": [app]}}
 
 
 SOCIALACCOUNT_PROVIDERS = proconnect_providers(
-    PROCONNECT_DISCOVERY_URL, PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET, PROCONNECT_SCOPES
+    PROCONNECT_DISCOVERY_URL,
+    PROCONNECT_CLIENT_ID,
+    PROCONNECT_CLIENT_SECRET,
+    PROCONNECT_SCOPES,
+    PROCONNECT_ACR_VALUES,
 )
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False

@@ -17,9 +17,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# "__Host-" cookies are accepted by browsers only when Secure, with Path=/ and no Domain (Django's
+# defaults, never changed here): a neighbouring subdomain can neither read nor plant them
+# (session fixation, CSRF token injection). Renaming the cookies logs everybody out once.
+SESSION_COOKIE_NAME = os.environ.get("SESSION_COOKIE_NAME", "__Host-sessionid")
+CSRF_COOKIE_NAME = os.environ.get("CSRF_COOKIE_NAME", "__Host-csrftoken")
 X_FRAME_OPTIONS = "DENY"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 (media: filesystem or S3, from the environment)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
