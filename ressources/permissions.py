@@ -1,9 +1,10 @@
 """Who sees what in the library. Listings, feeds, theme sections and (later) search all call
 these functions, so a members-only page never shows up where its page would be refused."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
 from accounts.roles import is_anct, is_cite_member
 
@@ -37,6 +38,19 @@ def visible_pages(queryset, user):
 
 def can_view_page(user, page):
     return visible_pages(type(page).objects.filter(pk=page.pk), user).exists()
+
+
+def document_is_hidden_from(user, document):
+    """True when pages use `document` and `user` may open none of them (see visible_pages). A
+    document no page uses (or used by other objects only, like cafés-cités) is left to its
+    collection's own rules."""
+    page_ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    )
+    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids])
+    return bool(page_ids) and not visible_pages(pages, user).exists()
 
 
 def can_propose_action(user):

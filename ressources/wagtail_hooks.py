@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from ressources.models import BulletinPage, RessourcePage
-from ressources.permissions import can_manage_bulletin, can_view_page
+from ressources.permissions import can_manage_bulletin, can_view_page, document_is_hidden_from
 
 
 @hooks.register("before_serve_page", order=-10)
@@ -12,6 +12,14 @@ def private_looks_missing(page, request, serve_args, serve_kwargs):
     """A members-only ressource answers 404 to whoever may not read it, like a missing page
     (runs before Wagtail's own restriction check, which would redirect to the login form)."""
     if isinstance(page, RessourcePage | BulletinPage) and not can_view_page(request.user, page):
+        raise Http404
+
+
+@hooks.register("before_serve_document")
+def documents_follow_their_pages(document, request):
+    """Wagtail checks only a document's collection: a document placed in members-only pages
+    answers 404 to whoever may open none of the pages that use it (its address is guessable)."""
+    if document_is_hidden_from(request.user, document):
         raise Http404
 
 

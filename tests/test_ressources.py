@@ -448,3 +448,30 @@ def test_cite_members_are_invited_to_propose_an_action_from_their_cite_page(
     assert "Proposer une action inspirante" in page_text(client.get(cite.get_absolute_url()))
     client.force_login(non_member)
     assert "Proposer une action inspirante" not in page_text(client.get(cite.get_absolute_url()))
+
+
+def test_documents_of_members_only_pages_are_hidden_like_their_pages(client, library, professional):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    Document = get_document_model()
+    shared = Document.objects.create(
+        title="Guide partagé", file=ContentFile(b"%PDF-1.4", "guide.pdf")
+    )
+    secret = Document.objects.create(
+        title="Annexe réservée", file=ContentFile(b"%PDF-1.4", "annexe.pdf")
+    )
+    loose = Document.objects.create(title="Sans page", file=ContentFile(b"%PDF-1.4", "libre.pdf"))
+
+    def link(document):
+        return [("link", {"label": document.title, "url": "", "page": None, "document": document})]
+
+    make(library, slug="publique", body=link(shared))
+    make(library, slug="reservee", members_only=True, body=link(secret))
+    make(library, slug="reservee-aussi", members_only=True, body=link(shared))
+
+    assert client.get(shared.url).status_code == 200  # also used by a public page
+    assert client.get(loose.url).status_code == 200  # no page: its collection decides
+    assert client.get(secret.url).status_code == 404  # like the page itself
+    client.force_login(professional)
+    assert client.get(secret.url).status_code == 200
