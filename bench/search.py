@@ -1,8 +1,8 @@
 """Search benchmark: 20,000 generated ressources, full reindex time, and p50/p95 latency of
 faceted queries on the Elasticsearch-API server and on the PostgreSQL fallback.
 
-Usage (a dedicated database: the script adds pages to it; an osmem-server is started on
-loopback unless ELASTICSEARCH_URL is given):
+Usage (a dedicated database, created when missing: the script adds pages to it; an
+osmem-server is started on loopback unless ELASTICSEARCH_URL is given):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cde_bench_search \
         .venv/bin/python bench/search.py [--size 20000] [--requests 40]
 """
@@ -89,18 +89,49 @@ def describe(rows):
         )
 
 
+def percentile(sorted_values, fraction):
+    return sorted_values[max(0, int(len(sorted_values) * fraction) - 1)]
+
+
 def measure(requests):
-    timings = []
+    """(backend, p50, p95 over every request, {query: (p50, p95)})."""
+    timings = {query: [] for query in QUERIES}
     user = AnonymousUser()
     backend = ""
     for _ in range(requests):
         for query in QUERIES:
             start = time.perf_counter()
             response = service.search(user, parse(QueryDict(query)))
-            timings.append((time.perf_counter() - start) * 1000)
+            timings[query].append((time.perf_counter() - start) * 1000)
             backend = response.backend
-    timings.sort()
-    return backend, statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+    every = sorted(t for values in timings.values() for t in values)
+    per_query = {}
+    for query, values in timings.items():
+        values.sort()
+        per_query[query] = (statistics.median(values), percentile(values, 0.95))
+    return backend, statistics.median(every), percentile(every, 0.95), per_query
+
+
+def report(backend, p50, p95, per_query):
+    print(f"{backend:<15} | {p50:7.1f} | {p95:7.1f}")
+    for query, (q50, q95) in per_query.items():
+        print(f"    {query:<58} {q50:7.1f} | {q95:7.1f}")
+
+
+def create_database():
+    """The dedicated database of DATABASE_URL, created when missing."""
+    import psycopg
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    params = {k: v for k, v in {"host": database["HOST"], "port": database["PORT"], "user": database["USER"], "password": database["PASSWORD"]}.items() if v}  # fmt: skip
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]
+        ).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
 
 
 def main():
@@ -108,6 +139,7 @@ def main():
     parser.add_argument("--size", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
+    create_database()
     call_command("migrate", verbosity=0)
     library, _ = ensure_library(setup_site())
     if generate(library, args.size):
@@ -150,12 +182,10 @@ def main():
     print(
         f"{'moteur':<15} | {'p50 ms':>7} | {'p95 ms':>7}  ({len(QUERIES)} requêtes × {args.requests})"
     )
-    backend, p50, p95 = measure(args.requests)
-    print(f"{backend:<15} | {p50:7.1f} | {p95:7.1f}")
+    report(*measure(args.requests))
     settings.ELASTICSEARCH_URL = ""
     elastic.reset()
-    backend, p50, p95 = measure(args.requests)
-    print(f"{backend:<15} | {p50:7.1f} | {p95:7.1f}")
+    report(*measure(args.requests))
     if server:
         server.close()
 
