@@ -70,6 +70,7 @@ KINDS = {
     ]
 }
 DOCUMENT_KINDS = frozenset(KINDS)
+KIND_BY_MIME = {kind.mime: kind.key for kind in KINDS.values()}
 IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "webp"})
 
 _OOXML = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}

@@ -306,6 +306,15 @@ def version_path(instance, filename):
     return f"groupes/{instance.document.group_id}/{secrets.token_hex(16)}"
 
 
+class TextStatus(models.TextChoices):
+    """Where the reading of a version's text for search stands (groups.services)."""
+
+    PENDING = "pending", "En attente"
+    DONE = "done", "Extrait"
+    FAILED = "failed", "Illisible"
+    UNSUPPORTED = "unsupported", "Format non lu"
+
+
 class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -318,6 +327,13 @@ class DocumentVersion(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     comment = models.CharField("note de version", max_length=255, blank=True)
+    # Read after upload in the background, for search (members only, like the file). Large:
+    # querysets that list versions defer it.
+    text = models.TextField("texte extrait", blank=True)
+    text_status = models.CharField(
+        "lecture du texte", max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_extracted_at = models.DateTimeField("texte lu le", null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]

@@ -1,7 +1,7 @@
 """What groups/ contributes to search/: groups, discussions and documents, each with the
 audience groups.permissions gives it (members only for discussions and documents)."""
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from groups.models import Document, DocumentVersion, Group, Post, Thread
 from groups.permissions import content_audience, group_audience, viewable_group_ids
@@ -112,10 +112,20 @@ class DocumentProvider(GroupsProvider):
         return [(DocumentVersion, lambda version: [version.document_id])]
 
     def load(self, pks):
+        # The text of the latest version only (older versions' texts stay in the database).
+        latest_text = (
+            DocumentVersion.objects.filter(document=OuterRef("pk"))
+            .order_by("-number")
+            .values("text")[:1]
+        )
         return (
             Document.objects.filter(pk__in=pks)
             .select_related("group__cite")
-            .prefetch_related("group__themes", "versions")
+            .annotate(latest_text=Subquery(latest_text))
+            .prefetch_related(
+                "group__themes",
+                Prefetch("versions", queryset=DocumentVersion.objects.defer("text")),
+            )
         )
 
     def entries(self, document):
@@ -135,7 +145,8 @@ class DocumentProvider(GroupsProvider):
                 slug=str(document.pk),
                 url=document.get_absolute_url(),
                 summary=summary,
-                body=f"{details} {group.name}",
+                # The file's text last: highlighted snippets come from it when only it matches.
+                body=f"{details} {group.name}\n{document.latest_text or ''}",
                 date=document.updated_at.date(),
                 extra={"group": group.slug, "folder": document.folder},
             )

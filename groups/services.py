@@ -3,20 +3,24 @@
 Notifications and e-mails leave after commit (notifications.services.notify uses on_commit).
 """
 
+import logging
 import re
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from audit.models import Action
 from audit.services import record_action
+from commons.extraction import SUPPORTED_KINDS, ExtractionError, extract_text
 from commons.html import plain_text_to_html, sanitize_html
-from commons.uploads import safe_filename, validate_upload
+from commons.uploads import KIND_BY_MIME, safe_filename, validate_upload
 from groups import permissions
 from groups.models import (
     Access,
@@ -31,12 +35,15 @@ from groups.models import (
     Post,
     Report,
     Role,
+    TextStatus,
     Thread,
 )
 from notifications.models import EmailMode
 from notifications.services import notify
 
 NATIONAL_GROUP_SLUG = "operateurs-cites-emploi"
+
+logger = logging.getLogger(__name__)
 
 
 # --- Groups ------------------------------------------------------------------------------------
@@ -539,7 +546,7 @@ def _store_version(document, uploaded, user, comment=""):
         document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     uploaded.seek(0)
-    return DocumentVersion.objects.create(
+    version = DocumentVersion.objects.create(
         document=document,
         number=number,
         file=uploaded,
@@ -549,6 +556,9 @@ def _store_version(document, uploaded, user, comment=""):
         uploaded_by=user,
         comment=comment,
     )
+    # Read in the background once the upload is committed: never slows or fails the upload.
+    transaction.on_commit(partial(_schedule_text_extraction, version.pk))
+    return version
 
 
 def _announce_document(document, user, verb, title):
@@ -606,6 +616,73 @@ def add_version(document, user, *, uploaded, comment=""):
             f"Nouvelle version de « {document.title} » ({group.name})",
         )
     return version
+
+
+# --- Document text, for search ----------------------------------------------------------------
+
+
+def _schedule_text_extraction(version_pk):
+    from groups.tasks import extract_document_text
+
+    try:
+        extract_document_text.enqueue(version_pk)
+    except Exception:  # a queue outage must not break the upload; extract_document_text catches up
+        logger.exception("Impossible de planifier la lecture du texte de la version %s", version_pk)
+
+
+def latest_versions():
+    """Versions that are the latest of their document (the only ones whose text is read)."""
+    newer = DocumentVersion.objects.filter(
+        document=OuterRef("document"), number__gt=OuterRef("number")
+    )
+    return DocumentVersion.objects.filter(~Exists(newer))
+
+
+def extract_version_text(version_pk, *, retry_failed=False):
+    """Read the text of a document's latest version and store it with its state; saving the
+    version reindexes its document (search.indexing watches DocumentVersion). Returns the new
+    TextStatus, or None when there was nothing to do (already read, replaced by a newer
+    version, deleted). A corrupt, encrypted or hostile file yields FAILED and a warning in the
+    logs, never an exception."""
+    statuses = [TextStatus.PENDING, *([TextStatus.FAILED] if retry_failed else [])]
+    version = (
+        latest_versions().defer("text").filter(pk=version_pk, text_status__in=statuses).first()
+    )
+    if version is None:
+        return None
+    kind = KIND_BY_MIME.get(version.content_type, "")
+    text, status = "", TextStatus.DONE
+    if kind not in SUPPORTED_KINDS:  # images (no OCR), Office 97-2003
+        status = TextStatus.UNSUPPORTED
+    else:
+        try:
+            with version.file.open("rb") as stream:
+                data = stream.read(settings.GROUP_DOCUMENT_MAX_BYTES + 1)
+            text = extract_text(data, kind)
+        except Exception as error:  # unreadable file, storage unreachable: --retry-failed
+            status = TextStatus.FAILED
+            reason = str(error) if isinstance(error, ExtractionError) else repr(error)
+            reason = " ".join(reason.split())  # one log line, whatever the file said
+            logger.warning(
+                "Texte illisible (document %s, version %s) : %s",
+                version.document_id,
+                version.number,
+                reason,
+            )
+    with transaction.atomic():
+        locked = (
+            DocumentVersion.objects.select_for_update()
+            .defer("text")
+            .filter(pk=version_pk, text_status__in=statuses)
+            .first()
+        )
+        if locked is None:  # read concurrently (the command and the worker)
+            return None
+        locked.text = text
+        locked.text_status = status
+        locked.text_extracted_at = timezone.now()
+        locked.save(update_fields=["text", "text_status", "text_extracted_at"])
+    return status
 
 
 # --- Notifications -----------------------------------------------------------------------------

@@ -30,3 +30,12 @@ def send_invitation_email(invitation_id):
     )
     message.send()
     return True
+
+
+@task()
+def extract_document_text(version_id):
+    """Read a new version's text for search (scheduled after the upload's commit)."""
+    from groups.services import extract_version_text
+
+    status = extract_version_text(version_id)
+    return str(status) if status else None

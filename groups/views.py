@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from groups.forms import (
     ThreadForm,
     VersionUploadForm,
 )
-from groups.models import Invitation, JoinRequest, Post, Role
+from groups.models import DocumentVersion, Invitation, JoinRequest, Post, Role
 
 
 def _errors(error):
@@ -412,7 +412,7 @@ def documents(request, slug):
     folder = request.GET.get("dossier", "")
     docs = group.documents.annotate(
         last_number=Max("versions__number"), last_upload=Max("versions__uploaded_at")
-    ).prefetch_related(Prefetch("versions"))
+    ).prefetch_related(Prefetch("versions", queryset=DocumentVersion.objects.defer("text")))
     if folder:
         docs = docs.filter(folder=folder)
     folders = (
@@ -445,11 +445,17 @@ def document_detail(request, slug, pk):
                 messages.success(request, "Nouvelle version déposée.")
                 return redirect(document)
         messages.error(request, "La version n'a pas été déposée : corrigez les erreurs indiquées.")
+    versions = list(
+        document.versions.select_related("uploaded_by")
+        .defer("text")
+        .annotate(has_text=ExpressionWrapper(~Q(text=""), output_field=BooleanField()))
+    )
     context = _group_context(request, group, "documents")
     context.update(
         {
             "document": document,
-            "versions": document.versions.select_related("uploaded_by"),
+            "versions": versions,
+            "latest": versions[0] if versions else None,
             "form": form,
         }
     )
@@ -459,7 +465,7 @@ def document_detail(request, slug, pk):
 @login_required
 def download(request, slug, pk, number):
     _, document = permissions.get_document_for_user_or_404(request.user, slug, pk)
-    version = document.versions.filter(number=number).first()
+    version = document.versions.defer("text").filter(number=number).first()
     if version is None:
         raise Http404(permissions.NOT_FOUND)
     return private_file_response(

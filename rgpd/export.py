@@ -157,8 +157,11 @@ class _Exporter:
 
         user = self.user
         documents = []
-        versions = DocumentVersion.objects.filter(uploaded_by=user).select_related(
-            "document__group"
+        # The file is exported; its extracted text (derived, for search) is not loaded.
+        versions = (
+            DocumentVersion.objects.filter(uploaded_by=user)
+            .select_related("document__group")
+            .defer("text")
         )
         for version in versions.order_by("uploaded_at", "pk"):
             document = version.document

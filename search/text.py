@@ -113,6 +113,14 @@ def search_text(*parts):
     return " " + " ".join(t for part in parts for t in terms(part, keep_stop_words=True)) + " "
 
 
+def _window_end(text, start, size):
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return end
+
+
 def highlight(text, query_terms, size=180):
     """An HTML-safe snippet of `text` around the first query term, terms wrapped in <mark>.
 
@@ -121,25 +129,34 @@ def highlight(text, query_terms, size=180):
     text = " ".join((text or "").split())
     if not text:
         return ""
+    query_terms = [term for term in query_terms if term]
+    folded_words = {}  # long texts (documents' contents) repeat their words: fold each once
+
+    def matches(word):
+        found = folded_words.get(word)
+        if found is None:
+            folded = light_stem(fold(word))
+            found = folded_words[word] = len(folded) >= 2 and any(
+                folded.startswith(term) or term.startswith(folded) for term in query_terms
+            )
+        return found
+
     spans = []
-    for match in re.finditer(r"\w+", text):
-        folded = light_stem(fold(match.group()))
-        if len(folded) >= 2 and any(
-            folded.startswith(term) or term.startswith(folded) for term in query_terms if term
-        ):
-            spans.append(match.span())
-    if spans:
-        start = max(0, spans[0][0] - size // 3)
-        # Start on a word boundary.
-        if start:
-            space = text.find(" ", start)
-            start = space + 1 if 0 <= space < spans[0][0] else start
-    else:
-        start = 0
-    end = min(len(text), start + size)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start else end
+    start, end = 0, None
+    for match in re.finditer(r"\w+", text) if query_terms else ():
+        if end is not None and match.start() >= end:
+            break  # past the snippet: the rest of a long text is not scanned
+        if not matches(match.group()):
+            continue
+        if not spans:  # the first match places the window
+            start = max(0, match.start() - size // 3)
+            if start:  # start on a word boundary
+                space = text.find(" ", start)
+                start = space + 1 if 0 <= space < match.start() else start
+            end = _window_end(text, start, size)
+        spans.append(match.span())
+    if end is None:
+        end = _window_end(text, start, size)
     out = ["…" if start else ""]
     cursor = start
     for span_start, span_end in spans:

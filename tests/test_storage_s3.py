@@ -14,9 +14,10 @@ from django.urls import reverse
 from PIL import Image
 
 from groups import services as group_services
-from groups.models import Document, DocumentVersion, Role
+from groups.models import Document, DocumentVersion, Role, TextStatus
 from rgpd.services import erase_account
 from tests import s3
+from tests.documents import make_docx
 from tests.factories import CiteFactory, UserFactory
 from tests.utils import page_text, production_settings
 
@@ -121,6 +122,16 @@ def test_group_document_lives_in_the_bucket_and_only_members_read_it(
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url)["Location"].startswith(reverse("account_login"))
+
+
+def test_document_text_is_read_from_the_bucket(
+    client, bucket, s3_server, group_world, django_capture_on_commit_callbacks
+):
+    client.force_login(group_world["member"])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, group_world["group"], "cr.docx", make_docx("Le tatou du comité"))
+    version = DocumentVersion.objects.get()
+    assert (version.text_status, version.text) == (TextStatus.DONE, "Le tatou du comité")
 
 
 def test_private_download_can_redirect_to_a_short_lived_presigned_url(

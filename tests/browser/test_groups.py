@@ -5,12 +5,14 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from cde_site.setup import setup_site
 from groups import services
 from groups.models import Role
 from tests.browser.conftest import assert_accessible
+from tests.documents import make_docx
 from tests.factories import PASSWORD, CiteFactory, UserFactory
 
 pytestmark = [
@@ -90,3 +92,35 @@ def test_invitation_signup_post_and_notification(browser, live_server, settings,
 
     partner_context.close()
     coordinator_context.close()
+
+
+def test_document_text_is_read_and_searchable(page, live_server, settings, tmp_path):
+    """A member uploads a Word file in the browser: the document page says its text was read,
+    and the site search finds a word that only the file contains, highlighted."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    settings.ELASTICSEARCH_URL = ""  # the PostgreSQL search (Elasticsearch: tests/search)
+    setup_site()
+    cite = CiteFactory(short_name="Testville", name="Cité de l'emploi de Testville")
+    member = UserFactory(cite=cite, coordinator=True, first_name="Claire", last_name="Coord")
+    services.add_member(cite.group, member, role=Role.ANIMATEUR)
+    log_in(page, live_server.url, member.email)
+    page.goto(live_server.url + reverse("groups:documents", args=[cite.group.slug]))
+    page.get_by_label("Fichier").set_input_files(
+        {
+            "name": "compte-rendu.docx",
+            "mimeType": "application/octet-stream",
+            "buffer": make_docx("Compte rendu du comité", "Le capybara rejoint le projet."),
+        }
+    )
+    page.get_by_label("Titre (facultatif)").fill("Compte rendu de mars")
+    page.get_by_role("button", name="Déposer", exact=True).click()
+    expect(page.get_by_text("Document « Compte rendu de mars » déposé.")).to_be_visible()
+    page.get_by_role("link", name="Compte rendu de mars").first.click()
+    expect(page.locator("#texte-extrait")).to_contain_text("Texte extrait pour la recherche : oui")
+    assert_accessible(page)
+
+    page.goto(live_server.url + reverse("search:search") + "?q=capybara")
+    result = page.get_by_role("main").get_by_role("link", name="Compte rendu de mars")
+    expect(result).to_be_visible()
+    expect(page.locator("mark", has_text="capybara").first).to_be_visible()
+    assert_accessible(page)

@@ -17,10 +17,12 @@ from ressources.models import ActionInspirantePage, BulletinPage, FicheDispositi
 from ressources.setup import ensure_library
 from search.backends import elastic
 from search.indexing import process_pending
+from tests.documents import make_docx
 from tests.factories import CiteFactory, UserFactory, make_anct_user
 from themes.models import Theme
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SECRET_WORD = "okapi"  # only in the text of a reserved group's file
 
 
 def use_elasticsearch(settings, url):
@@ -163,6 +165,14 @@ def build_world(settings, tmp_path):
         uploaded=SimpleUploadedFile("bilan.pdf", PDF),
         title="Bilan zanzibar réservé",
     )
+    # A word found only inside a file (read as after an upload; on_commit does not run here).
+    w["file_document"] = group_services.upload_document(
+        cite.group,
+        member,
+        uploaded=SimpleUploadedFile("compte-rendu.docx", make_docx(f"Le projet {SECRET_WORD}.")),
+        title="Compte rendu de réunion",
+    )
+    group_services.extract_version_text(w["file_document"].versions.get().pk)
     w["open_group"] = group_services.create_group(
         name="Mobilité vers l'emploi",
         access=Access.OPEN,

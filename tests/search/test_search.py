@@ -17,6 +17,7 @@ from search import service
 from search.indexing import process_pending
 from search.models import Entry, PendingUpdate
 from search.query import parse
+from tests.search.conftest import SECRET_WORD
 
 
 def run(user, query="", **params):
@@ -183,12 +184,21 @@ def test_reserved_content_never_leaks(world, client, who):
     assert not service.suggest(user, "comité confidentiel")
     assert not service.suggest(user, "bilan zanzibar")
     assert run(user, "zanzibarr").did_you_mean == ""
+    # A word that only the text inside a reserved file contains.
+    in_file = run(user, SECRET_WORD)
+    assert in_file.count == 0 and in_file.hits == []
+    assert all(v.value != "document" for v in in_file.facets["type"])
+    assert run(user, SECRET_WORD + "s").did_you_mean == ""
     if who != "anonymous":
         client.force_login(user)
     payload = client.get(reverse("search:api"), {"q": "zanzibar"}).json()
     assert payload["count"] == 0 and "zanzibar" not in str(payload).lower()
     page = client.get(reverse("search:search"), {"q": "comité confidentiel"})
     assert "Comité confidentiel" not in page.content.decode()
+    payload = client.get(reverse("search:api"), {"q": SECRET_WORD}).json()
+    assert payload["count"] == 0 and SECRET_WORD not in str(payload).lower()
+    page = client.get(reverse("search:search"), {"q": SECRET_WORD}).content.decode()
+    assert world["file_document"].title not in page and "<mark>" not in page
 
 
 def test_members_see_their_group_content(world):

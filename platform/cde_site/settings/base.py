@@ -332,6 +332,11 @@ PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 GROUP_DOCUMENT_MAX_BYTES = int(os.environ.get("GROUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 GROUP_INVITATION_DAYS = 14
 GROUP_POST_MAX_LENGTH = 20000
+# Text of group documents, read for search in a confined child process (commons.extraction).
+DOCUMENT_TEXT_MAX_CHARS = 200_000
+DOCUMENT_TEXT_MAX_PAGES = 500  # PDF pages, slides or sheets
+DOCUMENT_TEXT_TIMEOUT = int(os.environ.get("DOCUMENT_TEXT_TIMEOUT", 60))  # CPU seconds
+DOCUMENT_TEXT_MAX_MEMORY = 1024 * 1024 * 1024  # address space of the child process
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Cités de l'emploi"
