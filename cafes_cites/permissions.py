@@ -3,10 +3,13 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import is_anct
+from accounts.roles import ANCT_GROUP_NAME, is_anct
 from cafes_cites.models import ChatMute, Registration, RegistrationStatus, Session
 
 
@@ -52,19 +55,50 @@ def can_moderate_chat(user, session=None):
     return is_anct(user) or user.has_perm("cafes_cites.moderate_chat")
 
 
+def moderators():
+    """The users `can_moderate_chat` accepts, as a queryset (active; superuser, ANCT team, or
+    the permission given to them or to one of their groups): a single query for many users,
+    or an EXISTS inside another query, instead of two or three queries per person."""
+    permission = Permission.objects.filter(
+        codename="moderate_chat", content_type__app_label="cafes_cites"
+    ).values("pk")
+    return (
+        get_user_model()
+        ._default_manager.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name=ANCT_GROUP_NAME)
+            | Q(user_permissions__in=permission)
+            | Q(groups__permissions__in=permission)
+        )
+    )
+
+
+def is_moderator(user_ref):
+    """EXISTS expression: is the user `user_ref` (a pk or an OuterRef) an animateur?"""
+    return Exists(moderators().filter(pk=user_ref))
+
+
+def is_author_moderator():
+    """EXISTS expression for a ChatMessage queryset: was its author an animateur?"""
+    return is_moderator(OuterRef("author_id"))
+
+
 def can_read_chat(user, session):
     return user.is_authenticated and user.is_active and can_view_session(user, session)
 
 
-def chat_post_refusal(user, session, now=None, *, muted=None, registered=None):
-    """None when `user` may post now, else (code, French message). `muted` and `registered`,
-    when the caller already read them (services.post_message, in its locking query), spare a
-    query each."""
+def chat_post_refusal(user, session, now=None, *, muted=None, registered=None, moderator=None):
+    """None when `user` may post now, else (code, French message). `muted`, `registered` and
+    `moderator`, when the caller already read them (in one query: services.post_message,
+    services.chat_room_for), spare a query each."""
     if not can_read_chat(user, session):
         return ("forbidden", "Connectez-vous pour participer au chat.")
     if not session.chat_is_open(now):
         return ("closed", "Le chat est fermé : il est en lecture seule en dehors de la séance.")
-    if can_moderate_chat(user, session):
+    if moderator is None:
+        moderator = can_moderate_chat(user, session)
+    if moderator:
         return None
     if muted is None:
         muted = ChatMute.objects.filter(session=session, user=user).exists()
