@@ -127,24 +127,25 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     @database_sync_to_async
     def _open(self, after):
         """Everything a connection needs from the database, in one call (one connection) and
-        three queries (four with after=): a reconnection storm must not queue a dozen round
-        trips per socket on the process's database thread."""
+        four queries at most (five with after=), cheap to compile: a reconnection storm queues
+        them all on the process's database thread (docs/benchmarks.md)."""
         if not self.user.is_authenticated:
             return None
         session = services.chat_room_for(self.session_id, self.user)
         if session is None or not permissions.can_read_chat(self.user, session):
             return None
-        refusal = permissions.chat_post_refusal(
-            self.user,
-            session,
-            muted=session.chat_muted,
-            registered=session.chat_registered,
-            moderator=session.chat_moderator,
-        )
-        opens, closes = session.chat_window()
         messages, self.history_max, truncated = services.chat_history(
             self.session_id, after, last_id=session.chat_last_id
         )
+        moderator = bool(session.chat_moderator)
+        refusal = permissions.chat_post_refusal(
+            self.user,
+            session,
+            muted=bool(session.chat_muted),
+            registered=bool(session.chat_registered),
+            moderator=moderator,
+        )
+        opens, closes = session.chat_window()
         services.join_presence(self.session_id, self.user, self.socket_id, self.process_id)
         state = {
             "type": "state",
@@ -153,7 +154,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "closes_at": closes.isoformat(),
             "can_post": refusal is None,
             "reason": refusal[1] if refusal else "",
-            "moderator": session.chat_moderator,
+            "moderator": moderator,
             # The people already there, and this one if they were not.
             "presence": (session.chat_presence or 0) + (not session.chat_present),
             "user": {"id": self.user.pk, "name": self.user.display_name},

@@ -1,6 +1,7 @@
 """Every write of the cafés-cités app. Side effects (e-mails, broadcasts) run on commit."""
 
 import datetime
+import functools
 import json
 import os
 import uuid
@@ -12,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Subquery
-from django.db.models.functions import Now
 from django.utils import timezone
 
 from audit.models import Action
@@ -490,53 +490,93 @@ def mute_user(moderator, session_id, user_id):
 
 
 def chat_room_for(session_id, user):
-    """The session, with everything a new connection of `user` needs in one query: may they
-    post (muted, registered, animateur) and how many people are there. None if it does not
-    exist. A reconnection storm must not queue a dozen round trips per socket."""
-    live = live_presence().filter(session_id=OuterRef("pk"))
-    rows = (
-        Session.objects.only("pk", "start", "end", "is_cancelled", "chat_last_id")
-        .annotate(
-            chat_muted=Exists(ChatMute.objects.filter(session_id=OuterRef("pk"), user=user)),
-            chat_registered=Exists(
-                Registration.objects.filter(
-                    session_id=OuterRef("pk"), user=user, status=RegistrationStatus.CONFIRMED
-                )
-            ),
-            chat_moderator=permissions.is_moderator(user.pk),
-            chat_presence=Subquery(
-                live.values("session_id")
-                .annotate(count=Count("user_id", distinct=True))
-                .values("count")[:1]
-            ),
-            chat_present=Exists(live.filter(user=user)),
+    """The session, with what a new connection of `user` needs, in one query: may they post
+    (`chat_muted`, `chat_registered`, `chat_moderator`), how many people are there
+    (`chat_presence`, and `chat_present`: is this person among them). None if it does not
+    exist.
+
+    Written in SQL: a reconnection storm queues every handshake of a process on its database
+    thread, and the same query through the ORM (four subqueries, an OR-ed permission check)
+    cost 2 to 3 ms of compilation per handshake (docs/benchmarks.md, issue #7)."""
+    from django.db import connection
+
+    sql, moderator_params = _room_sql()
+    stale_before = connection.ops.adapt_datetimefield_value(timezone.now() - presence_stale_after())
+    params = [
+        user.pk,  # muted
+        user.pk,  # registered
+        RegistrationStatus.CONFIRMED.value,
+        stale_before,  # presence
+        stale_before,  # present
+        user.pk,
+        user.pk,  # animateur
+        *moderator_params,
+        session_id,
+    ]
+    return next(iter(Session.objects.raw(sql, params)), None)
+
+
+@functools.cache
+def _room_sql():
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    def column(model, name, alias=None):
+        return f"{alias or table(model)}.{quote(model._meta.get_field(name).column)}"
+
+    session = table(Session)
+    session_id = column(Session, "id")
+    fields = ", ".join(
+        column(Session, name) for name in ("id", "start", "end", "is_cancelled", "chat_last_id")
+    )
+
+    def live(condition):
+        return (
+            f"FROM {table(ChatPresence)} p INNER JOIN {table(ChatProcess)} c "
+            f"ON {column(ChatProcess, 'id', 'c')} = {column(ChatPresence, 'process', 'p')} "
+            f"WHERE {column(ChatPresence, 'session', 'p')} = {session_id} "
+            f"AND {column(ChatProcess, 'heartbeat_at', 'c')} > %s{condition}"
         )
-        .filter(pk=session_id)
-        .order_by()[:1]
-    )
-    return next(iter(rows), None)
 
-
-def _with_moderator_flag(messages):
-    """Messages with their author (and cité) and whether the author is an animateur, in the
-    same query: a history names up to 50 authors."""
-    return messages.select_related("author__cite").annotate(
-        chat_by_moderator=permissions.is_author_moderator()
+    moderator, moderator_params = permissions.moderator_sql("%s")
+    present = live(f" AND {column(ChatPresence, 'user', 'p')} = %s")
+    # Identifiers come from the models' metadata (quoted), values are parameters.
+    sql = (
+        f"SELECT {fields}, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {table(ChatMute)} m WHERE {column(ChatMute, 'session', 'm')} = "
+        f"{session_id} AND {column(ChatMute, 'user', 'm')} = %s) AS chat_muted, "
+        f"EXISTS (SELECT 1 FROM {table(Registration)} r "
+        f"WHERE {column(Registration, 'session', 'r')} = {session_id} "
+        f"AND {column(Registration, 'user', 'r')} = %s "
+        f"AND {column(Registration, 'status', 'r')} = %s) AS chat_registered, "
+        f"(SELECT COUNT(DISTINCT {column(ChatPresence, 'user', 'p')}) {live('')}) "
+        f"AS chat_presence, "
+        f"EXISTS (SELECT 1 {present}) "
+        f"AS chat_present, "
+        f"{moderator} AS chat_moderator "
+        f"FROM {session} WHERE {session_id} = %s"
     )
+    return sql, moderator_params
 
 
 def _payloads(rows):
-    moderator_ids = {row.author_id for row in rows if row.chat_by_moderator}
+    """Payloads of `rows` (ChatMessage with author and cité); one query tells which authors
+    are animateurs."""
+    moderator_ids = permissions.moderator_ids({row.author_id for row in rows})
     return [message_payload(row, moderator_ids) for row in rows]
 
 
 def chat_history(session_id, after=None, last_id=None):
     """Messages to send on connect: the recent ones, or exactly those after `after`, in order.
     Returns (payloads, last id covered, truncated). `last_id`: the room's chat_last_id, when
-    the caller read it before this call (then one query)."""
-    messages = _with_moderator_flag(
-        ChatMessage.objects.filter(session_id=session_id, deleted_at__isnull=True)
-    )
+    the caller read it before this call (then two queries, one if there is no message)."""
+    messages = ChatMessage.objects.filter(
+        session_id=session_id, deleted_at__isnull=True
+    ).select_related("author__cite")
     if last_id is None:
         last_id = room_last_id(session_id)
     last_id = last_id or 0
@@ -561,14 +601,14 @@ def gap_events(session_id, after, before=None):
     """Relay events of the room's messages with `after` < id < `before` (no upper bound when
     `before` is None), in order, encoded as a live delivery would be: what a process's relay
     missed while the channel layer was down (fanout.RoomRelay). Deleted messages are left out;
-    at most CAFES_CITES_CHAT_RESUME_MAX, the most recent. One query."""
+    at most CAFES_CITES_CHAT_RESUME_MAX, the most recent. Two queries (one if none)."""
     limit = settings.CAFES_CITES_CHAT_RESUME_MAX
     messages = ChatMessage.objects.filter(
         session_id=session_id, room_id__gt=after, deleted_at__isnull=True
     )
     if before is not None:
         messages = messages.filter(room_id__lt=before)
-    rows = list(_with_moderator_flag(messages).order_by("-room_id")[:limit])[::-1]
+    rows = list(messages.select_related("author__cite").order_by("-room_id")[:limit])[::-1]
     return [
         {"type": "chat.relay", "text": encode(payload), "id": payload["id"]}
         for payload in _payloads(rows)
@@ -589,12 +629,13 @@ def deleted_ids(session_id, up_to):
 
 def chat_archive(session):
     messages = list(
-        _with_moderator_flag(
-            ChatMessage.objects.filter(session=session, deleted_at__isnull=True)
-        ).order_by("room_id")
+        ChatMessage.objects.filter(session=session, deleted_at__isnull=True)
+        .select_related("author__cite")
+        .order_by("room_id")
     )
+    moderator_ids = permissions.moderator_ids({message.author_id for message in messages})
     for message in messages:
-        message.by_moderator = message.chat_by_moderator
+        message.by_moderator = message.author_id in moderator_ids
     return messages
 
 
@@ -610,8 +651,7 @@ def presence_stale_after():
 
 
 def _stale_before():
-    # The database's clock, not each host's: the processes may run on several machines.
-    return Now() - presence_stale_after()
+    return timezone.now() - presence_stale_after()
 
 
 def live_presence():
@@ -620,7 +660,7 @@ def live_presence():
 
 
 def register_process(name):
-    return ChatProcess.objects.create(name=name, heartbeat_at=Now()).pk
+    return ChatProcess.objects.create(name=name, heartbeat_at=timezone.now()).pk
 
 
 def join_presence(session_id, user, channel_name, process_id):
@@ -663,8 +703,9 @@ def process_heartbeat(process_id, name, sockets):
     rows, they are written again."""
     changed = set()
     with transaction.atomic():
-        if not ChatProcess.objects.filter(pk=process_id).update(heartbeat_at=Now()):
-            ChatProcess.objects.create(pk=process_id, name=name, heartbeat_at=Now())
+        now = timezone.now()
+        if not ChatProcess.objects.filter(pk=process_id).update(heartbeat_at=now):
+            ChatProcess.objects.create(pk=process_id, name=name, heartbeat_at=now)
             ChatPresence.objects.bulk_create(
                 ChatPresence(
                     process_id=process_id,

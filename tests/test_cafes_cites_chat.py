@@ -650,7 +650,8 @@ async def test_history_marks_animateurs_in_one_query(settings):
             messages, _, _ = chat_history(session.pk, last_id=3)
         return {m["author"]["id"]: m["author"]["animateur"] for m in messages}, len(queries)
 
-    assert await database_sync_to_async(history_and_queries)() == (flags, 1)
+    # The messages, then the animateurs among their authors: two queries.
+    assert await database_sync_to_async(history_and_queries)() == (flags, 2)
 
 
 class DatabaseThreadQueries:
@@ -680,9 +681,10 @@ async def test_connecting_costs_a_handful_of_queries(settings):
     """A handshake is what a reconnection storm multiplies (a killed process's sockets all
     come back to the survivors at once, docs/benchmarks.md): Channels' authentication (session,
     user), then one query for the room and the person (may they post, are they an animateur,
-    how many people are there), one for the history, one to join the presence, one more for
-    the deletions missed with after=. The first socket of a process also registers the
-    process and reads the room's last id; the presence broadcast (not debounced here) counts."""
+    how many people are there), one for the history and one for the animateurs among its
+    authors, one to join the presence, one more for the deletions missed with after= (12
+    queries before issue #7). The first socket of a process also registers the process and
+    reads the room's last id; the presence broadcast (not debounced here) counts."""
     settings.CAFES_CITES_CHAT_RATE = (100, 10)
     session = await database_sync_to_async(_live_session)()
     anct = await database_sync_to_async(make_anct_user)()
@@ -691,7 +693,7 @@ async def test_connecting_costs_a_handful_of_queries(settings):
     for body in ("Un", "Deux"):
         await first.post(body)
         await first.receive("message")
-    for after, expected in ((None, 6), (1, 7)):
+    for after, expected in ((None, 7), (1, 8)):
         client = await _login(alice)
         async with DatabaseThreadQueries() as queries:
             chat = await connect(alice, session, after=after, client=client)
