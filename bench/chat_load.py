@@ -1036,6 +1036,19 @@ def report(label, result):
     )
 
 
+def add_service_arguments(parser):
+    """The database and Redis of the bench (also bench/chat_handshakes.py)."""
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cde_cafes_bench"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=1000)
@@ -1091,15 +1104,7 @@ def main():
         help="relancer le processus tué après ce délai",
     )
     parser.add_argument("--skip-ceiling", action="store_true")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cde_cafes_bench"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
-    )
+    add_service_arguments(parser)
     args = parser.parse_args()
     rates = [float(value) for value in args.rates.split(",") if value.strip()]
     if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.duration <= MAX_DURATION:
