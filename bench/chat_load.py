@@ -22,13 +22,18 @@ The database is created and migrated if needed; each run uses a new café-cité 
 Fault phase (`--kill-worker`, real server only, one paced phase at the first rate of `--rates`):
 the clients of every client process are spread over all the server processes; `--kill-at`
 seconds into the phase the last server process gets SIGKILL. Its clients reconnect like the
-browser client (exponential backoff with jitter, `?after=<highest id seen>`), to the next server
+browser client (first attempt after 0.5 to 5 s as chat.js, `--ancien-delai` 0.5 to 1 s, then
+exponential backoff with jitter, `?after=<first id not received>`), to the next server
 process, and resend their unconfirmed messages with the same `client_id`; `--restart-worker`
 starts the killed process again on its port. At the end, every client's received ids are
 compared with the ids the database persisted during the run: each must be received exactly once.
 Like chat.js, a client resumes before the first id it has not received (ids of a room are
 consecutive), `--resume-after-highest` after the highest id (chat.js before issue #7);
 `--cut-on-gap` also cuts each client's connection once, the moment a live id skips one.
+The latency of the survivor's own clients (never disconnected) is reported apart.
+`--abandon F`: that fraction of the killed process's clients do not come back (closed tabs);
+the bench then follows the room's presence count in the database until it matches the clients
+still connected, and reports when it did and what the clients were last told.
 """
 
 import argparse
@@ -488,6 +493,10 @@ class FaultSocket(BenchSocket):
             for message in data["messages"]:
                 self.owner.message(message, live=False)
             self.owner.history(self, data)
+        elif kind == "presence":
+            self.owner.presence = data["count"]
+        elif kind == "state":
+            self.owner.presence = data["presence"]
         elif kind == "error":
             self.counters.errors += 1
 
@@ -516,6 +525,9 @@ class FaultClient:
         self.gap_cuts = 0
         self.attempts = 0
         self.reconnecting = None
+        self.latencies = []  # (seq, seconds) of the live messages of the run
+        self.presence = None  # last count the server told this client
+        self.abandons = False  # with --abandon: does not come back after the fault
 
     @property
     def open(self):
@@ -563,7 +575,7 @@ class FaultClient:
         self.ids[room_id] = self.ids.get(room_id, 0) + 1
         if live:
             _, seq, stamp = body[marker + 6 :].split(":", 2)
-            self.counters.latencies.append((int(seq), time.time() - float(stamp.split("<")[0])))
+            self.latencies.append((int(seq), time.time() - float(stamp.split("<")[0])))
         if gap and self.counters.cut_on_gap and not self.gap_cuts and self.socket:
             # --cut-on-gap: a network cut right after an id that skips one (ids are consecutive
             # in a room): the worst moment for a resume with after= the highest id.
@@ -588,6 +600,11 @@ class FaultClient:
     def lost(self, protocol):
         if protocol is not self.socket or self.stopping:
             return
+        if self.abandons:
+            self.stopping = True  # a closed tab: never back
+            self.disconnects += 1
+            self.lost_at = time.monotonic()
+            return
         if self.lost_at is None:
             self.lost_at = time.monotonic()
             self.disconnects += 1
@@ -599,8 +616,7 @@ class FaultClient:
         while not self.stopping:
             attempt += 1
             self.attempts += 1
-            # chat.js: min(30 s, 1 s × 2^(attempt-1)) × (0.5 to 1)
-            await asyncio.sleep(min(30.0, 2 ** (attempt - 1)) * (0.5 + random.random() / 2))
+            await asyncio.sleep(retry_delay(attempt, self.counters.old_backoff))
             # The bench is the load balancer: the next server process, then the next one…
             self.server = (self.server + 1) % len(self.urls)
             if await self.connect():
@@ -620,6 +636,17 @@ class FaultClient:
         return True
 
 
+def retry_delay(attempt, old_backoff=False):
+    """chat.js: the first attempt after 0.5 to 5 s, then min(30 s, 2^attempt s) × (0.5 to 1).
+    `old_backoff` (--ancien-delai): chat.js before issue #7's reconnection spread, 0.5 to 1 s
+    then min(30 s, 2^(attempt-1) s) × (0.5 to 1)."""
+    if old_backoff:
+        return min(30.0, 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+    if attempt <= 1:
+        return 0.5 + random.random() * 4.5
+    return min(30.0, 2**attempt) * (0.5 + random.random() / 2)
+
+
 async def _fault_worker(config, index, ready, commands, results):
     loop = asyncio.get_running_loop()
     urls, cookies = config["urls"], config["cookies"]
@@ -631,6 +658,7 @@ async def _fault_worker(config, index, ready, commands, results):
     counters.reorders = []  # when live messages arrived after a higher id
     counters.cut_on_gap = config["cut_on_gap"]
     counters.resume_after_highest = config["resume_after_highest"]
+    counters.old_backoff = config["old_backoff"]
     semaphore = asyncio.Semaphore(config["connect_concurrency"])
     mine = range(index, len(cookies), config["workers"])
     clients = [
@@ -648,6 +676,9 @@ async def _fault_worker(config, index, ready, commands, results):
     started = time.monotonic()
     await asyncio.gather(*(first_connection(client) for client in clients))
     connected = [client for client in clients if client.socket is not None]
+    victim = len(urls) - 1  # the process the bench kills
+    for client in connected:
+        client.abandons = client.server == victim and random.random() < config["abandon"]
     ready.put((len(connected), time.monotonic() - started))
     await loop.run_in_executor(None, commands.get)
     await asyncio.sleep(1)  # let the connections' presence broadcasts settle
@@ -669,23 +700,34 @@ async def _fault_worker(config, index, ready, commands, results):
     else:
         await asyncio.sleep(config["duration"])
     deadline = time.monotonic() + 120  # every client back (or given up on), then the drain
-    while time.monotonic() < deadline and any(client.lost_at for client in connected):
+    while time.monotonic() < deadline and any(
+        client.lost_at and not client.abandons for client in connected
+    ):
         await asyncio.sleep(0.5)
     await asyncio.sleep(config["drain"])
+    if config["abandon"]:
+        # The run's coordinator follows the presence count; wait until it says so.
+        remaining = [client for client in connected if not client.abandons]
+        results.put({"open_clients": sum(client.open for client in remaining)})
+        await loop.run_in_executor(None, commands.get)
+    remaining = [client for client in connected if not client.abandons]
     results.put(
         {
             "connected": len(connected),
             "open": sum(client.open for client in connected),
             "sent": sent,
             "queued": queued,
-            "unconfirmed": sum(len(client.unconfirmed) for client in connected),
+            "unconfirmed": sum(len(client.unconfirmed) for client in remaining),
             "errors": counters.errors,
-            "latencies": counters.latencies,
             "delayed": counters.delayed,
             "reorders": counters.reorders,
+            "abandoned": sum(client.abandons for client in connected),
+            "presence_seen": [client.presence for client in remaining if client.open],
             "clients": [
                 {
                     "client": client.client,
+                    "abandoned": client.abandons,
+                    "latencies": client.latencies,
                     "ids": client.ids,
                     "disconnects": client.disconnects,
                     "reconnect_seconds": client.reconnect_seconds,
@@ -748,6 +790,9 @@ def run_fault(config, label, servers, respawn):
             f"(pid {servers[-1].pid})",
             flush=True,
         )
+    presence = None
+    if config["abandon"]:
+        presence = follow_presence(config, killed_at, results, commands, len(workers))
     outcome = [results.get(timeout=config["duration"] + config["drain"] + 600) for _ in workers]
     for worker in workers:
         worker.join(timeout=30)
@@ -758,7 +803,8 @@ def run_fault(config, label, servers, respawn):
             session_id=config["session_id"], body__startswith=f"bench:{phase['tag']}:"
         ).values_list("room_id", flat=True)
     )
-    clients = [item for part in outcome for item in part["clients"]]
+    # Clients that abandoned (closed tabs, --abandon) are out of the delivery check.
+    clients = [item for part in outcome for item in part["clients"] if not item["abandoned"]]
     disconnected = [c for c in clients if c["disconnects"]]
     durations = sorted(s for c in clients for s in c["reconnect_seconds"])
     reconnected = [c for c in disconnected if c["reconnect_seconds"] and not c["still_lost"]]
@@ -774,9 +820,15 @@ def run_fault(config, label, servers, respawn):
         clients_missing += bool(lacking)
         clients_duplicated += bool(extra)
     delayed = set().union(*(part["delayed"] for part in outcome))
-    latencies = sorted(value for part in outcome for _, value in part["latencies"])
-    prompt = sorted(
-        value for part in outcome for seq, value in part["latencies"] if seq not in delayed
+    latencies = sorted(value for c in clients for _, value in c["latencies"])
+    prompt = sorted(value for c in clients for seq, value in c["latencies"] if seq not in delayed)
+    # The survivor's own clients, which saw no fault: what the reconnection storm costs them.
+    survivors = sorted(
+        value
+        for c in clients
+        if not c["disconnects"]
+        for seq, value in c["latencies"]
+        if seq not in delayed
     )
     expected = len(persisted) * len(clients)
     sent = sum(part["sent"] for part in outcome)
@@ -819,7 +871,31 @@ def run_fault(config, label, servers, respawn):
         f"p99 {percentile(prompt, 0.99):.0f} ms, max {(prompt[-1] * 1000 if prompt else 0):.0f} ms",
         flush=True,
     )
+    print(
+        f"  latence des clients jamais déconnectés ({sum(not c['disconnects'] for c in clients)}"
+        f", hors messages renvoyés) : p50 {percentile(survivors, 0.5):.0f} ms, "
+        f"p99 {percentile(survivors, 0.99):.0f} ms, "
+        f"max {(survivors[-1] * 1000 if survivors else 0):.0f} ms",
+        flush=True,
+    )
+    if presence is not None:
+        seen = [count for part in outcome for count in part["presence_seen"]]
+        abandoned = sum(part["abandoned"] for part in outcome)
+        print(
+            f"  présence : {abandoned} clients du processus tué ne reviennent pas ; compte en "
+            f"base {presence['first']} juste après la panne, exact ({presence['expected']}) "
+            + (
+                f"{presence['exact_after']:.1f} s après la panne"
+                if presence["exact_after"] is not None
+                else f"jamais (dernier : {presence['last']})"
+            )
+            + f" ; dernier compte reçu par les clients : de {min(seen, default=0)} à "
+            f"{max(seen, default=0)}",
+            flush=True,
+        )
     ok = not missing and not duplicates and not unknown
+    if presence is not None:
+        ok = ok and presence["exact_after"] is not None
     print(
         "  verdict : "
         + (
@@ -830,6 +906,56 @@ def run_fault(config, label, servers, respawn):
         flush=True,
     )
     return ok
+
+
+def follow_presence(config, killed_at, results, commands, workers):
+    """--abandon: sample the room's presence count (services.presence_count, as the servers
+    compute it) every second from the kill on, until it has matched the clients still
+    connected for a heartbeat (the survivor then deletes the dead rows and broadcasts the
+    count); then let the workers report. Returns when the count became exact for good."""
+    import queue
+
+    from django.conf import settings
+
+    from cafes_cites import services
+
+    ready, samples = [], []
+    deadline = time.time() + 180
+    expected = None
+    while time.time() < deadline:
+        while len(ready) < workers:
+            try:
+                ready.append(results.get(timeout=0.1))
+            except queue.Empty:
+                break
+        samples.append((time.time() - killed_at, services.presence_count(config["session_id"])))
+        if len(ready) == workers:
+            expected = sum(item["open_clients"] for item in ready)
+        since = _exact_since(samples, expected)
+        if (
+            since is not None
+            and samples[-1][0] - since > settings.CAFES_CITES_PRESENCE_HEARTBEAT + 3
+        ):
+            break
+        time.sleep(1)
+    for command in commands:
+        command.put("report")
+    return {
+        "first": samples[0][1],
+        "expected": expected,
+        "exact_after": _exact_since(samples, expected),
+        "last": samples[-1][1],
+    }
+
+
+def _exact_since(samples, expected):
+    """Seconds after the kill from which every sample equals `expected` (None: not yet)."""
+    since = None
+    for at, count in reversed(samples):
+        if expected is None or count != expected:
+            break
+        since = at
+    return since
 
 
 def percentile(values, fraction):
@@ -912,6 +1038,19 @@ def report(label, result):
     )
 
 
+def add_service_arguments(parser):
+    """The database and Redis of the bench (also bench/chat_handshakes.py)."""
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cde_cafes_bench"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=1000)
@@ -946,6 +1085,20 @@ def main():
         "reçoit un id qui en saute un, puis reprend avec after=",
     )
     parser.add_argument(
+        "--ancien-delai",
+        action="store_true",
+        help="avec --kill-worker : reconnexion comme chat.js avant l'étalement du ticket 7 "
+        "(première tentative après 0,5 à 1 s au lieu de 0,5 à 5 s)",
+    )
+    parser.add_argument(
+        "--abandon",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="avec --kill-worker : part des clients du processus tué qui ne reviennent pas ; le "
+        "banc suit alors le compteur de présence jusqu'à ce qu'il soit exact",
+    )
+    parser.add_argument(
         "--restart-worker",
         type=float,
         default=None,
@@ -953,15 +1106,7 @@ def main():
         help="relancer le processus tué après ce délai",
     )
     parser.add_argument("--skip-ceiling", action="store_true")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cde_cafes_bench"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
-    )
+    add_service_arguments(parser)
     args = parser.parse_args()
     rates = [float(value) for value in args.rates.split(",") if value.strip()]
     if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.duration <= MAX_DURATION:
@@ -975,6 +1120,8 @@ def main():
         kill_at = args.duration / 3 if args.kill_at is None else args.kill_at
         if not 0 < kill_at < args.duration:
             raise SystemExit("--kill-at : pendant la phase d'envoi.")
+    if not 0 <= args.abandon <= 1:
+        raise SystemExit("--abandon : une part entre 0 et 1.")
     run = uuid.uuid4().hex[:6]
     base = {
         "duration": args.duration,
@@ -1039,6 +1186,8 @@ def main():
                     restart_after=args.restart_worker,
                     cut_on_gap=args.cut_on_gap,
                     resume_after_highest=args.resume_after_highest,
+                    old_backoff=args.ancien_delai,
+                    abandon=args.abandon,
                 )
                 run_fault(config, label, servers, respawn)
             else:

@@ -19,8 +19,7 @@ from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
-from cafes_cites import fanout, permissions, services
-from cafes_cites.models import Session
+from cafes_cites import fanout, heartbeat, permissions, services
 from cafes_cites.session_auth import session_still_valid
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -75,6 +74,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.watched = False
         self.expired = False
         self.present = False  # has a presence row (from _open) to remove on disconnect
+        self.process_id = None  # this process's ChatProcess row (heartbeat.py)
         if not self.user.is_authenticated:
             await self.close()
             return
@@ -88,12 +88,15 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         self.joined = True
+        self.process_id = await heartbeat.join(self)
         opened = await self._open(self._after_param())
         if opened is None:
             await self._leave()
+            await heartbeat.leave(self)
             await self.close()  # before accept: the handshake is refused (403)
             return
         state, history = opened
+        state["live"] = fanout.live_status()  # read now: a later change arrives as a status
         self.present = True
         await self.accept()
         await self.send(text_data=services.encode(state))
@@ -123,19 +126,27 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _open(self, after):
-        """Everything a connection needs from the database, in one call (one connection):
-        a reconnection storm must not queue several round trips per socket."""
+        """Everything a connection needs from the database, in one call (one connection) and
+        four queries at most (five with after=), cheap to compile: a reconnection storm queues
+        them all on the process's database thread (docs/benchmarks.md)."""
         if not self.user.is_authenticated:
             return None
-        session = Session.objects.filter(pk=self.session_id).first()
+        session = services.chat_room_for(self.session_id, self.user)
         if session is None or not permissions.can_read_chat(self.user, session):
             return None
-        refusal = permissions.chat_post_refusal(self.user, session)
-        opens, closes = session.chat_window()
         messages, self.history_max, truncated = services.chat_history(
             self.session_id, after, last_id=session.chat_last_id
         )
-        services.join_presence(self.session_id, self.user, self.socket_id)
+        moderator = bool(session.chat_moderator)
+        refusal = permissions.chat_post_refusal(
+            self.user,
+            session,
+            muted=bool(session.chat_muted),
+            registered=bool(session.chat_registered),
+            moderator=moderator,
+        )
+        opens, closes = session.chat_window()
+        services.join_presence(self.session_id, self.user, self.socket_id, self.process_id)
         state = {
             "type": "state",
             "open": session.chat_is_open(),
@@ -143,8 +154,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "closes_at": closes.isoformat(),
             "can_post": refusal is None,
             "reason": refusal[1] if refusal else "",
-            "moderator": permissions.can_moderate_chat(self.user, session),
-            "presence": services.presence_count(self.session_id),
+            "moderator": moderator,
+            # The people already there, and this one if they were not.
+            "presence": (session.chat_presence or 0) + (not session.chat_present),
             "user": {"id": self.user.pk, "name": self.user.display_name},
         }
         history = {
@@ -167,6 +179,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.present = False
             await database_sync_to_async(services.leave_presence)(self.socket_id)
             await self._schedule_presence()
+        if getattr(self, "process_id", None) is not None:
+            await heartbeat.leave(self)
 
     async def _leave(self):
         self.joined = False
@@ -272,7 +286,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         thousand broadcasts."""
         delay = settings.CAFES_CITES_PRESENCE_DEBOUNCE
         if not delay:
-            await _broadcast_presence(self.session_id)
+            await heartbeat.broadcast_presence(self.session_id)
             return
         if not fanout.claim_presence_broadcast(self.group):
             return
@@ -281,28 +295,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         async def later():
             await asyncio.sleep(delay)
             fanout.release_presence_broadcast(group)
-            await _broadcast_presence(session_id)
+            await heartbeat.broadcast_presence(session_id)
 
         fanout.spawn(later())
-
-
-async def _broadcast_presence(session_id):
-    def count_and_broadcast():
-        services.publish(
-            services.room_group(session_id),
-            {
-                "type": "chat.relay",
-                "text": services.encode(
-                    {"type": "presence", "count": services.presence_count(session_id)}
-                ),
-                "id": None,
-            },
-        )
-
-    try:
-        await database_sync_to_async(count_and_broadcast)()
-    except Exception:
-        logger.exception("Presence broadcast failed")
 
 
 def _int(value):

@@ -8,8 +8,13 @@ process:
   no per-recipient JSON encoding, channel, dispatch or middleware hop;
 - one session watch subscribes to the process-wide `AUTH_GROUP`: a logout, a password change, a
   deactivated or deleted account closes that person's sockets at once; and every
-  `CAFES_CITES_CHAT_AUTH_RECHECK` seconds all the process's sockets are re-checked (and their
-  presence refreshed) in one database call, instead of one timer and two queries per socket.
+  `CAFES_CITES_CHAT_AUTH_RECHECK` seconds all the process's sockets are re-checked in one
+  database call, instead of one timer and two queries per socket;
+- one layer monitor checks, every `CAFES_CITES_LAYER_PROBE` seconds, that the channel layer
+  still carries the process's events (an echo through its own group). When it does not (Redis
+  down or restarting), the sockets are told (`{"type": "status", "live": "degraded"}`) and the
+  relays read their rooms' new messages from the database at each probe; when the echo comes
+  back, they are told again (`"live": "ok"`) and the relays catch up from the database.
 
 A member (a chat consumer) provides: `ready`, `expired`, `pending`, `history_max`,
 `raw_send`, `user`, `session_key`, `socket_id`, `session_id` and `async expire()`.
@@ -17,6 +22,8 @@ A member (a chat consumer) provides: `ready`, `expired`, `pending`, `history_max
 
 import asyncio
 import logging
+import time
+import uuid
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -29,6 +36,7 @@ logger = logging.getLogger(__name__)
 # Keyed by event loop: each test (and each server process) has its own.
 _relays = {}  # (loop, group) -> RoomRelay
 _watches = {}  # loop -> SessionWatch
+_monitors = {}  # loop -> LayerMonitor
 _tasks = set()  # fire-and-forget tasks, kept referenced until done
 
 
@@ -44,6 +52,15 @@ def _task_done(task):
     _tasks.discard(task)
     if not task.cancelled() and task.exception() is not None:
         logger.error("Chat background task failed", exc_info=task.exception())
+
+
+def _raise_swallowed_cancellation():
+    """channels_redis 4.3's pub/sub subscription can return normally although the task was
+    cancelled meanwhile (its cancellation request is then lost): a consumer cancelled in its
+    handshake (server shutdown, end of a test) would go on, and its task never end."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 class Subscription:
@@ -63,6 +80,7 @@ class Subscription:
         try:
             self.channel = await self.layer.new_channel()
             await self.layer.group_add(self.group, self.channel)
+            _raise_swallowed_cancellation()
             if self.stopped:  # stopped while subscribing: undo
                 await self.layer.group_discard(self.group, self.channel)
                 return
@@ -163,6 +181,28 @@ class RoomRelay:
             logger.exception("Relay %s: gap fill %s..%s failed", self.group, after, before)
             return []
 
+    async def catch_up(self, before=None):
+        """Deliver, from the database, the messages committed since the last one delivered:
+        while the channel layer is down (other processes' messages), and once it is back (what
+        was posted meanwhile). `before`: an event to send first (the status)."""
+        async with self.lock:
+            if before is not None:
+                await self._send(before)
+            if self.last_id is None:
+                await self.initialise()  # could not be read at subscription: nothing to fill
+                return
+            if self.session_id is None:
+                return
+            for missed in await self._missed(self.last_id, None):
+                if missed["id"] > self.last_id:
+                    await self._send(missed)
+                    self.last_id = missed["id"]
+
+    async def tell(self, event):
+        """Send an event of this process (a status) in order with the room's messages."""
+        async with self.lock:
+            await self._send(event)
+
     async def _send(self, event):
         message_id = event.get("id")
         frame = {"type": "websocket.send", "text": event["text"]}  # the same for every socket
@@ -201,6 +241,7 @@ async def join(group, member):
                 except Exception as error:
                     _forget_relay(key, relay, member)
                     raise LayerUnavailable(group) from error
+                _start_monitor(key[0])
                 await relay.initialise()
             finally:
                 relay.initialised.set()
@@ -229,7 +270,13 @@ async def leave(group, member):
     relay.members.pop(member, None)
     if not relay.members:
         del _relays[key]
+        if not _rooms(key[0]):
+            _stop_monitor(key[0])
         await relay.subscription.stop()
+
+
+def _rooms(loop):
+    return [relay for (relay_loop, _), relay in list(_relays.items()) if relay_loop is loop]
 
 
 async def group_send(layer, group, event):
@@ -247,6 +294,9 @@ async def group_send(layer, group, event):
         await layer.group_send(group, event)
     except Exception:
         loop = asyncio.get_running_loop()
+        monitor = _monitors.get(loop)
+        if monitor is not None:
+            await monitor.degrade()  # before the local delivery: sockets learn why first
         if group == AUTH_GROUP:
             local = _watches.get(loop)
             handler = local.on_event if local is not None else None
@@ -276,17 +326,140 @@ def release_presence_broadcast(group):
         relay.presence_pending = False
 
 
+# --- Layer monitor ------------------------------------------------------------------------------
+
+PROBE = "cafes_cites.probe"
+
+
+class LayerMonitor:
+    """Is the channel layer carrying this process's events? Every `CAFES_CITES_LAYER_PROBE`
+    seconds the monitor publishes a probe to a group only this process subscribes to, and
+    waits for its echo: the path of every room event (publish, then the pub/sub subscription).
+
+    Degraded as soon as a publish fails (the probe's, or a room's in `group_send`), or when no
+    echo came for `CAFES_CITES_LAYER_SILENCE` seconds (a silent subscription; generous, so a
+    busy process is not taken for a broken layer). Live again at the first echo: the
+    subscription is back (channels_redis re-subscribes all of a connection's channels in one
+    command, the rooms' with the probe's), not merely the publishing connection.
+
+    While degraded, the relays read their rooms' new messages from the database at each probe:
+    the display is late, nothing is missing."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.live = True
+        self.probe = None
+        self.group = f"cafes_cites_probe_{uuid.uuid4().hex}"
+        self.echoed = asyncio.Event()
+        self.last_echo = time.monotonic()
+        self.task = None
+        # One transition at a time, told to every room before the next: otherwise a recovery
+        # still telling "ok" to the rooms could end after a new degradation.
+        self.transition = asyncio.Lock()
+
+    @property
+    def status(self):
+        return "ok" if self.live else "degraded"
+
+    async def run(self):
+        while True:
+            started = time.monotonic()
+            period = settings.CAFES_CITES_LAYER_PROBE
+            try:
+                await self.probe_once(period)
+                if not self.live:
+                    for relay in _rooms(self.loop):
+                        await relay.catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Channel layer monitor failed")
+            await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
+
+    async def probe_once(self, period):
+        if self.probe is None or self.probe.failed:
+            self.probe = Subscription(self.group, self.on_echo)
+            try:
+                await self.probe.start()
+            except Exception:
+                await self.degrade()
+                return
+        self.echoed.clear()
+        try:
+            await self.probe.layer.group_send(self.group, {"type": PROBE})
+        except Exception:
+            await self.degrade()
+            return
+        try:
+            await asyncio.wait_for(self.echoed.wait(), period)
+        except TimeoutError:
+            if time.monotonic() - self.last_echo > settings.CAFES_CITES_LAYER_SILENCE:
+                await self.degrade()
+
+    async def on_echo(self, event):
+        self.last_echo = time.monotonic()
+        self.echoed.set()
+        if self.live:
+            return
+        async with self.transition:
+            if self.live:
+                return
+            self.live = True
+            logger.warning("Channel layer reachable again: live chat delivery resumed")
+            status = _status_event("ok")
+            for relay in _rooms(self.loop):
+                await relay.catch_up(before=status)
+
+    async def degrade(self):
+        if not self.live:
+            return
+        async with self.transition:
+            if not self.live:
+                return
+            self.live = False
+            logger.warning("Channel layer unreachable: live chat degraded, rooms read the database")
+            status = _status_event("degraded")
+            for relay in _rooms(self.loop):
+                await relay.tell(status)
+
+    async def stop(self):
+        if self.task is not None:
+            self.task.cancel()
+        if self.probe is not None:
+            await self.probe.stop()
+
+
+def _status_event(live):
+    from cafes_cites import services
+
+    return {"text": services.encode({"type": "status", "live": live}), "id": None}
+
+
+def _start_monitor(loop):
+    if loop not in _monitors:
+        monitor = _monitors[loop] = LayerMonitor(loop)
+        monitor.task = spawn(monitor.run())
+
+
+def _stop_monitor(loop):
+    monitor = _monitors.pop(loop, None)
+    if monitor is not None:
+        spawn(monitor.stop())
+
+
+def live_status():
+    """ "ok" or "degraded": the channel layer as this process's monitor last saw it."""
+    monitor = _monitors.get(asyncio.get_running_loop())
+    return "ok" if monitor is None else monitor.status
+
+
 # --- Session watch ------------------------------------------------------------------------------
 
 
-def _check_sessions(pairs, socket_ids):
-    from cafes_cites import services
+def _check_sessions(pairs):
     from cafes_cites.session_auth import valid_sessions
 
-    valid = valid_sessions(pairs)
-    if socket_ids:
-        services.touch_presence_many(socket_ids)
-    return valid
+    return valid_sessions(pairs)
 
 
 class SessionWatch:
@@ -319,10 +492,9 @@ class SessionWatch:
         else:
             await self.check(targets)
 
-    async def check(self, members, touch=False):
+    async def check(self, members):
         pairs = [(member.user.pk, member.session_key) for member in members]
-        socket_ids = [member.socket_id for member in members] if touch else []
-        valid = await database_sync_to_async(_check_sessions)(pairs, socket_ids)
+        valid = await database_sync_to_async(_check_sessions)(pairs)
         for member, pair in zip(members, pairs, strict=True):
             if pair not in valid:
                 await member.expire()
@@ -334,7 +506,7 @@ class SessionWatch:
             if not members:
                 continue
             try:
-                await self.check(members, touch=True)
+                await self.check(members)
             except asyncio.CancelledError:
                 raise
             except Exception:

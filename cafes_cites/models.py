@@ -388,16 +388,29 @@ class ChatMute(models.Model):
         return f"{self.user_id} muet ({self.session_id})"
 
 
+class ChatProcess(models.Model):
+    """A server process (its event loop) holding chat sockets. Its heartbeat vouches for its
+    presence rows: a process not heard from for two heartbeats (killed, frozen) no longer
+    counts, and the next heartbeat of any other process deletes it with its rows."""
+
+    name = models.CharField(max_length=200, unique=True)  # host:pid:random, for the logs
+    heartbeat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.name
+
+
 class ChatPresence(models.Model):
-    """One row per open connection; stale rows (crashed process) age out through `seen_at`."""
+    """One row per open connection, owned by the process that holds the socket."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    process = models.ForeignKey(ChatProcess, on_delete=models.CASCADE, related_name="presences")
     channel_name = models.CharField(max_length=200, unique=True)
-    seen_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)  # when the socket joined
 
     class Meta:
-        indexes = [models.Index(fields=["session", "seen_at"])]
+        indexes = [models.Index(fields=["session", "user"])]  # distinct people of a room
 
     def __str__(self):
         return self.channel_name

@@ -1,6 +1,7 @@
 """Every write of the cafés-cités app. Side effects (e-mails, broadcasts) run on commit."""
 
 import datetime
+import functools
 import json
 import os
 import uuid
@@ -22,6 +23,7 @@ from cafes_cites.models import (
     ChatMessage,
     ChatMute,
     ChatPresence,
+    ChatProcess,
     Registration,
     RegistrationStatus,
     ReminderKind,
@@ -342,6 +344,7 @@ def post_message(user, session_id, body, client_id, is_question=False, now=None)
                     .annotate(count=Count("pk"))
                     .values("count")[:1]
                 ),
+                chat_moderator=permissions.is_moderator(user.pk),
             )
             .filter(pk=session_id)
             .order_by()[:1]
@@ -349,12 +352,17 @@ def post_message(user, session_id, body, client_id, is_question=False, now=None)
         session = next(iter(rows), None)
         if session is None:
             raise ChatError("not_found", "Cette séance n'existe pas.")
+        moderator = session.chat_moderator
         refusal = permissions.chat_post_refusal(
-            user, session, now, muted=session.chat_muted, registered=session.chat_registered
+            user,
+            session,
+            now,
+            muted=session.chat_muted,
+            registered=session.chat_registered,
+            moderator=moderator,
         )
         if refusal:
             raise ChatError(*refusal)
-        moderator = permissions.can_moderate_chat(user, session)
         if session.chat_existing:
             existing = ChatMessage.objects.select_related("author__cite").get(
                 pk=session.chat_existing
@@ -481,17 +489,96 @@ def mute_user(moderator, session_id, user_id):
     )
 
 
+def chat_room_for(session_id, user):
+    """The session, with what a new connection of `user` needs, in one query: may they post
+    (`chat_muted`, `chat_registered`, `chat_moderator`), how many people are there
+    (`chat_presence`, and `chat_present`: is this person among them). None if it does not
+    exist.
+
+    Written in SQL: a reconnection storm queues every handshake of a process on its database
+    thread, and the same query through the ORM (four subqueries, an OR-ed permission check)
+    cost 2 to 3 ms of compilation per handshake (docs/benchmarks.md, issue #7)."""
+    from django.db import connection
+
+    sql, moderator_params = _room_sql()
+    stale_before = connection.ops.adapt_datetimefield_value(timezone.now() - presence_stale_after())
+    params = [
+        user.pk,  # muted
+        user.pk,  # registered
+        RegistrationStatus.CONFIRMED.value,
+        stale_before,  # presence
+        stale_before,  # present
+        user.pk,
+        user.pk,  # animateur
+        *moderator_params,
+        session_id,
+    ]
+    return next(iter(Session.objects.raw(sql, params)), None)
+
+
+@functools.cache
+def _room_sql():
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    def column(model, name, alias=None):
+        return f"{alias or table(model)}.{quote(model._meta.get_field(name).column)}"
+
+    session = table(Session)
+    session_id = column(Session, "id")
+    fields = ", ".join(
+        column(Session, name) for name in ("id", "start", "end", "is_cancelled", "chat_last_id")
+    )
+
+    def live(condition):
+        return (
+            f"FROM {table(ChatPresence)} p INNER JOIN {table(ChatProcess)} c "
+            f"ON {column(ChatProcess, 'id', 'c')} = {column(ChatPresence, 'process', 'p')} "
+            f"WHERE {column(ChatPresence, 'session', 'p')} = {session_id} "
+            f"AND {column(ChatProcess, 'heartbeat_at', 'c')} > %s{condition}"
+        )
+
+    moderator, moderator_params = permissions.moderator_sql("%s")
+    present = live(f" AND {column(ChatPresence, 'user', 'p')} = %s")
+    # Identifiers come from the models' metadata (quoted), values are parameters.
+    sql = (
+        f"SELECT {fields}, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {table(ChatMute)} m WHERE {column(ChatMute, 'session', 'm')} = "
+        f"{session_id} AND {column(ChatMute, 'user', 'm')} = %s) AS chat_muted, "
+        f"EXISTS (SELECT 1 FROM {table(Registration)} r "
+        f"WHERE {column(Registration, 'session', 'r')} = {session_id} "
+        f"AND {column(Registration, 'user', 'r')} = %s "
+        f"AND {column(Registration, 'status', 'r')} = %s) AS chat_registered, "
+        f"(SELECT COUNT(DISTINCT {column(ChatPresence, 'user', 'p')}) {live('')}) "
+        f"AS chat_presence, "
+        f"EXISTS (SELECT 1 {present}) "
+        f"AS chat_present, "
+        f"{moderator} AS chat_moderator "
+        f"FROM {session} WHERE {session_id} = %s"
+    )
+    return sql, moderator_params
+
+
+def _payloads(rows):
+    """Payloads of `rows` (ChatMessage with author and cité); one query tells which authors
+    are animateurs."""
+    moderator_ids = permissions.moderator_ids({row.author_id for row in rows})
+    return [message_payload(row, moderator_ids) for row in rows]
+
+
 def chat_history(session_id, after=None, last_id=None):
     """Messages to send on connect: the recent ones, or exactly those after `after`, in order.
     Returns (payloads, last id covered, truncated). `last_id`: the room's chat_last_id, when
-    the caller read it before this call."""
+    the caller read it before this call (then two queries, one if there is no message)."""
     messages = ChatMessage.objects.filter(
         session_id=session_id, deleted_at__isnull=True
     ).select_related("author__cite")
     if last_id is None:
-        last_id = (
-            Session.objects.filter(pk=session_id).values_list("chat_last_id", flat=True).first()
-        )
+        last_id = room_last_id(session_id)
     last_id = last_id or 0
     if after is None:
         rows = list(messages.order_by("-room_id")[: settings.CAFES_CITES_CHAT_HISTORY])[::-1]
@@ -501,9 +588,8 @@ def chat_history(session_id, after=None, last_id=None):
         rows = list(messages.filter(room_id__gt=after).order_by("room_id")[: limit + 1])
         truncated = len(rows) > limit
         rows = rows[-limit:] if truncated else rows
-    moderator_ids = _moderator_ids({row.author for row in rows})
     covered = max([last_id, *(row.room_id for row in rows)])
-    return [message_payload(row, moderator_ids) for row in rows], covered, truncated
+    return _payloads(rows), covered, truncated
 
 
 def room_last_id(session_id):
@@ -511,30 +597,21 @@ def room_last_id(session_id):
     return Session.objects.filter(pk=session_id).values_list("chat_last_id", flat=True).first() or 0
 
 
-def gap_events(session_id, after, before):
-    """Relay events of the room's messages with `after` < id < `before`, in order, encoded as
-    a live delivery would be: what a process's relay missed while the channel layer was down
-    (fanout.RoomRelay). Deleted messages are left out; at most CAFES_CITES_CHAT_RESUME_MAX,
-    the most recent."""
+def gap_events(session_id, after, before=None):
+    """Relay events of the room's messages with `after` < id < `before` (no upper bound when
+    `before` is None), in order, encoded as a live delivery would be: what a process's relay
+    missed while the channel layer was down (fanout.RoomRelay). Deleted messages are left out;
+    at most CAFES_CITES_CHAT_RESUME_MAX, the most recent. Two queries (one if none)."""
     limit = settings.CAFES_CITES_CHAT_RESUME_MAX
-    rows = list(
-        ChatMessage.objects.filter(
-            session_id=session_id,
-            room_id__gt=after,
-            room_id__lt=before,
-            deleted_at__isnull=True,
-        )
-        .select_related("author__cite")
-        .order_by("-room_id")[:limit]
-    )[::-1]
-    moderator_ids = _moderator_ids({row.author for row in rows})
+    messages = ChatMessage.objects.filter(
+        session_id=session_id, room_id__gt=after, deleted_at__isnull=True
+    )
+    if before is not None:
+        messages = messages.filter(room_id__lt=before)
+    rows = list(messages.select_related("author__cite").order_by("-room_id")[:limit])[::-1]
     return [
-        {
-            "type": "chat.relay",
-            "text": encode(message_payload(row, moderator_ids)),
-            "id": row.room_id,
-        }
-        for row in rows
+        {"type": "chat.relay", "text": encode(payload), "id": payload["id"]}
+        for payload in _payloads(rows)
     ]
 
 
@@ -550,68 +627,51 @@ def deleted_ids(session_id, up_to):
     )
 
 
-def _moderator_ids(users):
-    """Which of `users` are animateurs (permissions.can_moderate_chat), in one query rather than
-    two or three per author: the history of a connection names up to 50 authors."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    from accounts.roles import ANCT_GROUP_NAME
-
-    ids = {user.pk for user in users if user is not None and user.is_active}
-    if not ids:
-        return set()
-    permission = Q(codename="moderate_chat", content_type__app_label="cafes_cites")
-    return set(
-        get_user_model()
-        .objects.filter(pk__in=ids, is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__name=ANCT_GROUP_NAME)
-            | Q(user_permissions__in=_permissions(permission))
-            | Q(groups__permissions__in=_permissions(permission))
-        )
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-
-
-def _permissions(condition):
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.filter(condition).values("pk")
-
-
 def chat_archive(session):
     messages = list(
         ChatMessage.objects.filter(session=session, deleted_at__isnull=True)
         .select_related("author__cite")
         .order_by("room_id")
     )
-    moderator_ids = _moderator_ids({message.author for message in messages})
+    moderator_ids = permissions.moderator_ids({message.author_id for message in messages})
     for message in messages:
         message.by_moderator = message.author_id in moderator_ids
     return messages
 
 
 # --- Presence -------------------------------------------------------------------------------
+# Each server process owns the presence rows of its sockets and vouches for them with its
+# heartbeat (cafes_cites/heartbeat.py): a killed process's rows stop counting after two missed
+# heartbeats and are deleted by the next heartbeat of any other process.
 
-PRESENCE_STALE_AFTER = datetime.timedelta(minutes=3)
+
+def presence_stale_after():
+    # Two heartbeats, and half of one more for a process that is merely late.
+    return datetime.timedelta(seconds=2.5 * settings.CAFES_CITES_PRESENCE_HEARTBEAT)
 
 
-def join_presence(session_id, user, channel_name):
+def _stale_before():
+    return timezone.now() - presence_stale_after()
+
+
+def live_presence():
+    """Presence rows whose process is alive (heard from within two heartbeats)."""
+    return ChatPresence.objects.filter(process__heartbeat_at__gt=_stale_before()).order_by()
+
+
+def register_process(name):
+    return ChatProcess.objects.create(name=name, heartbeat_at=timezone.now()).pk
+
+
+def join_presence(session_id, user, channel_name, process_id):
     """`channel_name` is new for each socket: one INSERT (no update_or_create round trips)."""
     ChatPresence.objects.create(
-        channel_name=channel_name, session_id=session_id, user=user, seen_at=timezone.now()
+        channel_name=channel_name,
+        session_id=session_id,
+        user=user,
+        process_id=process_id,
+        seen_at=timezone.now(),
     )
-
-
-def touch_presence(channel_name):
-    touch_presence_many([channel_name])
-
-
-def touch_presence_many(channel_names):
-    ChatPresence.objects.filter(channel_name__in=channel_names).update(seen_at=timezone.now())
 
 
 def leave_presence(channel_name):
@@ -619,14 +679,60 @@ def leave_presence(channel_name):
 
 
 def presence_count(session_id):
-    return (
-        ChatPresence.objects.filter(
-            session_id=session_id, seen_at__gt=timezone.now() - PRESENCE_STALE_AFTER
-        )
-        .values("user_id")
-        .distinct()
-        .count()
+    return live_presence().filter(session_id=session_id).values("user_id").distinct().count()
+
+
+def broadcast_presence(session_id):
+    publish(
+        room_group(session_id),
+        {
+            "type": "chat.relay",
+            "text": encode({"type": "presence", "count": presence_count(session_id)}),
+            "id": None,
+        },
     )
+
+
+def process_heartbeat(process_id, name, sockets):
+    """One heartbeat of a server process: vouch for its presence rows, then delete the
+    processes (and their rows) not heard from within two heartbeats. Returns the ids of the
+    sessions whose presence changed, whose new count is to be broadcast.
+
+    `sockets`: (session id, user id, channel name) of the process's open sockets. Should
+    another process have found this one dead (frozen for two heartbeats) and deleted its
+    rows, they are written again."""
+    changed = set()
+    with transaction.atomic():
+        now = timezone.now()
+        if not ChatProcess.objects.filter(pk=process_id).update(heartbeat_at=now):
+            ChatProcess.objects.create(pk=process_id, name=name, heartbeat_at=now)
+            ChatPresence.objects.bulk_create(
+                ChatPresence(
+                    process_id=process_id,
+                    session_id=session_id,
+                    user_id=user_id,
+                    channel_name=channel_name,
+                )
+                for session_id, user_id, channel_name in sockets
+            )
+            changed |= {session_id for session_id, _, _ in sockets}
+    with transaction.atomic():
+        stale = list(
+            ChatProcess.objects.filter(heartbeat_at__lte=_stale_before())
+            .select_for_update(skip_locked=True)  # another process may be cleaning them
+            .values_list("pk", flat=True)
+        )
+        if stale:
+            rows = ChatPresence.objects.filter(process_id__in=stale)
+            changed |= set(rows.values_list("session_id", flat=True).distinct())
+            rows.delete()
+            ChatProcess.objects.filter(pk__in=stale).delete()
+    return changed
+
+
+def forget_process(process_id):
+    """The process's last socket closed: nothing left to vouch for."""
+    ChatProcess.objects.filter(pk=process_id).delete()
 
 
 def promote_question_to_thread(message, actor):

@@ -50,14 +50,22 @@ def _login(user):
 
 
 class Chat:
-    """A connected test client: skips presence frames unless asked for them."""
+    """A connected test client: skips presence frames unless asked for them, and records the
+    status frames (`live`: the channel layer's state, docs/chat-protocol.md) in `statuses`."""
 
     def __init__(self, communicator):
         self.communicator = communicator
+        self.statuses = []
 
-    async def receive(self, kind=None, skip=("presence",)):
+    async def _next(self):
+        data = json.loads(await self.communicator.receive_from(timeout=TIMEOUT))
+        if data["type"] == "status":
+            self.statuses.append(data["live"])
+        return data
+
+    async def receive(self, kind=None, skip=("presence", "status")):
         while True:
-            data = json.loads(await self.communicator.receive_from(timeout=TIMEOUT))
+            data = await self._next()
             if kind is not None and data["type"] == kind:
                 return data
             if data["type"] in skip and kind not in skip:
@@ -77,8 +85,8 @@ class Chat:
     async def nothing_more(self):
         # receive_nothing, not a receive timeout: a timeout would cancel the application.
         while not await self.communicator.receive_nothing(timeout=0.5):
-            data = json.loads(await self.communicator.receive_from(timeout=TIMEOUT))
-            if data["type"] != "presence":
+            data = await self._next()
+            if data["type"] not in ("presence", "status"):
                 raise AssertionError(f"Message inattendu : {data}")
         return True
 
@@ -372,6 +380,17 @@ async def test_relay_fills_a_gap_from_the_database_in_order_once(settings, monke
     )
     await relay.deliver({"type": "chat.relay", "text": json.dumps(missed[2]), "id": 4})
     assert await chat.nothing_more()
+
+    # The catch-up of a degraded layer's poll, or of its return: from the database, after the
+    # event given first (the status), in order, once.
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "publish", lambda group, event: None)
+        later = [await database_sync_to_async(post_unpublished)(body) for body in "67"]
+    await relay.catch_up(before=fanout._status_event("ok"))
+    assert await chat.receive("status", skip=()) == {"type": "status", "live": "ok"}
+    assert [await chat.receive("message", skip=()) for _ in range(2)] == later
+    await relay.catch_up()
+    assert await chat.nothing_more()
     await chat.close()
 
 
@@ -418,6 +437,61 @@ async def test_presence_counts_connected_people():
     while (await a.receive("presence", skip=()))["count"] != 1:
         pass
     await a.close()
+
+
+async def test_presence_leaves_out_and_cleans_up_a_dead_process(settings):
+    """The presence rows of a killed server process (simulated: a process row whose heartbeat
+    stopped long ago, with its sockets' rows) do not count; the next heartbeat of a live
+    process deletes them and broadcasts the new count. A process that others found dead (its
+    rows deleted while it was frozen) writes its rows again at its next heartbeat."""
+    from cafes_cites import heartbeat
+    from cafes_cites.models import ChatPresence, ChatProcess
+
+    settings.CAFES_CITES_PRESENCE_HEARTBEAT = 3600  # heartbeats run by the test, below
+    session = await database_sync_to_async(_live_session)()
+    alice, carol, dan, eve = [await database_sync_to_async(_registered)(session) for _ in range(4)]
+
+    def other_processes():
+        dead = ChatProcess.objects.create(
+            name="tué", heartbeat_at=timezone.now() - datetime.timedelta(days=1)
+        )
+        live = ChatProcess.objects.create(name="vivant", heartbeat_at=timezone.now())
+        for process, user in ((dead, carol), (dead, dan), (live, eve)):
+            ChatPresence.objects.create(
+                process=process, session=session, user=user, channel_name=f"ws-{user.pk}"
+            )
+        return dead.pk, live.pk
+
+    _dead, live = await database_sync_to_async(other_processes)()
+    chat = await connect(alice, session)
+    assert chat.state["presence"] == 2  # Alice and Eve: Carol and Dan's process is dead
+
+    await heartbeat.current().beat()
+    assert (await chat.receive("presence", skip=()))["count"] == 2  # the changed room is told
+
+    def rows():
+        return sorted(ChatPresence.objects.values_list("process_id", "user_id")), set(
+            ChatProcess.objects.values_list("pk", flat=True)
+        )
+
+    mine = heartbeat.current().process_id
+    assert await database_sync_to_async(rows)() == (
+        sorted([(live, eve.pk), (mine, alice.pk)]),
+        {live, mine},
+    )
+
+    # Declared dead by another process (frozen): its rows go...
+    await database_sync_to_async(ChatProcess.objects.filter(pk=mine).delete)()
+    # ...and come back with its next heartbeat.
+    await heartbeat.current().beat()
+    assert (await chat.receive("presence", skip=()))["count"] == 2
+    assert await database_sync_to_async(rows)() == (
+        sorted([(live, eve.pk), (mine, alice.pk)]),
+        {live, mine},
+    )
+    await chat.close()
+    # The last socket of the process gone, the process goes too (Eve's stays).
+    assert await database_sync_to_async(rows)() == ([(live, eve.pk)], {live})
 
 
 async def test_logged_out_user_loses_the_connection_on_next_message():
@@ -632,16 +706,67 @@ async def test_history_marks_animateurs_in_one_query(settings):
     assert flags == {anct.pk: True, granted.pk: True, participant.pk: False}
     await reader.close()
 
-    def count_queries():
+    def history_and_queries():
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from cafes_cites.models import ChatMessage
-        from cafes_cites.services import _moderator_ids
+        from cafes_cites.services import chat_history
 
-        authors = {message.author for message in ChatMessage.objects.select_related("author")}
         with CaptureQueriesContext(connection) as queries:
-            assert _moderator_ids(authors) == {anct.pk, granted.pk}
-        return len(queries)
+            messages, _, _ = chat_history(session.pk, last_id=3)
+        return {m["author"]["id"]: m["author"]["animateur"] for m in messages}, len(queries)
 
-    assert await database_sync_to_async(count_queries)() == 1
+    # The messages, then the animateurs among their authors: two queries.
+    assert await database_sync_to_async(history_and_queries)() == (flags, 2)
+
+
+class DatabaseThreadQueries:
+    """The queries of the chat's database thread (database_sync_to_async: Channels'
+    authentication and the consumer's), captured there."""
+
+    def __init__(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.context = CaptureQueriesContext(connection)
+
+    async def __aenter__(self):
+        await database_sync_to_async(self.context.__enter__)()
+        return self
+
+    async def __aexit__(self, *exc):
+        def stop():
+            self.context.__exit__(*exc)
+            # Read here: `connection` is the calling thread's.
+            return [query["sql"] for query in self.context.captured_queries]
+
+        self.sql = await database_sync_to_async(stop)()
+
+
+async def test_connecting_costs_a_handful_of_queries(settings):
+    """A handshake is what a reconnection storm multiplies (a killed process's sockets all
+    come back to the survivors at once, docs/benchmarks.md): Channels' authentication (session,
+    user), then one query for the room and the person (may they post, are they an animateur,
+    how many people are there), one for the history and one for the animateurs among its
+    authors, one to join the presence, one more for the deletions missed with after= (12
+    queries before issue #7). The first socket of a process also registers the process and
+    reads the room's last id; the presence broadcast (not debounced here) counts."""
+    settings.CAFES_CITES_CHAT_RATE = (100, 10)
+    session = await database_sync_to_async(_live_session)()
+    anct = await database_sync_to_async(make_anct_user)()
+    alice = await database_sync_to_async(_registered)(session)
+    first = await connect(anct, session)
+    for body in ("Un", "Deux"):
+        await first.post(body)
+        await first.receive("message")
+    for after, expected in ((None, 7), (1, 8)):
+        client = await _login(alice)
+        async with DatabaseThreadQueries() as queries:
+            chat = await connect(alice, session, after=after, client=client)
+        assert chat.state["can_post"] and not chat.state["moderator"]
+        assert chat.state["presence"] == 2
+        assert len(chat.history["messages"]) == (2 if after is None else 1)
+        assert chat.history["messages"][-1]["author"]["animateur"] is True
+        assert len(queries.sql) == expected, "\n".join(queries.sql)
+        await chat.close()
+    await first.close()

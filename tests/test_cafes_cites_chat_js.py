@@ -1,10 +1,14 @@
-"""The resume point of the browser chat client (cafes_cites/static/cafes_cites/chat.js), run in
-Node with a minimal fake DOM and WebSocket (issue #7).
+"""The browser chat client (cafes_cites/static/cafes_cites/chat.js), run in Node with a minimal
+fake DOM and WebSocket (issue #7).
 
-Bug found by `bench/chat_load.py --kill-worker --cut-on-gap`: with several server processes a
-client may receive id 12 before id 11; the client resumed with `after=<highest id>` (12), so a
-cut between the two lost message 11 for good. Ids of a room are consecutive: the client now
-resumes from the first id it has not received.
+- Resume point. Bug found by `bench/chat_load.py --kill-worker --cut-on-gap`: with several
+  server processes a client may receive id 12 before id 11; the client resumed with
+  `after=<highest id>` (12), so a cut between the two lost message 11 for good. Ids of a room
+  are consecutive: the client now resumes from the first id it has not received.
+- Live delivery status: a `status` event (or the `live` field of the state frame) switches the
+  state line to « Direct perturbé… » (DSFR warning style) and back to « Connecté », announced.
+- Reconnection delays: the first attempt is spread over 0.5 to 5 s (a killed server process's
+  sockets must not all come back in the same second), then exponential up to 30 s.
 """
 
 import json
@@ -19,12 +23,16 @@ NODE = shutil.which("node")
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js absent")
 
-HARNESS = r"""
+PRELUDE = r"""
 const fs = require("fs");
 class El {
     constructor(tag) { this.tag = tag; this.children = []; this.attrs = {}; this.parentNode = null;
         this.textContent = ""; this.innerHTML = ""; this.scrollHeight = 0; this.scrollTop = 0;
-        this.clientHeight = 0; this.disabled = false; this.checked = false; this.value = ""; }
+        this.clientHeight = 0; this.disabled = false; this.checked = false; this.value = "";
+        const classes = new Set();
+        this.classes = classes;
+        this.classList = { toggle: (c, on) => { if (on) { classes.add(c); } else { classes.delete(c); } },
+            contains: (c) => classes.has(c) }; }
     setAttribute(k, v) { this.attrs[k] = String(v); }
     getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; }
     addEventListener() {}
@@ -57,15 +65,18 @@ class FakeSocket {
     addEventListener(type, fn) { this.listeners[type] = fn; }
     send(text) { this.sent.push(JSON.parse(text)); }
     close() { this.readyState = 3; this.listeners.close({ code: 1006 }); }
-    receive(data) { this.listeners.message({ data: JSON.stringify(data) }); }
+    receive(data) {
+        if (!this.opened) { this.opened = true; this.listeners.open({}); }  // open comes first
+        this.listeners.message({ data: JSON.stringify(data) }); }
 }
 FakeSocket.OPEN = 1;
 let timers = [];
+const delays = [];
 global.window = { WebSocket: FakeSocket, location: { protocol: "http:", host: "testserver" },
     crypto: { randomUUID: () => "uuid" } };
 global.WebSocket = FakeSocket;
 global.Event = class {};
-global.setTimeout = (fn) => { timers.push(fn); return timers.length; };
+global.setTimeout = (fn, delay) => { timers.push(fn); delays.push(delay); return timers.length; };
 global.clearTimeout = () => {};
 eval(fs.readFileSync(process.argv[2], "utf8"));
 
@@ -80,7 +91,9 @@ const reconnect = () => { sockets[sockets.length - 1].close(); const t = timers;
     t.forEach((fn) => fn()); return sockets[sockets.length - 1]; };
 const shown = () => fixed["chat-messages"].children.map((c) => Number(c.getAttribute("data-id")));
 const out = {};
+"""
 
+RESUME = r"""
 let socket = sockets[0];
 out.first = socket.url;
 socket.receive(state);
@@ -104,13 +117,57 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
-def test_resume_starts_at_the_first_id_not_received(tmp_path):
+STATUS = r"""
+const line = () => ({ text: fixed["chat-etat"].textContent, live: root.getAttribute("data-chat-live"),
+    warning: fixed["chat-etat"].classList.contains("fr-icon-warning-line") });
+let socket = sockets[0];
+socket.receive(state);                        // an older server: no "live" field
+socket.receive(history([1], false));
+out.connected = line();
+socket.receive({ type: "status", live: "degraded" });
+out.degraded = line();
+out.composer_enabled = !fixed["chat-texte"].disabled;
+socket.receive(message(2));                   // delivered meanwhile (from the database)
+socket.receive({ type: "status", live: "ok" });
+out.back = line();
+out.announced = fixed["chat-annonces"].children.map((c) => c.textContent);
+socket = reconnect();                         // reconnects while the layer is down again
+socket.receive({ ...state, open: false, can_post: false, live: "degraded" });
+socket.receive(history([], true));
+out.read_only_degraded = line();
+out.shown = shown();
+process.stdout.write(JSON.stringify(out));
+"""
+
+DELAYS = r"""
+let socket = sockets[0];
+socket.receive(state);
+socket.receive(history([], false));
+Math.random = () => 0;
+socket = reconnect();                         // a first attempt, at its earliest...
+Math.random = () => 0.9999;
+socket.close();                               // ...fails at once: a second, at its latest
+const t = timers; timers = []; t.forEach((fn) => fn());
+socket = sockets[sockets.length - 1];
+socket.receive(state);                        // connected: the count starts again
+socket.receive(history([], true));
+socket = reconnect();
+out.delays = delays;
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def _run(tmp_path, scenario):
     harness = tmp_path / "harness.js"
-    harness.write_text(HARNESS)
+    harness.write_text(PRELUDE + scenario)
     result = subprocess.run(
         [NODE, str(harness), str(CHAT_JS)], capture_output=True, text=True, timeout=30, check=True
     )
-    out = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def test_resume_starts_at_the_first_id_not_received(tmp_path):
+    out = _run(tmp_path, RESUME)
     assert out["first"] == "ws://testserver/ws/cafes-cites/1/chat/"
     # Not after=4: message 3 would never come back.
     assert out["resume_with_hole"].endswith("?after=2")
@@ -119,3 +176,33 @@ def test_resume_starts_at_the_first_id_not_received(tmp_path):
     assert out["resume_filled"].endswith("?after=6")
     # A history is exact above `after`: its gaps are deletions, not delays.
     assert out["resume_after_history"].endswith("?after=8")
+
+
+def test_live_status_is_shown_and_announced(tmp_path):
+    out = _run(tmp_path, STATUS)
+    assert out["connected"] == {"text": "Connecté", "live": "ok", "warning": False}
+    assert out["degraded"] == {
+        "text": "Direct perturbé : vos messages sont enregistrés, l'affichage peut avoir du "
+        "retard.",
+        "live": "degraded",
+        "warning": True,
+    }
+    assert out["composer_enabled"] is True  # posts are stored: keep writing
+    assert out["back"] == {"text": "Connecté", "live": "ok", "warning": False}
+    assert out["announced"][-1] == (
+        "Direct rétabli : les messages arrivent de nouveau en temps réel."
+    )
+    assert out["read_only_degraded"] == {
+        "text": "Direct perturbé : l'affichage des messages peut avoir du retard.",
+        "live": "degraded",
+        "warning": True,
+    }
+    assert out["shown"] == [1, 2]
+
+
+def test_first_reconnection_is_spread_over_half_a_second_to_five(tmp_path):
+    out = _run(tmp_path, DELAYS)
+    first, second, after_success = out["delays"]
+    assert first == 500  # Math.random() = 0
+    assert 3999 < second <= 4000  # second attempt: 2 to 4 s
+    assert 4999 < after_success <= 5000  # once connected, a new cut starts again at 0.5 to 5 s

@@ -7,110 +7,52 @@ while participants are connected over the real ASGI application.
 What the drill checks:
 
 - the websockets themselves survive the outage (they are served by the ASGI server, not by
-  Redis); a message posted during the outage is stored (the database is the source of truth) and
+  Redis); each server process's layer monitor (cafes_cites/fanout.py) notices the outage and
+  tells its sockets `{"type": "status", "live": "degraded"}`, before anything else of the
+  outage; a socket that connects meanwhile reads `"live": "degraded"` in its state frame;
+- a message posted during the outage is stored (the database is the source of truth) and
   delivered at once to the sockets of the same server process, the poster's included, by the
-  local fallback of cafes_cites/fanout.py: no silent loss for the poster;
+  local fallback of fanout.group_send: no silent loss for the poster;
+- the sockets of *another* server process, which the local fallback cannot reach, get it
+  during the outage too: while degraded, each process's relays read their rooms' new messages
+  from the database at each probe (the other process being simulated by a second event loop);
 - a socket that is the first of its room in its process cannot subscribe while Redis is down:
   its handshake is refused cleanly (the browser retries), and once Redis is back it connects and
   receives live messages (the relay is not left behind without a subscription);
-- after the restart the relay's pub/sub subscription is re-established (redis-py re-subscribes
-  on reconnection) and messages reach everyone again;
+- once Redis is back and the process's subscriptions are re-established (the monitor's probe
+  comes back through them), the sockets are told `"live": "ok"`, the relays catch up from the
+  database, and messages reach everyone again, each once, in order;
 - a client that reconnects with `?after=<last id it saw>` gets exactly the messages it missed,
   the one posted during the outage included, in order, without duplicates.
 
-- the sockets of *another* server process, which the local fallback cannot reach, get the
-  message posted during the outage from their relay's gap fill as soon as the next message
-  reaches that process, before it, in order, without duplicates (second test below, the other
-  process being simulated by a second event loop).
-
-Limit: a message published in the instant between Redis's return and the re-subscription
-(channels_redis's reader retries every second) is not delivered live at once, but by the gap
-fill of the next message. The tests wait for the re-subscription (PUBSUB NUMSUB) before posting
-again.
-
-What the browser shows (cafes_cites/static/cafes_cites/chat.js, not exercised here): the state
-line (`role="status"`, `#chat-etat`, mirrored in `data-chat-state`) reads « Connexion au chat… »,
-then « Connecté ». While only Redis is down the socket stays open and the state does not change.
-When the socket closes (server restart, refused handshake), the composer is disabled and the
-state reads « Déconnecté — nouvelle tentative dans N s » (exponential backoff 1 s → 30 s, with
-jitter), then « Reconnexion… »; the client reconnects with `?after=<last id>`, announces
-« N message(s) reçu(s) pendant la déconnexion. » in the `aria-live` region, skips ids already
-shown, and re-sends the messages not yet acknowledged with their `client_id` (stored once).
-A message typed while disconnected shows « Message en attente : il partira dès la
-reconnexion. ».
+What the browser shows (cafes_cites/static/cafes_cites/chat.js; tests/test_cafes_cites_chat_js.py
+and the browser drill of tests/browser/test_cafes_cites.py): the state line (`role="status"`,
+`#chat-etat`, mirrored in `data-chat-state`, `data-chat-live` on the chat section) reads
+« Connecté »; while the layer is degraded it reads « Direct perturbé : vos messages sont
+enregistrés, l'affichage peut avoir du retard. » (DSFR warning style), and « Connecté » again
+when it is back, announced in the `aria-live` region (« Direct rétabli. »). The composer stays
+enabled: posts are stored and come back as usual. When the socket closes (server restart,
+refused handshake), the composer is disabled and the state reads « Déconnecté — nouvelle
+tentative dans N s » (first attempt after 0.5 to 5 s, then exponential backoff up to 30 s, with
+jitter), then « Reconnexion… »; the client reconnects with `?after=<last id without a gap>`,
+announces « N message(s) reçu(s) pendant la déconnexion. », skips ids already shown, and
+re-sends the messages not yet acknowledged with their `client_id` (stored once).
 """
 
 import asyncio
 import shutil
-import socket
-import subprocess
 import threading
 import time
 
 import pytest
-import redis
 from channels.db import database_sync_to_async
 
 from cafes_cites.models import ChatMessage
 from cafes_cites.services import room_group
-from cafes_cites.session_auth import AUTH_GROUP
+from tests.private_redis import REDIS_SERVER, WAIT, PrivateRedis
 from tests.test_cafes_cites_chat import _live_session, _registered, connect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-REDIS_SERVER = "/usr/bin/redis-server"
-WAIT = 10  # seconds, upper bound of every wait-for-condition below
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, which can be killed and restarted on the same port."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        options = f"--port {self.port} --bind 127.0.0.1 --appendonly no --daemonize no".split()
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, *options, "--save", ""],  # no persistence: a restart starts empty
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + WAIT
-        try:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited ({self.process.returncode})")
-                try:
-                    client.ping()
-                    return
-                except redis.ConnectionError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.02)
-        finally:
-            client.close()
-
-    def kill(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-        if self.process is not None:
-            self.process.wait(timeout=WAIT)
-
-    async def subscribers(self, channel):
-        client = redis.asyncio.Redis(port=self.port)
-        try:
-            return dict(await client.pubsub_numsub(channel)).get(channel.encode(), 0)
-        finally:
-            await client.aclose()
 
 
 @pytest.fixture
@@ -133,6 +75,7 @@ def private_redis(settings, async_db_cleanup):
         }
         settings.CAFES_CITES_CHAT_RATE = (100, 10)
         settings.CAFES_CITES_PRESENCE_DEBOUNCE = 0
+        settings.CAFES_CITES_LAYER_PROBE = 0.2
         server.group_channel = lambda group: f"{prefix}__group__{group}"
         yield server
     finally:
@@ -147,19 +90,12 @@ async def _until(condition, what):
         await asyncio.sleep(0.05)
 
 
-async def _subscribed_again(server, *groups):
-    """Wait until this process's subscriptions exist on the restarted Redis."""
-    for group in groups:
-        channel = server.group_channel(group)
-
-        async def subscribed(channel=channel):
-            return await server.subscribers(channel) >= 1
-
-        await _until(subscribed, f"abonnement à {channel} rétabli")
-
-
 def _bodies(messages):
     return [message["body_html"] for message in messages]
+
+
+async def _status(chat):
+    return (await chat.receive("status", skip=("presence",)))["live"]
 
 
 async def test_redis_restart_during_a_cafe_loses_no_message(private_redis):
@@ -168,6 +104,7 @@ async def test_redis_restart_during_a_cafe_loses_no_message(private_redis):
     bob = await database_sync_to_async(_registered)(session, first_name="Bob")
     a, b = await connect(alice, session), await connect(bob, session)
     bob_tab = await connect(bob, session)  # a second tab of Bob's, which will drop
+    assert a.state["live"] == "ok"
     await a.post("Avant")
     for chat in (a, b, bob_tab):
         assert (await chat.receive("message"))["id"] == 1
@@ -175,23 +112,33 @@ async def test_redis_restart_during_a_cafe_loses_no_message(private_redis):
 
     private_redis.kill()
     await a.post("Pendant la coupure")
-    # The poster gets its echo (and so does everyone on this server process), although the
-    # channel layer is unreachable...
     for chat in (a, b):
-        during = await chat.receive("message")
+        # Told first (by the failed publish or the monitor's probe, whichever comes first)...
+        assert await _status(chat) == "degraded"
+        # ...then the poster gets its echo (and so does everyone on this server process),
+        # although the channel layer is unreachable...
+        during = await chat.receive("message", skip=("presence",))
         assert during["id"] == 2 and during["body_html"] == "<p>Pendant la coupure</p>"
     # ...and the message is stored: reconnecting clients get it from the database.
     stored = await database_sync_to_async(lambda: list(ChatMessage.objects.values("room_id")))()
     assert [row["room_id"] for row in stored] == [1, 2]
+    # Bob's tab comes back during the outage (the room's relay exists in this process): its
+    # state says the live delivery is degraded.
+    bob_tab = await connect(bob, session, after=1)
+    assert bob_tab.state["live"] == "degraded"
+    assert [m["id"] for m in bob_tab.history["messages"]] == [2]
 
     private_redis.start()  # same port: the layer's connections come back by themselves
-    await _subscribed_again(private_redis, room_group(session.pk), AUTH_GROUP)
+    for chat in (a, b, bob_tab):
+        assert await _status(chat) == "ok"  # the subscriptions are back
     await b.post("Après le redémarrage")
-    for chat in (a, b):
-        after = await chat.receive("message")
+    for chat in (a, b, bob_tab):
+        after = await chat.receive("message", skip=("presence",))
         assert after["id"] == 3 and after["body_html"] == "<p>Après le redémarrage</p>"
+    await bob_tab.close()
 
     bob_tab = await connect(bob, session, after=1)
+    assert bob_tab.state["live"] == "ok"
     assert bob_tab.history["resumed"] is True and bob_tab.history["truncated"] is False
     assert [m["id"] for m in bob_tab.history["messages"]] == [2, 3]
     assert _bodies(bob_tab.history["messages"]) == [
@@ -203,6 +150,8 @@ async def test_redis_restart_during_a_cafe_loses_no_message(private_redis):
         assert (await chat.receive("message"))["id"] == 4
     for chat in (a, b, bob_tab):
         assert await chat.nothing_more()  # no duplicate, nothing lost in between
+    assert a.statuses == b.statuses == ["degraded", "ok"]  # no flapping
+    assert bob_tab.statuses == []
     fresh = await connect(alice, session)
     assert [m["id"] for m in fresh.history["messages"]] == [1, 2, 3, 4]
     for chat in (a, b, bob_tab, fresh):
@@ -224,6 +173,7 @@ async def test_first_socket_of_a_room_during_the_outage_is_refused_then_works(pr
     a = await connect(alice, session)
     b = await connect(bob, session)
     assert a is not None and b is not None
+    assert a.state["live"] == b.state["live"] == "ok"
     await b.post("Bonjour après le redémarrage")
     for chat in (a, b):
         message = await chat.receive("message")
@@ -259,12 +209,12 @@ class OtherProcess:
         self.thread.join(timeout=WAIT)
 
 
-async def test_other_process_gets_the_outage_message_from_its_relay_gap_fill(private_redis):
+async def test_other_process_reads_the_outage_message_from_the_database(private_redis):
     """Alice's socket is served by this loop (process A), Bob's by another loop (process B,
-    see OtherProcess). During the outage Alice posts: A's sockets get it through the local
-    fallback, B's cannot. Once Redis is back, the next message reaching B makes its relay see
-    the gap (id 3 after 1): it loads message 2 from the database and delivers 2 then 3, in
-    order, each once; A, which delivered 2 already, delivers only 3."""
+    see OtherProcess). During the outage both processes tell their sockets the live delivery
+    is degraded; Alice posts: A's sockets get it through the local fallback, B's from the
+    database (its relay reads the room at each probe while degraded). Once Redis is back, both
+    are told "ok" and the next message reaches both live: each message once, in order."""
     session = await database_sync_to_async(_live_session)()
     alice = await database_sync_to_async(_registered)(session, first_name="Alice")
     bob = await database_sync_to_async(_registered)(session, first_name="Bob")
@@ -283,28 +233,28 @@ async def test_other_process_gets_the_outage_message_from_its_relay_gap_fill(pri
         assert (await other.run(b.receive("message")))["id"] == 1
 
         private_redis.kill()
+        assert await other.run(_status(b)) == "degraded"  # B's own probe failed
         await a.post("Pendant la coupure")
-        assert (await a.receive("message"))["id"] == 2
-        assert await other.run(b.nothing_more())  # process B cannot be told live
+        assert await _status(a) == "degraded"
+        assert (await a.receive("message", skip=("presence",)))["id"] == 2
+        during = await other.run(b.receive("message", skip=("presence",)))
+        assert during["id"] == 2 and during["body_html"] == "<p>Pendant la coupure</p>"
+        # Encoded as a live message would be: same fields as a resumed history's.
+        resumed = await connect(alice, session, after=1)
+        assert resumed.history["messages"] == [during]
 
         private_redis.start()
-        await _until(both_subscribed, "abonnements des deux processus rétablis")
+        assert await _status(a) == "ok"
+        assert await other.run(_status(b)) == "ok"
         await a.post("Après le redémarrage")
         assert (await a.receive("message"))["id"] == 3
-        first, second = [await other.run(b.receive("message")) for _ in range(2)]
-        assert [first["id"], second["id"]] == [2, 3]
-        assert _bodies([first, second]) == [
-            "<p>Pendant la coupure</p>",
-            "<p>Après le redémarrage</p>",
-        ]
-        # Encoded as a live message would be: same fields as the resumed history's.
-        resumed = await connect(alice, session, after=1)
-        assert resumed.history["messages"][0] == first
+        assert (await other.run(b.receive("message")))["id"] == 3
         await a.post("Encore")
         assert (await a.receive("message"))["id"] == 4
         assert (await other.run(b.receive("message")))["id"] == 4
         assert await a.nothing_more()
         assert await other.run(b.nothing_more())  # no duplicate
+        assert a.statuses == b.statuses == ["degraded", "ok"]
         await resumed.close()
         await a.close()
         await other.run(b.close())

@@ -1,11 +1,14 @@
 """Cafés-cités in headless Chromium: two people chat during a live session, one reconnects and
-gets what was missed; agenda and session pages pass axe.
+gets what was missed; a Redis outage (private redis-server, killed then restarted) shows on the
+page and so does its end; agenda and session pages pass axe.
 
 Websockets need an ASGI server: Daphne runs in a subprocess on a free port against the test
 database (the test is transactional, so it sees the committed data)."""
 
+import contextlib
 import datetime
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +24,7 @@ from playwright.sync_api import expect
 from cafes_cites.models import Registration, Session, Speaker
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, make_anct_user
+from tests.private_redis import REDIS_SERVER, PrivateRedis
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,8 +40,8 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def asgi_server(async_db_cleanup, tmp_path):
+@contextlib.contextmanager
+def _daphne(tmp_path, **env):
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("Le serveur ASGI séparé a besoin de PostgreSQL (DATABASE_URL).")
@@ -48,6 +52,7 @@ def asgi_server(async_db_cleanup, tmp_path):
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "cde_site.settings.test",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        **env,
     }
     log = (tmp_path / "daphne.log").open("wb")
     process = subprocess.Popen(
@@ -69,14 +74,37 @@ def asgi_server(async_db_cleanup, tmp_path):
                 output = (tmp_path / "daphne.log").read_text()[-2000:]
                 pytest.fail(f"Daphne n'a pas démarré : {output}")
             time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
     try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # sockets still closing: no need to wait for them
-        process.kill()
-        process.wait(timeout=5)
-    log.close()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # sockets still closing: no need to wait for them
+            process.kill()
+            process.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture
+def asgi_server(async_db_cleanup, tmp_path):
+    with _daphne(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_drill(async_db_cleanup, tmp_path):
+    """Daphne on a private redis-server, which the test kills and starts again."""
+    if not shutil.which(REDIS_SERVER):
+        pytest.skip("redis-server absent")
+    redis = PrivateRedis()
+    try:
+        redis.start()
+        env = {"REDIS_URL": redis.url, "CHANNEL_LAYER_PREFIX": f"browserdrill{redis.port}"}
+        with _daphne(tmp_path, **env) as url:
+            yield url, redis
+    finally:
+        redis.kill()
 
 
 def _logged_in_page(browser, base_url, user):
@@ -109,19 +137,29 @@ def _live_session():
     return session
 
 
-def test_two_people_chat_and_one_reconnects(browser, asgi_server):
+@contextlib.contextmanager
+def _alice_and_bob_in_the_chat(browser, base_url, alice):
+    """A live session, `alice` and Bob registered, each on its page with the chat connected."""
     session = _live_session()
-    alice = make_anct_user(first_name="Alice", last_name="Martin")  # an animateur
     bob = UserFactory(first_name="Bob", last_name="Durand")
     for user in (alice, bob):
         Registration.objects.create(session=session, user=user, status="confirmed")
-    url = asgi_server + session.get_absolute_url()
-    alice_context, alice_page = _logged_in_page(browser, asgi_server, alice)
-    bob_context, bob_page = _logged_in_page(browser, asgi_server, bob)
+    url = base_url + session.get_absolute_url()
+    alice_context, alice_page = _logged_in_page(browser, base_url, alice)
+    bob_context, bob_page = _logged_in_page(browser, base_url, bob)
     try:
         for page in (alice_page, bob_page):
             page.goto(url)
             expect(page.locator("#chat-etat")).to_have_text("Connecté")
+        yield alice_page, bob_page
+    finally:
+        alice_context.close()
+        bob_context.close()
+
+
+def test_two_people_chat_and_one_reconnects(browser, asgi_server):
+    alice = make_anct_user(first_name="Alice", last_name="Martin")  # an animateur
+    with _alice_and_bob_in_the_chat(browser, asgi_server, alice) as (alice_page, bob_page):
         expect(bob_page.locator("#chat-presence")).to_have_text("2 participants connectés")
         assert_accessible(alice_page)
 
@@ -147,7 +185,7 @@ def test_two_people_chat_and_one_reconnects(browser, asgi_server):
         expect(bob_messages).to_have_count(2)
         expect(bob_messages.first).to_contain_text("Pendant ton absence")
         expect(bob_messages.nth(1)).to_contain_text("Deuxième message")
-        # (While disconnected, as a rule: the reconnection waits 0.5 to 1 s.)
+        # (While disconnected, as a rule: the first reconnection waits 0.5 to 5 s.)
         expect(bob_page.locator("#chat-annonces")).to_contain_text("supprimé")
 
         bob_page.get_by_label("Votre message").fill("Je suis revenu")
@@ -159,9 +197,38 @@ def test_two_people_chat_and_one_reconnects(browser, asgi_server):
         expect(alice_page.locator("#chat-messages li")).to_have_count(3)
         expect(alice_page.locator("#chat-messages li").last).to_contain_text("Question")
         expect(bob_messages).to_have_count(3)  # no duplicate after the reconnection
-    finally:
-        alice_context.close()
-        bob_context.close()
+
+
+def test_a_redis_outage_is_shown_then_its_end(browser, redis_drill):
+    """Redis (the channel layer) stops during a café: the page says the live delivery is
+    impaired, in DSFR warning style, still accessible; a message sent meanwhile is stored and
+    shown; Redis back, the page says so and the chat goes on live."""
+    base_url, redis = redis_drill
+    alice = UserFactory(first_name="Alice", last_name="Martin")
+    with _alice_and_bob_in_the_chat(browser, base_url, alice) as (alice_page, bob_page):
+        redis.kill()
+        for page in (alice_page, bob_page):
+            expect(page.locator("#chat-etat")).to_have_text(
+                "Direct perturbé : vos messages sont enregistrés, l'affichage peut avoir du retard."
+            )
+            expect(page.locator("[data-chat-live]")).to_have_attribute("data-chat-live", "degraded")
+        assert_accessible(alice_page)  # the warning colour keeps its contrast
+        alice_page.get_by_label("Votre message").fill("Envoyé pendant la panne")
+        alice_page.get_by_label("Votre message").press("Enter")
+        for page in (alice_page, bob_page):
+            expect(page.locator("#chat-messages li")).to_have_count(1)
+            expect(page.locator("#chat-messages li").first).to_contain_text(
+                "Envoyé pendant la panne"
+            )
+
+        redis.start()
+        for page in (alice_page, bob_page):
+            expect(page.locator("#chat-etat")).to_have_text("Connecté")
+            expect(page.locator("#chat-annonces")).to_contain_text("Direct rétabli")
+        bob_page.get_by_label("Votre message").fill("Après la panne")
+        bob_page.get_by_label("Votre message").press("Enter")
+        expect(alice_page.locator("#chat-messages li")).to_have_count(2)
+        expect(alice_page.locator("#chat-messages li").last).to_contain_text("Après la panne")
 
 
 def test_agenda_and_session_pages_are_accessible(browser, asgi_server):

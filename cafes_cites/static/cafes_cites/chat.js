@@ -1,7 +1,8 @@
 /* Live chat of a café-cité session (protocol: docs/chat-protocol.md).
    Reconnects with exponential backoff and resumes with ?after=<id before the first one not
-   received>; every message is keyed by its id, so nothing is shown twice. No dependency, no
-   inline script. */
+   received>; every message is keyed by its id, so nothing is shown twice. Shows when the
+   server says its live delivery is degraded (channel layer down: messages are stored, the
+   display may lag). No dependency, no inline script. */
 (function () {
     "use strict";
 
@@ -31,6 +32,8 @@
     var outbox = {}; // client_id -> payload, re-sent after a reconnection until acknowledged
     var timer = null;
     var stopped = false;
+    var open = false; // the chat's window: posting allowed by time
+    var live = "ok"; // the server's live delivery: "ok" or "degraded"
 
     function socketUrl() {
         var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -55,9 +58,46 @@
         });
     }
 
-    function setState(text) {
+    function setState(text, warning) {
         stateEl.textContent = text;
         root.setAttribute("data-chat-state", text);
+        // DSFR warning colour and icon while the live delivery is degraded.
+        ["fr-icon-warning-line", "fr-icon--sm", "cde-chat__etat--perturbe"].forEach(function (name) {
+            stateEl.classList.toggle(name, Boolean(warning));
+        });
+    }
+
+    function showConnected() {
+        if (live === "degraded") {
+            setState(
+                open
+                    ? "Direct perturbé : vos messages sont enregistrés, l'affichage peut avoir du retard."
+                    : "Direct perturbé : l'affichage des messages peut avoir du retard.",
+                true
+            );
+        } else {
+            setState(open ? "Connecté" : "Connecté — chat en lecture seule");
+        }
+    }
+
+    function setLive(value) {
+        var was = live;
+        live = value === "degraded" ? "degraded" : "ok";
+        root.setAttribute("data-chat-live", live);
+        showConnected();
+        if (was === "degraded" && live === "ok") {
+            announce("Direct rétabli : les messages arrivent de nouveau en temps réel.");
+        }
+    }
+
+    // First attempt spread over 0.5 to 5 s: when a server process stops, all its sockets close
+    // at once and must not all land on the other processes in the same second (issue #7,
+    // docs/benchmarks.md). Then exponential: 2 to 4 s, 4 to 8 s… up to 15 to 30 s.
+    function retryDelay(attempt) {
+        if (attempt <= 1) {
+            return 500 + Math.random() * 4500;
+        }
+        return Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
     }
 
     function setComposer(enabled) {
@@ -215,7 +255,9 @@
                 moderator = data.moderator;
                 myId = data.user.id;
                 setComposer(canPost);
-                setState(data.open ? "Connecté" : "Connecté — chat en lecture seule");
+                open = data.open;
+                live = "ok";
+                setLive(data.live); // absent from older servers: "ok"
                 if (!canPost && data.reason) {
                     showError(data.reason);
                 }
@@ -256,6 +298,11 @@
             case "presence":
                 presence(data.count);
                 break;
+            case "status":
+                // The server's channel layer is down ("degraded") or back ("ok"); what was
+                // posted meanwhile follows as usual messages.
+                setLive(data.live);
+                break;
             case "error":
                 showError(data.message);
                 if (data.code === "session_expired") {
@@ -286,7 +333,7 @@
                 return;
             }
             attempt += 1;
-            var delay = Math.min(30000, 1000 * Math.pow(2, attempt - 1)) * (0.5 + Math.random() / 2);
+            var delay = retryDelay(attempt);
             setState("Déconnecté — nouvelle tentative dans " + Math.ceil(delay / 1000) + " s");
             timer = setTimeout(connect, delay);
         });

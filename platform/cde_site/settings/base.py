@@ -381,6 +381,14 @@ CAFES_CITES_CHAT_RATE = (5, 10)  # at most 5 messages per 10 seconds and per use
 CAFES_CITES_CHAT_HISTORY = 50  # messages sent on a fresh connection
 CAFES_CITES_CHAT_RESUME_MAX = 1000  # messages replayed on a reconnection with after=
 CAFES_CITES_CHAT_AUTH_RECHECK = 30  # seconds between session re-checks of an idle socket
+# Seconds between heartbeats of a chat server process; its sockets' presence stops counting
+# after two missed heartbeats and a half (a killed process), and its rows are then deleted.
+CAFES_CITES_PRESENCE_HEARTBEAT = float(os.environ.get("CAFES_CITES_PRESENCE_HEARTBEAT", "15"))
+# Seconds between probes of the channel layer by each chat server process; while the layer is
+# down the rooms read new messages from the database at each probe. A layer that accepts
+# publishes but echoes nothing for CAFES_CITES_LAYER_SILENCE seconds is taken as down too.
+CAFES_CITES_LAYER_PROBE = 1.0
+CAFES_CITES_LAYER_SILENCE = 10.0
 CAFES_CITES_VIDEO_LINK_BEFORE = 15  # minutes before the start when registrants see the link
 
 # --- Ressources (library and Bulletin de veille) ------------------------------------------------
