@@ -172,6 +172,18 @@ def wait_port(port, process, timeout=90):
     raise SystemExit(f"Le serveur du port {port} ne répond pas.")
 
 
+def stop_servers(servers):
+    """SIGTERM, then SIGKILL what is still there after 10 s (also bench/chat_degraded.py)."""
+    for process in servers:
+        if process.poll() is None:
+            process.terminate()
+    for process in servers:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def cpu_seconds(pid):
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -1193,14 +1205,7 @@ def main():
             else:
                 run_clients(config, label)
         finally:
-            for process in servers:
-                if process.poll() is None:
-                    process.terminate()
-            for process in servers:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_servers(servers)
     if not args.skip_ceiling:
         port = free_port()
         ctx = multiprocessing.get_context("spawn")

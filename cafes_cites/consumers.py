@@ -7,7 +7,6 @@ re-checks by the process's session watch (fanout.py, session_auth.py).
 
 import asyncio
 import json
-import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
@@ -24,7 +23,6 @@ from cafes_cites.session_auth import session_still_valid
 
 CLOSE_UNAUTHENTICATED = 4401
 
-logger = logging.getLogger(__name__)
 
 # Posting runs in a few threads of its own, not in the single thread that Channels gives all
 # the database calls of a process: a post makes several round trips and waits for the room's
@@ -57,7 +55,9 @@ def _server_send(send):
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
-    # No per-socket channel: room events reach sockets through the relay of fanout.py.
+    # No per-socket channel: room events reach sockets through the relay of fanout.py. (So
+    # Channels makes no new_channel/group_add call of its own at connect, which would fail and
+    # refuse the handshake while Redis is down: get_channel_layer() returns None for this alias.)
     channel_layer_alias = "cafes_cites_no_per_socket_channel"
 
     async def connect(self):
@@ -78,16 +78,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if not self.user.is_authenticated:
             await self.close()
             return
-        # Join before reading history: anything committed after the read arrives live.
-        try:
-            await fanout.join(self.group, self)
-        except fanout.LayerUnavailable:
-            # Redis down: without a subscription this socket would miss everything live.
-            # Refuse the handshake; the client retries with backoff and resumes with after=.
-            logger.warning("Chat socket refused: channel layer unreachable", exc_info=True)
-            await self.close()
-            return
+        # Join before reading history: anything committed after the read arrives live (or,
+        # while Redis is down, from the process's polls of the database: never refused).
         self.joined = True
+        await fanout.join(self.group, self)
         self.process_id = await heartbeat.join(self)
         opened = await self._open(self._after_param())
         if opened is None:
@@ -97,6 +91,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         state, history = opened
         state["live"] = fanout.live_status()  # read now: a later change arrives as a status
+        # Statuses queued until now are older than the one the state frame carries.
+        self.pending = [event for event in self.pending if event.get("status") is None]
         self.present = True
         await self.accept()
         await self.send(text_data=services.encode(state))
@@ -106,15 +102,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             if event.get("id") is None or event["id"] > self.history_max:
                 await self.send(text_data=event["text"])
         self.pending = []
-        try:
-            await fanout.watch(self)
-        except fanout.LayerUnavailable:
-            # Redis went down meanwhile: close (1012, "service restart"); the client reconnects
-            # with after= once the server can subscribe again.
-            logger.warning("Chat socket closed: channel layer unreachable", exc_info=True)
-            await self.close(code=1012)
-            return
         self.watched = True
+        await fanout.watch(self)
         await self._schedule_presence()
 
     def _after_param(self):

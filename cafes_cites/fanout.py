@@ -13,14 +13,20 @@ process:
 - one layer monitor checks, every `CAFES_CITES_LAYER_PROBE` seconds, that the channel layer
   still carries the process's events (an echo through its own group). When it does not (Redis
   down or restarting), the sockets are told (`{"type": "status", "live": "degraded"}`) and the
-  relays read their rooms' new messages from the database at each probe; when the echo comes
-  back, they are told again (`"live": "ok"`) and the relays catch up from the database.
+  process reads all its rooms' news from the database at each probe, in one poll (new
+  messages, deletions, presence counts); when the echo comes back, the subscriptions that
+  could not be made meanwhile are made, the sockets are told again (`"live": "ok"`) and a last
+  poll catches up.
+
+Nothing here refuses a socket when Redis is down: a room first joined in the process during
+the outage gets a relay without a subscription, fed by the polls until the layer is back.
 
 A member (a chat consumer) provides: `ready`, `expired`, `pending`, `history_max`,
 `raw_send`, `user`, `session_key`, `socket_id`, `session_id` and `async expire()`.
 """
 
 import asyncio
+import datetime
 import logging
 import time
 import uuid
@@ -28,6 +34,7 @@ import uuid
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import timezone
 
 from cafes_cites.session_auth import AUTH_GROUP
 
@@ -64,7 +71,10 @@ def _raise_swallowed_cancellation():
 
 
 class Subscription:
-    """One channel of the layer, added to one group, and the task reading it."""
+    """One channel of the layer, added to one group, and the task reading it.
+
+    `start` may be called again after a failure (channel layer unreachable): the layer's
+    monitor does so for every failed subscription once Redis answers again."""
 
     def __init__(self, group, handler):
         self.group = group
@@ -77,19 +87,32 @@ class Subscription:
         self.failed = False  # could not subscribe (channel layer unreachable): never receives
 
     async def start(self):
+        self.failed = False
         try:
-            self.channel = await self.layer.new_channel()
+            if self.channel is None:
+                self.channel = await self.layer.new_channel()
             await self.layer.group_add(self.group, self.channel)
             _raise_swallowed_cancellation()
             if self.stopped:  # stopped while subscribing: undo
                 await self.layer.group_discard(self.group, self.channel)
                 return
-            self.task = asyncio.create_task(self._run())
+            if self.task is None:
+                self.task = asyncio.create_task(self._run())
         except BaseException:
             self.failed = True
             raise
         finally:
             self.ready.set()
+
+    async def retry(self):
+        """Subscribe again if the last attempt failed; True when subscribed (or stopped)."""
+        if not self.failed or self.stopped:
+            return True
+        try:
+            await self.start()
+        except Exception:
+            return False
+        return True
 
     async def stop(self):
         self.stopped = True
@@ -128,7 +151,12 @@ class RoomRelay:
     missed some (posted through another process while Redis was down, or lost by the layer):
     it first loads them from the database and delivers them, in order and encoded as live
     messages, then the new one. An id already delivered is ignored. Events are handled one at
-    a time (`lock`): the layer's reader and the local fallback of group_send may both call in.
+    a time (`lock`): the layer's reader, the local fallback of group_send and the monitor's
+    polls may all call in.
+
+    The same event may come twice, live and from a poll of the database (the layer failing or
+    coming back around it): message ids are compared with `last_id`, deletions with `deleted`
+    (every id whose deletion was told), presence counts with `presence` (the last told).
     """
 
     def __init__(self, group, session_id=None):
@@ -139,12 +167,14 @@ class RoomRelay:
         self.presence_pending = False
         self.lock = asyncio.Lock()
         self.last_id = None  # unknown: no gap fill until a first message sets it
-        self.initialised = asyncio.Event()  # last_id read (or given up): sockets may read history
+        self.deleted = set()
+        self.presence = None
+        self.setup = None  # task: subscribe, read last_id; sockets read their history after it
 
     async def initialise(self):
         """Read the room's last id: history covers it for every socket that joins, and a fresh
         relay must not replay it. Called under `lock`, once subscribed (anything committed
-        later arrives live, or through a gap fill)."""
+        later arrives live, or through a gap fill or a poll)."""
         if self.session_id is None:
             return
         from cafes_cites import services
@@ -160,16 +190,28 @@ class RoomRelay:
         async with self.lock:
             message_id = event.get("id")
             if message_id is None:
-                await self._send(event)
+                if self._told(event):
+                    await self._send(event)
                 return
             last = self.last_id
             if last is not None and message_id <= last:
-                return  # already delivered (by the gap fill, or twice by the layer)
+                return  # already delivered (by the gap fill or a poll, or twice by the layer)
             if last is not None and message_id > last + 1 and self.session_id is not None:
                 for missed in await self._missed(last, message_id):
                     await self._send(missed)
             self.last_id = message_id
             await self._send(event)
+
+    def _told(self, event):
+        """False for a deletion already told; records deletions and presence counts."""
+        deleted = event.get("deleted")
+        if deleted is not None:
+            if deleted in self.deleted:
+                return False
+            self.deleted.add(deleted)
+        if event.get("presence") is not None:
+            self.presence = event["presence"]
+        return True
 
     async def _missed(self, after, before):
         from cafes_cites import services
@@ -181,22 +223,25 @@ class RoomRelay:
             logger.exception("Relay %s: gap fill %s..%s failed", self.group, after, before)
             return []
 
-    async def catch_up(self, before=None):
-        """Deliver, from the database, the messages committed since the last one delivered:
-        while the channel layer is down (other processes' messages), and once it is back (what
-        was posted meanwhile). `before`: an event to send first (the status)."""
+    async def apply(self, news):
+        """Deliver what a poll of the database found (services.RoomNews), once: the messages
+        after the last one delivered, in order, then the deletions not told yet, then the
+        presence count if it changed."""
+        from cafes_cites import services
+
         async with self.lock:
-            if before is not None:
-                await self._send(before)
-            if self.last_id is None:
-                await self.initialise()  # could not be read at subscription: nothing to fill
-                return
-            if self.session_id is None:
-                return
-            for missed in await self._missed(self.last_id, None):
-                if missed["id"] > self.last_id:
-                    await self._send(missed)
-                    self.last_id = missed["id"]
+            for event in news.messages:
+                if self.last_id is None or event["id"] > self.last_id:
+                    await self._send(event)
+                    self.last_id = event["id"]
+            for room_id in news.deleted:
+                if room_id not in self.deleted:
+                    self.deleted.add(room_id)
+                    payload = {"type": "deleted", "id": room_id}
+                    await self._send({"text": services.encode(payload), "id": None})
+            if news.presence != self.presence:
+                await self._send(services.presence_event(news.presence))
+                self.presence = news.presence
 
     async def tell(self, event):
         """Send an event of this process (a status) in order with the room's messages."""
@@ -217,55 +262,47 @@ class RoomRelay:
                     continue
 
 
-class LayerUnavailable(Exception):
-    """The channel layer (Redis) could not be reached to subscribe."""
-
-
 async def join(group, member):
     """Add `member` to the room's relay, subscribing the process to the room's group if it is
-    the first. Raises when the subscription fails (Redis down): the caller refuses the socket.
-
-    A relay whose subscription failed is forgotten at once, by its first member and by those
-    that were waiting for it: otherwise it would stay registered without a subscription, and
-    every later socket of the room would join it and never receive anything, even once Redis is
-    back (issue #7 fault drill, tests/test_fault_redis.py)."""
-    key = (asyncio.get_running_loop(), group)
+    the first. Never refuses: when the subscription fails (Redis down), the relay stays without
+    one, the monitor is told the layer is down (the relay is then fed by its polls of the
+    database) and subscribes it again once Redis answers (LayerMonitor.on_echo). Returns once
+    the relay knows the room's last id: the member's history must be read after it."""
+    loop = asyncio.get_running_loop()
+    key = (loop, group)
     relay = _relays.get(key)
     if relay is None:
         relay = _relays[key] = RoomRelay(group, getattr(member, "session_id", None))
-        relay.members[member] = None
-        async with relay.lock:  # events wait for last_id
-            try:
-                try:
-                    await relay.subscription.start()
-                except Exception as error:
-                    _forget_relay(key, relay, member)
-                    raise LayerUnavailable(group) from error
-                _start_monitor(key[0])
-                await relay.initialise()
-            finally:
-                relay.initialised.set()
-    else:
-        relay.members[member] = None
-        await relay.subscription.ready.wait()
-        if relay.subscription.failed:
-            _forget_relay(key, relay, member)
-            raise LayerUnavailable(group)
-        # Its history must be read after last_id: the relay ignores the ids up to last_id.
-        await relay.initialised.wait()
+        relay.setup = spawn(_set_up(key, relay))
+    relay.members[member] = None
+    # Shielded: a socket closed during its handshake must not cancel the others' wait, nor
+    # leave them a relay half set up.
+    await asyncio.shield(relay.setup)
     return relay
 
 
-def _forget_relay(key, relay, member):
-    relay.members.pop(member, None)
-    if _relays.get(key) is relay:
-        del _relays[key]
+async def _set_up(key, relay):
+    subscribed = True
+    async with relay.lock:  # events wait for last_id
+        try:
+            await relay.subscription.start()
+        except Exception:
+            logger.warning("Relay %s: cannot subscribe, fed from the database", relay.group)
+            subscribed = False
+        if _relays.get(key) is not relay:
+            return  # its sockets all left meanwhile
+        monitor = _start_monitor(key[0])
+        await relay.initialise()
+    if not subscribed:
+        # Outside the relay's lock (degrade tells every room), and before the room's sockets
+        # read the live status for their state frame.
+        await monitor.degrade()
 
 
 async def leave(group, member):
     key = (asyncio.get_running_loop(), group)
     relay = _relays.get(key)
-    if relay is None:
+    if relay is None or member not in relay.members:
         return
     relay.members.pop(member, None)
     if not relay.members:
@@ -286,13 +323,15 @@ async def group_send(layer, group, event):
     The event was committed to the database before being published: without the fallback a
     message posted during an outage would reach nobody live, not even its poster, who would get
     neither echo nor error. With it, the sockets of this process get it at once; the sockets
-    of other processes get it when they resume with `after=` (docs/chat-protocol.md, delivery
-    guarantees), or from their relay's gap fill as soon as a later message reaches them
-    (RoomRelay). The failure is still raised (and logged by `spawn`). Should Redis have
-    published the event before failing to answer, the relay ignores the second copy."""
+    of other processes get it from their process's next poll of the database (LayerMonitor),
+    or when they resume with `after=` (docs/chat-protocol.md, delivery guarantees). The failure
+    is logged in one line, not raised: during an outage every post would log a traceback.
+    Should Redis have published the event before failing to answer, the relay ignores the
+    second copy."""
     try:
         await layer.group_send(group, event)
-    except Exception:
+    except Exception as error:
+        logger.warning("Chat event for %s delivered in this process only: %r", group, error)
         loop = asyncio.get_running_loop()
         monitor = _monitors.get(loop)
         if monitor is not None:
@@ -305,7 +344,6 @@ async def group_send(layer, group, event):
             handler = local.deliver if local is not None else None
         if handler is not None:
             await handler(event)
-        raise
 
 
 def claim_presence_broadcast(group):
@@ -336,14 +374,21 @@ class LayerMonitor:
     seconds the monitor publishes a probe to a group only this process subscribes to, and
     waits for its echo: the path of every room event (publish, then the pub/sub subscription).
 
-    Degraded as soon as a publish fails (the probe's, or a room's in `group_send`), or when no
-    echo came for `CAFES_CITES_LAYER_SILENCE` seconds (a silent subscription; generous, so a
-    busy process is not taken for a broken layer). Live again at the first echo: the
-    subscription is back (channels_redis re-subscribes all of a connection's channels in one
-    command, the rooms' with the probe's), not merely the publishing connection.
+    Degraded as soon as a publish fails (the probe's, or a room's in `group_send`), a
+    subscription cannot be made (a room first joined during the outage, the session watch), or
+    no echo came for `CAFES_CITES_LAYER_SILENCE` seconds (a silent subscription; generous, so a
+    busy process is not taken for a broken layer). Live again at the first echo, once the
+    subscriptions that failed meanwhile are made: the echo shows the subscription connection is
+    back (channels_redis re-subscribes all of a connection's channels in one command, the
+    rooms' with the probe's), but not the subscriptions it never had.
 
-    While degraded, the relays read their rooms' new messages from the database at each probe:
-    the display is late, nothing is missing."""
+    While degraded, every probe period the monitor polls the database for all the process's
+    rooms at once (services.poll_rooms): new messages, deletions, presence counts. The display
+    is late, nothing is missing. Deletions are read by their time (`deleted_at`), from a little
+    before the previous poll (`DELETION_MARGIN`: the time between a deletion's timestamp and its
+    commit, and the clocks of the servers): the relays drop those they already told."""
+
+    DELETION_MARGIN = datetime.timedelta(seconds=10)
 
     def __init__(self, loop):
         self.loop = loop
@@ -356,6 +401,8 @@ class LayerMonitor:
         # One transition at a time, told to every room before the next: otherwise a recovery
         # still telling "ok" to the rooms could end after a new degradation.
         self.transition = asyncio.Lock()
+        self.polling = asyncio.Lock()  # one poll at a time (the loop's, the recovery's)
+        self.deleted_since = timezone.now()
 
     @property
     def status(self):
@@ -368,8 +415,7 @@ class LayerMonitor:
             try:
                 await self.probe_once(period)
                 if not self.live:
-                    for relay in _rooms(self.loop):
-                        await relay.catch_up()
+                    await self.poll()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -377,16 +423,16 @@ class LayerMonitor:
             await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
 
     async def probe_once(self, period):
-        if self.probe is None or self.probe.failed:
-            self.probe = Subscription(self.group, self.on_echo)
-            try:
-                await self.probe.start()
-            except Exception:
-                await self.degrade()
-                return
         self.echoed.clear()
+        if self.probe is None:
+            self.probe = Subscription(self.group, self.on_echo)
         try:
+            # Publish first: while Redis is down, no subscription attempt (each would leave a
+            # channel behind in channels_redis) until it answers again.
             await self.probe.layer.group_send(self.group, {"type": PROBE})
+            if self.probe.failed or not self.probe.ready.is_set():
+                await self.probe.start()
+                await self.probe.layer.group_send(self.group, {"type": PROBE})
         except Exception:
             await self.degrade()
             return
@@ -404,11 +450,29 @@ class LayerMonitor:
         async with self.transition:
             if self.live:
                 return
+            if not await self._resubscribe():
+                return  # Redis answers, but not yet to everything: the next echo retries
             self.live = True
             logger.warning("Channel layer reachable again: live chat delivery resumed")
             status = _status_event("ok")
             for relay in _rooms(self.loop):
-                await relay.catch_up(before=status)
+                await relay.tell(status)
+            # What was committed since the last poll: from now on it arrives live.
+            await self.poll()
+
+    async def _resubscribe(self):
+        """Make the subscriptions that failed during the outage; True when all are made."""
+        subscribed = True
+        for relay in _rooms(self.loop):
+            subscribed = await relay.subscription.retry() and subscribed
+        session_watch = _watches.get(self.loop)
+        if session_watch is not None and session_watch.subscription.failed:
+            if await session_watch.subscription.retry():
+                # Logouts published meanwhile reached no other process: check them all now.
+                spawn(session_watch.check_all())
+            else:
+                subscribed = False
+        return subscribed
 
     async def degrade(self):
         if not self.live:
@@ -417,10 +481,41 @@ class LayerMonitor:
             if not self.live:
                 return
             self.live = False
+            self.deleted_since = timezone.now()
             logger.warning("Channel layer unreachable: live chat degraded, rooms read the database")
             status = _status_event("degraded")
             for relay in _rooms(self.loop):
                 await relay.tell(status)
+
+    async def poll(self):
+        """Read the news of all the process's rooms from the database, in one call, and hand
+        each relay its own."""
+        from cafes_cites import services
+
+        async with self.polling:
+            relays = {}
+            for relay in _rooms(self.loop):
+                if relay.session_id is None:
+                    continue
+                if relay.last_id is None:
+                    async with relay.lock:
+                        await relay.initialise()  # could not be read when it subscribed
+                if relay.last_id is not None:
+                    relays[relay.session_id] = relay
+            if not relays:
+                return
+            started = timezone.now()
+            try:
+                news = await database_sync_to_async(services.poll_rooms)(
+                    {session_id: relay.last_id for session_id, relay in relays.items()},
+                    self.deleted_since - self.DELETION_MARGIN,
+                )
+            except Exception:
+                logger.exception("Chat rooms poll failed")
+                return
+            self.deleted_since = started
+            for session_id, room in news.items():
+                await relays[session_id].apply(room)
 
     async def stop(self):
         if self.task is not None:
@@ -432,13 +527,16 @@ class LayerMonitor:
 def _status_event(live):
     from cafes_cites import services
 
-    return {"text": services.encode({"type": "status", "live": live}), "id": None}
+    # `status`: consumers drop the statuses queued before they read the live status.
+    return {"text": services.encode({"type": "status", "live": live}), "id": None, "status": live}
 
 
 def _start_monitor(loop):
-    if loop not in _monitors:
+    monitor = _monitors.get(loop)
+    if monitor is None:
         monitor = _monitors[loop] = LayerMonitor(loop)
         monitor.task = spawn(monitor.run())
+    return monitor
 
 
 def _stop_monitor(loop):
@@ -499,46 +597,43 @@ class SessionWatch:
             if pair not in valid:
                 await member.expire()
 
+    async def check_all(self):
+        members = [member for member in self.members if member.ready]
+        if not members:
+            return
+        try:
+            await self.check(members)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("Chat session re-check failed")
+
     async def run_periodically(self):
         while True:
             await asyncio.sleep(settings.CAFES_CITES_CHAT_AUTH_RECHECK)
-            members = [member for member in self.members if member.ready]
-            if not members:
-                continue
-            try:
-                await self.check(members)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("Chat session re-check failed")
+            await self.check_all()
 
 
 async def watch(member):
+    """Add `member` to the process's session watch, subscribing it to `AUTH_GROUP` if it is the
+    first. Never refuses: without a subscription (Redis down) the watch still re-checks its
+    sockets periodically, and the monitor subscribes it once Redis answers, then re-checks all
+    its sockets (the logouts published meanwhile reached no other process)."""
     loop = asyncio.get_running_loop()
     session_watch = _watches.get(loop)
-    if session_watch is None:
-        session_watch = _watches[loop] = SessionWatch()
+    if session_watch is not None:
         session_watch.add(member)
-        session_watch.periodic = asyncio.create_task(session_watch.run_periodically())
-        try:
-            await session_watch.subscription.start()
-        except Exception as error:
-            # As in join(): never keep a watch without a subscription.
-            _forget_watch(loop, session_watch, member)
-            raise LayerUnavailable(AUTH_GROUP) from error
-    else:
-        session_watch.add(member)
-        await session_watch.subscription.ready.wait()
-        if session_watch.subscription.failed:
-            _forget_watch(loop, session_watch, member)
-            raise LayerUnavailable(AUTH_GROUP)
-
-
-def _forget_watch(loop, session_watch, member):
-    session_watch.remove(member)
-    if _watches.get(loop) is session_watch:
-        del _watches[loop]
-        session_watch.periodic.cancel()
+        return
+    session_watch = _watches[loop] = SessionWatch()
+    session_watch.add(member)
+    session_watch.periodic = asyncio.create_task(session_watch.run_periodically())
+    try:
+        await session_watch.subscription.start()
+    except Exception:
+        logger.warning("Chat session watch: cannot subscribe, periodic re-checks only")
+        monitor = _monitors.get(loop)
+        if monitor is not None:
+            await monitor.degrade()
 
 
 async def unwatch(member):

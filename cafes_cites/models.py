@@ -366,6 +366,15 @@ class ChatMessage(models.Model):
                 fields=["session", "author", "client_id"], name="cafe_cite_chat_client_id"
             ),
         ]
+        indexes = [
+            # The recent deletions, read every second by each server process while the
+            # channel layer is down (services.poll_rooms): a few rows, whatever the rooms' size.
+            models.Index(
+                fields=["deleted_at"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="cafe_cite_chat_deleted_at",
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.room_id} ({self.session_id})"

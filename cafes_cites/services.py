@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audit.models import Action
@@ -278,11 +278,13 @@ def publish(group, event):
         loop.call_soon_threadsafe(lambda: fanout.spawn(fanout.group_send(layer, group, event)))
 
 
-def broadcast_on_commit(session_id, payload, message_id=None):
+def broadcast_on_commit(session_id, payload, message_id=None, **marks):
     """Encode once; the channel layer carries the text to each server process, whose relay
-    hands the same string to every socket of the room."""
+    hands the same string to every socket of the room. `marks` (`deleted`: the room id of a
+    deleted message) let the relays recognise an event they also read from the database while
+    the layer is down, and tell it once (fanout.RoomRelay)."""
     text = encode(payload)
-    event = {"type": "chat.relay", "text": text, "id": message_id}
+    event = {"type": "chat.relay", "text": text, "id": message_id, **marks}
     transaction.on_commit(lambda: publish(room_group(session_id), event))
 
 
@@ -459,7 +461,7 @@ def delete_message(moderator, session_id, room_id):
         target_label=f"Message n° {room_id} — {session.label}",
         details={"session": session.pk, "room_id": room_id, "author_id": message.author_id},
     )
-    broadcast_on_commit(session_id, {"type": "deleted", "id": room_id})
+    broadcast_on_commit(session_id, {"type": "deleted", "id": room_id}, deleted=room_id)
 
 
 @transaction.atomic
@@ -609,10 +611,77 @@ def gap_events(session_id, after, before=None):
     if before is not None:
         messages = messages.filter(room_id__lt=before)
     rows = list(messages.select_related("author__cite").order_by("-room_id")[:limit])[::-1]
+    return _relay_events(rows)
+
+
+def _relay_events(rows):
     return [
         {"type": "chat.relay", "text": encode(payload), "id": payload["id"]}
         for payload in _payloads(rows)
     ]
+
+
+@dataclass
+class RoomNews:
+    """What a room's relay reads from the database at each poll while the channel layer is
+    down (services.poll_rooms, fanout.LayerMonitor)."""
+
+    messages: list  # relay events of the messages after the relay's last id, in order
+    deleted: list  # room ids of the messages deleted since the poll's `deleted_after`
+    presence: int  # people connected through a live process
+
+
+def poll_rooms(last_ids, deleted_after):
+    """One poll of all the rooms of a server process while the channel layer is down, whatever
+    their number: two queries when nothing was posted (the rooms' counters and presence counts;
+    the deletions since `deleted_after`), two more otherwise (the new messages of every room
+    that has some, their authors' animateur flags). `last_ids`: {session id: last id its relay
+    delivered}. Returns {session id: RoomNews}; an unknown session is left out.
+
+    Deleted messages are left out of `messages`, as in a resumed history; at most
+    CAFES_CITES_CHAT_RESUME_MAX per room, the most recent."""
+    if not last_ids:
+        return {}
+    presence = (
+        live_presence()
+        .filter(session_id=OuterRef("pk"))
+        .values("session_id")
+        .annotate(count=Count("user_id", distinct=True))
+        .values("count")
+    )
+    rooms = {
+        pk: (last_id or 0, count or 0)
+        for pk, last_id, count in Session.objects.filter(pk__in=list(last_ids))
+        .annotate(chat_presence=Subquery(presence))
+        .order_by()
+        .values_list("pk", "chat_last_id", "chat_presence")
+    }
+    deleted = {}
+    for session_id, room_id in (
+        ChatMessage.objects.filter(session_id__in=list(rooms), deleted_at__gt=deleted_after)
+        .order_by("session_id", "room_id")
+        .values_list("session_id", "room_id")
+    ):
+        deleted.setdefault(session_id, []).append(room_id)
+    behind = Q(pk__in=[])
+    for session_id, (room_last_id, _) in rooms.items():
+        if room_last_id > last_ids[session_id]:
+            behind |= Q(session_id=session_id, room_id__gt=last_ids[session_id])
+    messages = {}
+    rows = list(
+        ChatMessage.objects.filter(behind, deleted_at__isnull=True)
+        .select_related("author__cite")
+        .order_by("session_id", "room_id")
+    )
+    for event, row in zip(_relay_events(rows), rows, strict=True):
+        messages.setdefault(row.session_id, []).append(event)
+    limit = settings.CAFES_CITES_CHAT_RESUME_MAX
+    return {
+        session_id: RoomNews(
+            messages.get(session_id, [])[-limit:], deleted.get(session_id, []), count
+        )
+        for session_id, (_, count) in rooms.items()
+    }
 
 
 def deleted_ids(session_id, up_to):
@@ -682,15 +751,19 @@ def presence_count(session_id):
     return live_presence().filter(session_id=session_id).values("user_id").distinct().count()
 
 
+def presence_event(count):
+    """`presence`: the count, for the relays (fanout.RoomRelay), which tell a count read from
+    the database while the layer is down only when it differs from the last one told."""
+    return {
+        "type": "chat.relay",
+        "text": encode({"type": "presence", "count": count}),
+        "id": None,
+        "presence": count,
+    }
+
+
 def broadcast_presence(session_id):
-    publish(
-        room_group(session_id),
-        {
-            "type": "chat.relay",
-            "text": encode({"type": "presence", "count": presence_count(session_id)}),
-            "id": None,
-        },
-    )
+    publish(room_group(session_id), presence_event(presence_count(session_id)))
 
 
 def process_heartbeat(process_id, name, sockets):

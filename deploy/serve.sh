@@ -20,7 +20,7 @@ export DJANGO_SETTINGS_MODULE=cde_site.settings.production
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cites_emploi}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export TASKS_BACKEND="${TASKS_BACKEND:-django_tasks_db.DatabaseBackend}"
-export SESSION_ENGINE="${SESSION_ENGINE:-django.contrib.sessions.backends.cached_db}"
+export SESSION_ENGINE="${SESSION_ENGINE:-commons.sessions}"
 export SITE_URL="${SITE_URL:-http://${HOST}:${PORT}}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-localhost,127.0.0.1,${HOST}}"
 # Pas de TLS en local : c'est le proxy inverse qui le termine en production.

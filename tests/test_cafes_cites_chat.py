@@ -3,6 +3,7 @@
 included), client_id deduplication, moderation, presence, session re-checks and the prompt
 closing of sockets on logout, password change, deactivation and deletion."""
 
+import asyncio
 import datetime
 import json
 import uuid
@@ -380,18 +381,68 @@ async def test_relay_fills_a_gap_from_the_database_in_order_once(settings, monke
     )
     await relay.deliver({"type": "chat.relay", "text": json.dumps(missed[2]), "id": 4})
     assert await chat.nothing_more()
+    await chat.close()
 
-    # The catch-up of a degraded layer's poll, or of its return: from the database, after the
-    # event given first (the status), in order, once.
+
+async def test_poll_of_the_database_tells_each_news_once(settings, monkeypatch):
+    """While the channel layer is down, each process polls the database for all its rooms at
+    once (fanout.LayerMonitor.poll, services.poll_rooms): the messages after the last one each
+    relay delivered, in order; the deletions not told yet; the presence count when it changed.
+    Each once, whether the same news comes again from the next poll or from the layer. Two
+    queries when nothing happened, whatever the number of rooms; two more for new messages.
+    Missing events are simulated by not publishing them; another process's socket by a
+    presence row of another live process."""
+    from cafes_cites import fanout, services
+    from cafes_cites.models import ChatPresence, ChatProcess
+
+    settings.CAFES_CITES_CHAT_RATE = (100, 10)
+    session, other_session = [await database_sync_to_async(_live_session)() for _ in range(2)]
+    alice = await database_sync_to_async(_registered)(session)
+    bob = await database_sync_to_async(_registered)(session)
+    chat = await connect(alice, session)
+    other = await connect(alice, other_session)  # a second room of the process, quiet
+    assert chat.state["presence"] == 1
+    await chat.post("Un")
+    assert (await chat.receive("message"))["id"] == 1
+    monitor = fanout._monitors[asyncio.get_running_loop()]
+    async with DatabaseThreadQueries() as queries:
+        await monitor.poll()
+    assert len(queries.sql) == 2, "\n".join(queries.sql)  # nothing new in either room
+    assert await chat.nothing_more()
+
+    def news():
+        for body in ("Deux", "Trois"):
+            services.post_message(alice, session.pk, body, str(uuid.uuid4()))
+        ChatMessage.objects.filter(session=session, room_id=1).update(deleted_at=timezone.now())
+        process = ChatProcess.objects.create(name="autre-processus", heartbeat_at=timezone.now())
+        ChatPresence.objects.create(
+            channel_name="ws-autre", session=session, user=bob, process=process
+        )
+
     with monkeypatch.context() as patch:
         patch.setattr(services, "publish", lambda group, event: None)
-        later = [await database_sync_to_async(post_unpublished)(body) for body in "67"]
-    await relay.catch_up(before=fanout._status_event("ok"))
-    assert await chat.receive("status", skip=()) == {"type": "status", "live": "ok"}
-    assert [await chat.receive("message", skip=()) for _ in range(2)] == later
-    await relay.catch_up()
-    assert await chat.nothing_more()
-    await chat.close()
+        await database_sync_to_async(news)()
+    async with DatabaseThreadQueries() as queries:
+        await monitor.poll()
+    assert len(queries.sql) == 4, "\n".join(queries.sql)
+    told = [await chat.receive(skip=()) for _ in range(4)]
+    assert [(frame["type"], frame.get("id")) for frame in told] == [
+        ("message", 2),
+        ("message", 3),
+        ("deleted", 1),
+        ("presence", None),
+    ]
+    assert told[1]["body_html"] == "<p>Trois</p>" and told[3]["count"] == 2
+    await monitor.poll()  # the deletion is read again (a margin before the last poll): not told
+    relay = next(
+        r for (_, group), r in fanout._relays.items() if group == services.room_group(session.pk)
+    )
+    deletion = {"type": "deleted", "id": 1}
+    await relay.deliver({"text": json.dumps(deletion), "id": None, "deleted": 1})  # late, live
+    await relay.deliver({"text": json.dumps(told[1]), "id": 3})
+    assert await chat.nothing_more() and await other.nothing_more()
+    for socket in (chat, other):
+        await socket.close()
 
 
 async def test_animateur_deletes_and_mutes():

@@ -16,9 +16,11 @@ What the drill checks:
 - the sockets of *another* server process, which the local fallback cannot reach, get it
   during the outage too: while degraded, each process's relays read their rooms' new messages
   from the database at each probe (the other process being simulated by a second event loop);
-- a socket that is the first of its room in its process cannot subscribe while Redis is down:
-  its handshake is refused cleanly (the browser retries), and once Redis is back it connects and
-  receives live messages (the relay is not left behind without a subscription);
+- a socket that is the first of its room in its process (a page reloaded during the outage)
+  is accepted all the same: `"live": "degraded"` in its state frame, its history from the
+  database, then the other processes' messages and deletions from its process's polls of the
+  database; once Redis is back, its relay subscribes (and so does the session watch), and
+  messages reach it live again, each once;
 - once Redis is back and the process's subscriptions are re-established (the monitor's probe
   comes back through them), the sockets are told `"live": "ok"`, the relays catch up from the
   database, and messages reach everyone again, each once, in order;
@@ -49,8 +51,10 @@ from channels.db import database_sync_to_async
 
 from cafes_cites.models import ChatMessage
 from cafes_cites.services import room_group
+from cafes_cites.session_auth import AUTH_GROUP
+from tests.factories import make_anct_user
 from tests.private_redis import REDIS_SERVER, WAIT, PrivateRedis
-from tests.test_cafes_cites_chat import _live_session, _registered, connect
+from tests.test_cafes_cites_chat import _live_session, _login, _registered, connect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -158,28 +162,41 @@ async def test_redis_restart_during_a_cafe_loses_no_message(private_redis):
         await chat.close()
 
 
-async def test_first_socket_of_a_room_during_the_outage_is_refused_then_works(private_redis):
-    """While Redis is down, the first socket of a room in a process cannot subscribe: the
-    handshake is refused (the browser retries with backoff); once Redis is back, the next
-    attempt subscribes afresh and receives live messages."""
+async def test_first_socket_of_a_room_during_the_outage_is_served_degraded(private_redis):
+    """While Redis is down, the first socket of a room in a process cannot subscribe: it is
+    accepted anyway, in degraded mode (no refused handshake, no half-connected socket); what
+    is posted reaches everyone of the process at once (local fallback); once Redis is back the
+    relay subscribes and the sockets are told "ok", and messages arrive live, each once."""
     session = await database_sync_to_async(_live_session)()
     alice = await database_sync_to_async(_registered)(session)
     bob = await database_sync_to_async(_registered)(session)
     private_redis.kill()
-    assert await connect(alice, session) is None
-    assert await connect(alice, session) is None  # still refused, not half-connected
+    a = await connect(alice, session)
+    assert a is not None and a.state["live"] == "degraded"
+    assert a.history["messages"] == []
+    await a.post("Pendant la coupure")
+    assert (await a.receive("message"))["id"] == 1
+    b = await connect(bob, session)
+    assert b.state["live"] == "degraded"
+    assert _bodies(b.history["messages"]) == ["<p>Pendant la coupure</p>"]
 
     private_redis.start()
-    a = await connect(alice, session)
-    b = await connect(bob, session)
-    assert a is not None and b is not None
-    assert a.state["live"] == b.state["live"] == "ok"
+    for chat in (a, b):
+        assert await _status(chat) == "ok"
+    group_channel = private_redis.group_channel(room_group(session.pk))
+
+    async def subscribed():
+        return await private_redis.subscribers(group_channel) >= 1
+
+    await _until(subscribed, "le salon abonné au retour de Redis")
     await b.post("Bonjour après le redémarrage")
     for chat in (a, b):
         message = await chat.receive("message")
-        assert message["id"] == 1 and message["body_html"] == "<p>Bonjour après le redémarrage</p>"
-    await a.close()
-    await b.close()
+        assert message["id"] == 2 and message["body_html"] == "<p>Bonjour après le redémarrage</p>"
+    for chat in (a, b):
+        assert await chat.nothing_more()
+        assert chat.statuses == ["ok"]  # "degraded" was in the state frame, not told again
+        await chat.close()
 
 
 class OtherProcess:
@@ -260,3 +277,115 @@ async def test_other_process_reads_the_outage_message_from_the_database(private_
         await other.run(b.close())
     finally:
         other.stop()
+
+
+async def test_page_reloaded_during_the_outage_gets_the_other_processes_news(private_redis):
+    """Alice and the animateur are connected through process B (another event loop, see
+    OtherProcess) before the outage. Redis goes down; Bob reloads his page, which connects
+    through process A, where the room has no socket yet: accepted, degraded, history from the
+    database. A's polls of the database bring Bob what B's people post and the animateur's
+    deletion; B's bring Alice what Bob posts. A second tab of Bob's opens meanwhile. Once Redis
+    is back, A's relay and session watch subscribe, everyone is told "ok", and messages reach
+    everyone live, each once."""
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session, first_name="Alice")
+    bob = await database_sync_to_async(_registered)(session, first_name="Bob")
+    animateur = await database_sync_to_async(make_anct_user)()
+    other = OtherProcess()
+    try:
+        a = await other.run(connect(alice, session))
+        moderator = await other.run(connect(animateur, session))
+        await other.run(a.post("Avant la coupure"))
+        for chat in (a, moderator):
+            assert (await other.run(chat.receive("message")))["id"] == 1
+
+        private_redis.kill()
+        assert await other.run(_status(a)) == "degraded"
+        b = await connect(bob, session)  # the first socket of the room in this process
+        assert b is not None and b.state["live"] == "degraded"
+        assert _bodies(b.history["messages"]) == ["<p>Avant la coupure</p>"]
+
+        await other.run(a.post("Pendant la coupure"))
+        during = await b.receive("message")  # from this process's poll of the database
+        assert during["id"] == 2 and during["body_html"] == "<p>Pendant la coupure</p>"
+        await b.post("Bob aussi")
+        assert (await b.receive("message"))["id"] == 3  # local fallback
+        for chat in (a, moderator):
+            assert [(await other.run(chat.receive("message")))["id"] for _ in range(2)] == [2, 3]
+        await other.run(moderator.send(type="delete", id=1))
+        assert await b.receive("deleted") == {"type": "deleted", "id": 1}
+        for chat in (a, moderator):
+            assert await other.run(chat.receive("deleted")) == {"type": "deleted", "id": 1}
+        bob_tab = await connect(bob, session)
+        assert bob_tab.state["live"] == "degraded"
+        assert [m["id"] for m in bob_tab.history["messages"]] == [2, 3]
+
+        private_redis.start()
+        for chat in (b, bob_tab):
+            assert await _status(chat) == "ok"
+        for chat in (a, moderator):
+            assert await other.run(_status(chat)) == "ok"
+        room = private_redis.group_channel(room_group(session.pk))
+        watch = private_redis.group_channel(AUTH_GROUP)
+
+        async def both_processes_subscribed():
+            return (
+                await private_redis.subscribers(room) >= 2
+                and await private_redis.subscribers(watch) >= 2
+            )
+
+        await _until(both_processes_subscribed, "les deux processus abonnés au retour de Redis")
+        await other.run(a.post("Après le redémarrage"))
+        for chat in (b, bob_tab):
+            assert (await chat.receive("message"))["id"] == 4
+        for chat in (a, moderator):
+            assert (await other.run(chat.receive("message")))["id"] == 4
+        await b.post("Encore")
+        for chat in (b, bob_tab):
+            assert (await chat.receive("message"))["id"] == 5
+        for chat in (a, moderator):
+            assert (await other.run(chat.receive("message")))["id"] == 5
+        for chat in (b, bob_tab):
+            assert await chat.nothing_more()  # no duplicate, nothing told twice
+            assert chat.statuses == ["ok"]
+        for chat in (a, moderator):
+            assert await other.run(chat.nothing_more())
+            assert chat.statuses == ["degraded", "ok"]
+        for chat in (b, bob_tab):
+            await chat.close()
+        for chat in (a, moderator):
+            await other.run(chat.close())
+    finally:
+        other.stop()
+
+
+async def test_page_and_socket_of_a_session_cached_in_redis_during_the_outage(
+    private_redis, settings
+):
+    """Production keeps the sessions in the Redis cache, written through to the database
+    (commons.sessions, docs/deployment.md): while Redis is down, reloading the café's page and
+    opening its chat socket read the session from the database instead (with Django's own
+    cached_db, both fail on the cache write that follows the database read)."""
+    settings.SESSION_ENGINE = "commons.sessions"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis.url,
+        }
+    }
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session)
+    client = await _login(alice)  # session stored in the database and in Redis
+    private_redis.kill()
+
+    def reload_page():
+        response = client.get(session.get_absolute_url())
+        return response.status_code, response.wsgi_request.user == alice, response.content
+
+    status, authenticated, content = await database_sync_to_async(reload_page)()
+    assert status == 200 and authenticated
+    assert b"data-chat-url" in content
+    chat = await connect(alice, session, client=client)
+    assert chat is not None and chat.state["live"] == "degraded"
+    assert chat.state["user"]["id"] == alice.pk
+    await chat.close()

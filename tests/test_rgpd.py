@@ -425,7 +425,11 @@ def test_privacy_page_states_the_retention_in_force(client, retention):
 
 @pytest.mark.parametrize(
     "engine",
-    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+    [
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+        "commons.sessions",  # production's (deploy/serve.sh)
+    ],
 )
 def test_erasing_deletes_stored_sessions(client, settings, engine):
     from django.contrib.sessions.models import Session as StoredSession

@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cafes_cites.models import Registration, Session, Speaker
+from cafes_cites.models import ChatPresence, Registration, Session, Speaker
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, make_anct_user
 from tests.private_redis import REDIS_SERVER, PrivateRedis
@@ -202,7 +202,9 @@ def test_two_people_chat_and_one_reconnects(browser, asgi_server):
 def test_a_redis_outage_is_shown_then_its_end(browser, redis_drill):
     """Redis (the channel layer) stops during a café: the page says the live delivery is
     impaired, in DSFR warning style, still accessible; a message sent meanwhile is stored and
-    shown; Redis back, the page says so and the chat goes on live."""
+    shown; pages reloaded meanwhile (the first socket of the room in the server process
+    included) connect in degraded mode with their history; Redis back, the page says so and
+    the chat goes on live."""
     base_url, redis = redis_drill
     alice = UserFactory(first_name="Alice", last_name="Martin")
     with _alice_and_bob_in_the_chat(browser, base_url, alice) as (alice_page, bob_page):
@@ -221,13 +223,38 @@ def test_a_redis_outage_is_shown_then_its_end(browser, redis_drill):
                 "Envoyé pendant la panne"
             )
 
+        # Both leave, then come back during the outage: the room has no socket left in the
+        # server process, the first one back cannot subscribe and is served all the same, in
+        # degraded mode, with its history.
+        url = alice_page.url
+        alice_page.goto("about:blank")
+        bob_page.goto("about:blank")
+        deadline = time.monotonic() + 15
+        while ChatPresence.objects.exists():  # written by Daphne once the sockets are gone
+            assert time.monotonic() < deadline, "Les websockets ne se sont pas fermés."
+            time.sleep(0.1)
+        for page in (bob_page, alice_page):
+            page.goto(url)
+            expect(page.locator("#chat-etat")).to_have_text(
+                "Direct perturbé : vos messages sont enregistrés, l'affichage peut avoir du retard."
+            )
+            expect(page.locator("[data-chat-live]")).to_have_attribute("data-chat-live", "degraded")
+            expect(page.locator("#chat-messages li")).to_have_count(1)
+            expect(page.locator("#chat-messages li").first).to_contain_text(
+                "Envoyé pendant la panne"
+            )
+        bob_page.get_by_label("Votre message").fill("Revenu pendant la panne")
+        bob_page.get_by_label("Votre message").press("Enter")
+        for page in (alice_page, bob_page):
+            expect(page.locator("#chat-messages li")).to_have_count(2)
+
         redis.start()
         for page in (alice_page, bob_page):
             expect(page.locator("#chat-etat")).to_have_text("Connecté")
             expect(page.locator("#chat-annonces")).to_contain_text("Direct rétabli")
         bob_page.get_by_label("Votre message").fill("Après la panne")
         bob_page.get_by_label("Votre message").press("Enter")
-        expect(alice_page.locator("#chat-messages li")).to_have_count(2)
+        expect(alice_page.locator("#chat-messages li")).to_have_count(3)
         expect(alice_page.locator("#chat-messages li").last).to_contain_text("Après la panne")
 
 

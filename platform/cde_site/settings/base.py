@@ -176,8 +176,9 @@ else:
     # Embedded default for `make demo`: one process, nothing to install.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions: in the database by default; "django.contrib.sessions.backends.cached_db" reads them
-# from the Redis cache (written through to the database) in production (docs/deployment.md).
+# Sessions: in the database by default; "commons.sessions" reads them from the Redis cache
+# (written through to the database) in production, and from the database alone while Redis is
+# down (docs/deployment.md).
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 # --- Search (search/): Elasticsearch when configured, else the database fallback -------------
