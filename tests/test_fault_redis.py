@@ -43,6 +43,7 @@ re-sends the messages not yet acknowledged with their `client_id` (stored once).
 
 import asyncio
 import shutil
+import socket
 import threading
 import time
 
@@ -389,3 +390,110 @@ async def test_page_and_socket_of_a_session_cached_in_redis_during_the_outage(
     assert chat is not None and chat.state["live"] == "degraded"
     assert chat.state["user"]["id"] == alice.pk
     await chat.close()
+
+
+def _blackhole():
+    """(listener, filler, url): a Redis address that never answers, like a host that is down:
+    a listening socket whose accept queue is full, so the kernel drops every new connection
+    attempt (no refusal)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    filler = socket.create_connection(listener.getsockname())  # fills the queue, never accepted
+    return listener, filler, f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
+def _redis_cache(url):
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # What base.py sets from REDIS_CONNECT_TIMEOUT and REDIS_CACHE_TIMEOUT, shortened.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
+def unreachable_redis(settings, async_db_cleanup):
+    """A Redis address that never answers, like a host that is down: a listening socket whose
+    accept queue is full, so the kernel drops every new connection attempt (no refusal)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    filler = socket.create_connection(listener.getsockname())  # fills the queue, never accepted
+    url = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    settings.REDIS_URL = url
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # What base.py sets from REDIS_CONNECT_TIMEOUT (2 s), shortened for the test.
+            "CONFIG": {"hosts": [{"address": url, "socket_connect_timeout": 0.5}], "prefix": "x"},
+        }
+    }
+    settings.CACHES = _redis_cache(url)
+    settings.SESSION_ENGINE = "commons.sessions"
+    settings.CAFES_CITES_LAYER_PROBE = 0.2
+    yield url
+    filler.close()
+    listener.close()
+
+
+async def test_an_unreachable_redis_host_degrades_instead_of_hanging(unreachable_redis):
+    """A Redis host that is down answers nothing: without connect timeouts (base.py:
+    REDIS_CONNECT_TIMEOUT for the channel layer and the cache), the page and the chat handshake
+    would wait for the operating system's connect timeout (minutes). With them, both are served:
+    the session from the database, the chat in degraded mode."""
+    session = await database_sync_to_async(_live_session)()
+    alice = await database_sync_to_async(_registered)(session)
+    client = await asyncio.wait_for(_login(alice), 30)  # logging in deletes a cache key too
+
+    def reload_page():
+        response = client.get(session.get_absolute_url())
+        return response.status_code, response.wsgi_request.user == alice
+
+    # The guard only turns a hang into a failure; it measures nothing.
+    assert await asyncio.wait_for(database_sync_to_async(reload_page)(), 30) == (200, True)
+    chat = await asyncio.wait_for(connect(alice, session, client=client), 30)
+    assert chat is not None and chat.state["live"] == "degraded"
+    await chat.post("Redis injoignable")
+    assert (await chat.receive("message"))["body_html"] == "<p>Redis injoignable</p>"
+    await chat.close()
+
+
+def test_a_logout_the_cache_missed_does_not_come_back_with_the_cache(private_redis, settings):
+    """Logging out while the cache is unreachable deletes the session in the database; when
+    the cache comes back *with its data* (a network cut rather than a restart), the session it
+    still holds must not log the person back in: after a failure, cache hits are confirmed by
+    the database (commons.sessions, SESSION_CACHE_DISTRUST_SECONDS)."""
+    from django.test import Client
+
+    from commons import sessions
+    from tests.factories import UserFactory
+
+    settings.SESSION_ENGINE = "commons.sessions"
+    settings.CACHES = _redis_cache(private_redis.url)
+    sessions._last_failure = None
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    assert client.get("/comptes/profil/").status_code == 200
+    stale_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    listener, filler, url = _blackhole()
+    try:
+        settings.CACHES = _redis_cache(url)  # Redis unreachable, its data intact
+        assert client.post("/comptes/logout/").status_code == 302  # no error page
+    finally:
+        filler.close()
+        listener.close()
+    settings.CACHES = _redis_cache(private_redis.url)  # back, still holding the session
+
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = stale_cookie
+    assert thief.get("/comptes/profil/").status_code == 302  # to the login page
+    # Without the distrust window, the cache alone would have let the old session in.
+    settings.SESSION_CACHE_DISTRUST_SECONDS = 0
+    thief.cookies[settings.SESSION_COOKIE_NAME] = stale_cookie  # the 302 deleted it
+    assert thief.get("/comptes/profil/").status_code == 200
+    sessions._last_failure = None

@@ -153,6 +153,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis host that is down (no answer at all, rather than a refused connection) must not hold
+# a page or a chat handshake for the operating system's connect timeout (minutes): the chat
+# then serves in degraded mode and the cache is skipped (commons.sessions).
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2"))
+# Cache reads and writes are short; pub/sub connections wait on purpose and get no such limit.
+REDIS_CACHE_TIMEOUT = float(os.environ.get("REDIS_CACHE_TIMEOUT", "2"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -160,7 +166,7 @@ if REDIS_URL:
             # The prefix keeps several deployments (or test runs) on one Redis apart: pub/sub
             # channels are not scoped by database index.
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "asgi"),
             },
         }
@@ -170,6 +176,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cde"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_CACHE_TIMEOUT,
+            },
         }
     }
 else:
@@ -180,6 +190,9 @@ else:
 # (written through to the database) in production, and from the database alone while Redis is
 # down (docs/deployment.md).
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# commons.sessions: after a process saw the cache fail, sessions found in the cache are confirmed
+# by the database for this long (a logout during the outage may have missed the cache).
+SESSION_CACHE_DISTRUST_SECONDS = int(os.environ.get("SESSION_CACHE_DISTRUST_SECONDS", "3600"))
 
 # --- Search (search/): Elasticsearch when configured, else the database fallback -------------
 # One URL or several, comma-separated (the hosts of a cluster).
