@@ -36,7 +36,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
-from cafes_cites.session_auth import AUTH_GROUP
+from cafes_cites.session_auth import AUTH_GROUP, valid_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -554,12 +554,6 @@ def live_status():
 # --- Session watch ------------------------------------------------------------------------------
 
 
-def _check_sessions(pairs):
-    from cafes_cites.session_auth import valid_sessions
-
-    return valid_sessions(pairs)
-
-
 class SessionWatch:
     def __init__(self):
         self.members = {}  # consumer -> None
@@ -592,7 +586,7 @@ class SessionWatch:
 
     async def check(self, members):
         pairs = [(member.user.pk, member.session_key) for member in members]
-        valid = await database_sync_to_async(_check_sessions)(pairs)
+        valid = await database_sync_to_async(valid_sessions)(pairs)
         for member, pair in zip(members, pairs, strict=True):
             if pair not in valid:
                 await member.expire()
