@@ -500,10 +500,8 @@ def chat_room_for(session_id, user):
     Written in SQL: a reconnection storm queues every handshake of a process on its database
     thread, and the same query through the ORM (four subqueries, an OR-ed permission check)
     cost 2 to 3 ms of compilation per handshake (docs/benchmarks.md, issue #7)."""
-    from django.db import connection
-
     sql, moderator_params = _room_sql()
-    stale_before = connection.ops.adapt_datetimefield_value(timezone.now() - presence_stale_after())
+    stale_before = connection.ops.adapt_datetimefield_value(_stale_before())
     params = [
         user.pk,  # muted
         user.pk,  # registered
@@ -520,8 +518,6 @@ def chat_room_for(session_id, user):
 
 @functools.cache
 def _room_sql():
-    from django.db import connection
-
     quote = connection.ops.quote_name
 
     def table(model):
