@@ -2,27 +2,22 @@
 drills kill and start again on the same port: tests/test_fault_redis.py and the browser drill of
 tests/browser/test_cafes_cites.py."""
 
-import socket
 import subprocess
 import time
 
 import redis
 
+from tests.utils import free_port
+
 REDIS_SERVER = "/usr/bin/redis-server"
 WAIT = 10  # seconds, upper bound of every wait-for-condition below
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PrivateRedis:
     """A redis-server of the test's own, which can be killed and restarted on the same port."""
 
     def __init__(self):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
 

@@ -25,6 +25,7 @@ from cafes_cites.models import ChatPresence, Registration, Session, Speaker
 from tests.browser.conftest import assert_accessible
 from tests.factories import UserFactory, make_anct_user
 from tests.private_redis import REDIS_SERVER, PrivateRedis
+from tests.utils import free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,18 +35,12 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def _daphne(tmp_path, **env):
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("Le serveur ASGI séparé a besoin de PostgreSQL (DATABASE_URL).")
-    port = _free_port()
+    port = free_port()
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
         **os.environ,
