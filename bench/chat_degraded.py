@@ -31,7 +31,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -318,15 +317,7 @@ def main():
         ports = [chat_load.free_port() for _ in range(args.servers)]
         with (root / "var" / "chat_degraded_servers.log").open("wb") as log:
             for port in ports:
-                servers.append(
-                    subprocess.Popen(  # noqa: S603 - fixed command, loopback
-                        [*chat_load.server_command("uvicorn", port), "cde_site.asgi:application"],
-                        cwd=root,
-                        env=chat_load.django_env(args),
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
+                servers.append(chat_load.start_server(args, "uvicorn", port, log))
             for port, server in zip(ports, servers, strict=True):
                 chat_load.wait_port(port, server)
             urls = [

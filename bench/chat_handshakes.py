@@ -18,7 +18,6 @@ BENCH_DATABASE_URL).
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -106,13 +105,7 @@ def main():
     port = chat_load.free_port()
     (root / "var").mkdir(exist_ok=True)
     with (root / "var" / "chat_handshakes_server.log").open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603 - fixed command, loopback
-            [*chat_load.server_command("uvicorn", port), "cde_site.asgi:application"],
-            cwd=root,
-            env=chat_load.django_env(args),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        server = chat_load.start_server(args, "uvicorn", port, log)
         try:
             chat_load.wait_port(port, server)
             # A resume after the room's first half: each history carries the second half.

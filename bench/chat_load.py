@@ -172,6 +172,18 @@ def wait_port(port, process, timeout=90):
     raise SystemExit(f"Le serveur du port {port} ne répond pas.")
 
 
+def start_server(args, kind, port, log):
+    """One server process (`kind`: uvicorn or daphne) of the ROOT tree on `port`, its output
+    in `log` (also bench/chat_degraded.py and bench/chat_handshakes.py)."""
+    return subprocess.Popen(  # noqa: S603 - fixed command, loopback
+        [*server_command(kind, port), "cde_site.asgi:application"],
+        cwd=ROOT,
+        env=django_env(args),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
 def stop_servers(servers):
     """SIGTERM, then SIGKILL what is still there after 10 s (also bench/chat_degraded.py)."""
     for process in servers:
@@ -1155,23 +1167,14 @@ def main():
         (ROOT / "var").mkdir(exist_ok=True)
         log = (ROOT / "var" / "chat_load_servers.log").open("wb")
 
-        def start_server(port):
-            return subprocess.Popen(  # noqa: S603 - fixed command, loopback
-                [*server_command(args.server, port), "cde_site.asgi:application"],
-                cwd=ROOT,
-                env=django_env(args),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
         def respawn():
-            process = start_server(ports[-1])
+            process = start_server(args, args.server, ports[-1], log)
             wait_port(ports[-1], process)
             return process
 
         for _ in range(args.servers):
             port = free_port()
-            servers.append(start_server(port))
+            servers.append(start_server(args, args.server, port, log))
             ports.append(port)
         try:
             for port, process in zip(ports, servers, strict=True):
