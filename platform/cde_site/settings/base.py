@@ -282,9 +282,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Private files (group documents, profile photos): outside MEDIA_ROOT, read only through the
 # views that check permissions (commons.storage).
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
-# S3-compatible object storage for uploaded files, when S3_BUCKET_NAME is set (docs/deployment.md).
-# The bucket stays private: every URL handed out is presigned and expires.
-S3_BUCKET_NAME = os.environ.get("S3_BUCKET_NAME", "")
+# S3-compatible object storage for uploaded files when the S3_BUCKET_NAME variable is set
+# (media_storages below, docs/deployment.md). The bucket stays private: every URL handed out is
+# presigned and expires.
 # Lifetime of the presigned URLs of private files, handed out right after a permission check.
 S3_PRIVATE_URL_SECONDS = int(os.environ.get("S3_PRIVATE_URL_SECONDS", "60"))
 # Private downloads from S3: 1 redirects to a presigned URL after the permission check (the
