@@ -168,8 +168,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.present = False
             await database_sync_to_async(services.leave_presence)(self.socket_id)
             await self._schedule_presence()
-        if getattr(self, "process_id", None) is not None:
-            await heartbeat.leave(self)
+        # Also when connect was interrupted between joining the heartbeat and recording
+        # process_id: leave() ignores a socket it does not know.
+        await heartbeat.leave(self)
 
     async def _leave(self):
         self.joined = False
