@@ -14,7 +14,7 @@ from groups.models import Role
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_xss import log_in, outside_event_loop
 from tests.factories import CiteFactory, UserFactory, make_anct_user
-from tests.oidc import set_claims
+from tests.oidc import configure, set_claims
 
 pytestmark = [
     pytest.mark.browser,
@@ -141,8 +141,28 @@ def test_proconnect_refusal_in_the_browser(watched_page, live_server, proconnect
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile("Connexion (annulée|refusée)")
     )
+    assert_no_violation(page)
+    assert_accessible(page)
     page.goto(live_server.url + "/comptes/profil/")
     expect(page).to_have_url(re.compile("/comptes/login/"))
+
+
+def test_proconnect_level_refusal_in_the_browser(watched_page, live_server, proconnect, settings):
+    """A login at a lower level than PROCONNECT_ACR_VALUES asks: the French refusal page."""
+    page = watched_page
+    configure(settings, proconnect, acr_values=["eidas1"])
+    set_claims(proconnect, "faible", email="faible@interieur.gouv.fr", acr="eidas0")
+    page.goto(live_server.url + "/comptes/login/")
+    page.get_by_role("button", name="S'identifier avec ProConnect").click()
+    page.locator("input[name=sub]").fill("faible")
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion refusée")
+    expect(page.locator("main")).to_contain_text("niveau")
+    results = Path(settings.VAR_DIR) / "test-results"
+    results.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(results / "proconnect-niveau-refuse.png"), full_page=True)
+    assert_no_violation(page)
+    assert_accessible(page)
 
 
 def test_lockout_page_in_the_browser(watched_page, live_server, settings):

@@ -7,11 +7,13 @@ import re
 import zipfile
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from cde_site.setup import setup_site
 from rgpd.models import ErasedAccount
 from tests.browser.conftest import assert_accessible
+from tests.browser.test_xss import outside_event_loop
 from tests.factories import PASSWORD, CiteFactory, UserFactory
 
 pytestmark = [
@@ -34,6 +36,7 @@ def test_export_then_delete_my_account(page, live_server):
     login(page, live_server, user)
 
     page.goto(live_server.url + "/comptes/profil/")
+    assert_accessible(page)
     page.get_by_role("link", name="Mes données").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes données")
     expect(page.get_by_text(re.compile(r"pendant \d+ jours est anonymisé"))).to_be_visible()
@@ -64,3 +67,29 @@ def test_export_then_delete_my_account(page, live_server):
     expect(page.get_by_text("Votre compte a été supprimé.")).to_be_visible()
     expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()
     assert ErasedAccount.objects.filter(user=user).exists()
+
+
+def test_admin_deletion_confirmation_says_what_happens(page, live_server):
+    """The Wagtail admin's confirmation page (rgpd/templates/wagtailusers/users/) explains the
+    erasure before an administrator deletes an account; it passes axe."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    def build():
+        setup_site()
+        return (
+            UserFactory(is_superuser=True, is_staff=True),
+            UserFactory(first_name="Alice", last_name="Martin"),
+        )
+
+    admin, alice = outside_event_loop(build)
+    login(page, live_server, admin)
+    page.goto(live_server.url + reverse("wagtailusers_users:delete", args=[alice.pk]))
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Compte supprimé")
+    expect(main).to_contain_text("journal d'audit")
+    results = Path(settings.VAR_DIR) / "test-results"
+    results.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(results / "admin-suppression-compte.png"), full_page=True)
+    assert_accessible(page)
