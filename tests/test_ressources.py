@@ -475,3 +475,23 @@ def test_documents_of_members_only_pages_are_hidden_like_their_pages(client, lib
     assert client.get(secret.url).status_code == 404  # like the page itself
     client.force_login(professional)
     assert client.get(secret.url).status_code == 200
+
+
+def test_a_draft_using_a_restricted_document_does_not_make_it_public(client, library, anct_user):
+    """A draft or unpublished page has no public address: it vouches for no one."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    secret = get_document_model().objects.create(
+        title="Annexe réservée", file=ContentFile(b"%PDF-1.4", "annexe.pdf")
+    )
+    link = [("link", {"label": "Annexe", "url": "", "page": None, "document": secret})]
+    make(library, slug="reservee", members_only=True, body=link)
+    draft = make(library, slug="brouillon", body=link)
+    draft.unpublish()
+    unpublished_then_edited = make(library, slug="retiree", body=link)
+    unpublished_then_edited.unpublish()
+
+    assert client.get(secret.url).status_code == 404
+    client.force_login(anct_user)  # editors preview drafts: they may open it
+    assert client.get(secret.url).status_code == 200
