@@ -110,7 +110,11 @@ class RessourcePage(Page):
             {"label": parent.title, "url": parent.url},
             {"label": self.title, "url": ""},
         ]
-        context["themes"] = self.themes.ordered()
+        # Sorted in Python: in a preview, the page is built from a revision and its many-to-many
+        # fields are in-memory lists (modelcluster), without queryset methods.
+        context["themes"] = sorted(
+            self.themes.all(), key=lambda theme: (theme.position, theme.label)
+        )
         context["publics"] = self.publics_cibles.all()
         return context
 
@@ -214,7 +218,10 @@ class ActionInspirantePage(RessourcePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_fiches"] = visible_pages(self.related_fiches.live(), request.user)
+        fiche_ids = [fiche.pk for fiche in self.related_fiches.all()]  # a list in previews
+        context["related_fiches"] = visible_pages(
+            FicheDispositifPage.objects.live().filter(pk__in=fiche_ids), request.user
+        )
         return context
 
     @property

@@ -495,3 +495,25 @@ def test_a_draft_using_a_restricted_document_does_not_make_it_public(client, lib
     assert client.get(secret.url).status_code == 404
     client.force_login(anct_user)  # editors preview drafts: they may open it
     assert client.get(secret.url).status_code == 200
+
+
+def test_anct_previews_a_proposed_action(client, library, member, anct_user):
+    """The reviewer opens the proposal's revision from the workflow (a preview, built from the
+    revision's data: its many-to-many fields are in-memory lists, not querysets)."""
+    client.force_login(member)
+    client.post(
+        reverse("ressources:propose"),
+        {
+            "title": "Un atelier vélo",
+            "summary": "Apprendre à réparer son vélo pour aller travailler.",
+            "description": "Premier paragraphe.",
+            "themes": [Theme.objects.get(slug="mobilite").pk],
+            "start_date": "15/03/2024",
+        },
+    )
+    page = ActionInspirantePage.objects.get(title="Un atelier vélo")
+    client.force_login(anct_user)
+    revision = page.get_latest_revision()
+    response = client.get(f"/admin/pages/{page.pk}/revisions/{revision.pk}/view/")
+    assert response.status_code == 200
+    assert "Un atelier vélo" in page_text(response)
