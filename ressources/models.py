@@ -405,6 +405,19 @@ class Subscriber(models.Model):
         return self.email
 
 
+class SubscriptionRequest(models.Model):
+    """One confirmation e-mail asked for, kept a day to throttle requests per address and per IP.
+    Only keyed digests are stored: the log says nothing about who asked."""
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip_digest = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "demande d'abonnement"
+        verbose_name_plural = "demandes d'abonnement"
+
+
 class SendingStatus(models.TextChoices):
     RUNNING = "running", "En cours"
     INTERRUPTED = "interrupted", "Interrompu"

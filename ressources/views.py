@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail import views as wagtail_views
 
+from accounts.security import client_ip
 from cites.models import Cite
 from ressources import services
 from ressources.forms import ActionProposalForm, SubscriptionForm
@@ -241,6 +242,11 @@ class LibraryFeed(Feed):
 def subscribe(request):
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            services.check_subscription_rate(form.cleaned_data["email"], client_ip(request))
+        except services.TooManyRequests as refusal:
+            form.add_error(None, str(refusal))
+            return render(request, "ressources/subscribe.html", {"form": form}, status=429)
         services.request_subscription(form.cleaned_data["email"], form.theme_slugs())
         messages.success(
             request,

@@ -18,6 +18,7 @@ from ressources.models import (
     ParcoursBeneficiairePage,
     PortraitCitePage,
     Subscriber,
+    SubscriptionRequest,
 )
 from ressources.setup import ensure_library
 from tests.utils import page_text
@@ -344,6 +345,36 @@ def test_double_opt_in_and_unsubscribe(client, library, django_capture_on_commit
     assert subscriber.unsubscribed_at is not None
     assert client.post(reverse("ressources:unsubscribe", args=["faux"])).status_code == 400
     assert client.get(reverse("ressources:confirm", args=["faux"])).status_code == 400
+
+
+def test_confirmation_emails_are_throttled_per_address_and_per_ip(
+    client, library, settings, django_capture_on_commit_callbacks
+):
+    """The subscription form cannot flood a mailbox: past the limit, a French refusal (429) and
+    no e-mail; another address from another connection still gets its own."""
+    settings.RESSOURCES_SUBSCRIBE_PER_ADDRESS = 2
+    settings.RESSOURCES_SUBSCRIBE_PER_IP = 3
+
+    def ask(email, ip):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("ressources:subscribe"), {"email": email, "scope": "all"}, REMOTE_ADDR=ip
+            )
+
+    assert ask("cible@example.org", "198.51.100.1").status_code == 302
+    assert ask("CIBLE@example.org", "198.51.100.2").status_code == 302
+    response = ask("cible@example.org", "198.51.100.3")
+    assert response.status_code == 429
+    assert "déjà été envoyés à cette adresse" in page_text(response)
+    assert len(mail.outbox) == 2
+    assert ask("autre@example.org", "198.51.100.1").status_code == 302
+    response = ask("encore@example.org", "198.51.100.1")  # 4th request from this IP
+    assert response.status_code == 429
+    assert "depuis votre connexion" in page_text(response)
+    assert len(mail.outbox) == 3
+    assert ask("encore@example.org", "198.51.100.9").status_code == 302
+    assert not Subscriber.objects.exists()
+    assert "example.org" not in str(list(SubscriptionRequest.objects.values()))
 
 
 def test_subscription_requires_a_theme_when_not_everything(client, library):
