@@ -417,6 +417,9 @@ class SubscriptionRequest(models.Model):
         verbose_name = "demande d'abonnement"
         verbose_name_plural = "demandes d'abonnement"
 
+    def __str__(self):
+        return f"Demande du {self.created_at:%d/%m/%Y %H:%M}"
+
 
 class SendingStatus(models.TextChoices):
     RUNNING = "running", "En cours"

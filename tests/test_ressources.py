@@ -548,3 +548,52 @@ def test_anct_previews_a_proposed_action(client, library, member, anct_user):
     response = client.get(f"/admin/pages/{page.pk}/revisions/{revision.pk}/view/")
     assert response.status_code == 200
     assert "Un atelier vélo" in page_text(response)
+
+
+def test_images_of_members_only_pages_are_not_public(
+    client, library, professional, settings, tmp_path
+):
+    """/media/images/ (renditions) and /media/original_images/ follow the pages using the image,
+    like documents: a picture placed only in members-only pages answers 404 to anonymous users."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def picture(name):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (64, 48), "teal").save(buffer, "PNG")
+        return get_image_model().objects.create(
+            title=name, file=ImageFile(buffer, name=f"{name}.png")
+        )
+
+    public, secret, loose = picture("publique"), picture("reservee"), picture("libre")
+
+    def body(image):
+        return [("image", {"image": image, "alt": "", "caption": ""})]
+
+    make(library, slug="page-publique", body=body(public))
+    make(library, slug="page-reservee", members_only=True, body=body(secret))
+    urls = {
+        image: (image.file.url, image.get_rendition("width-40").url)
+        for image in (public, secret, loose)
+    }
+    for image in (public, loose):
+        for url in urls[image]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response["Content-Type"] == "image/png"
+            assert "public" in response["Cache-Control"]
+    for url in urls[secret]:
+        assert client.get(url).status_code == 404
+    assert client.get("/media/images/inconnue.png").status_code == 404
+    assert client.get("/media/original_images/../private-media/x.png").status_code == 404
+    client.force_login(professional)
+    for url in urls[secret]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
