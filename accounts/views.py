@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from accounts.forms import ProfileForm
 from accounts.roles import role_label
+from accounts.services import update_profile
 from commons.storage import private_file_response
 
 
@@ -16,7 +17,7 @@ def profile(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
-            form.save()
+            update_profile(form)
             messages.success(request, "Votre profil a été mis à jour.")
             return redirect("accounts:profile")
         messages.error(

@@ -151,6 +151,48 @@ def safe_filename(name, max_length=120):
     return f"{stem[: max_length - len(extension) - 1]}.{extension.lower()}"
 
 
+ZIP_KINDS = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp"})
+# Office XML compresses 5 to 30 times (a sparse spreadsheet up to ~100), images and fonts hardly
+# at all: a large part inflating more than this was built to explode, not written by an office
+# suite. Small parts may compress further (a blank sheet) and cost nothing.
+MAX_ZIP_RATIO = 250
+RATIO_CHECKED_FROM = 10 * 1024 * 1024
+MAX_ZIP_ENTRIES = 5_000
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+
+
+def check_archive(uploaded):
+    """Refuse an office document whose zip container would inflate beyond reason (a zip bomb
+    disguised as a DOCX), from the sizes its directory declares. The text extractor also
+    counts the bytes it actually inflates (commons.extraction), for headers that lie."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ValidationError(
+            "Le fichier est endommagé : son archive ne peut pas être lue."
+        ) from error
+    finally:
+        uploaded.seek(0)
+    total = sum(entry.file_size for entry in entries)
+    ratios = (
+        entry.file_size / max(entry.compress_size, 1)
+        for entry in entries
+        if entry.file_size >= RATIO_CHECKED_FROM
+    )
+    if (
+        len(entries) > MAX_ZIP_ENTRIES
+        or total > MAX_UNZIPPED_BYTES
+        or any(ratio > MAX_ZIP_RATIO for ratio in ratios)
+    ):
+        raise ValidationError(
+            "Ce fichier est refusé : une fois décompressé, son contenu serait démesuré "
+            f"({filesizeformat(total)}). Enregistrez-le de nouveau depuis votre logiciel de "
+            "bureautique ou envoyez-le en PDF."
+        )
+
+
 def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
     """Return the FileKind of `uploaded` or raise ValidationError with a French message."""
     if uploaded is None:
@@ -177,4 +219,6 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
             f"L'extension « .{extension or '?'} » ne correspond pas au contenu du fichier "
             f"({kind.label})."
         )
+    if key in ZIP_KINDS:
+        check_archive(uploaded)
     return kind

@@ -110,7 +110,11 @@ class RessourcePage(Page):
             {"label": parent.title, "url": parent.url},
             {"label": self.title, "url": ""},
         ]
-        context["themes"] = self.themes.ordered()
+        # Sorted in Python: in a preview, the page is built from a revision and its many-to-many
+        # fields are in-memory lists (modelcluster), without queryset methods.
+        context["themes"] = sorted(
+            self.themes.all(), key=lambda theme: (theme.position, theme.label)
+        )
         context["publics"] = self.publics_cibles.all()
         return context
 
@@ -214,7 +218,10 @@ class ActionInspirantePage(RessourcePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_fiches"] = visible_pages(self.related_fiches.live(), request.user)
+        fiche_ids = [fiche.pk for fiche in self.related_fiches.all()]  # a list in previews
+        context["related_fiches"] = visible_pages(
+            FicheDispositifPage.objects.live().filter(pk__in=fiche_ids), request.user
+        )
         return context
 
     @property
@@ -396,6 +403,22 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class SubscriptionRequest(models.Model):
+    """One confirmation e-mail asked for, kept a day to throttle requests per address and per IP.
+    Only keyed digests are stored: the log says nothing about who asked."""
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip_digest = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "demande d'abonnement"
+        verbose_name_plural = "demandes d'abonnement"
+
+    def __str__(self):
+        return f"Demande du {self.created_at:%d/%m/%Y %H:%M}"
 
 
 class SendingStatus(models.TextChoices):

@@ -41,16 +41,30 @@ def can_view_page(user, page):
 
 
 def document_is_hidden_from(user, document):
-    """True when pages use `document` and `user` may open none of them (see visible_pages). A
-    document no page uses (or used by other objects only, like cafés-cités) is left to its
-    collection's own rules."""
+    """True when pages use `document` and `user` may open none of the live ones (see
+    visible_pages). A draft or unpublished page vouches for nothing: it has no public address,
+    so a file shared by a restricted page and a draft stays as private as the restricted page.
+    A document no page uses (or used by other objects only, like cafés-cités) is left to its
+    collection's own rules. Images follow the same rule (`image_is_hidden_from`)."""
+    return _hidden_by_pages(user, document)
+
+
+def image_is_hidden_from(user, image):
+    return _hidden_by_pages(user, image)
+
+
+def _hidden_by_pages(user, obj):
     page_ids = (
-        ReferenceIndex.get_references_to(document)
+        ReferenceIndex.get_references_to(obj)
         .filter(base_content_type=ContentType.objects.get_for_model(Page))
         .values_list("object_id", flat=True)
     )
-    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids])
-    return bool(page_ids) and not visible_pages(pages, user).exists()
+    if not page_ids:
+        return False
+    if user.is_authenticated and (user.is_superuser or user.has_perm("wagtailadmin.access_admin")):
+        return False  # editors preview drafts and restricted pages alike
+    pages = Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids])
+    return not visible_pages(pages, user).exists()
 
 
 def can_propose_action(user):

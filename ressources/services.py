@@ -1,6 +1,7 @@
 """Writes of the ressources app (verb-named). E-mails leave through tasks, after commit."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -10,6 +11,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
 
@@ -22,6 +24,7 @@ from ressources.models import (
     RessourcesIndexPage,
     SendingStatus,
     Subscriber,
+    SubscriptionRequest,
 )
 from themes.models import Theme
 
@@ -130,6 +133,41 @@ def unsubscribe_token(subscriber):
 
 def unsubscribe_url(subscriber):
     return absolute_url(reverse("ressources:unsubscribe", args=[unsubscribe_token(subscriber)]))
+
+
+class TooManyRequests(Exception):
+    """Raised with a French message when an address or an IP asked too often."""
+
+
+def _digest(value):
+    return salted_hmac("ressources.subscription-throttle", value.lower()).hexdigest()
+
+
+@transaction.atomic
+def check_subscription_rate(email, ip):
+    """At most RESSOURCES_SUBSCRIBE_PER_ADDRESS confirmation e-mails per address and
+    RESSOURCES_SUBSCRIBE_PER_IP per IP address in RESSOURCES_SUBSCRIBE_WINDOW seconds: the form
+    cannot be used to flood someone's mailbox. Records the request when it is allowed."""
+    window = getattr(settings, "RESSOURCES_SUBSCRIBE_WINDOW", 3600)
+    per_address = getattr(settings, "RESSOURCES_SUBSCRIBE_PER_ADDRESS", 3)
+    per_ip = getattr(settings, "RESSOURCES_SUBSCRIBE_PER_IP", 20)
+    now = timezone.now()
+    SubscriptionRequest.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+    recent = SubscriptionRequest.objects.filter(created_at__gte=now - timedelta(seconds=window))
+    email_digest, ip_digest = _digest(email), _digest(ip or "inconnue")
+    minutes = max(1, round(window / 60))
+    if recent.filter(email_digest=email_digest).count() >= per_address:
+        raise TooManyRequests(
+            f"Plusieurs courriels de confirmation ont déjà été envoyés à cette adresse dans les "
+            f"{minutes} dernières minutes : vérifiez votre boîte de réception (et les indésirables) "
+            "ou réessayez plus tard."
+        )
+    if recent.filter(ip_digest=ip_digest).count() >= per_ip:
+        raise TooManyRequests(
+            "Trop de demandes d'abonnement ont été faites depuis votre connexion : réessayez "
+            "plus tard."
+        )
+    SubscriptionRequest.objects.create(email_digest=email_digest, ip_digest=ip_digest)
 
 
 def request_subscription(email, theme_slugs):

@@ -1,3 +1,5 @@
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -5,14 +7,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail import views as wagtail_views
+from wagtail.images import get_image_model
 
+from accounts.security import client_ip
 from cites.models import Cite
 from ressources import services
 from ressources.forms import ActionProposalForm, SubscriptionForm
@@ -32,6 +37,7 @@ from ressources.permissions import (
     _covering_restrictions,
     can_manage_bulletin,
     can_propose_action,
+    image_is_hidden_from,
     visible_pages,
 )
 from themes.models import PublicCible, Theme
@@ -241,6 +247,11 @@ class LibraryFeed(Feed):
 def subscribe(request):
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            services.check_subscription_rate(form.cleaned_data["email"], client_ip(request))
+        except services.TooManyRequests as refusal:
+            form.add_error(None, str(refusal))
+            return render(request, "ressources/subscribe.html", {"form": form}, status=429)
         services.request_subscription(form.cleaned_data["email"], form.theme_slugs())
         messages.success(
             request,
@@ -342,3 +353,47 @@ def start_sending(request, bulletin_id):
     services.start_sending(bulletin, request.user)
     messages.success(request, f"L'envoi du bulletin n° {bulletin.number} est lancé.")
     return redirect("ressources:sending", bulletin_id=bulletin.pk)
+
+
+# --- Image files ---------------------------------------------------------------------------------
+
+IMAGE_FOLDERS = ("original_images", "images")
+
+
+def image_file(request, folder, name):
+    """An image file of the media folder, served only to whoever may open a live page using the
+    image (ressources.permissions.image_is_hidden_from): a picture placed only in members-only
+    pages is not public at a guessable /media/ address. Unknown, hidden or missing: the same 404.
+    The host routes /media/images/ and /media/original_images/ here (nginx too, see deploy/)."""
+    if folder not in IMAGE_FOLDERS or ".." in name.split("/"):
+        raise Http404
+    stored_name = f"{folder}/{name}"
+    Image = get_image_model()
+    if folder == "original_images":
+        image = Image.objects.filter(file=stored_name).first()
+    else:
+        rendition = (
+            Image.get_rendition_model()
+            .objects.filter(file=stored_name)
+            .select_related("image")
+            .first()
+        )
+        image = rendition.image if rendition else None
+    if image is None or image_is_hidden_from(request.user, image):
+        raise Http404
+    storage = Image._meta.get_field("file").storage
+    try:
+        handle = storage.open(stored_name, "rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/") or content_type == "image/svg+xml":
+        content_type = "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    restricted = image_is_hidden_from(AnonymousUser(), image)
+    # A shared cache may keep a public picture; a restricted one stays in the browser.
+    patch_cache_control(
+        response, max_age=7 * 24 * 3600, **({"private": True} if restricted else {"public": True})
+    )
+    return response

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import photo_files
 from audit.models import Action
 from audit.services import record_action
 from rgpd.models import ErasedAccount, InactivityWarning
@@ -61,7 +62,7 @@ def erase_account(user, *, reason=ErasedAccount.Reason.SELF, actor=None):
         if is_erased(user):
             return user
         old_email = user.email
-        files = [(user.photo.storage, user.photo.name)] if user.photo else []
+        files = photo_files(user)  # the whole folder: older photos too
         _remove_from_apps(user, old_email, files)
         user.first_name = ERASED_FIRST_NAME
         user.last_name = ERASED_LAST_NAME

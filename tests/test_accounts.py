@@ -171,6 +171,43 @@ def test_profile_update_with_photo(client, settings, tmp_path):
     assert client.get(reverse("accounts:photo")).status_code == 302
 
 
+def test_replaced_or_cleared_photos_leave_nothing_on_disk(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    user = UserFactory()
+    client.force_login(user)
+    folder = tmp_path / "private" / "profils" / str(user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_post(client, photo=_upload("moi.png", _image_bytes(), "image/png"))
+        profile_post(client, photo=_upload("moi.jpg", _image_bytes("JPEG"), "image/jpeg"))
+        profile_post(client, photo=_upload("moi.png", _image_bytes(size=(40, 40)), "image/png"))
+    user.refresh_from_db()
+    assert [path.name for path in folder.iterdir()] == [user.photo.name.rsplit("/", 1)[1]]
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_post(client, **{"photo-clear": "on"})
+    user.refresh_from_db()
+    assert not user.photo
+    assert list(folder.iterdir()) == []
+
+
+def test_account_deletion_erases_every_photo_of_the_folder(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    """Photos left by older code (before replacements deleted them) go with the account."""
+    from rgpd.services import erase_account
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    user = UserFactory()
+    user.photo.save("photo.png", io.BytesIO(_image_bytes()))
+    user.photo.save("photo.png", io.BytesIO(_image_bytes()))  # a second name, left behind
+    folder = tmp_path / "private" / "profils" / str(user.pk)
+    assert len(list(folder.iterdir())) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_account(user)
+    assert list(folder.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "name, content, message",
     [

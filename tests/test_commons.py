@@ -101,3 +101,13 @@ def test_oversize_is_refused_with_sizes_in_french():
 )
 def test_safe_filename(name, expected):
     assert safe_filename(name) == expected
+
+
+def test_zip_bombs_disguised_as_office_documents_are_refused():
+    from tests.documents import zip_bomb_docx
+
+    with pytest.raises(ValidationError, match="serait démesuré"):
+        validate_upload(upload("bombe.docx", zip_bomb_docx(megabytes=120)), max_bytes=10 * MB)
+    # 40 MB of one repeated byte: under the total, but no office suite writes that ratio.
+    with pytest.raises(ValidationError, match="serait démesuré"):
+        validate_upload(upload("bombe.docx", zip_bomb_docx(megabytes=40)), max_bytes=10 * MB)

@@ -18,6 +18,7 @@ from ressources.models import (
     ParcoursBeneficiairePage,
     PortraitCitePage,
     Subscriber,
+    SubscriptionRequest,
 )
 from ressources.setup import ensure_library
 from tests.utils import page_text
@@ -346,6 +347,36 @@ def test_double_opt_in_and_unsubscribe(client, library, django_capture_on_commit
     assert client.get(reverse("ressources:confirm", args=["faux"])).status_code == 400
 
 
+def test_confirmation_emails_are_throttled_per_address_and_per_ip(
+    client, library, settings, django_capture_on_commit_callbacks
+):
+    """The subscription form cannot flood a mailbox: past the limit, a French refusal (429) and
+    no e-mail; another address from another connection still gets its own."""
+    settings.RESSOURCES_SUBSCRIBE_PER_ADDRESS = 2
+    settings.RESSOURCES_SUBSCRIBE_PER_IP = 3
+
+    def ask(email, ip):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("ressources:subscribe"), {"email": email, "scope": "all"}, REMOTE_ADDR=ip
+            )
+
+    assert ask("cible@example.org", "198.51.100.1").status_code == 302
+    assert ask("CIBLE@example.org", "198.51.100.2").status_code == 302
+    response = ask("cible@example.org", "198.51.100.3")
+    assert response.status_code == 429
+    assert "déjà été envoyés à cette adresse" in page_text(response)
+    assert len(mail.outbox) == 2
+    assert ask("autre@example.org", "198.51.100.1").status_code == 302
+    response = ask("encore@example.org", "198.51.100.1")  # 4th request from this IP
+    assert response.status_code == 429
+    assert "depuis votre connexion" in page_text(response)
+    assert len(mail.outbox) == 3
+    assert ask("encore@example.org", "198.51.100.9").status_code == 302
+    assert not Subscriber.objects.exists()
+    assert "example.org" not in str(list(SubscriptionRequest.objects.values()))
+
+
 def test_subscription_requires_a_theme_when_not_everything(client, library):
     response = client.post(
         reverse("ressources:subscribe"), {"email": "a@example.org", "scope": "themes"}
@@ -475,3 +506,94 @@ def test_documents_of_members_only_pages_are_hidden_like_their_pages(client, lib
     assert client.get(secret.url).status_code == 404  # like the page itself
     client.force_login(professional)
     assert client.get(secret.url).status_code == 200
+
+
+def test_a_draft_using_a_restricted_document_does_not_make_it_public(client, library, anct_user):
+    """A draft or unpublished page has no public address: it vouches for no one."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    secret = get_document_model().objects.create(
+        title="Annexe réservée", file=ContentFile(b"%PDF-1.4", "annexe.pdf")
+    )
+    link = [("link", {"label": "Annexe", "url": "", "page": None, "document": secret})]
+    make(library, slug="reservee", members_only=True, body=link)
+    draft = make(library, slug="brouillon", body=link)
+    draft.unpublish()
+    unpublished_then_edited = make(library, slug="retiree", body=link)
+    unpublished_then_edited.unpublish()
+
+    assert client.get(secret.url).status_code == 404
+    client.force_login(anct_user)  # editors preview drafts: they may open it
+    assert client.get(secret.url).status_code == 200
+
+
+def test_anct_previews_a_proposed_action(client, library, member, anct_user):
+    """The reviewer opens the proposal's revision from the workflow (a preview, built from the
+    revision's data: its many-to-many fields are in-memory lists, not querysets)."""
+    client.force_login(member)
+    client.post(
+        reverse("ressources:propose"),
+        {
+            "title": "Un atelier vélo",
+            "summary": "Apprendre à réparer son vélo pour aller travailler.",
+            "description": "Premier paragraphe.",
+            "themes": [Theme.objects.get(slug="mobilite").pk],
+            "start_date": "15/03/2024",
+        },
+    )
+    page = ActionInspirantePage.objects.get(title="Un atelier vélo")
+    client.force_login(anct_user)
+    revision = page.get_latest_revision()
+    response = client.get(f"/admin/pages/{page.pk}/revisions/{revision.pk}/view/")
+    assert response.status_code == 200
+    assert "Un atelier vélo" in page_text(response)
+
+
+def test_images_of_members_only_pages_are_not_public(
+    client, library, professional, settings, tmp_path
+):
+    """/media/images/ (renditions) and /media/original_images/ follow the pages using the image,
+    like documents: a picture placed only in members-only pages answers 404 to anonymous users."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def picture(name):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (64, 48), "teal").save(buffer, "PNG")
+        return get_image_model().objects.create(
+            title=name, file=ImageFile(buffer, name=f"{name}.png")
+        )
+
+    public, secret, loose = picture("publique"), picture("reservee"), picture("libre")
+
+    def body(image):
+        return [("image", {"image": image, "alt": "", "caption": ""})]
+
+    make(library, slug="page-publique", body=body(public))
+    make(library, slug="page-reservee", members_only=True, body=body(secret))
+    urls = {
+        image: (image.file.url, image.get_rendition("width-40").url)
+        for image in (public, secret, loose)
+    }
+    for image in (public, loose):
+        for url in urls[image]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response["Content-Type"] == "image/png"
+            assert "public" in response["Cache-Control"]
+    for url in urls[secret]:
+        assert client.get(url).status_code == 404
+    assert client.get("/media/images/inconnue.png").status_code == 404
+    assert client.get("/media/original_images/../private-media/x.png").status_code == 404
+    client.force_login(professional)
+    for url in urls[secret]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")

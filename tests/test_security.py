@@ -838,3 +838,22 @@ def test_payloads_in_profile_fields_are_escaped(client):
     assert "<script>window.__xss" not in html
     assert "<img src=x onerror" not in html
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("role", ["professional", "member"])
+def test_admin_refuses_a_logged_in_person_without_rights_in_french(client, role, request):
+    """Wagtail would redirect her to the site's login page, which sends a logged-in person back
+    to /admin/: a redirect loop. She gets a 403 page that says why."""
+    client.force_login(request.getfixturevalue(role))
+    for path in ("/admin/", "/admin/pages/"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert "L'administration est réservée" in page_text(response)
+
+
+def test_admin_still_opens_for_anct_and_asks_anonymous_to_log_in(client, anct_user):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/comptes/login/" in response["Location"]
+    client.force_login(anct_user)
+    assert client.get("/admin/").status_code == 200

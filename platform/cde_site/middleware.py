@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 
@@ -40,6 +41,36 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update["form-action"] = [*update.get("form-action", []), origin]
             parts.update = update
         return parts
+
+
+class AdminAccessMiddleware:
+    """A logged-in person without admin rights who opens /admin/ gets a plain French refusal.
+    Wagtail would send her to its login URL, which is the site's login page: already logged in,
+    allauth sends her back to /admin/, and the browser loops until it gives up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            _is_admin_path(request.path_info)
+            and user is not None
+            and user.is_authenticated
+            and not user.has_perm("wagtailadmin.access_admin")
+            and not request.path_info.startswith(("/admin/login/", "/admin/logout/"))
+        ):
+            return render(
+                request,
+                "403.html",
+                {
+                    "lead": "L'administration est réservée à l'équipe nationale et aux éditeurs.",
+                    "detail": "Votre compte n'y a pas accès. Pour toute demande, écrivez à "
+                    "l'équipe nationale de l'ANCT.",
+                },
+                status=403,
+            )
+        return self.get_response(request)
 
 
 def _is_admin_path(path):

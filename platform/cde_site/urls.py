@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cde_site import views
+from ressources import views as ressources_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -23,6 +24,17 @@ urlpatterns = [
     path("", include("search.urls")),
     path("sante/", views.health, name="health"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),
+]
+
+# Wagtail images follow the pages that use them (before the DEBUG media route, which would serve
+# them to anyone). Under an object storage their URLs are presigned and never reach these routes.
+urlpatterns += [
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{folder}/<path:name>",
+        ressources_views.image_file,
+        {"folder": folder},
+    )
+    for folder in ressources_views.IMAGE_FOLDERS
 ]
 
 if settings.DEBUG:

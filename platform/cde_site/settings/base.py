@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cde_site.middleware.PrivateCacheMiddleware",
+    "cde_site.middleware.AdminAccessMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "rgpd.middleware.ActivityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
