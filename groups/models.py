@@ -108,6 +108,8 @@ class Membership(models.Model):
         "courriels", max_length=10, choices=EmailMode.choices, default=EmailMode.DIGEST
     )
     joined_at = models.DateTimeField("membre depuis", auto_now_add=True)
+    # When the member last opened the group: later activity is "unread" in Mon espace.
+    last_seen_at = models.DateTimeField("dernière visite", null=True, blank=True)
 
     panels = [FieldPanel("user"), FieldPanel("role")]
 
@@ -376,6 +378,8 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Mon espace counts and lists each group's lines newer than the member's last visit.
+        indexes = [models.Index(fields=["group", "created_at"], name="groups_activity_recent")]
 
     def __str__(self):
         return f"{self.actor} {self.get_verb_display()} {self.target_title}"
