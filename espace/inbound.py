@@ -24,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from mailparser_reply import EmailReplyParser
 
-from commons.html import sanitize_html
 from commons.uploads import safe_filename, validate_upload
 from espace.models import InboundEmail, InboundStatus
 from groups import permissions as group_permissions
@@ -42,6 +41,9 @@ ROBOT_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 ACTIVE_HTML = re.compile(
     r"<\s*(script|iframe|object|embed|applet|form)\b|\bjavascript\s*:|\son[a-z]+\s*=", re.I
 )
+
+
+NON_TEXT_BLOCKS = re.compile(r"<(head|style|title)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 
 
 @dataclass
@@ -258,7 +260,12 @@ def _body(message):
             "Votre message contient du contenu actif (script, formulaire ou code) que la "
             "plateforme n'accepte pas : il n'a pas été publié. Renvoyez-le en texte simple.",
         )
-    text = plain.get_content() if plain is not None else html_to_text(sanitize_html(html_text))
+    if plain is not None:
+        text = plain.get_content()
+    else:
+        # Structure first (blocks become lines, so that "Le … a écrit :" stands on its own
+        # line for the quote stripper); the text then goes through sanitize_html when posted.
+        text = html_to_text(NON_TEXT_BLOCKS.sub("", html_text))
     text = EmailReplyParser(languages=["fr", "en"]).parse_reply(text or "") or ""
     if not text.strip():
         raise Refusal(
