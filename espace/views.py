@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,8 @@ from groups.models import Membership
 from ressources.models import RessourcePage
 
 SESSIONS_SHOWN = 5
+# "Nouveautés" go back this far at most: older unread lines are history, not news.
+ACTIVITY_HORIZON = timedelta(days=30)
 NOTIFICATIONS_SHOWN = 5
 
 
@@ -42,6 +46,11 @@ def _cite_pages(user):
     return cite, pages
 
 
+def _oldest_mark(memberships, now):
+    marks = [m.last_seen_at or m.joined_at for m in memberships]
+    return max(min(marks, default=now), now - ACTIVITY_HORIZON)
+
+
 @login_required
 def home(request):
     """Where people land after logging in. A fixed number of queries whatever the number of
@@ -53,8 +62,8 @@ def home(request):
     cite_group = next((m.group for m in memberships if cite and m.group.cite_id == cite.pk), None)
     context = {
         "memberships": memberships,
-        "unread_total": sum(m.unread for m in memberships),
-        "activity": list(group_queries.unread_activity(user)),
+        "unread_cap": group_queries.UNREAD_CAP,
+        "activity": list(group_queries.unread_activity(user, since=_oldest_mark(memberships, now))),
         "questions": list(group_queries.waiting_questions(user)),
         "registrations": _next_registrations(user, now),
         "notifications": list(user.notifications.unread()[:NOTIFICATIONS_SHOWN]),

@@ -223,6 +223,8 @@ class Thread(models.Model):
     class Meta:
         verbose_name = "discussion"
         ordering = ["-is_pinned", "-last_activity_at"]
+        # Mon espace's newest unanswered discussions across all of a person's groups.
+        indexes = [models.Index(fields=["created_at"], name="groups_thread_created")]
 
     def __str__(self):
         return self.title
