@@ -151,8 +151,11 @@ def main():
         client = Client()
         client.force_login(reader)
         count, p50, p95 = measure(client, args.requests)
+        client.get("/notifications/")
+        ref50, ref95 = timed(client, "/notifications/", args.requests)
         print(
-            f"{groups:>8} {lines:>9} {count:>13} {p50:>8.1f} {p95:>8.1f}   (données : {setup:.0f} s)"
+            f"{groups:>8} {lines:>9} {count:>13} {p50:>8.1f} {p95:>8.1f} {ref50:>9.1f} "
+            f"{ref95:>9.1f}   (données : {setup:.0f} s)"
         )
 
 
