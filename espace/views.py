@@ -71,6 +71,8 @@ def home(request):
         "cite_group": cite_group,
         "cite_pages": cite_pages,
         "preferences_path": settings.NOTIFICATIONS_PREFERENCES_PATH,
+        "demo_outbox": settings.DEBUG
+        and settings.EMAIL_BACKEND == "notifications.outbox.DatabaseEmailBackend",
     }
     return render(request, "espace/home.html", context)
 

@@ -584,3 +584,92 @@ def test_outbox_backend_and_pages_in_debug(role_client, settings, team, thread):
     if role_client.role != "anonymous":
         html = role_client.get(urls[2])
         assert "sandbox" in html["Content-Security-Policy"]
+
+
+# --- IMAP polling -------------------------------------------------------------------------------
+
+
+class MiniImapHandler:
+    """Just enough of IMAP4rev1 (RFC 3501) for imaplib and fetch_email, over a real socket:
+    LOGIN, SELECT, UID SEARCH UNSEEN, UID FETCH BODY.PEEK[], UID STORE +FLAGS, EXPUNGE, LOGOUT."""
+
+    def __init__(self, mailbox):
+        self.mailbox = mailbox  # uid -> {"raw": bytes, "flags": set}
+
+    def __call__(self, request, client_address, server):
+        stream = request.makefile("rwb")
+        stream.write(b"* OK IMAP4rev1 ready\r\n")
+        stream.flush()
+        for line in stream:
+            tag, command, *rest = line.decode().rstrip("\r\n").split(" ", 2)
+            args = rest[0] if rest else ""
+            command = command.upper()
+            if command == "UID":
+                command, _, args = args.partition(" ")
+                command = "UID " + command.upper()
+            out = []
+            if command == "CAPABILITY":
+                out.append(b"* CAPABILITY IMAP4rev1")
+            elif command == "SELECT":
+                out.append(f"* {len(self.mailbox)} EXISTS".encode())
+            elif command == "UID SEARCH":
+                unseen = [str(u) for u, m in self.mailbox.items() if "\\Seen" not in m["flags"]]
+                out.append(("* SEARCH " + " ".join(unseen)).strip().encode())
+            elif command == "UID FETCH":
+                uid = int(args.split(" ")[0])
+                raw = self.mailbox[uid]["raw"]
+                out.append(f"* {uid} FETCH (UID {uid} BODY[] {{{len(raw)}}}".encode())
+                out[-1] += b"\r\n" + raw + b")"
+            elif command == "UID STORE":
+                uid, _, flags = args.split(" ", 2)
+                self.mailbox[int(uid)]["flags"].update(flags.strip("()").split())
+            elif command == "EXPUNGE":
+                for uid in [u for u, m in self.mailbox.items() if "\\Deleted" in m["flags"]]:
+                    del self.mailbox[uid]
+            elif command == "LOGOUT":
+                out.append(b"* BYE")
+            for item in out:
+                stream.write(item + b"\r\n")
+            stream.write(f"{tag} OK {command} completed\r\n".encode())
+            stream.flush()
+            if command == "LOGOUT":
+                return
+
+
+@pytest.fixture
+def imap_server(settings):
+    import socketserver
+    import threading
+
+    mailbox = {}
+    handler = MiniImapHandler(mailbox)
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.IMAP_HOST, settings.IMAP_PORT = server.server_address
+    settings.IMAP_USE_SSL = False
+    settings.IMAP_USER, settings.IMAP_PASSWORD = "reponses", "secret"
+    settings.IMAP_DELETE_AFTER = True
+    yield mailbox
+    server.shutdown()
+    server.server_close()
+
+
+def test_fetch_email_polls_imap_and_posts_once(team, thread, imap_server, monkeypatch):
+    member = team["member"]
+    address = reply_address(member, thread)
+    imap_server[1] = {"raw": reply_message(member.email, address, "Par IMAP"), "flags": set()}
+    imap_server[2] = {
+        "raw": reply_message(
+            member.email, address, "Absent", headers={"Auto-Submitted": "auto-replied"}
+        ),
+        "flags": set(),
+    }
+    out = io.StringIO()
+    call_command("fetch_email", stdout=out)
+    assert "2 message(s) traité(s)" in out.getvalue()
+    assert [p.body_html for p in Post.objects.filter(is_opening=False)] == ["<p>Par IMAP</p>"]
+    assert imap_server == {}  # seen, deleted, expunged
+    call_command("fetch_email", stdout=out)
+    assert Post.objects.filter(is_opening=False).count() == 1
