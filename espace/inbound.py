@@ -39,7 +39,8 @@ ROBOT_SENDERS = re.compile(r"^(mailer-daemon|postmaster|no-?reply|ne-pas-repondr
 ROBOT_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 # Active content in an HTML part: the message is refused rather than silently altered.
 ACTIVE_HTML = re.compile(
-    r"<\s*(script|iframe|object|embed|applet|form)\b|\bjavascript\s*:|\son[a-z]+\s*=", re.I
+    r"<\s*(script|iframe|object|embed|applet|form)\b|<[^>]*(\son[a-z]+\s*=|javascript\s*:)",
+    re.I,
 )
 
 
