@@ -30,7 +30,8 @@ class CafesCitesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save
 
-        from cafes_cites import session_auth
+        from cafes_cites import session_auth, signals
+        from cafes_cites.models import Session
         from cafes_cites.theme_sections import sessions_for_theme
         from themes.registry import register_theme_section
 
@@ -42,6 +43,9 @@ class CafesCitesConfig(AppConfig):
             session_auth.on_user_saved,
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="cafes_cites_user_saved",
+        )
+        post_save.connect(
+            signals.session_saved, sender=Session, dispatch_uid="cafes_cites_session_saved"
         )
         post_delete.connect(
             session_auth.on_user_deleted,

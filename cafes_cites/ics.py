@@ -2,12 +2,13 @@
 every move or cancellation, so subscribed calendars update the event in place."""
 
 import datetime
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 PRODID = "-//ANCT//Plateforme des cites de l'emploi//FR"
 
@@ -17,7 +18,11 @@ def session_uid(session):
     return f"cafe-cite-{session.pk}@{host}"
 
 
-def session_event(session, stamp):
+def organizer_address():
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "ne-pas-repondre@cites-emploi.anct.gouv.fr"
+
+
+def session_event(session, stamp, attendee=None, with_video=False):
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", stamp)
@@ -30,8 +35,21 @@ def session_event(session, stamp):
     url = settings.SITE_URL.rstrip("/") + session.get_absolute_url()
     event.add("url", url)
     description = strip_tags(session.description).strip()
-    event.add("description", f"{description}\n\n{url}".strip())
-    event.add("location", "Visioconférence (lien sur la page de la séance)")
+    video = session.video_url if with_video and not session.is_cancelled else ""
+    lines = [description, f"Visioconférence : {video}" if video else "", url]
+    event.add("description", "\n\n".join(line for line in lines if line))
+    event.add("location", video or "Visioconférence (lien sur la page de la séance)")
+    if attendee is not None:
+        # An invitation (iTIP REQUEST / CANCEL) names its organiser and its attendee: calendars
+        # then update or remove the event they already hold under the same UID.
+        organizer = vCalAddress(f"mailto:{organizer_address()}")
+        organizer.params["cn"] = "Cités de l'emploi (ANCT)"
+        event.add("organizer", organizer)
+        guest = vCalAddress(f"mailto:{attendee.email}")
+        guest.params["cn"] = attendee.display_name
+        guest.params["role"] = "REQ-PARTICIPANT"
+        guest.params["partstat"] = "ACCEPTED"
+        event.add("attendee", guest)
     return event
 
 
@@ -47,3 +65,20 @@ def build_calendar(sessions, name):
     for session in sessions:
         calendar.add_component(session_event(session, stamp))
     return calendar.to_ical()
+
+
+def registrant_calendar(session, user, *, with_video):
+    """The .ics e-mailed to one registrant: an invitation (METHOD:REQUEST) that calendars keep
+    and update, or its cancellation (METHOD:CANCEL), with the visio link for confirmed ones."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", itip_method(session))
+    stamp = timezone.now().astimezone(datetime.UTC)
+    calendar.add_component(session_event(session, stamp, attendee=user, with_video=with_video))
+    return calendar.to_ical()
+
+
+def itip_method(session):
+    return "CANCEL" if session.is_cancelled else "REQUEST"

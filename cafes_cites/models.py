@@ -180,7 +180,14 @@ class Session(index.Indexed, ClusterableModel):
     def save(self, *args, **kwargs):
         # Moves and cancellations must reach subscribed calendars: same UID, higher SEQUENCE.
         tracked = self._tracked
+        # Read by signals.session_saved: registrants are told of a move or a cancellation.
+        self._calendar_change = None
         if self.pk and None not in tracked and self._calendar_state() != tracked:
+            state = self._calendar_state()
+            if state[2] and not tracked[2]:
+                self._calendar_change = "cancelled"
+            elif state[:2] != tracked[:2] and not state[2]:
+                self._calendar_change = "moved"
             self.sequence += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
@@ -301,6 +308,23 @@ class Registration(models.Model):
 class ReminderKind(models.TextChoices):
     DAY_BEFORE = "day_before", "La veille"
     HOUR_BEFORE = "hour_before", "Une heure avant"
+
+
+class ReminderOptOut(models.Model):
+    """A person who chose not to receive the reminders of the cafés-cités they register for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cafe_cite_reminder_opt_out",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "refus des rappels"
+
+    def __str__(self):
+        return f"Pas de rappel pour {self.user_id}"
 
 
 class ReminderSent(models.Model):

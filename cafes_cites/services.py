@@ -27,6 +27,7 @@ from cafes_cites.models import (
     Registration,
     RegistrationStatus,
     ReminderKind,
+    ReminderOptOut,
     ReminderSent,
     Series,
     Session,
@@ -177,6 +178,26 @@ REMINDER_WINDOWS = {
 }
 
 
+def wants_reminders(user):
+    return not ReminderOptOut.objects.filter(user=user).exists()
+
+
+def set_reminders(user, enabled):
+    """Reminders of the cafés-cités one registers for: on (the default) or off."""
+    if enabled:
+        ReminderOptOut.objects.filter(user=user).delete()
+    else:
+        ReminderOptOut.objects.get_or_create(user=user)
+
+
+def schedule_session_change(session):
+    """On commit, tell the registrants of a moved or cancelled session (signals.session_saved)."""
+    from cafes_cites.tasks import send_session_change
+
+    session_id, sequence = session.pk, session.sequence
+    transaction.on_commit(lambda: send_session_change.enqueue(session_id, sequence))
+
+
 def due_reminders(now=None):
     """(registration id, kind) pairs due now and not yet sent."""
     now = now or timezone.now()
@@ -190,6 +211,7 @@ def due_reminders(now=None):
                 session__start__gt=now + latest,
             )
             .exclude(pk__in=ReminderSent.objects.filter(kind=kind).values("registration_id"))
+            .exclude(user__in=ReminderOptOut.objects.values("user"))
             .values_list("pk", flat=True)
         )
         due += [(pk, kind.value) for pk in registrations]

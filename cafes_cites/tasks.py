@@ -7,8 +7,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from cafes_cites.ics import build_calendar
-from cafes_cites.models import Registration, RegistrationStatus, ReminderKind, ReminderSent
+from cafes_cites.ics import itip_method, registrant_calendar
+from cafes_cites.models import (
+    Registration,
+    RegistrationStatus,
+    ReminderKind,
+    ReminderOptOut,
+    ReminderSent,
+    Session,
+)
 
 SUBJECT_PREFIX = "[Cités de l'emploi] "
 
@@ -28,10 +35,11 @@ def _send(registration, template, subject, attach_ics=False, **extra):
         to=[registration.user.email],
     )
     if attach_ics:
+        # The registrant's own invitation: confirmed ones get the visio link in it.
         message.attach(
             f"cafe-cite-{session.pk}.ics",
-            build_calendar([session], session.label),
-            "text/calendar; charset=utf-8; method=PUBLISH",
+            registrant_calendar(session, registration.user, with_video=registration.is_confirmed),
+            f"text/calendar; charset=utf-8; method={itip_method(session)}",
         )
     message.send()
 
@@ -62,6 +70,8 @@ def send_reminder(registration_id, kind):
     session = registration.session
     if session.is_cancelled or session.start <= timezone.now():
         return False
+    if ReminderOptOut.objects.filter(user=registration.user_id).exists():
+        return False
     try:
         with transaction.atomic():
             ReminderSent.objects.create(registration=registration, kind=kind)
@@ -70,3 +80,27 @@ def send_reminder(registration_id, kind):
     label = ReminderKind(kind).label.lower()
     _send(registration, "reminder", f"Rappel ({label}) : {session.label}", kind=kind)
     return True
+
+
+@task()
+def send_session_change(session_id, sequence):
+    """A session was moved or cancelled: each registrant gets the updated .ics (same UID, higher
+    SEQUENCE; METHOD:CANCEL for a cancellation). Skipped when a later change already follows
+    (its own task sends the latest state) or the session is over."""
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None or session.sequence != sequence or session.end <= timezone.now():
+        return 0
+    cancelled = session.is_cancelled
+    registrations = session.registrations.select_related("session", "user").filter(
+        user__is_active=True
+    )
+    sent = 0
+    for registration in registrations:
+        _send(
+            registration,
+            "session_cancelled" if cancelled else "session_moved",
+            f"{'Annulé' if cancelled else 'Nouvel horaire'} : {session.label}",
+            attach_ics=True,
+        )
+        sent += 1
+    return sent

@@ -108,6 +108,8 @@ class Membership(models.Model):
         "courriels", max_length=10, choices=EmailMode.choices, default=EmailMode.DIGEST
     )
     joined_at = models.DateTimeField("membre depuis", auto_now_add=True)
+    # When the member last opened the group: later activity is "unread" in Mon espace.
+    last_seen_at = models.DateTimeField("dernière visite", null=True, blank=True)
 
     panels = [FieldPanel("user"), FieldPanel("role")]
 
@@ -221,6 +223,8 @@ class Thread(models.Model):
     class Meta:
         verbose_name = "discussion"
         ordering = ["-is_pinned", "-last_activity_at"]
+        # Mon espace's newest unanswered discussions across all of a person's groups.
+        indexes = [models.Index(fields=["created_at"], name="groups_thread_created")]
 
     def __str__(self):
         return self.title
@@ -376,6 +380,8 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Mon espace counts and lists each group's lines newer than the member's last visit.
+        indexes = [models.Index(fields=["group", "created_at"], name="groups_activity_recent")]
 
     def __str__(self):
         return f"{self.actor} {self.get_verb_display()} {self.target_title}"

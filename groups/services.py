@@ -224,6 +224,11 @@ def remove_departing_account(user):
     return handed_over
 
 
+def mark_group_seen(group, user):
+    """The member opened the group: its activity so far is no longer unread in Mon espace."""
+    return Membership.objects.filter(group=group, user=user).update(last_seen_at=timezone.now())
+
+
 def set_email_mode(group, user, mode):
     return Membership.objects.filter(group=group, user=user).update(email_mode=mode)
 
@@ -434,6 +439,7 @@ def create_thread(group, author, *, title, body):
         kind="thread",
         title=f"Nouvelle discussion dans « {group.name} » : {thread.title}",
         url=thread.get_absolute_url(),
+        target_key=f"post:{post.pk}",
     )
     _notify_mentions(group, post, mentioned)
     return thread
@@ -471,6 +477,7 @@ def reply(thread, author, *, body):
         kind="reply",
         title=f"{author.display_name} a répondu à « {thread.title} »",
         url=post.get_absolute_url(),
+        target_key=f"post:{post.pk}",
     )
     _notify_mentions(group, post, mentioned)
     return post
@@ -688,7 +695,7 @@ def extract_version_text(version_pk, *, retry_failed=False):
 # --- Notifications -----------------------------------------------------------------------------
 
 
-def _notify(group, users, *, kind, title, url, email_override=None):
+def _notify(group, users, *, kind, title, url, email_override=None, target_key=""):
     if not users:
         return
     modes = dict(group.memberships.filter(user__in=users).values_list("user_id", "email_mode"))
@@ -702,12 +709,13 @@ def _notify(group, users, *, kind, title, url, email_override=None):
         source_key=f"group:{group.pk}",
         source_label=group.name,
         email_modes=modes,
+        target_key=target_key,
     )
 
 
-def _notify_members(group, *, exclude, kind, title, url):
+def _notify_members(group, *, exclude, kind, title, url, target_key=""):
     users = [m.user for m in group.memberships.select_related("user") if m.user not in exclude]
-    _notify(group, users, kind=kind, title=title, url=url)
+    _notify(group, users, kind=kind, title=title, url=url, target_key=target_key)
 
 
 def _notify_mentions(group, post, mentioned):
@@ -718,6 +726,7 @@ def _notify_mentions(group, post, mentioned):
         kind="mention",
         title=f"{post.author.display_name} vous a mentionné dans « {post.thread.title} »",
         url=post.get_absolute_url(),
+        target_key=f"post:{post.pk}",
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,6 +94,7 @@ def group_detail(request, slug):
         .order_by("-is_pinned", "-last_activity_at")
     )
     page = Paginator(threads, 20).get_page(request.GET.get("page"))
+    services.mark_group_seen(group, request.user)
     context.update(
         {
             "page_obj": page,
@@ -153,7 +155,7 @@ def members(request, slug):
     context["memberships"] = group.memberships.select_related("user", "user__cite").order_by(
         "-role", "user__last_name", "user__first_name"
     )
-    context["email_form"] = EmailModeForm(initial={"email_mode": context["membership"].email_mode})
+    context["preferences_path"] = settings.NOTIFICATIONS_PREFERENCES_PATH
     if context["can_manage"]:
         context["invite_form"] = InviteForm()
         context["invitations"] = group.invitations.pending().select_related("invited_by")
@@ -308,6 +310,7 @@ def thread_detail(request, slug, pk):
         else:
             messages.success(request, "Votre réponse est publiée.")
             return redirect(post.get_absolute_url())
+    services.mark_group_seen(group, request.user)
     context = _group_context(request, group, "activite")
     posts = thread.posts.select_related("author", "author__cite")
     context.update({"thread": thread, "posts": posts, "form": form})

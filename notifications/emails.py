@@ -2,16 +2,23 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from notifications.services import unsubscribe_url
+from notifications.services import email_content, unsubscribe_url
 
 
 def absolute(url):
     return url if url.startswith("http") else settings.SITE_URL.rstrip("/") + url
 
 
+def preferences_url():
+    return absolute(settings.NOTIFICATIONS_PREFERENCES_PATH)
+
+
 def build_email(user, notifications, *, digest):
-    """One e-mail (HTML + text) for a user; every source in it gets a one-click unsubscribe link."""
+    """One e-mail (HTML + text) for a user; every source in it gets a one-click unsubscribe link.
+    A notification about a message carries that message (its app's EmailContent), and a single
+    one about a discussion gets the recipient's own Reply-To address."""
     sources = {}
+    items = []
     for notification in notifications:
         key = notification.source_key
         if key and key not in sources:
@@ -19,35 +26,45 @@ def build_email(user, notifications, *, digest):
                 "label": notification.source_label,
                 "unsubscribe": absolute(unsubscribe_url(user.pk, key)),
             }
+        items.append(
+            {
+                "title": notification.title,
+                "url": absolute(notification.url),
+                "source": notification.source_label,
+                "at": notification.created_at,
+                "content": email_content(notification, user),
+            }
+        )
+    reply_to = items[0]["content"].reply_to if not digest and items[0]["content"] else ""
     context = {
         "user": user,
-        "notifications": [
-            {"title": n.title, "url": absolute(n.url), "source": n.source_label, "at": n.created_at}
-            for n in notifications
-        ],
+        "notifications": items,
         "sources": list(sources.values()),
         "digest": digest,
+        "reply_to": reply_to,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "site_url": settings.SITE_URL,
-        "preferences_url": absolute("/notifications/"),
+        "preferences_url": preferences_url(),
     }
     subject = (
         f"[{settings.WAGTAIL_SITE_NAME}] Votre récapitulatif : {len(notifications)} nouveauté(s)"
         if digest
         else f"[{settings.WAGTAIL_SITE_NAME}] {notifications[0].title}"
     )
+    # RFC 3834: automatic mail, so that out-of-office robots do not answer it.
+    headers = {"Auto-Submitted": "auto-generated"}
+    if len(sources) == 1:
+        (only,) = sources.values()
+        headers["List-Unsubscribe"] = f"<{only['unsubscribe']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("notifications/email/notification.txt", context),
         to=[user.email],
+        reply_to=[reply_to] if reply_to else None,
+        headers=headers,
     )
     message.attach_alternative(
         render_to_string("notifications/email/notification.html", context), "text/html"
     )
-    if len(sources) == 1:
-        (only,) = sources.values()
-        message.extra_headers = {
-            "List-Unsubscribe": f"<{only['unsubscribe']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
     return message

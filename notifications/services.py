@@ -8,11 +8,25 @@ from notifications.models import EmailMode, Notification
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 _unsubscribe_handlers = {}
+_email_content_providers = {}
 
 
 def register_unsubscribe_handler(prefix, handler):
     """handler(user_id, source_key) -> label of what was unsubscribed, or None."""
     _unsubscribe_handlers[prefix] = handler
+
+
+def register_email_content(prefix, provider):
+    """provider(notification, user) -> EmailContent | None for notifications whose target_key
+    starts with "<prefix>:". It applies its own permissions: None when the user may no longer
+    read the content (the e-mail then carries the title and the link only)."""
+    _email_content_providers[prefix] = provider
+
+
+def email_content(notification, user):
+    key = notification.target_key
+    provider = _email_content_providers.get(key.split(":", 1)[0]) if key else None
+    return provider(notification, user) if provider else None
 
 
 def unsubscribe_token(user_id, source_key):
@@ -36,7 +50,17 @@ def apply_unsubscribe(user_id, source_key):
     return handler(user_id, source_key) if handler else None
 
 
-def notify(recipients, *, kind, title, url, source_key="", source_label="", email_modes=None):
+def notify(
+    recipients,
+    *,
+    kind,
+    title,
+    url,
+    source_key="",
+    source_label="",
+    email_modes=None,
+    target_key="",
+):
     """Create one notification per recipient; those whose mode is "each" get an e-mail once the
     transaction commits. `email_modes` maps user id -> EmailMode (default: no e-mail)."""
     email_modes = email_modes or {}
@@ -50,6 +74,7 @@ def notify(recipients, *, kind, title, url, source_key="", source_label="", emai
             url=url,
             source_key=source_key,
             source_label=source_label,
+            target_key=target_key,
             email_mode=email_modes.get(user.pk, EmailMode.NONE),
         )
         for user in recipients

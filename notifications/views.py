@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from notifications.models import Notification
+from notifications.models import Notification, OutboxEmail
 from notifications.services import apply_unsubscribe, mark_read, read_unsubscribe_token
 
 
@@ -13,7 +16,11 @@ from notifications.services import apply_unsubscribe, mark_read, read_unsubscrib
 def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user)
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page_obj": page})
+    return render(
+        request,
+        "notifications/list.html",
+        {"page_obj": page, "preferences_path": settings.NOTIFICATIONS_PREFERENCES_PATH},
+    )
 
 
 @login_required
@@ -42,3 +49,36 @@ def unsubscribe(request, token):
         label = apply_unsubscribe(*data)
         return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
     return render(request, "notifications/unsubscribe.html", {"token": token})
+
+
+def _debug_only():
+    if not settings.DEBUG:
+        raise Http404("Cette page n'existe pas.")
+
+
+@login_required
+def outbox(request):
+    """The demo's e-mails (DEBUG only): what the platform would have sent, to anyone."""
+    _debug_only()
+    page = Paginator(OutboxEmail.objects.defer("message", "html"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/outbox.html", {"page_obj": page})
+
+
+@login_required
+def outbox_email(request, pk):
+    _debug_only()
+    email = get_object_or_404(OutboxEmail, pk=pk)
+    return render(request, "notifications/outbox_email.html", {"email": email})
+
+
+@login_required
+@xframe_options_sameorigin
+def outbox_email_html(request, pk):
+    """The HTML part alone, shown in a sandboxed frame of outbox_email (no script may run)."""
+    _debug_only()
+    email = get_object_or_404(OutboxEmail, pk=pk)
+    response = HttpResponse(email.html or "<p>(pas de version HTML)</p>")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

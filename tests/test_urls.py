@@ -48,6 +48,8 @@ def urls(cite):
         (reverse("account_email"), "private"),
         (reverse("account_change_password"), "private"),
         (reverse("notifications:list"), "private"),
+        (reverse("espace:home"), "private"),
+        (reverse("espace:preferences"), "private"),
         (reverse("groups:index"), "private"),
         ("/admin/", "admin"),
         ("/admin/snippets/cites/cite/", "admin"),

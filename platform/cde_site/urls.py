@@ -20,6 +20,7 @@ urlpatterns = [
     path("cafes-cites/", include("cafes_cites.urls")),
     path("groupes/", include("groups.urls")),
     path("notifications/", include("notifications.urls")),
+    path("mon-espace/", include("espace.urls")),
     path("ressources/", include("ressources.urls")),
     path("", include("search.urls")),
     path("sante/", views.health, name="health"),

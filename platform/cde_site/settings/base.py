@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ressources",
     "cafes_cites",
     "search",
+    "espace",
     "rgpd",
     # Wagtail
     "wagtail.contrib.forms",
@@ -235,7 +236,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "espace:home"
 LOGOUT_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -253,7 +254,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    # The demo keeps its e-mails in the database: /notifications/courriels-de-demo/ shows them.
+    "notifications.outbox.DatabaseEmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -529,3 +531,22 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # GROUP_POST_RATE_SECONDS; beyond, a French error and nothing is stored.
 GROUP_POST_RATE_COUNT = int(os.environ.get("GROUP_POST_RATE_COUNT", "10"))
 GROUP_POST_RATE_SECONDS = int(os.environ.get("GROUP_POST_RATE_SECONDS", "300"))
+
+# --- Inbox: notification e-mails, reply by e-mail, Mon espace (issue #15) -----------------------
+NOTIFICATIONS_PREFERENCES_PATH = "/mon-espace/preferences/"
+# Replies by e-mail go to reponse+<signed token>@REPLY_EMAIL_DOMAIN (the MTA pipes them to
+# `manage.py receive_email`, or `manage.py fetch_email` polls the IMAP mailbox). Empty: the
+# notifications carry no Reply-To and replying by e-mail is off.
+REPLY_EMAIL_DOMAIN = os.environ.get("REPLY_EMAIL_DOMAIN", "")
+REPLY_EMAIL_MAX_AGE_DAYS = int(os.environ.get("REPLY_EMAIL_MAX_AGE_DAYS", "60"))
+INBOUND_EMAIL_MAX_BYTES = int(os.environ.get("INBOUND_EMAIL_MAX_BYTES", 10 * 1024 * 1024))
+# Per sender address: at most INBOUND_EMAIL_RATE_COUNT messages within INBOUND_EMAIL_RATE_SECONDS.
+INBOUND_EMAIL_RATE_COUNT = int(os.environ.get("INBOUND_EMAIL_RATE_COUNT", "20"))
+INBOUND_EMAIL_RATE_SECONDS = int(os.environ.get("INBOUND_EMAIL_RATE_SECONDS", "3600"))
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX", "INBOX")
+IMAP_USE_SSL = env_bool("IMAP_USE_SSL", True)
+IMAP_DELETE_AFTER = env_bool("IMAP_DELETE_AFTER", False)

@@ -5,3 +5,5 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from cde_site.settings.base import *  # noqa: F403
+
+REPLY_EMAIL_DOMAIN = os.environ.get("REPLY_EMAIL_DOMAIN") or "reponses.localhost"

@@ -16,3 +16,4 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+REPLY_EMAIL_DOMAIN = "reponses.test"

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cafes_cites.models import Registration
+from cafes_cites.permissions import can_see_video_link
+from cafes_cites.services import wants_reminders
+from cites.models import Cite
+from espace import services
+from espace.forms import PreferencesForm
+from groups import queries as group_queries
+from groups.models import Membership
+from ressources.models import RessourcePage
+
+SESSIONS_SHOWN = 5
+# "Nouveautés" go back this far at most: older unread lines are history, not news.
+ACTIVITY_HORIZON = timedelta(days=30)
+NOTIFICATIONS_SHOWN = 5
+
+
+def _next_registrations(user, now):
+    registrations = list(
+        Registration.objects.filter(user=user, session__end__gt=now, session__is_cancelled=False)
+        .select_related("session")
+        .order_by("session__start", "session__pk")[:SESSIONS_SHOWN]
+    )
+    for registration in registrations:
+        registration.video_link_open = can_see_video_link(
+            user, registration.session, registration=registration, now=now
+        )
+    return registrations
+
+
+def _cite_pages(user):
+    """The user's cité: its public page (when published) and the resources about it."""
+    if not user.cite_id:
+        return None, []
+    cite = Cite.objects.filter(pk=user.cite_id).first()
+    if cite is None:
+        return None, []
+    pages = list(RessourcePage.objects.live().filter(cite=cite).order_by("-first_published_at")[:5])
+    return cite, pages
+
+
+def _oldest_mark(memberships, now):
+    marks = [m.last_seen_at or m.joined_at for m in memberships]
+    return max(min(marks, default=now), now - ACTIVITY_HORIZON)
+
+
+@login_required
+def home(request):
+    """Where people land after logging in. A fixed number of queries whatever the number of
+    groups and activity lines (tests/test_espace.py, bench/inbox.py)."""
+    user = request.user
+    now = timezone.now()
+    memberships = list(group_queries.memberships_with_unread(user))
+    cite, cite_pages = _cite_pages(user)
+    cite_group = next((m.group for m in memberships if cite and m.group.cite_id == cite.pk), None)
+    context = {
+        "memberships": memberships,
+        "unread_cap": group_queries.UNREAD_CAP,
+        "activity": list(group_queries.unread_activity(user, since=_oldest_mark(memberships, now))),
+        "questions": list(group_queries.waiting_questions(user)),
+        "registrations": _next_registrations(user, now),
+        "notifications": list(user.notifications.unread()[:NOTIFICATIONS_SHOWN]),
+        "cite": cite,
+        "cite_group": cite_group,
+        "cite_pages": cite_pages,
+        "preferences_path": settings.NOTIFICATIONS_PREFERENCES_PATH,
+        "demo_outbox": settings.DEBUG
+        and settings.EMAIL_BACKEND == "notifications.outbox.DatabaseEmailBackend",
+    }
+    return render(request, "espace/home.html", context)
+
+
+@login_required
+def preferences(request):
+    user = request.user
+    memberships = (
+        Membership.objects.filter(user=user, group__is_archived=False)
+        .select_related("group")
+        .order_by("group__kind", "group__name")
+    )
+    initial = {
+        "reminders": wants_reminders(user),
+        "bulletin": services.bulletin_subscriber(user) is not None,
+    }
+    form = PreferencesForm(request.POST or None, memberships=memberships, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            notes = services.save_preferences(
+                user,
+                group_modes=form.group_modes(),
+                reminders=form.cleaned_data["reminders"],
+                bulletin=form.cleaned_data["bulletin"],
+            )
+            messages.success(request, "Vos préférences de notification sont enregistrées.")
+            for note in notes:
+                messages.info(request, note)
+            return redirect("espace:preferences")
+        messages.error(
+            request, "Vos préférences n'ont pas été enregistrées : corrigez le formulaire."
+        )
+    return render(request, "espace/preferences.html", {"form": form})

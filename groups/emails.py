@@ -1,0 +1,79 @@
+"""The content of the e-mails about a message (notifications' provider for "post:<id>")."""
+
+import re
+
+from django.conf import settings
+from django.utils.text import Truncator
+
+from groups import permissions
+from groups.models import Post
+from groups.replies import reply_address
+from notifications.content import Attachment, ContextItem, EmailContent, html_to_text
+
+CONTEXT_POSTS = 3
+_RELATIVE_HREF = re.compile(r'href="/(?!/)')
+
+
+def absolute_links(html):
+    """Links inside a message are site-relative (mentions, documents): absolute in an e-mail."""
+    return _RELATIVE_HREF.sub(f'href="{settings.SITE_URL.rstrip("/")}/', html)
+
+
+def _author(post):
+    return post.author.display_name if post.author else "Compte supprimé"
+
+
+def _attachments(post):
+    """The post's attachments if posts have them (an `attachments` relation), as links."""
+    attachments = getattr(post, "attachments", None)
+    if attachments is None:
+        return []
+    items = attachments.all() if hasattr(attachments, "all") else attachments
+    site = settings.SITE_URL.rstrip("/")
+    result = []
+    for item in items:
+        url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else item.url
+        name = getattr(item, "original_name", None) or getattr(item, "name", "") or str(item)
+        result.append(
+            Attachment(
+                name=name, url=url if "://" in url else site + url, size=getattr(item, "size", None)
+            )
+        )
+    return result
+
+
+def post_email_content(notification, user):
+    """The message itself, the thread's previous messages in short, the attachments, and the
+    recipient's own Reply-To. None when the recipient may no longer read it."""
+    post_id = notification.target_key.split(":", 1)[1]
+    post = (
+        Post.objects.select_related("thread", "thread__group", "author").filter(pk=post_id).first()
+    )
+    if post is None or not post.is_visible:
+        return None
+    thread, group = post.thread, post.thread.group
+    if not permissions.can_view_group(user, group):
+        return None
+    earlier = (
+        thread.posts.filter(hidden_at=None, deleted_at=None, created_at__lte=post.created_at)
+        .exclude(pk=post.pk)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:CONTEXT_POSTS]
+    )
+    context = [
+        ContextItem(
+            author=_author(p),
+            at=p.created_at,
+            text=Truncator(" ".join(html_to_text(p.body_html).split())).chars(200),
+        )
+        for p in reversed(earlier)
+    ]
+    return EmailContent(
+        html=absolute_links(post.body_html),
+        author=_author(post),
+        at=post.created_at,
+        heading=f"{thread.title} ({group.name})",
+        context=context,
+        attachments=_attachments(post),
+        reply_to=reply_address(user, thread) if permissions.can_post(user, group) else "",
+    )

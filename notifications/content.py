@@ -1,0 +1,61 @@
+"""What an app hands to notifications so that an e-mail carries the message itself."""
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+
+from django.utils.html import strip_tags
+
+
+@dataclass
+class Attachment:
+    name: str
+    url: str  # absolute
+    size: int | None = None
+
+
+@dataclass
+class ContextItem:
+    """An earlier message of the same conversation, shown in short under the new one."""
+
+    author: str
+    at: object  # datetime
+    text: str
+
+
+@dataclass
+class EmailContent:
+    html: str  # sanitised HTML, links absolute
+    author: str
+    at: object  # datetime
+    heading: str = ""  # e.g. the thread's title
+    context: list[ContextItem] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    reply_to: str = ""  # per-recipient address; empty: replying by e-mail is not offered
+
+    @property
+    def text(self):
+        return html_to_text(self.html)
+
+
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|blockquote|pre|ul|ol)\s*>", re.I)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
+_LIST_ITEM = re.compile(r"<li[^>]*>", re.I)
+_LINK = re.compile(r'<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.I | re.S)
+
+
+def html_to_text(html):
+    """Readable plain text of sanitised HTML: paragraphs, line breaks, list items and link
+    targets kept (the text part of an e-mail)."""
+
+    def link(match):
+        href, label = unescape(match.group(1)), strip_tags(match.group(2)).strip()
+        return label if not href or unescape(label) == href else f"{label} ({href})"
+
+    text = _LINK.sub(link, html or "")
+    text = _LIST_ITEM.sub("\n- ", text)
+    text = _LINE_BREAK.sub("\n", text)
+    text = _BLOCK_END.sub("\n\n", text)
+    text = unescape(strip_tags(text))
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

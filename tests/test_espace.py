@@ -1,0 +1,675 @@
+"""Issue #15: e-mails that carry the message, replies by e-mail, Mon espace, the preferences page,
+café-cité change e-mails and the demo outbox."""
+
+import email
+import io
+import socket
+import sys
+import time
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail, signing
+from django.core.management import call_command
+from django.urls import reverse
+
+from espace.models import InboundEmail, InboundStatus
+from groups import services
+from groups.models import Post, Role
+from groups.replies import reply_address
+from notifications.models import EmailMode, Notification, OutboxEmail
+from tests.factories import CiteFactory, UserFactory
+from tests.utils import page_text
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+# --- Fixtures and helpers ----------------------------------------------------------------------
+
+
+class Collector:
+    """aiosmtpd handler: keeps every message the platform's SMTP client delivers."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback; the platform sends through Django's SMTP backend."""
+    collector = Collector()
+    with socket.socket() as probe:  # a free port (the controller checks it by connecting)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield collector
+    controller.stop()
+
+
+@pytest.fixture
+def team(settings, tmp_path):
+    """A cité group: an animateur and a member, both e-mailed at each event."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    cite = CiteFactory()
+    group = cite.group
+    animateur = UserFactory(cite=cite, coordinator=True, first_name="Anne", last_name="Animatrice")
+    member = UserFactory(cite=cite, partner=True, first_name="Marc", last_name="Membre")
+    services.add_member(group, animateur, role=Role.ANIMATEUR)
+    services.add_member(group, member)
+    for user in (animateur, member):
+        services.set_email_mode(group, user, EmailMode.EACH)
+    return {"group": group, "animateur": animateur, "member": member, "cite": cite}
+
+
+def parts(message):
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    return text, html
+
+
+def reply_message(sender, to, text, *, message_id=None, html=None, headers=None, files=()):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = "Re: notification"
+    message["Message-ID"] = message_id or email.utils.make_msgid(domain="example.org")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    for name, data, maintype, subtype in files:
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return message.as_bytes()
+
+
+def receive_email(raw, monkeypatch, capsys=None):
+    """The real command, fed on standard input like an MTA pipe."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    call_command("receive_email")
+
+
+def answers_to(address):
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+# --- End to end over SMTP ---------------------------------------------------------------------
+
+
+def test_notification_reply_by_email_round_trip_over_smtp(
+    client, team, smtp, monkeypatch, django_capture_on_commit_callbacks
+):
+    group, animateur, member = team["group"], team["animateur"], team["member"]
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = services.create_thread(
+            group,
+            animateur,
+            title="Comité de pilotage",
+            body='<p>Qui vient <strong>jeudi</strong> ? Voir <a href="/groupes/">les groupes</a>'
+            "</p><script>alert(1)</script>",
+        )
+    ((recipients, notification),) = smtp.messages
+    assert recipients == [member.email]
+    text, html = parts(notification)
+    # The message itself, in both parts, with absolute links and no remote image or script.
+    assert "Qui vient jeudi ?" in text and "<strong>jeudi</strong>" in html
+    assert 'href="http://' in html and "<img" not in html and "<script" not in html
+    assert "/mon-espace/preferences/" in text and "/mon-espace/preferences/" in html
+    assert notification["Auto-Submitted"] == "auto-generated"
+    reply_to = notification["Reply-To"]
+    assert reply_to.startswith("reponse+") and reply_to.endswith("@reponses.test")
+    assert len(reply_to.split("@")[0]) <= 64  # RFC 5321 local part
+
+    # The member answers from their mail client, quoting the notification.
+    quoted = "\n".join(f"> {line}" for line in text.splitlines())
+    raw = reply_message(
+        member.email,
+        reply_to,
+        "Je serai là, avec la mission locale.\n\n"
+        f"Le lun. 7 déc. 2026 à 10:00, Cités de l'emploi <{reply_to}> a écrit :\n{quoted}\n",
+    )
+    smtp.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        receive_email(raw, monkeypatch)
+    reply = Post.objects.get(thread=thread, is_opening=False)
+    assert reply.author == member
+    assert "Je serai là, avec la mission locale." in reply.body_html
+    assert "a écrit" not in reply.body_html and "Qui vient" not in reply.body_html
+    record = InboundEmail.objects.get()
+    assert record.status == InboundStatus.POSTED and record.post == reply
+
+    # Members read it in the thread; the animateur's notification carries it, with context.
+    client.force_login(animateur)
+    assert "Je serai là, avec la mission locale." in page_text(
+        client.get(thread.get_absolute_url())
+    )
+    ((recipients, notification),) = smtp.messages
+    assert recipients == [animateur.email]
+    text, html = parts(notification)
+    assert "Je serai là, avec la mission locale." in text
+    assert "Plus tôt dans la discussion" in text and "Qui vient jeudi" in text
+    assert notification["Reply-To"] != reply_to  # per-recipient address
+
+
+# --- Refusals: a French answer, nothing posted -------------------------------------------------
+
+
+@pytest.fixture
+def thread(team):
+    return services.create_thread(team["group"], team["animateur"], title="Sujet", body="Texte")
+
+
+def assert_refused(sender, code, phrase):
+    assert not Post.objects.filter(is_opening=False).exists()
+    (answer,) = answers_to(sender)
+    assert phrase in answer.body, answer.body
+    assert answer.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert InboundEmail.objects.filter(code=code).exists()
+
+
+def test_forged_token_is_refused(team, thread, monkeypatch):
+    member = team["member"]
+    address = reply_address(member, thread)
+    local, domain = address.split("@")
+    forged = f"{local[:-3]}{'A' if local[-3] != 'A' else 'B'}{local[-2:]}@{domain}"
+    mail.outbox.clear()
+    receive_email(reply_message(member.email, forged, "Bonjour"), monkeypatch)
+    assert_refused(member.email, "forged", "n'est pas valide")
+
+
+def test_token_naming_another_thread_cannot_be_forged(team, thread, monkeypatch):
+    """Changing the thread part of the token breaks the signature."""
+    member = team["member"]
+    token = reply_address(member, thread).split("+", 1)[1].split("@")[0]
+    value, timestamp, signature = token.split(".")
+    user_part = value.split("-")[0]
+    other = f"{user_part}-{signing.b62_encode(thread.pk + 1)}.{timestamp}.{signature}"
+    mail.outbox.clear()
+    receive_email(reply_message(member.email, f"reponse+{other}@reponses.test", "x"), monkeypatch)
+    assert_refused(member.email, "forged", "n'est pas valide")
+
+
+def test_expired_token_is_refused(team, thread, monkeypatch, settings):
+    member = team["member"]
+    long_ago = time.time() - (settings.REPLY_EMAIL_MAX_AGE_DAYS + 1) * 86400
+    with monkeypatch.context() as clock:
+        clock.setattr(signing.time, "time", lambda: long_ago)
+        address = reply_address(member, thread)
+    mail.outbox.clear()
+    receive_email(reply_message(member.email, address, "Bonjour"), monkeypatch)
+    assert_refused(member.email, "expired", "a expiré")
+
+
+def test_member_who_left_is_refused(team, thread, monkeypatch):
+    member = team["member"]
+    address = reply_address(member, thread)
+    services.leave_group(team["group"], member)
+    mail.outbox.clear()
+    receive_email(reply_message(member.email, address, "Bonjour"), monkeypatch)
+    assert_refused(member.email, "forbidden", "n'êtes plus membre du groupe")
+
+
+def test_non_member_sender_is_refused(team, thread, monkeypatch):
+    """Someone who got a forwarded notification cannot answer as its recipient."""
+    outsider = UserFactory()
+    address = reply_address(team["member"], thread)
+    mail.outbox.clear()
+    receive_email(reply_message(outsider.email, address, "Je m'invite"), monkeypatch)
+    assert_refused(outsider.email, "wrong_sender", "adresse de réponse est personnelle")
+
+
+def test_deactivated_account_is_refused(team, thread, monkeypatch):
+    member = team["member"]
+    address = reply_address(member, thread)
+    member.is_active = False
+    member.save()
+    mail.outbox.clear()
+    receive_email(reply_message(member.email, address, "Bonjour"), monkeypatch)
+    assert_refused(member.email, "inactive", "désactivé")
+
+
+def test_auto_reply_is_ignored_without_answer(team, thread, monkeypatch):
+    member = team["member"]
+    address = reply_address(member, thread)
+    mail.outbox.clear()
+    for headers in (
+        {"Auto-Submitted": "auto-replied"},
+        {"Precedence": "bulk"},
+        {"X-Autoreply": "yes"},
+    ):
+        raw = reply_message(member.email, address, "Je suis absent.", headers=headers)
+        receive_email(raw, monkeypatch)
+    bounce = reply_message("MAILER-DAEMON@example.org", address, "Undelivered")
+    receive_email(bounce, monkeypatch)
+    assert not Post.objects.filter(is_opening=False).exists()
+    assert mail.outbox == []  # answering a robot would feed the loop (RFC 3834)
+    assert set(InboundEmail.objects.values_list("status", flat=True)) == {InboundStatus.IGNORED}
+
+
+def test_same_message_id_twice_posts_once(team, thread, monkeypatch):
+    member = team["member"]
+    raw = reply_message(
+        member.email, reply_address(member, thread), "Une fois", message_id="<un@example.org>"
+    )
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    receive_email(raw, monkeypatch)
+    assert Post.objects.filter(is_opening=False).count() == 1
+    assert InboundEmail.objects.count() == 1
+    (answer,) = answers_to(member.email)
+    assert "déjà parvenu" in answer.body
+
+
+def test_oversize_message_is_refused(team, thread, monkeypatch, settings):
+    member = team["member"]
+    settings.INBOUND_EMAIL_MAX_BYTES = 2000
+    raw = reply_message(member.email, reply_address(member, thread), "x" * 5000)
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    assert_refused(member.email, "too_large", "trop volumineux")
+
+
+def test_html_with_script_is_refused(team, thread, monkeypatch):
+    member = team["member"]
+    raw = reply_message(
+        member.email,
+        reply_address(member, thread),
+        "Bonjour",
+        html="<p>Bonjour</p><script>document.location='https://evil.example'</script>",
+    )
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    assert_refused(member.email, "active_html", "contenu actif")
+
+
+def test_html_only_reply_is_sanitised_and_unquoted(team, thread, monkeypatch):
+    member = team["member"]
+    message = EmailMessage()
+    message["From"] = member.email
+    message["To"] = reply_address(member, thread)
+    message["Subject"] = "Re"
+    message["Message-ID"] = "<html-only@example.org>"
+    message.set_content(
+        "<div><b>D'accord</b> pour jeudi.</div><div>Le 7 déc. 2026, Anne a écrit :</div>"
+        "<blockquote><p>Texte</p></blockquote>",
+        subtype="html",
+    )
+    receive_email(message.as_bytes(), monkeypatch)
+    reply = Post.objects.get(is_opening=False)
+    assert "pour jeudi." in reply.body_html and "a écrit" not in reply.body_html
+
+
+def test_disguised_attachment_is_refused(team, thread, monkeypatch):
+    member = team["member"]
+    raw = reply_message(
+        member.email,
+        reply_address(member, thread),
+        "Voici le compte rendu",
+        files=[("compte-rendu.pdf", b"MZ\x90\x00 not a pdf at all", "application", "pdf")],
+    )
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    assert_refused(member.email, "attachment", "« compte-rendu.pdf » est refusée")
+
+
+def test_valid_attachment_is_politely_refused(team, thread, monkeypatch):
+    """Posts have no attachments in this tree: the sender is told to use Documents."""
+    member = team["member"]
+    raw = reply_message(
+        member.email,
+        reply_address(member, thread),
+        "Voici le compte rendu",
+        files=[("compte-rendu.pdf", PDF, "application", "pdf")],
+    )
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    assert_refused(member.email, "attachment", "onglet « Documents »")
+
+
+def test_sender_rate_limit(team, thread, monkeypatch, settings):
+    member = team["member"]
+    settings.INBOUND_EMAIL_RATE_COUNT = 2
+    address = reply_address(member, thread)
+    mail.outbox.clear()
+    for n in range(4):
+        receive_email(reply_message(member.email, address, f"Message {n}"), monkeypatch)
+    assert Post.objects.filter(is_opening=False).count() == 2
+    answers = answers_to(member.email)
+    assert len(answers) == 1 and "trop de messages" in answers[0].body  # told once
+
+
+def test_unknown_address_is_refused(team, monkeypatch):
+    member = team["member"]
+    mail.outbox.clear()
+    receive_email(reply_message(member.email, "contact@reponses.test", "Bonjour"), monkeypatch)
+    assert_refused(member.email, "no_token", "ne reçoit que les réponses")
+
+
+# --- E-mail content --------------------------------------------------------------------------
+
+
+def test_notification_email_lists_attachments_when_posts_have_them(team, thread, monkeypatch):
+    """The attachments section reads `post.attachments` when the model has it (issue #12)."""
+    from groups import emails
+
+    class Attached:
+        original_name = "bilan.pdf"
+        size = 2048
+
+        def get_absolute_url(self):
+            return "/groupes/x/pieces-jointes/1/"
+
+    post = thread.posts.get()
+    post.attachments = [Attached()]
+    items = emails._attachments(post)
+    assert [(a.name, a.url, a.size) for a in items] == [
+        ("bilan.pdf", "http://127.0.0.1:8000/groupes/x/pieces-jointes/1/", 2048)
+    ]
+
+
+def test_notification_email_without_access_carries_no_content(team, thread):
+    from notifications.emails import build_email
+
+    member = team["member"]
+    notification = Notification.objects.get(recipient=member, kind="thread")
+    services.leave_group(team["group"], member)
+    message = build_email(member, [notification], digest=False)
+    assert "Texte" not in message.body and not message.reply_to
+
+
+# --- Mon espace and preferences ---------------------------------------------------------------
+
+
+ESPACE_URLS = ["/mon-espace/", "/mon-espace/preferences/"]
+
+
+@pytest.mark.parametrize("url", ESPACE_URLS)
+def test_espace_urls_for_each_role(role_client, url):
+    response = role_client.get(url)
+    if role_client.role == "anonymous":
+        assert response.status_code == 302 and "/comptes/login/" in response["Location"]
+    else:
+        assert response.status_code == 200
+        assert "private" in response.get("Cache-Control", "")
+
+
+def test_login_lands_on_mon_espace(client, member):
+    from tests.factories import PASSWORD
+
+    response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/mon-espace/"
+
+
+def test_mon_espace_shows_unread_activity_questions_and_notifications(client, team, thread):
+    member, animateur = team["member"], team["animateur"]
+    client.force_login(member)
+    text = page_text(client.get("/mon-espace/"))
+    assert "a ouvert la discussion" in text and "Sujet" in text
+    assert "Questions en attente de réponse" in text
+    assert "Nouvelle discussion" in text  # unread notification
+    assert team["cite"].short_name in text
+    client.get(thread.get_absolute_url())  # seen
+    services.reply(thread, animateur, body="Réponse")
+    text = page_text(client.get("/mon-espace/"))
+    assert "a répondu à" in text
+    assert "Aucune discussion de vos groupes n'attend de réponse." in text
+
+
+def test_mon_espace_query_count_does_not_grow(
+    client, django_assert_max_num_queries, team, settings
+):
+    from django.utils import timezone
+
+    from cafes_cites.models import Registration, Session
+
+    settings.GROUP_POST_RATE_COUNT = 0
+    member = team["member"]
+    client.force_login(member)
+    client.get("/mon-espace/")  # warm caches (site root paths, content types)
+    with django_assert_max_num_queries(20) as small:
+        assert client.get("/mon-espace/").status_code == 200
+    baseline = len(small.captured_queries)
+    for n in range(6):
+        group = services.create_group(
+            name=f"Groupe {n}", access="open", animateurs=[team["animateur"]]
+        )
+        services.add_member(group, member)
+        for k in range(5):
+            services.create_thread(group, team["animateur"], title=f"Sujet {n}.{k}", body="x")
+        start = timezone.now() + timezone.timedelta(days=n + 1)
+        session = Session.objects.create(
+            title=f"Séance {n}", start=start, end=start + timezone.timedelta(hours=1)
+        )
+        Registration.objects.create(session=session, user=member, status="confirmed")
+    with django_assert_max_num_queries(baseline):
+        assert client.get("/mon-espace/").status_code == 200
+
+
+def test_preferences_page_saves_every_setting(client, team, django_capture_on_commit_callbacks):
+    from cafes_cites.models import ReminderOptOut
+
+    member, group = team["member"], team["group"]
+    client.force_login(member)
+    text = page_text(client.get("/mon-espace/preferences/"))
+    assert group.name in text and "rappels des cafés-cités" in text and "bulletin" in text
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/mon-espace/preferences/", {f"groupe_{group.pk}": "digest", "bulletin": "on"}
+        )
+    assert response.status_code == 302
+    assert group.memberships.get(user=member).email_mode == EmailMode.DIGEST
+    assert ReminderOptOut.objects.filter(user=member).exists()
+    assert any("confirm" in m.body.lower() for m in answers_to(member.email))
+    bad = client.post("/mon-espace/preferences/", {f"groupe_{group.pk}": "n'importe"})
+    assert bad.status_code == 200 and "pas été enregistrées" in page_text(bad)
+    assert group.memberships.get(user=member).email_mode == EmailMode.DIGEST
+
+
+def test_members_tab_links_to_preferences(client, team):
+    client.force_login(team["member"])
+    text = page_text(client.get(reverse("groups:members", args=[team["group"].slug])))
+    assert "/mon-espace/preferences/#groupe-" in text
+
+
+# --- Cafés-cités: moves and cancellations -----------------------------------------------------
+
+
+def test_moved_and_cancelled_session_emails_updated_ics(
+    professional, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+    from icalendar import Calendar
+
+    from cafes_cites import services as cafes
+
+    start = timezone.now() + timezone.timedelta(days=3)
+    session = cafes.Session.objects.create(
+        title="Emploi des jeunes",
+        start=start,
+        end=start + timezone.timedelta(hours=1),
+        video_url="https://visio.example.org/salle-42",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        cafes.register(professional, session)
+    registration_ics = Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    (event,) = registration_ics.walk("VEVENT")
+    assert "https://visio.example.org/salle-42" in str(event["description"])
+    uid = str(event["uid"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cafes.move_session(
+            session, start + timezone.timedelta(days=1), start + timezone.timedelta(days=1, hours=1)
+        )
+    (moved,) = mail.outbox
+    assert "Nouvel horaire" in moved.subject
+    calendar = Calendar.from_ical(moved.attachments[0][1])
+    (event,) = calendar.walk("VEVENT")
+    assert str(calendar["method"]) == "REQUEST" and str(event["uid"]) == uid
+    assert int(event["sequence"]) == 1
+    assert "salle-42" in str(event["location"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cafes.cancel_session(session)
+    (cancelled,) = mail.outbox
+    calendar = Calendar.from_ical(cancelled.attachments[0][1])
+    (event,) = calendar.walk("VEVENT")
+    assert str(calendar["method"]) == "CANCEL" and str(event["uid"]) == uid
+    assert int(event["sequence"]) == 2 and str(event["status"]) == "CANCELLED"
+    assert "annulé" in cancelled.body
+
+
+def test_reminder_opt_out_is_respected(professional):
+    from django.utils import timezone
+
+    from cafes_cites import services as cafes
+
+    start = timezone.now() + timezone.timedelta(minutes=30)
+    session = cafes.Session.objects.create(
+        title="Bientôt", start=start, end=start + timezone.timedelta(hours=1)
+    )
+    cafes.Registration.objects.create(session=session, user=professional, status="confirmed")
+    assert cafes.due_reminders()
+    cafes.set_reminders(professional, False)
+    assert cafes.due_reminders() == []
+
+
+# --- Demo outbox -----------------------------------------------------------------------------
+
+
+OUTBOX_URLS = ["/notifications/courriels-de-demo/"]
+
+
+@pytest.mark.parametrize("url", OUTBOX_URLS)
+def test_outbox_is_404_without_debug(role_client, url):
+    response = role_client.get(url)
+    expected = 302 if role_client.role == "anonymous" else 404
+    assert response.status_code == expected
+
+
+def test_outbox_backend_and_pages_in_debug(role_client, settings, team, thread):
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "notifications.outbox.DatabaseEmailBackend"
+    from notifications.emails import build_email
+
+    notification = Notification.objects.filter(recipient=team["member"]).first()
+    build_email(team["member"], [notification], digest=False).send()
+    stored = OutboxEmail.objects.get()
+    assert stored.reply_to.startswith("reponse+") and "Texte" in stored.body
+    urls = [
+        "/notifications/courriels-de-demo/",
+        f"/notifications/courriels-de-demo/{stored.pk}/",
+        f"/notifications/courriels-de-demo/{stored.pk}/html/",
+    ]
+    for url in urls:
+        response = role_client.get(url)
+        if role_client.role == "anonymous":
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 200
+    if role_client.role != "anonymous":
+        html = role_client.get(urls[2])
+        assert "sandbox" in html["Content-Security-Policy"]
+
+
+# --- IMAP polling -------------------------------------------------------------------------------
+
+
+class MiniImapHandler:
+    """Just enough of IMAP4rev1 (RFC 3501) for imaplib and fetch_email, over a real socket:
+    LOGIN, SELECT, UID SEARCH UNSEEN, UID FETCH BODY.PEEK[], UID STORE +FLAGS, EXPUNGE, LOGOUT."""
+
+    def __init__(self, mailbox):
+        self.mailbox = mailbox  # uid -> {"raw": bytes, "flags": set}
+
+    def __call__(self, request, client_address, server):
+        stream = request.makefile("rwb")
+        stream.write(b"* OK IMAP4rev1 ready\r\n")
+        stream.flush()
+        for line in stream:
+            tag, command, *rest = line.decode().rstrip("\r\n").split(" ", 2)
+            args = rest[0] if rest else ""
+            command = command.upper()
+            if command == "UID":
+                command, _, args = args.partition(" ")
+                command = "UID " + command.upper()
+            out = []
+            if command == "CAPABILITY":
+                out.append(b"* CAPABILITY IMAP4rev1")
+            elif command == "SELECT":
+                out.append(f"* {len(self.mailbox)} EXISTS".encode())
+            elif command == "UID SEARCH":
+                unseen = [str(u) for u, m in self.mailbox.items() if "\\Seen" not in m["flags"]]
+                out.append(("* SEARCH " + " ".join(unseen)).strip().encode())
+            elif command == "UID FETCH":
+                uid = int(args.split(" ")[0])
+                raw = self.mailbox[uid]["raw"]
+                out.append(f"* {uid} FETCH (UID {uid} BODY[] {{{len(raw)}}}".encode())
+                out[-1] += b"\r\n" + raw + b")"
+            elif command == "UID STORE":
+                uid, _, flags = args.split(" ", 2)
+                self.mailbox[int(uid)]["flags"].update(flags.strip("()").split())
+            elif command == "EXPUNGE":
+                for uid in [u for u, m in self.mailbox.items() if "\\Deleted" in m["flags"]]:
+                    del self.mailbox[uid]
+            elif command == "LOGOUT":
+                out.append(b"* BYE")
+            for item in out:
+                stream.write(item + b"\r\n")
+            stream.write(f"{tag} OK {command} completed\r\n".encode())
+            stream.flush()
+            if command == "LOGOUT":
+                return
+
+
+@pytest.fixture
+def imap_server(settings):
+    import socketserver
+    import threading
+
+    mailbox = {}
+    handler = MiniImapHandler(mailbox)
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.IMAP_HOST, settings.IMAP_PORT = server.server_address
+    settings.IMAP_USE_SSL = False
+    settings.IMAP_USER, settings.IMAP_PASSWORD = "reponses", "secret"
+    settings.IMAP_DELETE_AFTER = True
+    yield mailbox
+    server.shutdown()
+    server.server_close()
+
+
+def test_fetch_email_polls_imap_and_posts_once(team, thread, imap_server, monkeypatch):
+    member = team["member"]
+    address = reply_address(member, thread)
+    imap_server[1] = {"raw": reply_message(member.email, address, "Par IMAP"), "flags": set()}
+    imap_server[2] = {
+        "raw": reply_message(
+            member.email, address, "Absent", headers={"Auto-Submitted": "auto-replied"}
+        ),
+        "flags": set(),
+    }
+    out = io.StringIO()
+    call_command("fetch_email", stdout=out)
+    assert "2 message(s) traité(s)" in out.getvalue()
+    assert [p.body_html for p in Post.objects.filter(is_opening=False)] == ["<p>Par IMAP</p>"]
+    assert imap_server == {}  # seen, deleted, expunged
+    call_command("fetch_email", stdout=out)
+    assert Post.objects.filter(is_opening=False).count() == 1
