@@ -6,6 +6,9 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.shortcuts import render
 
+# The platform's single notion of the client's address (AXES_CLIENT_IP_CALLABLE, audit).
+from commons.http import client_ip  # noqa: F401
+
 
 def login_identifier(request, credentials):
     """The address a login attempt is for, whatever the form called it (allauth's "login", the
@@ -15,20 +18,6 @@ def login_identifier(request, credentials):
     if not value and request is not None:
         value = request.POST.get("login") or request.POST.get("email")
     return (value or "").strip().lower() or None
-
-
-def client_ip(request):
-    """The client's IP address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
-    X-Forwarded-For entry the first trusted proxy saw (entries before it can be forged)."""
-    remote = request.META.get("REMOTE_ADDR")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
-    forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [ip for ip in forwarded if ip]
-    if len(forwarded) < count:
-        return remote
-    return forwarded[-count]
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -26,6 +26,9 @@ class CafesCitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cafes_cites.api import register as register_api
+
+        register_api()
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save

@@ -7,6 +7,9 @@ class CitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cites.api import register as register_api
+
+        register_api()
         from cites.theme_sections import cites_for_theme
         from themes.registry import register_theme_section
 

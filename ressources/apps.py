@@ -8,6 +8,9 @@ class RessourcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from ressources.api import register as register_api
+
+        register_api()
         from ressources.models import RessourcesIndexPage
         from ressources.setup import attach_review_workflow, ensure_review_setup
         from ressources.theme_sections import ressources_for_theme

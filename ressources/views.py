@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from wagtail import views as wagtail_views
 from wagtail.images import get_image_model
 
-from accounts.security import client_ip
 from cites.models import Cite
+from commons.http import client_ip
 from ressources import services
 from ressources.forms import ActionProposalForm, SubscriptionForm
 from ressources.models import (

@@ -11,7 +11,9 @@ class SearchConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from search import indexing
+        from search.openapi import register as register_api
 
         # Each app declares its searchable content in <app>/search_indexes.py.
         autodiscover_modules("search_indexes")
         indexing.connect_signals()
+        register_api()

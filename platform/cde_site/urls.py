@@ -4,12 +4,28 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cde_site import views
+from commons.api import public_api
+from ressources import api as ressources_api
 from ressources import views as ressources_views
 
+# Open data (docs/api.md): Wagtail's API v2 for the library, JSON endpoints of the apps, and their
+# OpenAPI description. All go through commons.api.public_api (CORS, ETag, rate limit).
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("ressources", ressources_api.RessourcesAPIViewSet)
+api_router.register_endpoint("bulletins", ressources_api.BulletinsAPIViewSet)
+api_v2_patterns = api_router.get_urlpatterns()
+decorate_urlpatterns(api_v2_patterns, public_api(last_modified=ressources_api.last_published))
+
 urlpatterns = [
+    path("api/v2/", include((api_v2_patterns, "wagtailapi"), namespace="wagtailapi")),
+    path("api/v1/", include("cites.api")),
+    path("api/v1/", include("cafes_cites.api")),
+    path("api/schema/", views.api_schema, name="api_schema"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/mes-donnees/", include("rgpd.urls")),

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 
+from commons.api import openapi_document, public_api
+
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
@@ -111,3 +113,12 @@ def health(request):
                 report["search_index"] = _search_index_state()
     status = 503 if set(failing) - DEGRADABLE else 200
     return JsonResponse(report, status=status)
+
+
+@public_api(params=frozenset())
+def api_schema(request):
+    """The OpenAPI 3 description of every public endpoint (each app registers its own)."""
+    return JsonResponse(
+        openapi_document(request.build_absolute_uri("/").rstrip("/")),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
