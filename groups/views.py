@@ -24,7 +24,7 @@ from groups.forms import (
     ThreadForm,
     VersionUploadForm,
 )
-from groups.models import DocumentVersion, Invitation, JoinRequest, Post, Role
+from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Role
 
 
 def _errors(error):
@@ -50,9 +50,11 @@ def _group_context(request, group, tab):
 @login_required
 def group_index(request):
     user = request.user
+    # Filtered through a subquery: filtering on memberships__user would join the same
+    # memberships the count reads, and every card would say "1 membre".
     mine = (
         permissions.visible_groups_for(user)
-        .filter(memberships__user=user)
+        .filter(pk__in=Membership.objects.filter(user=user).values("group"))
         .annotate(members=Count("memberships", distinct=True))
         .order_by("kind", "name")
     )

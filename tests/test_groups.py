@@ -503,3 +503,47 @@ def test_cite_page_shows_group_shortcut_to_members_only(client, world):
     assert world["group"].get_absolute_url() in page_text(client.get(cite_url))
     client.force_login(world["outsider"])
     assert world["group"].get_absolute_url() not in page_text(client.get(cite_url))
+
+
+# --- Fixes of issue 12 ----------------------------------------------------------------------
+
+
+def test_my_groups_cards_count_every_member_in_a_constant_number_of_queries(client, world):
+    """Each card counts the group's members (not "1 membre" everywhere), French plural, and
+    the page's queries do not grow with the number of cards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = world["member"]
+    client.force_login(member)
+    alone = services.create_group(name="Seule ici", access=Access.OPEN, animateurs=[member])
+    client.get(reverse("groups:index"))  # first request: session and per-process lookups
+    with CaptureQueriesContext(connection) as two_cards:
+        text = page_text(client.get(reverse("groups:index")))
+    assert "2 membres" in text  # the cité group: animateur and member
+    assert "1 membre" in text and "1 membres" not in text  # the new group
+    for n in range(3):
+        services.create_group(name=f"Groupe {n}", access=Access.OPEN, animateurs=[member])
+    with CaptureQueriesContext(connection) as five_cards:
+        client.get(reverse("groups:index"))
+    assert len(five_cards) == len(two_cards)
+    assert alone.memberships.count() == 1
+
+
+def test_refused_join_request_decision_leaves_no_trace(world):
+    """A request approved for someone the eligibility rule refuses stays pending: the decision
+    and the membership are one transaction."""
+    national = services.ensure_national_group()
+    services.add_member(national, world["animateur"], role=Role.ANIMATEUR)
+    national.access = Access.ON_REQUEST
+    national.save()
+    join_request = services.request_to_join(national, world["member"])  # a partner
+    with pytest.raises(Exception, match="réservé aux coordonnateurs"):
+        services.decide_join_request(join_request, approve=True, actor=world["animateur"])
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.PENDING
+    assert join_request.decided_by is None
+    assert not national.memberships.filter(user=world["member"]).exists()
+    from audit.models import AuditEntry
+
+    assert not AuditEntry.objects.filter(target_id=str(join_request.pk)).exists()

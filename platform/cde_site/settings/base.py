@@ -127,6 +127,8 @@ TEMPLATES = [
                 "cde_site.context_processors.platform",
                 "notifications.context_processors.unread_notifications",
             ],
+            # French plurals and "1er" dates in every template (commons.french).
+            "builtins": ["commons.french"],
         },
     },
 ]
