@@ -453,9 +453,27 @@ def check_invitation(token):
     return invitation
 
 
+def masked_email(email):
+    """ "n…@example.org": enough for the invited person to recognise the address, not enough
+    for whoever else holds the link to learn it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
+def check_invitation_recipient(invitation, user):
+    """An invitation is accepted by the account of the address it was sent to, and no other."""
+    if user.email.strip().lower() != invitation.email.strip().lower():
+        raise InvitationError(
+            f"Cette invitation a été envoyée à l'adresse {masked_email(invitation.email)}, et "
+            f"vous êtes connecté avec le compte {user.email}. Déconnectez-vous, puis connectez-"
+            "vous avec le compte de l'adresse invitée (ou créez-le) pour l'accepter."
+        )
+
+
 @transaction.atomic
 def accept_invitation(token, user):
     invitation = check_invitation(token)
+    check_invitation_recipient(invitation, user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     check_invitation(token)  # re-checked under lock: single use
     membership = add_member(invitation.group, user)

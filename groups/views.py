@@ -1,3 +1,6 @@
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -258,12 +261,25 @@ def email_mode(request, slug):
 
 
 def invitation(request, token):
-    """Works for people without an account: the page leads to sign-up (or login), then back here
-    to accept."""
+    """Works for people without an account: the page leads to sign-up (the invited address
+    prefilled) or login, then back here to accept. Only the invited address's account may
+    accept; another account gets the reason and nothing changes."""
     try:
         invitation = services.check_invitation(token)
     except services.InvitationError as error:
         return render(request, "groups/invitation.html", {"error": _errors(error)}, status=410)
+    context = {"invitation": invitation}
+    if request.user.is_authenticated:
+        try:
+            services.check_invitation_recipient(invitation, request.user)
+        except services.InvitationError as error:
+            context["wrong_account"] = _errors(error)
+            return render(request, "groups/invitation.html", context, status=403)
+    else:
+        # Following the link sent to the address proves it: allauth then creates the account
+        # with that address verified, without a confirmation e-mail.
+        get_account_adapter(request).stash_verified_email(request, invitation.email)
+        context["signup_query"] = urlencode({"email": invitation.email, "next": request.path})
     if request.method == "POST" and request.user.is_authenticated:
         try:
             services.accept_invitation(token, request.user)
@@ -271,7 +287,7 @@ def invitation(request, token):
             return render(request, "groups/invitation.html", {"error": _errors(error)}, status=410)
         messages.success(request, f"Bienvenue dans le groupe « {invitation.group.name} ».")
         return redirect(invitation.group)
-    return render(request, "groups/invitation.html", {"invitation": invitation})
+    return render(request, "groups/invitation.html", context)
 
 
 @login_required

@@ -173,6 +173,10 @@ def test_invitation_email_and_signup_flow_for_a_newcomer(
     client.logout()
     page = client.get(invitation.get_absolute_url())
     assert "Créer mon compte" in page_text(page)
+    # The sign-up form comes with the invited address filled in.
+    signup_link = page.content.decode().split('href="/comptes/signup/?', 1)[1].split('"', 1)[0]
+    signup = client.get(reverse("account_signup") + "?" + signup_link.replace("&amp;", "&"))
+    assert 'value="nouvelle@example.org"' in signup.content.decode()
     response = client.post(
         reverse("account_signup") + f"?next={invitation.get_absolute_url()}",
         {
@@ -185,6 +189,10 @@ def test_invitation_email_and_signup_flow_for_a_newcomer(
         },
     )
     assert response["Location"] == invitation.get_absolute_url()
+    from allauth.account.models import EmailAddress
+
+    # The link came to that address: allauth records it verified, no confirmation e-mail.
+    assert EmailAddress.objects.get(email="nouvelle@example.org").verified
     response = client.post(invitation.get_absolute_url())
     assert response["Location"] == world["group"].get_absolute_url()
     assert world["group"].memberships.filter(user__email="nouvelle@example.org").exists()
@@ -201,7 +209,9 @@ def test_unusable_invitations_get_a_french_message_and_change_nothing(client, wo
     elif state == "revoked":
         services.revoke_invitation(invitation, actor=world["animateur"])
     elif state == "used":
-        services.accept_invitation(invitation.token, world["outsider"])
+        Invitation.objects.filter(pk=invitation.pk).update(
+            accepted_at=timezone.now(), accepted_by=world["outsider"]
+        )
     token = "nexistepas" if state == "unknown" else invitation.token
     client.force_login(late)
     response = client.post(reverse("groups:invitation", args=[token]))
@@ -547,3 +557,28 @@ def test_refused_join_request_decision_leaves_no_trace(world):
     from audit.models import AuditEntry
 
     assert not AuditEntry.objects.filter(target_id=str(join_request.pk)).exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "member", "anct"])
+def test_invitation_can_only_be_accepted_by_the_invited_address(client, world, who):
+    invitation = services.invite(world["group"], "invitee@example.org", actor=world["animateur"])
+    client.force_login(world[who])
+    page = client.get(invitation.get_absolute_url())
+    assert page.status_code == 403
+    assert "destinée à un autre compte" in page_text(page)
+    assert "Accepter l'invitation" not in page_text(page)
+    response = client.post(invitation.get_absolute_url())
+    assert response.status_code == 403
+    assert "i…@example.org" in page_text(response)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert world["group"].memberships.count() == 2
+    with pytest.raises(services.InvitationError):
+        services.accept_invitation(invitation.token, world[who])
+    # The invited address's account accepts it.
+    invitee = UserFactory(email="Invitee@Example.org".lower())
+    client.force_login(invitee)
+    assert client.get(invitation.get_absolute_url()).status_code == 200
+    response = client.post(invitation.get_absolute_url())
+    assert response["Location"] == world["group"].get_absolute_url()
+    assert world["group"].memberships.filter(user=invitee).exists()
