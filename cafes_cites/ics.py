@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event
 
+from commons.urls import absolute_url
+
 PRODID = "-//ANCT//Plateforme des cites de l'emploi//FR"
 
 
@@ -27,7 +29,7 @@ def session_event(session, stamp):
     event.add("sequence", session.sequence)
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("last-modified", session.updated_at.astimezone(datetime.UTC))
-    url = settings.SITE_URL.rstrip("/") + session.get_absolute_url()
+    url = absolute_url(session.get_absolute_url())
     event.add("url", url)
     description = strip_tags(session.description).strip()
     event.add("description", f"{description}\n\n{url}".strip())

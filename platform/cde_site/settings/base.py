@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Demo without SITE_URL: absolute links follow the address served (commons.urls).
+    "cde_site.middleware.ServedAddressMiddleware",
     "cde_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -356,7 +358,11 @@ DOCUMENT_TEXT_MAX_MEMORY = 1024 * 1024 * 1024  # address space of the child proc
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Cités de l'emploi"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public address, for links read outside a page (e-mails, .ics); commons.urls.site_url()
+# falls back, in the demo, to the address the server answers on.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Wagtail's workflow e-mails: kept in step with commons.urls.site_url().
+WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
@@ -369,7 +375,6 @@ WAGTAILADMIN_LOGIN_URL = "/comptes/login/"  # one login page for the site and th
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 
 # --- Platform -------------------------------------------------------------------------------
-SITE_URL = WAGTAILADMIN_BASE_URL
 DEMO_EMAIL_DOMAIN = "demo.cites-emploi.fr"
 
 LOGGING = {
