@@ -376,12 +376,21 @@ def edit_post(request, slug, pk):
 
 
 @login_required
-@require_POST
 def delete_post(request, slug, pk):
-    _, post = _post_for_user_or_404(request, slug, pk)
-    services.delete_post(post, request.user)
-    messages.success(request, "Message supprimé.")
-    return redirect(post.thread)
+    """Asks first (a page, so it works without JavaScript); only the confirmation's POST
+    deletes, a bare POST is sent to the question."""
+    group, post = _post_for_user_or_404(request, slug, pk)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("confirmer") == "1":
+        services.delete_post(post, request.user)
+        messages.success(request, "Message supprimé.")
+        return redirect(post.thread)
+    if request.method == "POST":
+        return redirect("groups:delete_post", slug=group.slug, pk=post.pk)
+    context = _group_context(request, group, "activite")
+    context.update({"post": post, "thread": post.thread})
+    return render(request, "groups/post_delete.html", context)
 
 
 @login_required

@@ -330,7 +330,14 @@ def test_mention_reply_edit_delete_hide_pin_report(client, world):
     assert thread.is_pinned
     client.force_login(member)
     assert "Texte corrigé" not in page_text(client.get(thread.get_absolute_url()))
-    client.post(reverse("groups:delete_post", args=[group.slug, reply.pk]))
+    delete_url = reverse("groups:delete_post", args=[group.slug, reply.pk])
+    # Asked first: the page, then a bare POST (an old form) changes nothing.
+    question = client.get(delete_url)
+    assert "Supprimer votre message ?" in page_text(question)
+    assert client.post(delete_url)["Location"] == delete_url
+    reply.refresh_from_db()
+    assert reply.deleted_at is None
+    client.post(delete_url, {"confirmer": "1"})
     reply.refresh_from_db()
     assert reply.deleted_at and reply.body_html == ""
 
@@ -582,3 +589,18 @@ def test_invitation_can_only_be_accepted_by_the_invited_address(client, world, w
     response = client.post(invitation.get_absolute_url())
     assert response["Location"] == world["group"].get_absolute_url()
     assert world["group"].memberships.filter(user=invitee).exists()
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [("anonymous", 302), ("outsider", 404), ("anct", 404), ("member", 403), ("animateur", 200)],
+)
+def test_delete_confirmation_by_role(client, world, role, expected):
+    """The opening post is the animateur's: only its author is asked; nobody else deletes."""
+    url = reverse("groups:delete_post", args=[world["group"].slug, world["post"].pk])
+    if role != "anonymous":
+        client.force_login(world[role])
+    assert client.get(url).status_code == expected
+    client.post(url, {"confirmer": "1"})
+    world["post"].refresh_from_db()
+    assert (world["post"].deleted_at is not None) == (role == "animateur")

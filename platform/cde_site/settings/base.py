@@ -151,8 +151,21 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several processes (server, task worker) share the demo database.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The demo's requests, websockets and tasks write at the same time. SQLite's defaults answer
+    # "database is locked" at once when a transaction that has read wants to write while
+    # another writes (no waiting on a lock upgrade): transactions take the write lock when
+    # they begin (IMMEDIATE) and wait for it up to `timeout` seconds; the WAL journal lets
+    # readers go on while one writes (bench/sqlite_locked.py, docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": os.environ.get("SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+            "init_command": (
+                f"PRAGMA journal_mode={os.environ.get('SQLITE_JOURNAL_MODE', 'wal')};"
+                "PRAGMA synchronous=NORMAL;"
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ---------------------------------------------------------
