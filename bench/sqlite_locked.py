@@ -63,7 +63,7 @@ class Session:
 
     def post(self, path, data):
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - the loopback demo server
             self.base + path, data=body, headers={"Referer": self.base + path}
         )
         try:
@@ -89,7 +89,7 @@ def run(database, port, replies, env_extra):
     }
     env.pop("REDIS_URL", None)
     log = open(ROOT / "var" / "bench-sqlite-locked.log", "w+")  # noqa: SIM115 (read after the run)
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - fixed command, loopback
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
