@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event
 
-from commons.urls import absolute_url
+from commons.urls import DEFAULT_SITE_URL, absolute_url
 
 PRODID = "-//ANCT//Plateforme des cites de l'emploi//FR"
 
 
 def session_uid(session):
-    host = urlsplit(settings.SITE_URL).hostname or "cites-emploi.anct.gouv.fr"
+    # Stable whatever address serves the demo: a calendar matches updates by UID.
+    host = urlsplit(settings.SITE_URL or DEFAULT_SITE_URL).hostname or "cites-emploi.anct.gouv.fr"
     return f"cafe-cite-{session.pk}@{host}"
 
 
