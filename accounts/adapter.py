@@ -6,6 +6,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
 
+from commons.urls import site_url
+
 logger = logging.getLogger(__name__)
 
 
@@ -35,7 +37,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         request = getattr(self, "request", None)
-        domain = request.get_host() if request else settings.SITE_URL.split("://")[-1]
+        domain = request.get_host() if request else site_url().split("://")[-1]
         site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=domain)
         super().send_mail(template_prefix, email, {"current_site": site, **context})
 

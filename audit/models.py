@@ -12,6 +12,9 @@ from django.utils import timezone
 
 
 class Action(models.TextChoices):
+    GROUP_CREATE = "group.create", "Groupe créé"
+    GROUP_UPDATE = "group.update", "Groupe modifié"
+    MEMBER_ADD = "group.member.add", "Membre ajouté à un groupe"
     POST_HIDE = "group.post.hide", "Message masqué"
     POST_UNHIDE = "group.post.unhide", "Message rendu visible"
     MEMBER_REMOVE = "group.member.remove", "Membre retiré d'un groupe"

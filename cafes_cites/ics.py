@@ -10,11 +10,14 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event, vCalAddress
 
+from commons.urls import DEFAULT_SITE_URL, absolute_url
+
 PRODID = "-//ANCT//Plateforme des cites de l'emploi//FR"
 
 
 def session_uid(session):
-    host = urlsplit(settings.SITE_URL).hostname or "cites-emploi.anct.gouv.fr"
+    # Stable whatever address serves the demo: a calendar matches updates by UID.
+    host = urlsplit(settings.SITE_URL or DEFAULT_SITE_URL).hostname or "cites-emploi.anct.gouv.fr"
     return f"cafe-cite-{session.pk}@{host}"
 
 
@@ -32,7 +35,7 @@ def session_event(session, stamp, attendee=None, with_video=False):
     event.add("sequence", session.sequence)
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("last-modified", session.updated_at.astimezone(datetime.UTC))
-    url = settings.SITE_URL.rstrip("/") + session.get_absolute_url()
+    url = absolute_url(session.get_absolute_url())
     event.add("url", url)
     description = strip_tags(session.description).strip()
     video = session.video_url if with_video and not session.is_cancelled else ""

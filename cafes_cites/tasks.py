@@ -1,6 +1,5 @@
 """E-mails of the cafés-cités, sent as background tasks (enqueued on commit by services)."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from cafes_cites.models import (
     ReminderSent,
     Session,
 )
+from commons.urls import absolute_url
 
 SUBJECT_PREFIX = "[Cités de l'emploi] "
 
@@ -26,7 +26,7 @@ def _send(registration, template, subject, attach_ics=False, **extra):
         "registration": registration,
         "session": session,
         "user": registration.user,
-        "session_url": settings.SITE_URL.rstrip("/") + session.get_absolute_url(),
+        "session_url": absolute_url(session.get_absolute_url()),
         **extra,
     }
     message = EmailMultiAlternatives(

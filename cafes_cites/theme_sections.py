@@ -1,7 +1,7 @@
 from django.urls import reverse
-from django.utils import formats
 
 from cafes_cites.models import Session
+from commons.french import format_date
 from themes.registry import ThemeItem, ThemeSection
 
 
@@ -17,8 +17,7 @@ def sessions_for_theme(theme, user):
             ThemeItem(
                 title=session.label,
                 url=session.get_absolute_url(),
-                detail=f"{formats.date_format(session.local_start, 'j F Y')} · "
-                f"{session.status_label}",
+                detail=f"{format_date(session.local_start, 'j F Y')} · {session.status_label}",
             )
             for session in sessions
         ],

@@ -25,6 +25,7 @@ from django.utils import timezone
 from mailparser_reply import EmailReplyParser
 
 from commons.uploads import safe_filename, validate_upload
+from commons.urls import site_url
 from espace.models import InboundEmail, InboundStatus
 from groups import permissions as group_permissions
 from groups import services as group_services
@@ -294,7 +295,7 @@ def _answer(sender, message, reason):
         f"Votre message{f' « {subject} »' if subject else ''} n'a pas été publié sur la "
         f"plateforme {settings.WAGTAIL_SITE_NAME}.\n\n"
         f"{reason}\n\n"
-        f"{settings.SITE_URL}\n\n"
+        f"{site_url()}\n\n"
         "Ce message est automatique : merci de ne pas y répondre.\n"
     )
     headers = {"Auto-Submitted": "auto-replied"}

@@ -2,9 +2,9 @@
 
 import re
 
-from django.conf import settings
 from django.utils.text import Truncator
 
+from commons.urls import site_url
 from groups import permissions
 from groups.models import Post
 from groups.replies import reply_address
@@ -16,7 +16,7 @@ _RELATIVE_HREF = re.compile(r'href="/(?!/)')
 
 def absolute_links(html):
     """Links inside a message are site-relative (mentions, documents): absolute in an e-mail."""
-    return _RELATIVE_HREF.sub(f'href="{settings.SITE_URL.rstrip("/")}/', html)
+    return _RELATIVE_HREF.sub(f'href="{site_url()}/', html)
 
 
 def _author(post):
@@ -29,7 +29,7 @@ def _attachments(post):
     if attachments is None:
         return []
     items = attachments.all() if hasattr(attachments, "all") else attachments
-    site = settings.SITE_URL.rstrip("/")
+    site = site_url()
     result = []
     for item in items:
         url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else item.url

@@ -1,6 +1,7 @@
 from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
 
-from groups.models import Role
+from groups.models import Group, Membership, Role
 from notifications.models import EmailMode
 
 
@@ -72,3 +73,63 @@ class EmailModeForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+
+
+class GroupAdminForm(WagtailAdminModelForm):
+    """The Wagtail admin form of a group (GroupViewSet). The edited memberships are checked here
+    with the rules the services apply, so that ANCT gets a French message on the form instead
+    of an error page; the views then save through groups.services, never form.save()."""
+
+    def wanted_memberships(self):
+        """{user: role} as the memberships formset leaves it (deleted rows left out)."""
+        formset = self.formsets["memberships"]
+        wanted = {}
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or formset._should_delete_form(form) or not data.get("user"):
+                continue
+            wanted[data["user"]] = data.get("role") or Role.MEMBRE
+        return wanted
+
+    def is_valid(self):
+        return super().is_valid() and self._memberships_follow_the_rules()
+
+    def _memberships_follow_the_rules(self):
+        from groups import permissions
+
+        formset = self.formsets["memberships"]
+        rows = [
+            form.cleaned_data
+            for form in formset.forms
+            if getattr(form, "cleaned_data", None) and not formset._should_delete_form(form)
+        ]
+        users = [row["user"] for row in rows if row.get("user")]
+        duplicates = {user.display_name for user in users if users.count(user) > 1}
+        if duplicates:
+            self.add_error(
+                None, f"Chaque personne n'apparaît qu'une fois : {', '.join(sorted(duplicates))}."
+            )
+            return False
+        wanted = self.wanted_memberships()
+        kind = self.cleaned_data.get("kind") or self.instance.kind
+        refused = [
+            user.display_name
+            for user in wanted
+            if not permissions.is_eligible(user, Group(kind=kind))
+        ]
+        if refused:
+            self.add_error(
+                None,
+                "Le groupe national est réservé aux coordonnateurs et coordonnatrices des cités "
+                f"et à l'ANCT : {', '.join(sorted(refused))} ne peut pas en être membre.",
+            )
+            return False
+        had_animateur = bool(self.instance.pk) and (
+            Membership.objects.filter(group_id=self.instance.pk, role=Role.ANIMATEUR).exists()
+        )
+        if had_animateur and Role.ANIMATEUR not in wanted.values():
+            self.add_error(
+                None, "Le groupe doit garder au moins un animateur : nommez-en un autre avant."
+            )
+            return False
+        return True

@@ -57,6 +57,13 @@ def can_manage_group(user, group):
     return user.is_authenticated and (user.is_superuser or is_animateur(user, group))
 
 
+def can_administer_groups(user):
+    """Create groups, name animateurs, edit memberships in the Wagtail admin: ANCT (through the
+    "groups.change_group" permission of its Django group) and superusers. Grants no access to
+    a reserved group's content."""
+    return user.is_authenticated and user.has_perm("groups.change_group")
+
+
 def can_join_directly(user, group):
     return (
         user.is_authenticated

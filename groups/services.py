@@ -83,17 +83,95 @@ def ensure_national_group():
     return group
 
 
-def create_group(*, name, access, kind=Kind.WORKING, description="", themes=(), animateurs=()):
+@transaction.atomic
+def create_group(
+    *,
+    name,
+    access,
+    kind=Kind.WORKING,
+    description="",
+    themes=(),
+    animateurs=(),
+    members=(),
+    slug="",
+    cite=None,
+    is_archived=False,
+    actor=None,
+):
+    """A group with its first animateurs and members, in one transaction: a member refused by
+    the eligibility rule leaves no half-made group. `actor` (ANCT in the admin) is audited."""
     group = Group.objects.create(
         name=name,
-        slug=_unique_slug(name),
+        slug=slug or _unique_slug(name),
         kind=kind,
         access=access,
         description=description,
+        cite=cite,
+        is_archived=is_archived,
     )
     group.themes.set(themes)
+    if actor is not None:
+        record_action(
+            actor,
+            Action.GROUP_CREATE,
+            group,
+            details={"group": group.slug, "kind": kind, "access": access},
+        )
     for user in animateurs:
-        add_member(group, user, role=Role.ANIMATEUR)
+        add_member(group, user, role=Role.ANIMATEUR, actor=actor)
+    for user in members:
+        add_member(group, user, actor=actor)
+    return group
+
+
+GROUP_ADMIN_FIELDS = ("name", "slug", "kind", "access", "cite", "description", "is_archived")
+
+
+@transaction.atomic
+def update_group(group, *, actor, themes=None, **fields):
+    """Admin edit of a group's own fields (memberships: set_memberships). Audited with the names
+    of the fields that changed."""
+    if not permissions.can_administer_groups(actor):
+        raise PermissionDenied
+    unknown = set(fields) - set(GROUP_ADMIN_FIELDS)
+    if unknown:
+        raise ValueError(f"Champs inconnus : {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(group, name) != value]
+    for name in changed:
+        setattr(group, name, fields[name])
+    if changed:
+        group.save(update_fields=changed)
+    if themes is not None:
+        before = set(group.themes.values_list("pk", flat=True))
+        after = {theme.pk for theme in themes}
+        if before != after:
+            group.themes.set(themes)
+            changed.append("themes")
+    if changed:
+        record_action(
+            actor, Action.GROUP_UPDATE, group, details={"group": group.slug, "fields": changed}
+        )
+    return group
+
+
+@transaction.atomic
+def set_memberships(group, wanted, *, actor):
+    """Make the group's members exactly `wanted` ({user: role}), through add_member, set_role and
+    remove_member so that the eligibility rule, the "at least one animateur" rule, the audit log
+    and the activity feed apply as for any other edit. New animateurs and promotions come first,
+    so that replacing the only animateur works."""
+    if not permissions.can_administer_groups(actor):
+        raise PermissionDenied
+    current = {m.user: m.role for m in group.memberships.select_related("user")}
+    order = sorted(wanted.items(), key=lambda item: item[1] != Role.ANIMATEUR)
+    for user, role in order:
+        if user not in current:
+            add_member(group, user, role=role, actor=actor)
+        elif current[user] != role:
+            set_role(group, user, role, actor=actor)
+    for user in current:
+        if user not in wanted:
+            remove_member(group, user, actor=actor)
     return group
 
 
@@ -108,10 +186,13 @@ def _unique_slug(text):
 # --- Membership --------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def add_member(group, user, *, role=Role.MEMBRE, actor=None):
+    """`actor`: who added `user` (an animateur or ANCT), audited; None when `user` joins."""
     if not permissions.is_eligible(user, group):
         raise ValidationError(
-            "Ce groupe est réservé aux coordonnateurs et coordonnatrices des cités et à l'ANCT."
+            f"{user.display_name} ne peut pas être membre de ce groupe : il est réservé aux "
+            "coordonnateurs et coordonnatrices des cités et à l'ANCT."
         )
     membership, created = Membership.objects.get_or_create(
         group=group, user=user, defaults={"role": role}
@@ -121,15 +202,24 @@ def add_member(group, user, *, role=Role.MEMBRE, actor=None):
         membership.save(update_fields=["role"])
     if created:
         Activity.objects.create(group=group, actor=user, verb=Activity.Verb.JOINED)
+        if actor is not None and actor != user:
+            record_action(
+                actor,
+                Action.MEMBER_ADD,
+                membership,
+                target_label=f"{user.display_name} — {group.name}",
+                details={"group": group.slug, "user_id": user.pk, "role": role},
+            )
     permissions.forget_memberships(user)
     return membership
 
 
+@transaction.atomic
 def remove_member(group, user, *, actor):
     """Takes effect at once: every access check reads memberships from the database."""
-    if not permissions.can_manage_group(actor, group) and actor != user:
+    if not _can_change_members(actor, group) and actor != user:
         raise PermissionDenied
-    membership = Membership.objects.filter(group=group, user=user).first()
+    membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
     if membership is None:
         return False
     if membership.role == Role.ANIMATEUR and _animateur_count(group) == 1:
@@ -153,10 +243,11 @@ def leave_group(group, user):
     return remove_member(group, user, actor=user)
 
 
+@transaction.atomic
 def set_role(group, user, role, *, actor):
-    if not permissions.can_manage_group(actor, group):
+    if not _can_change_members(actor, group):
         raise PermissionDenied
-    membership = Membership.objects.get(group=group, user=user)
+    membership = Membership.objects.select_for_update().get(group=group, user=user)
     demoting = membership.role == Role.ANIMATEUR and role != Role.ANIMATEUR
     if demoting and _animateur_count(group) == 1:
         raise ValidationError("Le groupe doit garder au moins un animateur.")
@@ -172,6 +263,11 @@ def set_role(group, user, role, *, actor):
             details={"group": group.slug, "user_id": user.pk, "from": previous, "to": role},
         )
     return membership
+
+
+def _can_change_members(actor, group):
+    """Its animateurs on the site, ANCT in the admin."""
+    return permissions.can_manage_group(actor, group) or permissions.can_administer_groups(actor)
 
 
 def _animateur_count(group):
@@ -239,6 +335,7 @@ def join_group(group, user):
     return add_member(group, user)
 
 
+@transaction.atomic
 def request_to_join(group, user, message=""):
     if not permissions.can_request_to_join(user, group):
         raise PermissionDenied
@@ -256,10 +353,15 @@ def request_to_join(group, user, message=""):
     return request
 
 
+@transaction.atomic
 def decide_join_request(join_request, *, approve, actor):
+    """The decision and the new membership in one transaction: a member refused by the
+    eligibility rule leaves the request pending, never "accepted" without a membership."""
     group = join_request.group
     if not permissions.can_manage_group(actor, group):
         raise PermissionDenied
+    # Locked: two animateurs deciding at once decide once.
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
         raise ValidationError("Cette demande a déjà été traitée.")
     join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REFUSED
@@ -294,6 +396,7 @@ def decide_join_request(join_request, *, approve, actor):
 # --- Invitations -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def invite(group, email, *, actor):
     if not permissions.can_manage_group(actor, group):
         raise PermissionDenied
@@ -355,9 +458,27 @@ def check_invitation(token):
     return invitation
 
 
+def masked_email(email):
+    """ "n…@example.org": enough for the invited person to recognise the address, not enough
+    for whoever else holds the link to learn it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
+def check_invitation_recipient(invitation, user):
+    """An invitation is accepted by the account of the address it was sent to, and no other."""
+    if user.email.strip().lower() != invitation.email.strip().lower():
+        raise InvitationError(
+            f"Cette invitation a été envoyée à l'adresse {masked_email(invitation.email)}, et "
+            f"vous êtes connecté avec le compte {user.email}. Déconnectez-vous, puis connectez-"
+            "vous avec le compte de l'adresse invitée (ou créez-le) pour l'accepter."
+        )
+
+
 @transaction.atomic
 def accept_invitation(token, user):
     invitation = check_invitation(token)
+    check_invitation_recipient(invitation, user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     check_invitation(token)  # re-checked under lock: single use
     membership = add_member(invitation.group, user)
@@ -483,6 +604,7 @@ def reply(thread, author, *, body):
     return post
 
 
+@transaction.atomic
 def edit_post(post, user, *, body, title=None):
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied
@@ -504,6 +626,7 @@ def delete_post(post, user):
     return post
 
 
+@transaction.atomic
 def hide_post(post, actor, *, hidden=True):
     if not permissions.can_moderate_post(actor, post):
         raise PermissionDenied
@@ -526,6 +649,7 @@ def pin_thread(thread, actor, *, pinned=True):
     Thread.objects.filter(pk=thread.pk).update(is_pinned=pinned)
 
 
+@transaction.atomic
 def report_post(post, reporter, *, reason):
     group = post.thread.group
     if not permissions.can_view_group(reporter, group):

@@ -17,4 +17,10 @@ def create_cite_group(sender, instance, created, raw=False, **kwargs):
 
 
 def grant_anct_permissions(**kwargs):
+    """post_migrate: ANCT creates groups and names animateurs in the Wagtail admin."""
+    from django.contrib.auth.management import create_permissions
+
+    # This app is listed before django.contrib.auth, whose post_migrate creates the permissions:
+    # on a fresh database they would not exist yet and ANCT would get none of them.
+    create_permissions(kwargs["app_config"], verbosity=0, using=kwargs.get("using", "default"))
     add_anct_permissions(ANCT_GROUP_PERMISSIONS)

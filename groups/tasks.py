@@ -3,6 +3,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from commons.urls import absolute_url
 from groups.models import Invitation
 
 
@@ -17,7 +18,7 @@ def send_invitation_email(invitation_id):
         "invitation": invitation,
         "group": invitation.group,
         "inviter": invitation.invited_by,
-        "url": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
+        "url": absolute_url(invitation.get_absolute_url()),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     message = EmailMultiAlternatives(

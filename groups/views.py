@@ -1,3 +1,6 @@
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +28,7 @@ from groups.forms import (
     ThreadForm,
     VersionUploadForm,
 )
-from groups.models import DocumentVersion, Invitation, JoinRequest, Post, Role
+from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Role
 
 
 def _errors(error):
@@ -51,9 +54,11 @@ def _group_context(request, group, tab):
 @login_required
 def group_index(request):
     user = request.user
+    # Filtered through a subquery: filtering on memberships__user would join the same
+    # memberships the count reads, and every card would say "1 membre".
     mine = (
         permissions.visible_groups_for(user)
-        .filter(memberships__user=user)
+        .filter(pk__in=Membership.objects.filter(user=user).values("group"))
         .annotate(members=Count("memberships", distinct=True))
         .order_by("kind", "name")
     )
@@ -258,12 +263,25 @@ def email_mode(request, slug):
 
 
 def invitation(request, token):
-    """Works for people without an account: the page leads to sign-up (or login), then back here
-    to accept."""
+    """Works for people without an account: the page leads to sign-up (the invited address
+    prefilled) or login, then back here to accept. Only the invited address's account may
+    accept; another account gets the reason and nothing changes."""
     try:
         invitation = services.check_invitation(token)
     except services.InvitationError as error:
         return render(request, "groups/invitation.html", {"error": _errors(error)}, status=410)
+    context = {"invitation": invitation}
+    if request.user.is_authenticated:
+        try:
+            services.check_invitation_recipient(invitation, request.user)
+        except services.InvitationError as error:
+            context["wrong_account"] = _errors(error)
+            return render(request, "groups/invitation.html", context, status=403)
+    else:
+        # Following the link sent to the address proves it: allauth then creates the account
+        # with that address verified, without a confirmation e-mail.
+        get_account_adapter(request).stash_verified_email(request, invitation.email)
+        context["signup_query"] = urlencode({"email": invitation.email, "next": request.path})
     if request.method == "POST" and request.user.is_authenticated:
         try:
             services.accept_invitation(token, request.user)
@@ -271,7 +289,7 @@ def invitation(request, token):
             return render(request, "groups/invitation.html", {"error": _errors(error)}, status=410)
         messages.success(request, f"Bienvenue dans le groupe « {invitation.group.name} ».")
         return redirect(invitation.group)
-    return render(request, "groups/invitation.html", {"invitation": invitation})
+    return render(request, "groups/invitation.html", context)
 
 
 @login_required
@@ -361,12 +379,21 @@ def edit_post(request, slug, pk):
 
 
 @login_required
-@require_POST
 def delete_post(request, slug, pk):
-    _, post = _post_for_user_or_404(request, slug, pk)
-    services.delete_post(post, request.user)
-    messages.success(request, "Message supprimé.")
-    return redirect(post.thread)
+    """Asks first (a page, so it works without JavaScript); only the confirmation's POST
+    deletes, a bare POST is sent to the question."""
+    group, post = _post_for_user_or_404(request, slug, pk)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("confirmer") == "1":
+        services.delete_post(post, request.user)
+        messages.success(request, "Message supprimé.")
+        return redirect(post.thread)
+    if request.method == "POST":
+        return redirect("groups:delete_post", slug=group.slug, pk=post.pk)
+    context = _group_context(request, group, "activite")
+    context.update({"post": post, "thread": post.thread})
+    return render(request, "groups/post_delete.html", context)
 
 
 @login_required

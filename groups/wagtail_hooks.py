@@ -1,11 +1,74 @@
+from django.core.exceptions import ValidationError
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.views import generic
+from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
-from groups.models import Group
+from groups import services
+from groups.forms import GroupAdminForm
+from groups.models import Group, Role
+
+
+def _group_fields(form):
+    return {
+        name: form.cleaned_data[name]
+        for name in services.GROUP_ADMIN_FIELDS
+        if name in form.cleaned_data
+    }
+
+
+class _SavedThroughServices:
+    """A rule broken between validation and saving (a concurrent edit) comes back as a form
+    error, the transaction of form_valid rolled back."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+
+
+class GroupCreateView(_SavedThroughServices, CreateView):
+    def save_instance(self):
+        wanted = self.form.wanted_memberships()
+        fields = _group_fields(self.form)
+        group = services.create_group(
+            **fields,
+            themes=self.form.cleaned_data.get("themes", ()),
+            animateurs=[user for user, role in wanted.items() if role == Role.ANIMATEUR],
+            members=[user for user, role in wanted.items() if role != Role.ANIMATEUR],
+            actor=self.request.user,
+        )
+        log(instance=group, action="wagtail.create", user=self.request.user)
+        return group
+
+
+class GroupCopyView(generic.CopyViewMixin, GroupCreateView):
+    pass
+
+
+class GroupEditView(_SavedThroughServices, EditView):
+    def save_instance(self):
+        # The form already wrote the posted values on self.object: compare with the stored row.
+        group = Group.objects.get(pk=self.object.pk)
+        fields = _group_fields(self.form)
+        services.update_group(
+            group,
+            actor=self.request.user,
+            themes=self.form.cleaned_data.get("themes"),
+            **fields,
+        )
+        services.set_memberships(group, self.form.wanted_memberships(), actor=self.request.user)
+        log(instance=group, action="wagtail.edit", user=self.request.user)
+        return group
 
 
 class GroupViewSet(SnippetViewSet):
-    """ANCT creates groups and appoints animateurs (inline memberships)."""
+    """ANCT creates groups and appoints animateurs (inline memberships). Saved through
+    groups.services (eligibility rule, "at least one animateur", audit log, activity feed)."""
 
     model = Group
     icon = "group"
@@ -15,6 +78,10 @@ class GroupViewSet(SnippetViewSet):
     list_display = ["name", "kind", "access", "is_archived"]
     list_filter = ["kind", "access", "is_archived"]
     search_fields = ["name"]
+    add_view_class = GroupCreateView
+    copy_view_class = GroupCopyView
+    edit_view_class = GroupEditView
+    edit_handler = ObjectList(Group.panels, base_form_class=GroupAdminForm)
 
 
 register_snippet(GroupViewSet)

@@ -2,11 +2,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from commons.urls import absolute_url, site_url
 from notifications.services import email_content, unsubscribe_url
 
 
 def absolute(url):
-    return url if url.startswith("http") else settings.SITE_URL.rstrip("/") + url
+    return absolute_url(url)
 
 
 def preferences_url():
@@ -43,7 +44,7 @@ def build_email(user, notifications, *, digest):
         "digest": digest,
         "reply_to": reply_to,
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "preferences_url": preferences_url(),
     }
     subject = (

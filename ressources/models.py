@@ -8,7 +8,6 @@ counts all types with plain aggregate queries on one table (no per-type union).
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
@@ -18,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cites.regions import REGION_LABELS, REGIONS
+from commons.urls import absolute_url
 from ressources.blocks import RICH_TEXT_FEATURES, BodyBlock, BulletinBlock, LinksBlock
 from ressources.permissions import visible_pages
 
@@ -349,7 +349,7 @@ class BulletinPage(Page):
                 page = item["page"]
                 page_url = page.url if page and page.live else ""
                 if page_url and absolute:
-                    page_url = settings.SITE_URL.rstrip("/") + page_url
+                    page_url = absolute_url(page_url)
                 items.append(
                     {
                         "title": item["title"],

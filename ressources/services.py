@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
 
 from commons.html import plain_text_to_html
+from commons.urls import absolute_url as commons_absolute_url
+from commons.urls import site_url
 from ressources.models import (
     ActionInspirantePage,
     BulletinSending,
@@ -37,7 +39,7 @@ BATCH_SIZE = getattr(settings, "RESSOURCES_BULLETIN_BATCH_SIZE", 50)
 
 
 def absolute_url(path):
-    return settings.SITE_URL.rstrip("/") + path
+    return commons_absolute_url(path)
 
 
 # --- Library pages ----------------------------------------------------------------------------
@@ -234,7 +236,7 @@ def _bulletin_message(bulletin, subscriber, sections):
         "bulletin": bulletin,
         "bulletin_url": absolute_url(bulletin.url or "/"),
         "bulletin_sections": sections,
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_url": site_url(),
         "unsubscribe_url": unsubscribe_link,
     }
     message = EmailMultiAlternatives(

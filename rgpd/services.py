@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.services import photo_files
 from audit.models import Action
 from audit.services import record_action
+from commons.urls import absolute_url
 from rgpd.models import ErasedAccount, InactivityWarning
 
 logger = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def send_inactivity_warning(user, anonymised_on):
     context = {
         "user": user,
         "anonymised_on": anonymised_on,
-        "login_url": settings.SITE_URL.rstrip("/") + "/comptes/login/",
+        "login_url": absolute_url("/comptes/login/"),
         "site_name": settings.WAGTAIL_SITE_NAME,
         "inactive_days": settings.RGPD_INACTIVE_ACCOUNT_DAYS,
     }

@@ -173,6 +173,10 @@ def test_invitation_email_and_signup_flow_for_a_newcomer(
     client.logout()
     page = client.get(invitation.get_absolute_url())
     assert "Créer mon compte" in page_text(page)
+    # The sign-up form comes with the invited address filled in.
+    signup_link = page.content.decode().split('href="/comptes/signup/?', 1)[1].split('"', 1)[0]
+    signup = client.get(reverse("account_signup") + "?" + signup_link.replace("&amp;", "&"))
+    assert 'value="nouvelle@example.org"' in signup.content.decode()
     response = client.post(
         reverse("account_signup") + f"?next={invitation.get_absolute_url()}",
         {
@@ -185,6 +189,10 @@ def test_invitation_email_and_signup_flow_for_a_newcomer(
         },
     )
     assert response["Location"] == invitation.get_absolute_url()
+    from allauth.account.models import EmailAddress
+
+    # The link came to that address: allauth records it verified, no confirmation e-mail.
+    assert EmailAddress.objects.get(email="nouvelle@example.org").verified
     response = client.post(invitation.get_absolute_url())
     assert response["Location"] == world["group"].get_absolute_url()
     assert world["group"].memberships.filter(user__email="nouvelle@example.org").exists()
@@ -201,7 +209,9 @@ def test_unusable_invitations_get_a_french_message_and_change_nothing(client, wo
     elif state == "revoked":
         services.revoke_invitation(invitation, actor=world["animateur"])
     elif state == "used":
-        services.accept_invitation(invitation.token, world["outsider"])
+        Invitation.objects.filter(pk=invitation.pk).update(
+            accepted_at=timezone.now(), accepted_by=world["outsider"]
+        )
     token = "nexistepas" if state == "unknown" else invitation.token
     client.force_login(late)
     response = client.post(reverse("groups:invitation", args=[token]))
@@ -320,7 +330,14 @@ def test_mention_reply_edit_delete_hide_pin_report(client, world):
     assert thread.is_pinned
     client.force_login(member)
     assert "Texte corrigé" not in page_text(client.get(thread.get_absolute_url()))
-    client.post(reverse("groups:delete_post", args=[group.slug, reply.pk]))
+    delete_url = reverse("groups:delete_post", args=[group.slug, reply.pk])
+    # Asked first: the page, then a bare POST (an old form) changes nothing.
+    question = client.get(delete_url)
+    assert "Supprimer votre message ?" in page_text(question)
+    assert client.post(delete_url)["Location"] == delete_url
+    reply.refresh_from_db()
+    assert reply.deleted_at is None
+    client.post(delete_url, {"confirmer": "1"})
     reply.refresh_from_db()
     assert reply.deleted_at and reply.body_html == ""
 
@@ -503,3 +520,87 @@ def test_cite_page_shows_group_shortcut_to_members_only(client, world):
     assert world["group"].get_absolute_url() in page_text(client.get(cite_url))
     client.force_login(world["outsider"])
     assert world["group"].get_absolute_url() not in page_text(client.get(cite_url))
+
+
+# --- Fixes of issue 12 ----------------------------------------------------------------------
+
+
+def test_my_groups_cards_count_every_member_in_a_constant_number_of_queries(client, world):
+    """Each card counts the group's members (not "1 membre" everywhere), French plural, and
+    the page's queries do not grow with the number of cards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = world["member"]
+    client.force_login(member)
+    alone = services.create_group(name="Seule ici", access=Access.OPEN, animateurs=[member])
+    client.get(reverse("groups:index"))  # first request: session and per-process lookups
+    with CaptureQueriesContext(connection) as two_cards:
+        text = page_text(client.get(reverse("groups:index")))
+    assert "2 membres" in text  # the cité group: animateur and member
+    assert "1 membre" in text and "1 membres" not in text  # the new group
+    for n in range(3):
+        services.create_group(name=f"Groupe {n}", access=Access.OPEN, animateurs=[member])
+    with CaptureQueriesContext(connection) as five_cards:
+        client.get(reverse("groups:index"))
+    assert len(five_cards) == len(two_cards)
+    assert alone.memberships.count() == 1
+
+
+def test_refused_join_request_decision_leaves_no_trace(world):
+    """A request approved for someone the eligibility rule refuses stays pending: the decision
+    and the membership are one transaction."""
+    national = services.ensure_national_group()
+    services.add_member(national, world["animateur"], role=Role.ANIMATEUR)
+    national.access = Access.ON_REQUEST
+    national.save()
+    join_request = services.request_to_join(national, world["member"])  # a partner
+    with pytest.raises(Exception, match="réservé aux coordonnateurs"):
+        services.decide_join_request(join_request, approve=True, actor=world["animateur"])
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.PENDING
+    assert join_request.decided_by is None
+    assert not national.memberships.filter(user=world["member"]).exists()
+    from audit.models import AuditEntry
+
+    assert not AuditEntry.objects.filter(target_id=str(join_request.pk)).exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "member", "anct"])
+def test_invitation_can_only_be_accepted_by_the_invited_address(client, world, who):
+    invitation = services.invite(world["group"], "invitee@example.org", actor=world["animateur"])
+    client.force_login(world[who])
+    page = client.get(invitation.get_absolute_url())
+    assert page.status_code == 403
+    assert "destinée à un autre compte" in page_text(page)
+    assert "Accepter l'invitation" not in page_text(page)
+    response = client.post(invitation.get_absolute_url())
+    assert response.status_code == 403
+    assert "i…@example.org" in page_text(response)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert world["group"].memberships.count() == 2
+    with pytest.raises(services.InvitationError):
+        services.accept_invitation(invitation.token, world[who])
+    # The invited address's account accepts it.
+    invitee = UserFactory(email="Invitee@Example.org".lower())
+    client.force_login(invitee)
+    assert client.get(invitation.get_absolute_url()).status_code == 200
+    response = client.post(invitation.get_absolute_url())
+    assert response["Location"] == world["group"].get_absolute_url()
+    assert world["group"].memberships.filter(user=invitee).exists()
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [("anonymous", 302), ("outsider", 404), ("anct", 404), ("member", 403), ("animateur", 200)],
+)
+def test_delete_confirmation_by_role(client, world, role, expected):
+    """The opening post is the animateur's: only its author is asked; nobody else deletes."""
+    url = reverse("groups:delete_post", args=[world["group"].slug, world["post"].pk])
+    if role != "anonymous":
+        client.force_login(world[role])
+    assert client.get(url).status_code == expected
+    client.post(url, {"confirmer": "1"})
+    world["post"].refresh_from_db()
+    assert (world["post"].deleted_at is not None) == (role == "animateur")

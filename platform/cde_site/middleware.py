@@ -5,6 +5,23 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from commons.urls import remember_served_origin
+
+
+class ServedAddressMiddleware:
+    """Demo without SITE_URL: links in e-mails and .ics files use the address this server
+    actually answers on (`runserver 0.0.0.0:9000`, a forwarded port), not a guess
+    (commons.urls). DEBUG only, where ALLOWED_HOSTS holds local names: in production SITE_URL
+    is the public address and a Host header is never trusted for links."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG and not settings.SITE_URL:
+            remember_served_origin(f"{request.scheme}://{request.get_host()}")
+        return self.get_response(request)
+
 
 class PrivateCacheMiddleware:
     """Pages seen by a logged-in user may hold reserved content: never let a shared cache keep them.

@@ -179,13 +179,88 @@
                 mute.textContent = "Rendre muet";
                 mute.setAttribute("aria-label", "Rendre muet " + message.author.name);
                 mute.addEventListener("click", function () {
-                    send({ type: "mute", user_id: message.author.id });
+                    confirmMute(message.author, mute);
                 });
                 actions.appendChild(mute);
             }
             item.appendChild(actions);
         }
         return item;
+    }
+
+    // Muting silences someone for the rest of the session: asked first, in a modal dialog
+    // (focus kept inside, Escape cancels, focus back on the button that opened it).
+    var muteDialog = null;
+    var muteTarget = null;
+    var muteOpener = null;
+
+    function closeMuteDialog() {
+        muteDialog.close();
+        if (muteOpener && document.body.contains(muteOpener)) {
+            muteOpener.focus();
+        }
+    }
+
+    function buildMuteDialog() {
+        var dialog = document.createElement("dialog");
+        dialog.id = "chat-confirmer-muet";
+        dialog.className = "cde-chat__confirm";
+        dialog.setAttribute("aria-labelledby", "chat-confirmer-muet-titre");
+        dialog.setAttribute("aria-describedby", "chat-confirmer-muet-texte");
+        var title = document.createElement("h2");
+        title.id = "chat-confirmer-muet-titre";
+        title.className = "fr-h5";
+        title.textContent = "Rendre muet ce participant ?";
+        var text = document.createElement("p");
+        text.id = "chat-confirmer-muet-texte";
+        var buttons = document.createElement("div");
+        buttons.className = "fr-btns-group fr-btns-group--inline fr-btns-group--right";
+        var yes = document.createElement("button");
+        yes.type = "button";
+        yes.className = "fr-btn";
+        yes.textContent = "Rendre muet";
+        yes.addEventListener("click", function () {
+            if (muteTarget !== null) {
+                send({ type: "mute", user_id: muteTarget });
+            }
+            muteTarget = null;
+            closeMuteDialog();
+        });
+        var no = document.createElement("button");
+        no.type = "button";
+        no.className = "fr-btn fr-btn--secondary";
+        no.textContent = "Annuler";
+        no.addEventListener("click", function () {
+            muteTarget = null;
+            closeMuteDialog();
+        });
+        dialog.addEventListener("cancel", function () {
+            muteTarget = null;
+        });
+        buttons.appendChild(no);
+        buttons.appendChild(yes);
+        dialog.appendChild(title);
+        dialog.appendChild(text);
+        dialog.appendChild(buttons);
+        root.appendChild(dialog);
+        return dialog;
+    }
+
+    function confirmMute(author, opener) {
+        if (!muteDialog) {
+            muteDialog = buildMuteDialog();
+        }
+        muteTarget = author.id;
+        muteOpener = opener;
+        muteDialog.querySelector("p").textContent =
+            author.name + " ne pourra plus écrire dans le chat jusqu'à la fin de la séance. " +
+            "Ses messages déjà publiés restent visibles.";
+        if (typeof muteDialog.showModal === "function") {
+            muteDialog.showModal();
+            muteDialog.querySelector(".fr-btn--secondary").focus();
+        } else if (window.confirm(muteDialog.querySelector("p").textContent)) {
+            send({ type: "mute", user_id: author.id });
+        }
     }
 
     function addMessage(message, live) {

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Demo without SITE_URL: absolute links follow the address served (commons.urls).
+    "cde_site.middleware.ServedAddressMiddleware",
     "cde_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,6 +132,8 @@ TEMPLATES = [
                 "cde_site.context_processors.platform",
                 "notifications.context_processors.unread_notifications",
             ],
+            # French plurals and "1er" dates in every template (commons.french).
+            "builtins": ["commons.french"],
         },
     },
 ]
@@ -150,8 +154,21 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several processes (server, task worker) share the demo database.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The demo's requests, websockets and tasks write at the same time. SQLite's defaults answer
+    # "database is locked" at once when a transaction that has read wants to write while
+    # another writes (no waiting on a lock upgrade): transactions take the write lock when
+    # they begin (IMMEDIATE) and wait for it up to `timeout` seconds; the WAL journal lets
+    # readers go on while one writes (bench/sqlite_locked.py, docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": os.environ.get("SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+            "init_command": (
+                f"PRAGMA journal_mode={os.environ.get('SQLITE_JOURNAL_MODE', 'wal')};"
+                "PRAGMA synchronous=NORMAL;"
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ---------------------------------------------------------
@@ -358,7 +375,11 @@ DOCUMENT_TEXT_MAX_MEMORY = 1024 * 1024 * 1024  # address space of the child proc
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Cités de l'emploi"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public address, for links read outside a page (e-mails, .ics); commons.urls.site_url()
+# falls back, in the demo, to the address the server answers on.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Wagtail's workflow e-mails: kept in step with commons.urls.site_url().
+WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
@@ -371,7 +392,6 @@ WAGTAILADMIN_LOGIN_URL = "/comptes/login/"  # one login page for the site and th
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 
 # --- Platform -------------------------------------------------------------------------------
-SITE_URL = WAGTAILADMIN_BASE_URL
 DEMO_EMAIL_DOMAIN = "demo.cites-emploi.fr"
 
 LOGGING = {

@@ -1,9 +1,9 @@
 """Render the OpenAPI description of the public endpoints as the Markdown of docs/api.md."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from commons.api import openapi_document
+from commons.urls import site_url
 
 
 def _type(schema):
@@ -64,4 +64,4 @@ class Command(BaseCommand):
     help = "Affiche la description OpenAPI des API publiques en Markdown (docs/api.md)."
 
     def handle(self, *args, **options):
-        self.stdout.write(render(openapi_document(settings.SITE_URL.rstrip("/"))), ending="")
+        self.stdout.write(render(openapi_document(site_url())), ending="")

@@ -1,0 +1,54 @@
+"""French forms Django's own filters get wrong: plurals (0 and 1 are singular in French, so
+Django's `pluralize` writes "0 inscrits") and the first day of a month ("1er février").
+
+Registered as template builtins (settings TEMPLATES "builtins"), so every template can write
+`{{ n }} place{{ n|pluriel }}`, `{{ n|pluriel:"al,aux" }}` and `{{ day|date_fr:"l j F Y" }}`
+without `{% load %}`; Python code calls `plural()` and `format_date()`.
+"""
+
+import re
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+# A "j" (day of the month without leading zero) that is not escaped by a backslash.
+_DAY = re.compile(r"(?<!\\)j")
+
+
+def plural(count, forms="s"):
+    """The suffix (or word) for `count` in French: "s" from 2 on, "" for 0 and 1.
+
+    `forms` is "plural suffix" or "singular,plural" like Django's pluralize."""
+    singular, _, many = forms.rpartition(",") if "," in forms else ("", "", forms)
+    try:
+        count = abs(int(count))
+    except (TypeError, ValueError):
+        try:
+            count = len(count)
+        except TypeError:
+            return singular
+    return many if count >= 2 else singular
+
+
+def format_date(value, fmt="j F Y"):
+    """Django's date format, with "1er" for the first day of the month ("1er février 2027")."""
+    if value is None or value == "":
+        return ""
+    if getattr(value, "day", None) == 1:
+        fmt = _DAY.sub(r"j\\e\\r", fmt)
+    return formats.date_format(value, fmt)
+
+
+@register.filter(name="pluriel", is_safe=False)
+def pluriel_filter(value, forms="s"):
+    return plural(value, forms)
+
+
+@register.filter(name="date_fr", expects_localtime=True, is_safe=False)
+def date_fr_filter(value, fmt="j F Y"):
+    try:
+        return format_date(value, fmt)
+    except (AttributeError, TypeError, ValueError):
+        return ""

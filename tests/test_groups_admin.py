@@ -1,0 +1,198 @@
+"""ANCT runs groups in the Wagtail admin: real admin POSTs, saved through groups.services."""
+
+import pytest
+from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+
+from accounts.roles import ANCT_GROUP_NAME
+from audit.models import Action, AuditEntry
+from groups import services
+from groups.models import Access, Activity, Group, Kind, Membership, Role
+from tests.factories import CiteFactory, UserFactory
+from tests.utils import page_text
+
+ADD_URL = "/admin/snippets/groups/group/add/"
+INDEX_URL = "/admin/snippets/groups/group/"
+
+
+def edit_url(group):
+    return f"/admin/snippets/groups/group/edit/{group.pk}/"
+
+
+def group_post(
+    *,
+    name="Mobilité et permis",
+    slug="mobilite-permis",
+    kind=Kind.WORKING,
+    access=Access.OPEN,
+    memberships=(),
+    initial=0,
+    **extra,
+):
+    """The admin form as Wagtail's page posts it; memberships: (id or "", user, role, delete)."""
+    data = {
+        "name": name,
+        "slug": slug,
+        "kind": kind,
+        "access": access,
+        "cite": "",
+        "description": "Un groupe de travail.",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(initial),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+    for i, (pk, user, role, delete) in enumerate(memberships):
+        data[f"memberships-{i}-id"] = str(pk or "")
+        data[f"memberships-{i}-user"] = str(user.pk)
+        data[f"memberships-{i}-role"] = role
+        if delete:
+            data[f"memberships-{i}-DELETE"] = "1"
+    return data
+
+
+def test_migrate_grants_anct_the_group_permissions():
+    """As on a fresh database, where groups' post_migrate runs before django.contrib.auth has
+    created any permission."""
+    Permission.objects.filter(content_type__app_label="groups").delete()
+    call_command("migrate", verbosity=0)
+    anct = AuthGroup.objects.get(name=ANCT_GROUP_NAME)
+    codenames = set(
+        anct.permissions.filter(content_type__app_label="groups").values_list("codename", flat=True)
+    )
+    assert {"add_group", "change_group", "view_group"} <= codenames
+
+
+def test_anct_creates_a_group_and_names_an_animateur(client, anct_user):
+    coordinator = UserFactory(cite=CiteFactory(), coordinator=True)
+    partner = UserFactory(partner=True, cite=coordinator.cite)
+    client.force_login(anct_user)
+    assert client.get(INDEX_URL).status_code == 200
+    assert client.get(ADD_URL).status_code == 200
+    response = client.post(
+        ADD_URL,
+        group_post(
+            memberships=[
+                ("", coordinator, Role.ANIMATEUR, False),
+                ("", partner, Role.MEMBRE, False),
+            ]
+        ),
+    )
+    assert response.status_code == 302, page_text(response)
+    group = Group.objects.get(slug="mobilite-permis")
+    assert dict(group.memberships.values_list("user_id", "role")) == {
+        coordinator.pk: Role.ANIMATEUR,
+        partner.pk: Role.MEMBRE,
+    }
+    audit = AuditEntry.objects.filter(actor=anct_user)
+    assert audit.filter(action=Action.GROUP_CREATE, target_id=str(group.pk)).exists()
+    assert audit.filter(action=Action.MEMBER_ADD).count() == 2
+    assert Activity.objects.filter(group=group, verb=Activity.Verb.JOINED).count() == 2
+
+
+def test_national_group_refuses_a_partner_in_french_and_saves_nothing(client, anct_user):
+    national = services.ensure_national_group()
+    partner = UserFactory(
+        partner=True, cite=CiteFactory(), first_name="Paul", last_name="Partenaire"
+    )
+    client.force_login(anct_user)
+    before = AuditEntry.objects.count()
+    response = client.post(
+        edit_url(national),
+        group_post(
+            name=national.name,
+            slug=national.slug,
+            kind=Kind.NATIONAL,
+            access=Access.RESERVED,
+            memberships=[("", partner, Role.MEMBRE, False)],
+        ),
+    )
+    assert response.status_code == 200
+    assert "réservé aux coordonnateurs" in page_text(response)
+    assert "Paul Partenaire" in page_text(response)
+    assert not national.memberships.exists()
+    assert AuditEntry.objects.count() == before
+    # Creating one with the same partner: no group is left half-made.
+    response = client.post(
+        ADD_URL,
+        group_post(
+            name="Autre national",
+            slug="autre-national",
+            kind=Kind.NATIONAL,
+            access=Access.RESERVED,
+            memberships=[("", partner, Role.MEMBRE, False)],
+        ),
+    )
+    assert response.status_code == 200
+    assert not Group.objects.filter(slug="autre-national").exists()
+
+
+def test_admin_edit_changes_roles_and_removes_through_services(client, anct_user):
+    group = services.create_group(name="Garde d'enfant", access=Access.OPEN)
+    old = UserFactory(first_name="Ancienne", last_name="Animatrice")
+    new = UserFactory()
+    leaving = UserFactory()
+    services.add_member(group, old, role=Role.ANIMATEUR)
+    services.add_member(group, new)
+    services.add_member(group, leaving)
+    m = {u: Membership.objects.get(group=group, user=u).pk for u in (old, new, leaving)}
+    client.force_login(anct_user)
+    response = client.post(
+        edit_url(group),
+        group_post(
+            name="Garde d'enfant et emploi",
+            slug=group.slug,
+            memberships=[
+                (m[old], old, Role.MEMBRE, False),
+                (m[new], new, Role.ANIMATEUR, False),
+                (m[leaving], leaving, Role.MEMBRE, True),
+            ],
+            initial=3,
+        ),
+    )
+    assert response.status_code == 302, page_text(response)
+    group.refresh_from_db()
+    assert group.name == "Garde d'enfant et emploi"
+    assert dict(group.memberships.values_list("user_id", "role")) == {
+        old.pk: Role.MEMBRE,
+        new.pk: Role.ANIMATEUR,
+    }
+    actions = list(AuditEntry.objects.filter(actor=anct_user).values_list("action", flat=True))
+    assert Action.GROUP_UPDATE in actions
+    assert actions.count(Action.MEMBER_ROLE) == 2
+    assert Action.MEMBER_REMOVE in actions
+
+
+def test_admin_cannot_remove_the_last_animateur(client, anct_user):
+    group = services.create_group(name="Insertion", access=Access.OPEN)
+    animateur = UserFactory()
+    services.add_member(group, animateur, role=Role.ANIMATEUR)
+    pk = Membership.objects.get(group=group, user=animateur).pk
+    client.force_login(anct_user)
+    response = client.post(
+        edit_url(group),
+        group_post(
+            name="Insertion",
+            slug=group.slug,
+            memberships=[(pk, animateur, Role.ANIMATEUR, True)],
+            initial=1,
+        ),
+    )
+    assert response.status_code == 200
+    assert "au moins un animateur" in page_text(response)
+    assert group.memberships.filter(user=animateur, role=Role.ANIMATEUR).exists()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "professional", "member", "non_member"])
+def test_group_admin_is_closed_to_other_roles(client, request, role):
+    group = services.create_group(name="Fermé", access=Access.OPEN)
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    for url in (INDEX_URL, ADD_URL, edit_url(group)):
+        response = client.get(url)
+        assert response.status_code in (302, 403), (role, url)
+    response = client.post(ADD_URL, group_post())
+    assert response.status_code in (302, 403)
+    assert not Group.objects.filter(slug="mobilite-permis").exists()
