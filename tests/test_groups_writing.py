@@ -38,7 +38,11 @@ def w(settings, tmp_path):
     services.add_member(group, animateur, role=Role.ANIMATEUR)
     services.add_member(group, member)
     thread = services.create_thread(
-        group, member, title="Comment remplir le bilan ?", body="<p>Je bloque.</p>", is_question=True
+        group,
+        member,
+        title="Comment remplir le bilan ?",
+        body="<p>Je bloque.</p>",
+        is_question=True,
     )
     reply = services.reply(
         thread,
@@ -166,7 +170,9 @@ def test_solution_is_shown_first_with_a_badge_and_leaves_unanswered_lists(client
     group, thread = w["group"], w["thread"]
     later = services.reply(thread, w["member"], body="Merci, je regarde.")
     client.force_login(w["member"])
-    assert "Comment remplir" in page_text(client.get(reverse("groups:questions", args=[group.slug])))
+    assert "Comment remplir" in page_text(
+        client.get(reverse("groups:questions", args=[group.slug]))
+    )
     url = reverse("groups:mark_solution", args=[group.slug, thread.pk])
     # Only a visible reply of this thread: not the opening post, not another thread's post.
     client.post(url, {"post": thread.posts.get(is_opening=True).pk})
@@ -327,7 +333,16 @@ def test_xss_corpus_through_raw_posts(client, w, payload, settings):
     client.post(w["thread"].get_absolute_url(), {"body": f"Texte {payload}"})
     post = w["thread"].posts.latest("pk")
     lowered = post.body_html.lower()
-    for needle in ["<script", "onerror", "onload", "javascript:", "<iframe", "<svg", "<img", "srcdoc"]:
+    for needle in [
+        "<script",
+        "onerror",
+        "onload",
+        "javascript:",
+        "<iframe",
+        "<svg",
+        "<img",
+        "srcdoc",
+    ]:
         assert needle not in lowered, (payload, post.body_html)
 
 

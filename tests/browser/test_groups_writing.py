@@ -252,4 +252,3 @@ def log_in_no_js(page, base_url, email):
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
-
