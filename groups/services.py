@@ -572,13 +572,17 @@ def unresolved_questions(groups):
 # --- Attachments -------------------------------------------------------------------------------
 
 
+class AttachmentError(ValidationError):
+    """A refused attachment (the form shows it on the file field)."""
+
+
 def check_attachments(files):
     """The FileKind of each file, validated by its bytes like group documents; a French message
     naming the file otherwise."""
     files = list(files or ())
     limit = settings.GROUP_POST_MAX_ATTACHMENTS
     if len(files) > limit:
-        raise ValidationError(
+        raise AttachmentError(
             f"Vous avez joint {len(files)} fichiers : {limit} au maximum par message."
         )
     kinds = []
@@ -586,7 +590,7 @@ def check_attachments(files):
         try:
             kinds.append(validate_upload(uploaded, max_bytes=settings.GROUP_DOCUMENT_MAX_BYTES))
         except ValidationError as error:
-            raise ValidationError(
+            raise AttachmentError(
                 f"« {safe_filename(uploaded.name)} » : {' '.join(error.messages)}"
             ) from None
     return kinds

@@ -302,9 +302,7 @@ def new_thread(request, slug):
 
 def _add_post_error(form, error):
     """A refused attachment is reported on the file field, anything else on the message."""
-    text = _errors(error)
-    field = "files" if text.startswith("« ") or "fichiers" in text else "body"
-    form.add_error(field, error)
+    form.add_error("files" if isinstance(error, services.AttachmentError) else "body", error)
 
 
 @login_required

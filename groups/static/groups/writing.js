@@ -142,6 +142,16 @@
     });
   }
 
+  // A form sent back with errors: focus goes to the first field in error (the editor for the
+  // message: editor.js, a module included before this script, has already run).
+  function focusFirstError() {
+    var field = document.querySelector('form[data-draft-url] [aria-invalid="true"]');
+    if (!field) return;
+    if (field.cdeEditor) field.cdeEditor.commands.focus();
+    else field.focus();
+  }
+
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
+  focusFirstError();
   document.querySelectorAll("[data-attachments]").forEach(attachments);
 })();
