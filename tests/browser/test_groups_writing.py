@@ -252,3 +252,33 @@ def log_in_no_js(page, base_url, email):
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+
+
+def test_editor_on_the_edit_and_proposal_pages(browser, live_server, team):
+    """The other pages that use the editor: no CSP violation, axe-core clean, the form still
+    saves the formatted text."""
+    from ressources.setup import ensure_library
+
+    group, coordinator, _ = team
+    ensure_library(setup_site())
+    thread = services.create_thread(group, coordinator, title="À corriger", body="Texte initial")
+    post = thread.posts.get()
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + f"/groupes/{group.slug}/messages/{post.pk}/modifier/")
+    editor = page.get_by_role("textbox", name="Message")
+    expect(editor).to_contain_text("Texte initial")
+    assert_clean(page)
+    editor.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Citation").click()
+    page.keyboard.type("Une citation")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Message modifié.")).to_be_visible()
+    post.refresh_from_db()
+    assert "<blockquote><p>Une citation</p></blockquote>" in post.body_html
+
+    page.goto(live_server.url + "/ressources/proposer-une-action/")
+    expect(page.get_by_role("textbox", name="Description")).to_be_visible()
+    assert_clean(page)
+    page.context.close()
