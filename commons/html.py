@@ -52,3 +52,10 @@ def plain_text_to_html(text):
     escaped = bleach.clean(str(text or ""), tags=set(), strip=True)
     paragraphs = [p.strip() for p in escaped.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return sanitize_html("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
+
+
+def user_text_to_html(text):
+    """What a user typed in a rich-text field: HTML from the editor through the sanitiser, plain
+    text (no JavaScript, or an old client) into paragraphs."""
+    text = str(text or "")
+    return sanitize_html(text) if re.search(r"<[a-zA-Z/]", text) else plain_text_to_html(text)

@@ -222,3 +222,24 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
     if key in ZIP_KINDS:
         check_archive(uploaded)
     return kind
+
+
+def image_thumbnail(uploaded, *, size=(320, 320)):
+    """A small JPEG copy of an image upload (already validated), as bytes, or None when the
+    image cannot be read (corrupt, too many pixels: Pillow refuses decompression bombs)."""
+    from PIL import Image, UnidentifiedImageError
+
+    uploaded.seek(0)
+    try:
+        with Image.open(uploaded) as image:
+            image.thumbnail(size)
+            image = image.convert("RGBA")
+            flat = Image.new("RGB", image.size, "white")  # transparency on white
+            flat.paste(image, mask=image.getchannel("A"))
+            output = io.BytesIO()
+            flat.save(output, format="JPEG", quality=80)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return None
+    finally:
+        uploaded.seek(0)
+    return output.getvalue()

@@ -143,9 +143,9 @@ def _handle(record, message, sender, oversize):
         _check_rate(record, sender)
         user, thread = _author_and_thread(message, sender)
         record.user = user
-        body = _body(message)
+        body, files = _body(message)
         try:
-            post = group_services.reply(thread, user, body=body)
+            post = group_services.reply(thread, user, body=body, files=files)
         except PermissionDenied:
             raise Refusal("forbidden", _not_member_reason(thread)) from None
         except ValidationError as error:
@@ -232,6 +232,10 @@ def _attachments(message):
 
 
 def _body(message):
+    """(text, files): the reply's own text, quotes and signature stripped, and its attached
+    files, each validated by its bytes like the web form's (the reply service checks them
+    again, with the per-post limit)."""
+    files = []
     for part in _attachments(message):
         name = safe_filename(part.get_filename() or "piece-jointe")
         data = part.get_payload(decode=True) or b""
@@ -245,14 +249,7 @@ def _body(message):
                 f"La pièce jointe « {name} » est refusée : {' '.join(error.messages)} Votre "
                 "message n'a pas été publié.",
             ) from None
-        # Posts have no attachments yet: say so rather than publish a message whose files
-        # would silently go missing.
-        raise Refusal(
-            "attachment",
-            "Les pièces jointes ne peuvent pas encore être publiées par courriel : renvoyez votre "
-            "réponse sans pièce jointe et déposez le fichier dans l'onglet « Documents » du "
-            "groupe. Votre message n'a pas été publié.",
-        )
+        files.append(SimpleUploadedFile(name, data))
     plain = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     html_text = html.get_content() if html is not None else ""
@@ -275,7 +272,7 @@ def _body(message):
             "Nous n'avons trouvé aucun texte dans votre réponse (hors citation du message "
             "d'origine) : rien n'a été publié.",
         )
-    return text.strip()
+    return text.strip(), files
 
 
 def _may_answer(sender, outcome):

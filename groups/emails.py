@@ -8,6 +8,7 @@ from commons.urls import site_url
 from groups import permissions
 from groups.models import Post
 from groups.replies import reply_address
+from groups.services import post_attachment_links
 from notifications.content import Attachment, ContextItem, EmailContent, html_to_text
 
 CONTEXT_POSTS = 3
@@ -24,22 +25,11 @@ def _author(post):
 
 
 def _attachments(post):
-    """The post's attachments if posts have them (an `attachments` relation), as links."""
-    attachments = getattr(post, "attachments", None)
-    if attachments is None:
-        return []
-    items = attachments.all() if hasattr(attachments, "all") else attachments
-    site = site_url()
-    result = []
-    for item in items:
-        url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else item.url
-        name = getattr(item, "original_name", None) or getattr(item, "name", "") or str(item)
-        result.append(
-            Attachment(
-                name=name, url=url if "://" in url else site + url, size=getattr(item, "size", None)
-            )
-        )
-    return result
+    """The post's attachments as links (downloads still check the reader's rights)."""
+    return [
+        Attachment(name=link["name"], url=link["url"], size=link["size"])
+        for link in post_attachment_links(post)
+    ]
 
 
 def post_email_content(notification, user):

@@ -1,32 +1,76 @@
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from commons.widgets import RichTextarea
 from groups.models import Group, Membership, Role
 from notifications.models import EmailMode
 
+MENTION_HINT = "Pour mentionner un membre, écrivez @ suivi de son prénom et de son nom."
 
-class ThreadForm(forms.Form):
-    title = forms.CharField(label="Titre", max_length=200)
-    body = forms.CharField(
-        label="Message",
-        widget=forms.Textarea(attrs={"rows": 8}),
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input (Django's documented pattern); each is then validated by its
+    bytes in groups.services.check_attachments."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(AttachmentsField, self).clean(f, initial) for f in files]
+
+
+def _attachments_field():
+    return AttachmentsField(
+        label="Pièces jointes (facultatif)",
+        required=False,
         help_text=(
-            "Texte simple ou HTML courant (gras, listes, liens). Pour mentionner un membre, "
-            "écrivez @ suivi de son prénom et de son nom."
+            f"Jusqu'à {settings.GROUP_POST_MAX_ATTACHMENTS} fichiers : PDF, Word, Excel, "
+            "PowerPoint, OpenDocument, images, CSV ; 20 Mo au maximum chacun."
         ),
     )
 
 
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label="Votre réponse",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Pour mentionner un membre, écrivez @ suivi de son prénom et de son nom.",
+class _PostForm(forms.Form):
+    """A message body in the rich-text editor; `group` turns on the @ suggestions."""
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None and "body" in self.fields:
+            self.fields["body"].widget.mentions_url = reverse(
+                "groups:member_suggestions", kwargs={"slug": group.slug}
+            )
+
+
+class ThreadForm(_PostForm):
+    title = forms.CharField(label="Titre", max_length=200)
+    is_question = forms.BooleanField(
+        label="C'est une question",
+        required=False,
+        help_text="Vous pourrez marquer la réponse qui vous aide comme solution.",
     )
+    body = forms.CharField(
+        label="Message", widget=RichTextarea(attrs={"rows": 8}), help_text=MENTION_HINT
+    )
+    files = _attachments_field()
 
 
-class EditPostForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+class ReplyForm(_PostForm):
+    body = forms.CharField(
+        label="Votre réponse", widget=RichTextarea(attrs={"rows": 5}), help_text=MENTION_HINT
+    )
+    files = _attachments_field()
+
+
+class EditPostForm(_PostForm):
+    body = forms.CharField(label="Message", widget=RichTextarea(attrs={"rows": 8}))
 
 
 class ReportForm(forms.Form):

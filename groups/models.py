@@ -217,6 +217,16 @@ class Thread(models.Model):
     )
     title = models.CharField("titre", max_length=200)
     is_pinned = models.BooleanField("épinglée", default=False)
+    # A question: its author or an animateur marks one reply as the solution (shown first).
+    is_question = models.BooleanField("question", default=False)
+    solution = models.ForeignKey(
+        "Post",
+        verbose_name="solution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
 
@@ -263,6 +273,86 @@ class Post(models.Model):
     @property
     def is_visible(self):
         return self.hidden_at is None and self.deleted_at is None
+
+
+def attachment_path(instance, filename):
+    # Random, unguessable storage name, like document versions; the original name stays in the
+    # database only.
+    return f"groupes/{instance.post.thread.group_id}/pj/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    """A file attached to a post: validated by its bytes and kept in private storage like group
+    documents; images also get a small thumbnail, served through the same permission check."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    thumbnail = models.FileField(
+        upload_to=attachment_path, storage=private_storage, max_length=255, blank=True
+    )
+    original_name = models.CharField(max_length=150)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+    def get_download_url(self):
+        return reverse(
+            "groups:attachment",
+            kwargs={"slug": self.post.thread.group.slug, "pk": self.pk},
+        )
+
+    def get_thumbnail_url(self):
+        return reverse(
+            "groups:attachment_thumbnail",
+            kwargs={"slug": self.post.thread.group.slug, "pk": self.pk},
+        )
+
+
+class Draft(models.Model):
+    """An unfinished post, saved as the user types: a reply in a thread, or a new thread in a
+    group (thread empty). Deleted when the post is published."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "brouillon"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "thread"],
+                condition=models.Q(thread__isnull=False),
+                name="unique_reply_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "group"],
+                condition=models.Q(thread__isnull=True),
+                name="unique_thread_draft",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Brouillon de {self.user} — {self.thread or self.group}"
 
 
 class Report(models.Model):

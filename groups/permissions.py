@@ -8,7 +8,7 @@ something that does not exist.
 from django.http import Http404
 
 from accounts.roles import is_anct, is_cite_coordinator
-from groups.models import Access, Group, Kind, Membership, Role
+from groups.models import Access, Attachment, Group, Kind, Membership, Role
 
 NOT_FOUND = "Cette page n'existe pas ou vous n'y avez pas accès."
 
@@ -97,6 +97,28 @@ def can_moderate_post(user, post):
     return can_manage_group(user, post.thread.group)
 
 
+def can_mark_solution(user, thread):
+    """A question's author or an animateur of its group picks the reply that solves it."""
+    group = thread.group
+    return (
+        thread.is_question
+        and not group.is_archived
+        and (
+            (thread.author_id == user.pk and is_member(user, group))
+            or can_manage_group(user, group)
+        )
+    )
+
+
+def can_view_attachment(user, attachment):
+    """Members, as long as the post is visible; a hidden post's files to animateurs only."""
+    post = attachment.post
+    group = post.thread.group
+    if not can_view_group(user, group) or post.deleted_at is not None:
+        return False
+    return post.hidden_at is None or can_manage_group(user, group)
+
+
 def get_group_for_user_or_404(user, slug):
     """The group if the user may know it exists, else 404."""
     group = Group.objects.filter(slug=slug).select_related("cite").first()
@@ -127,6 +149,18 @@ def get_document_for_user_or_404(user, slug, pk):
     if document is None:
         raise Http404(NOT_FOUND)
     return group, document
+
+
+def get_attachment_for_user_or_404(user, slug, pk):
+    group = get_member_group_or_404(user, slug)
+    attachment = (
+        Attachment.objects.select_related("post", "post__thread", "post__thread__group")
+        .filter(pk=pk, post__thread__group=group)
+        .first()
+    )
+    if attachment is None or not can_view_attachment(user, attachment):
+        raise Http404(NOT_FOUND)
+    return group, attachment
 
 
 def visible_groups_for(user):

@@ -4,7 +4,7 @@ one SQL query whatever the number of groups or activity lines."""
 from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from groups.models import Activity, Membership, Post, Thread
+from groups.models import Activity, Membership, Thread
 
 # Unread counts stop here ("99+"): each group's count reads at most this many index entries,
 # whatever the size of its history.
@@ -56,15 +56,15 @@ def unread_activity(user, limit=10, since=None):
 
 
 def waiting_questions(user, limit=5):
-    """Questions waiting for an answer in the user's groups: for now, the discussions nobody has
-    answered yet (no visible reply), others' first. Where posts become questions with a chosen
-    solution (issue #12), this becomes "questions without a solution"."""
-    replies = Post.objects.filter(
-        thread=OuterRef("pk"), is_opening=False, hidden_at=None, deleted_at=None
-    )
+    """Questions of the user's groups that no reply solves yet (issue #12's questions with a
+    solution), asked by others, the newest first."""
     return (
-        Thread.objects.filter(group__memberships__user=user, group__is_archived=False)
-        .filter(~Exists(replies))
+        Thread.objects.filter(
+            group__memberships__user=user,
+            group__is_archived=False,
+            is_question=True,
+            solution__isnull=True,
+        )
         .exclude(author=user)
         .select_related("group", "author")
         .order_by("-created_at", "-pk")[:limit]

@@ -10,8 +10,10 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -19,14 +21,17 @@ from django.utils.text import slugify
 from audit.models import Action
 from audit.services import record_action
 from commons.extraction import SUPPORTED_KINDS, ExtractionError, extract_text
-from commons.html import plain_text_to_html, sanitize_html
-from commons.uploads import KIND_BY_MIME, safe_filename, validate_upload
+from commons.html import user_text_to_html
+from commons.uploads import KIND_BY_MIME, image_thumbnail, safe_filename, validate_upload
+from commons.urls import site_url
 from groups import permissions
 from groups.models import (
     Access,
     Activity,
+    Attachment,
     Document,
     DocumentVersion,
+    Draft,
     Group,
     Invitation,
     JoinRequest,
@@ -501,19 +506,34 @@ def clean_body(text):
             f"Le message est trop long ({len(text)} caractères, {settings.GROUP_POST_MAX_LENGTH} "
             "au maximum)."
         )
-    html = sanitize_html(text) if re.search(r"<[a-zA-Z/]", text) else plain_text_to_html(text)
+    html = user_text_to_html(text)
     if not strip_tags(html).strip():
         raise ValidationError("Le message ne contient aucun texte.")
     return html
 
 
+def mention_url(group, user):
+    """Where a mention links to: the member's line in the group's member list. The editor
+    inserts this link; find_mentions reads it back."""
+    return f"{reverse('groups:members', kwargs={'slug': group.slug})}#membre-{user.pk}"
+
+
+_MENTION_LINK = re.compile(
+    r"""<a\s[^>]*href=["'](?:https?://[^/"']+)?/groupes/([\w-]+)/membres/#membre-(\d+)["']""",
+    re.IGNORECASE,
+)
+
+
 def find_mentions(group, html):
-    """Members named as "@Prénom Nom" in the text."""
+    """Members mentioned in a post: a link inserted by the editor's @ suggestions, or "@Prénom
+    Nom" typed as plain text. Only members of the group count: a link to anyone else notifies
+    nobody."""
+    ids = {int(pk) for slug, pk in _MENTION_LINK.findall(html) if slug == group.slug}
     text = strip_tags(html).lower()
-    if "@" not in text:
+    if not ids and "@" not in text:
         return []
     members = [m.user for m in group.memberships.select_related("user")]
-    return [u for u in members if f"@{u.display_name.lower()}" in text]
+    return [u for u in members if u.pk in ids or f"@{u.display_name.lower()}" in text]
 
 
 def check_post_rate(author):
@@ -538,13 +558,19 @@ def check_post_rate(author):
 
 
 @transaction.atomic
-def create_thread(group, author, *, title, body):
+def create_thread(group, author, *, title, body, is_question=False, files=()):
+    """A refused attachment refuses the whole post: nothing is stored."""
     if not permissions.can_post(author, group):
         raise PermissionDenied
-    check_post_rate(author)
     html = clean_body(body)
-    thread = Thread.objects.create(group=group, author=author, title=title.strip())
+    kinds = check_attachments(files)
+    check_post_rate(author)
+    thread = Thread.objects.create(
+        group=group, author=author, title=title.strip(), is_question=is_question
+    )
     post = Post.objects.create(thread=thread, author=author, body_html=html, is_opening=True)
+    _store_attachments(post, files, kinds)
+    Draft.objects.filter(user=author, group=group, thread=None).delete()
     mentioned = find_mentions(group, html)
     post.mentions.set(mentioned)
     Activity.objects.create(
@@ -567,13 +593,16 @@ def create_thread(group, author, *, title, body):
 
 
 @transaction.atomic
-def reply(thread, author, *, body):
+def reply(thread, author, *, body, files=()):
     group = thread.group
     if not permissions.can_post(author, group):
         raise PermissionDenied
-    check_post_rate(author)
     html = clean_body(body)
+    kinds = check_attachments(files)
+    check_post_rate(author)
     post = Post.objects.create(thread=thread, author=author, body_html=html)
+    _store_attachments(post, files, kinds)
+    Draft.objects.filter(user=author, thread=thread).delete()
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=timezone.now())
     mentioned = find_mentions(group, html)
     post.mentions.set(mentioned)
@@ -606,6 +635,7 @@ def reply(thread, author, *, body):
 
 @transaction.atomic
 def edit_post(post, user, *, body, title=None):
+    """Members newly mentioned by the edit are notified; those already mentioned are not again."""
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied
     post.body_html = clean_body(body)
@@ -613,17 +643,175 @@ def edit_post(post, user, *, body, title=None):
     post.save(update_fields=["body_html", "edited_at"])
     if title and post.is_opening:
         Thread.objects.filter(pk=post.thread_id).update(title=title.strip())
+    group = post.thread.group
+    already = set(post.mentions.values_list("pk", flat=True))
+    new = [u for u in find_mentions(group, post.body_html) if u.pk not in already]
+    post.mentions.add(*new)
+    _notify_mentions(group, post, new)
     return post
 
 
+@transaction.atomic
 def delete_post(post, user):
-    """Authors delete their own posts; the text is erased, the place in the thread stays."""
+    """Authors delete their own posts; the text and the attachments are erased, the place in the
+    thread stays."""
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied
     post.body_html = ""
     post.deleted_at = timezone.now()
     post.save(update_fields=["body_html", "deleted_at"])
+    _delete_attachments(post.attachments.all())
+    Thread.objects.filter(solution=post).update(solution=None)
     return post
+
+
+# --- Questions ---------------------------------------------------------------------------------
+
+
+def mark_solution(thread, post, actor):
+    """The reply that answers a question; None clears it."""
+    if not permissions.can_mark_solution(actor, thread):
+        raise PermissionDenied
+    if post is not None and (post.thread_id != thread.pk or post.is_opening or not post.is_visible):
+        raise ValidationError(
+            "Seule une réponse visible de cette discussion peut être la solution."
+        )
+    Thread.objects.filter(pk=thread.pk).update(solution=post)
+    thread.solution = post
+    if post is not None and post.author and post.author != actor:
+        _notify(
+            thread.group,
+            [post.author],
+            kind="solution",
+            title=f"Votre réponse à « {thread.title} » a été retenue comme solution",
+            url=post.get_absolute_url(),
+        )
+    return thread
+
+
+def unresolved_questions(groups):
+    """Questions of `groups` that no reply solves yet, the most recently active first."""
+    return (
+        Thread.objects.filter(group__in=groups, is_question=True, solution__isnull=True)
+        .select_related("group", "author")
+        .order_by("-last_activity_at")
+    )
+
+
+# --- Attachments -------------------------------------------------------------------------------
+
+
+class AttachmentError(ValidationError):
+    """A refused attachment (the form shows it on the file field)."""
+
+
+def check_attachments(files):
+    """The FileKind of each file, validated by its bytes like group documents; a French message
+    naming the file otherwise."""
+    files = list(files or ())
+    limit = settings.GROUP_POST_MAX_ATTACHMENTS
+    if len(files) > limit:
+        raise AttachmentError(
+            f"Vous avez joint {len(files)} fichiers : {limit} au maximum par message."
+        )
+    kinds = []
+    for uploaded in files:
+        try:
+            kinds.append(validate_upload(uploaded, max_bytes=settings.GROUP_DOCUMENT_MAX_BYTES))
+        except ValidationError as error:
+            raise AttachmentError(
+                f"« {safe_filename(uploaded.name)} » : {' '.join(error.messages)}"
+            ) from None
+    return kinds
+
+
+def _store_attachments(post, files, kinds):
+    for uploaded, kind in zip(files, kinds, strict=True):
+        uploaded.seek(0)
+        attachment = Attachment(
+            post=post,
+            original_name=safe_filename(uploaded.name),
+            content_type=kind.mime,
+            size=uploaded.size,
+            uploaded_by=post.author,
+        )
+        attachment.file.save("fichier", uploaded, save=False)
+        if attachment.is_image:
+            thumbnail = image_thumbnail(uploaded)
+            if thumbnail:
+                attachment.thumbnail.save("miniature", ContentFile(thumbnail), save=False)
+        attachment.save()
+
+
+def _delete_attachments(attachments):
+    names = []
+    for attachment in attachments:
+        names += [f for f in (attachment.file, attachment.thumbnail) if f]
+    stored = [(f.storage, f.name) for f in names]
+    attachments.delete()
+
+    def remove_files():
+        for storage, name in stored:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+def visible_attachments(group):
+    """Attachments of a group's visible posts (the documents area lists them)."""
+    return (
+        Attachment.objects.filter(
+            post__thread__group=group, post__hidden_at=None, post__deleted_at=None
+        )
+        .select_related("post", "post__thread", "post__thread__group", "uploaded_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def post_attachment_links(post, *, base_url=None):
+    """A post's attachments with absolute download URLs (for e-mails that carry the message):
+    name, size in bytes, content type, url. The links still go through the permission check."""
+    base = (base_url or site_url()).rstrip("/")
+    return [
+        {
+            "name": a.original_name,
+            "size": a.size,
+            "content_type": a.content_type,
+            "url": base + a.get_download_url(),
+        }
+        for a in post.attachments.select_related("post__thread__group")
+    ]
+
+
+# --- Drafts ------------------------------------------------------------------------------------
+
+
+def get_draft(user, group, thread=None):
+    return Draft.objects.filter(user=user, group=group, thread=thread).first()
+
+
+def save_draft(user, group, *, thread=None, title="", body=""):
+    """Keep what the user is typing (autosave); an empty draft is deleted. Returns the draft or
+    None."""
+    if not permissions.can_post(user, group) or (
+        thread is not None and thread.group_id != group.pk
+    ):
+        raise PermissionDenied
+    body = (body or "").strip()
+    if len(body) > settings.GROUP_POST_MAX_LENGTH:
+        raise ValidationError(
+            f"Le brouillon est trop long ({settings.GROUP_POST_MAX_LENGTH} caractères au maximum)."
+        )
+    # Kept sanitised: a draft is shown back in the editor.
+    body = user_text_to_html(body) if body else ""
+    title = (title or "").strip()[:200]
+    if not title and not strip_tags(body).strip():
+        Draft.objects.filter(user=user, group=group, thread=thread).delete()
+        return None
+    draft, _ = Draft.objects.update_or_create(
+        user=user, group=group, thread=thread, defaults={"title": title, "body": body}
+    )
+    return draft
 
 
 @transaction.atomic

@@ -297,7 +297,9 @@ def new_thread(request, slug):
     group = permissions.get_member_group_or_404(request.user, slug)
     if not permissions.can_post(request.user, group):
         raise PermissionDenied
-    form = ThreadForm(request.POST or None)
+    draft = services.get_draft(request.user, group)
+    initial = {"title": draft.title, "body": draft.body} if draft else {}
+    form = ThreadForm(request.POST or None, request.FILES or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.create_thread(
@@ -305,34 +307,201 @@ def new_thread(request, slug):
                 request.user,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
+                is_question=form.cleaned_data["is_question"],
+                files=form.cleaned_data["files"],
             )
         except ValidationError as error:
-            form.add_error("body", error)
+            _add_post_error(form, error)
         else:
             messages.success(request, "Votre discussion est publiée.")
             return redirect(thread)
     context = _group_context(request, group, "activite")
-    context["form"] = form
+    context.update({"form": form, "draft": draft, "draft_thread": None})
     return render(request, "groups/thread_form.html", context)
+
+
+def _add_post_error(form, error):
+    """A refused attachment is reported on the file field, anything else on the message."""
+    form.add_error("files" if isinstance(error, services.AttachmentError) else "body", error)
 
 
 @login_required
 def thread_detail(request, slug, pk):
     group, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
-    form = ReplyForm(request.POST or None)
+    draft = services.get_draft(request.user, group, thread)
+    form = ReplyForm(
+        request.POST or None,
+        request.FILES or None,
+        group=group,
+        initial={"body": draft.body} if draft else {},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.reply(thread, request.user, body=form.cleaned_data["body"])
+            post = services.reply(
+                thread,
+                request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+            )
         except ValidationError as error:
-            form.add_error("body", error)
+            _add_post_error(form, error)
         else:
             messages.success(request, "Votre réponse est publiée.")
             return redirect(post.get_absolute_url())
     services.mark_group_seen(group, request.user)
     context = _group_context(request, group, "activite")
-    posts = thread.posts.select_related("author", "author__cite")
-    context.update({"thread": thread, "posts": posts, "form": form})
+    posts = list(
+        thread.posts.select_related("author", "author__cite").prefetch_related("attachments")
+    )
+    if thread.solution_id:
+        # The solution is shown first, right under the question.
+        posts.sort(key=lambda p: (not p.is_opening, p.pk != thread.solution_id))
+    context.update(
+        {
+            "thread": thread,
+            "posts": posts,
+            "form": form,
+            "draft": draft,
+            "draft_thread": thread,
+            "can_mark_solution": permissions.can_mark_solution(request.user, thread),
+        }
+    )
     return render(request, "groups/thread.html", context)
+
+
+@login_required
+@require_POST
+def mark_solution(request, slug, pk):
+    _, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
+    if not permissions.can_mark_solution(request.user, thread):
+        raise PermissionDenied
+    post = None
+    if request.POST.get("post"):
+        post = thread.posts.filter(pk=request.POST["post"]).first()
+        if post is None:
+            raise Http404(permissions.NOT_FOUND)
+    try:
+        services.mark_solution(thread, post, request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(
+            request,
+            "Réponse marquée comme solution." if post else "La question est de nouveau ouverte.",
+        )
+    return redirect(thread)
+
+
+def _questions_page(request, groups):
+    return Paginator(
+        services.unresolved_questions(groups).annotate(
+            replies=Count("posts", filter=Q(posts__is_opening=False, posts__deleted_at=None))
+        ),
+        20,
+    ).get_page(request.GET.get("page"))
+
+
+@login_required
+def group_questions(request, slug):
+    group = permissions.get_member_group_or_404(request.user, slug)
+    context = _group_context(request, group, "questions")
+    context["page_obj"] = _questions_page(request, [group])
+    return render(request, "groups/questions.html", context)
+
+
+@login_required
+def my_questions(request):
+    groups = permissions.visible_groups_for(request.user).filter(memberships__user=request.user)
+    return render(
+        request,
+        "groups/my_questions.html",
+        {
+            "page_obj": _questions_page(request, groups),
+            "breadcrumb": [
+                {"label": "Groupes", "url": reverse("groups:index")},
+                {"label": "Questions sans réponse"},
+            ],
+        },
+    )
+
+
+@login_required
+def member_suggestions(request, slug):
+    """The group's members for the editor's @ suggestions: members only, like the member list."""
+    group = permissions.get_member_group_or_404(request.user, slug)
+    query = " ".join(request.GET.get("q", "").split())[:60]
+    memberships = Membership.objects.filter(group=group).select_related("user")
+    for word in query.split():
+        memberships = memberships.filter(
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+        )
+    memberships = memberships.order_by("user__first_name", "user__last_name")[:8]
+    response = JsonResponse(
+        {
+            "members": [
+                {
+                    "id": m.user_id,
+                    "name": m.user.display_name,
+                    "detail": m.user.organisation or "",
+                    "url": services.mention_url(group, m.user),
+                }
+                for m in memberships
+            ]
+        }
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_POST
+def save_draft(request, slug):
+    """Autosave of the editor (fetch): 204 when saved, a French message otherwise."""
+    group = permissions.get_member_group_or_404(request.user, slug)
+    thread = None
+    if request.POST.get("thread"):
+        _, thread = permissions.get_thread_for_user_or_404(
+            request.user, slug, request.POST["thread"]
+        )
+    try:
+        services.save_draft(
+            request.user,
+            group,
+            thread=thread,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+        )
+    except PermissionDenied:
+        return JsonResponse({"error": "Vous ne pouvez pas écrire dans ce groupe."}, status=403)
+    except ValidationError as error:
+        return JsonResponse({"error": _errors(error)}, status=400)
+    response = JsonResponse({"saved": True})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+def attachment(request, slug, pk):
+    _, attachment = permissions.get_attachment_for_user_or_404(request.user, slug, pk)
+    return private_file_response(
+        attachment.file,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+        as_attachment=not attachment.is_image,
+    )
+
+
+@login_required
+def attachment_thumbnail(request, slug, pk):
+    _, attachment = permissions.get_attachment_for_user_or_404(request.user, slug, pk)
+    if not attachment.thumbnail:
+        raise Http404(permissions.NOT_FOUND)
+    return private_file_response(
+        attachment.thumbnail,
+        filename="miniature.jpg",
+        content_type="image/jpeg",
+        as_attachment=False,
+    )
 
 
 @login_required
@@ -364,7 +533,7 @@ def edit_post(request, slug, pk):
     group, post = _post_for_user_or_404(request, slug, pk)
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied
-    form = EditPostForm(request.POST or None, initial={"body": post.body_html})
+    form = EditPostForm(request.POST or None, group=group, initial={"body": post.body_html})
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_post(post, request.user, body=form.cleaned_data["body"])
@@ -452,7 +621,15 @@ def documents(request, slug):
         .order_by("folder")
     )
     context = _group_context(request, group, "documents")
-    context.update({"form": form, "documents": docs, "folders": folders, "current_folder": folder})
+    context.update(
+        {
+            "form": form,
+            "documents": docs,
+            "folders": folders,
+            "current_folder": folder,
+            "attachments": services.visible_attachments(group)[:100],
+        }
+    )
     return render(request, "groups/documents.html", context)
 
 

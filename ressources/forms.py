@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from commons.widgets import RichTextarea
 from themes.models import PublicCible, Theme
 
 
@@ -45,7 +46,7 @@ class ActionProposalForm(forms.Form):
         label="Description",
         help_text="Déroulé, rôle de chaque partenaire, difficultés rencontrées.",
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=RichTextarea(attrs={"rows": 8}),
     )
     themes = forms.ModelMultipleChoiceField(
         label="Champs d'action",

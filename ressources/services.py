@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
 
-from commons.html import plain_text_to_html
+from commons.html import user_text_to_html
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
 from ressources.models import (
@@ -92,7 +92,7 @@ def propose_action(user, data):
         title=data["title"],
         slug=_unique_slug(library, data["title"]),
         summary=data["summary"],
-        body=[("paragraph", plain_text_to_html(data["description"]))],
+        body=[("paragraph", user_text_to_html(data["description"]))],
         territory=data.get("territory", ""),
         partners=data.get("partners", ""),
         start_date=data.get("start_date"),

@@ -326,8 +326,8 @@ def test_disguised_attachment_is_refused(team, thread, monkeypatch):
     assert_refused(member.email, "attachment", "« compte-rendu.pdf » est refusée")
 
 
-def test_valid_attachment_is_politely_refused(team, thread, monkeypatch):
-    """Posts have no attachments in this tree: the sender is told to use Documents."""
+def test_a_valid_attachment_is_posted_with_the_reply(team, thread, monkeypatch):
+    """Attached files go through the web form's checks and become the reply's attachments."""
     member = team["member"]
     raw = reply_message(
         member.email,
@@ -335,9 +335,11 @@ def test_valid_attachment_is_politely_refused(team, thread, monkeypatch):
         "Voici le compte rendu",
         files=[("compte-rendu.pdf", PDF, "application", "pdf")],
     )
-    mail.outbox.clear()
     receive_email(raw, monkeypatch)
-    assert_refused(member.email, "attachment", "onglet « Documents »")
+    reply = Post.objects.get(is_opening=False)
+    (attachment,) = reply.attachments.all()
+    assert attachment.original_name == "compte-rendu.pdf"
+    assert attachment.file.open("rb").read() == PDF
 
 
 def test_sender_rate_limit(team, thread, monkeypatch, settings):
@@ -362,23 +364,21 @@ def test_unknown_address_is_refused(team, monkeypatch):
 # --- E-mail content --------------------------------------------------------------------------
 
 
-def test_notification_email_lists_attachments_when_posts_have_them(team, thread, monkeypatch):
-    """The attachments section reads `post.attachments` when the model has it (issue #12)."""
+def test_notification_email_lists_the_attachments(team, thread):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from groups import emails
+    from groups import services as group_services
 
-    class Attached:
-        original_name = "bilan.pdf"
-        size = 2048
-
-        def get_absolute_url(self):
-            return "/groupes/x/pieces-jointes/1/"
-
-    post = thread.posts.get()
-    post.attachments = [Attached()]
-    items = emails._attachments(post)
-    assert [(a.name, a.url, a.size) for a in items] == [
-        ("bilan.pdf", "http://127.0.0.1:8000/groupes/x/pieces-jointes/1/", 2048)
-    ]
+    post = group_services.reply(
+        thread,
+        team["member"],
+        body="Le bilan",
+        files=[SimpleUploadedFile("bilan.pdf", PDF, content_type="application/pdf")],
+    )
+    (item,) = emails._attachments(post)
+    assert item.name == "bilan.pdf" and item.size == len(PDF)
+    assert item.url == "http://127.0.0.1:8000" + post.attachments.get().get_download_url()
 
 
 def test_notification_email_without_access_carries_no_content(team, thread):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "channels",
     # Host site and the platform's pluggable apps (ground floor first).
     "cde_site",
+    "commons",  # no model: its static files (the rich-text editor's front end)
     "themes",
     "cites",
     "accounts",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_prose_editor",  # the editor's ProseMirror/Tiptap bundle (static files only)
     # Accounts
     "allauth",
     "allauth.account",
@@ -367,6 +369,7 @@ PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 GROUP_DOCUMENT_MAX_BYTES = int(os.environ.get("GROUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 GROUP_INVITATION_DAYS = 14
 GROUP_POST_MAX_LENGTH = 20000
+GROUP_POST_MAX_ATTACHMENTS = 10  # files per discussion message, each up to GROUP_DOCUMENT_MAX_BYTES
 # Text of group documents, read for search in a confined child process (commons.extraction).
 DOCUMENT_TEXT_MAX_CHARS = 200_000
 DOCUMENT_TEXT_MAX_PAGES = 500  # PDF pages, slides or sheets

@@ -1,0 +1,384 @@
+// The site's rich-text editor: django-prose-editor's ProseMirror/Tiptap bundle, limited to what
+// commons.html.sanitize_html keeps (bold, italic, headings, lists, quotes, links). Any
+// <textarea data-rich-text> becomes an editor; the textarea stays in the form and receives the
+// HTML, so without JavaScript it is a plain text area. The server sanitises whatever it gets.
+//
+// Imported by a relative URL, not through django-prose-editor's import map: an import map is an
+// inline script, which the site's Content-Security-Policy forbids. Tiptap's injected <style> is
+// off for the same reason (commons/editor.css has what it needs).
+import {
+  Blockquote,
+  Bold,
+  BulletList,
+  Document,
+  Dropcursor,
+  Editor,
+  Extension,
+  Gapcursor,
+  HardBreak,
+  Heading,
+  History,
+  Italic,
+  Link,
+  ListItem,
+  OrderedList,
+  Paragraph,
+  Plugin,
+  Text,
+} from "../django_prose_editor/editor.js";
+
+let counter = 0;
+
+function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+function escapeHtml(text) {
+  const div = document.createElement("div");
+  div.textContent = text;
+  return div.innerHTML;
+}
+
+// Plain text (typed without JavaScript, or an old draft) as paragraphs, like the server does.
+function initialContent(value) {
+  if (!value.trim() || /<[a-zA-Z/]/.test(value)) return value;
+  return value
+    .replace(/\r\n/g, "\n")
+    .split(/\n{2,}/)
+    .filter((p) => p.trim())
+    .map((p) => `<p>${escapeHtml(p.trim()).replace(/\n/g, "<br>")}</p>`)
+    .join("");
+}
+
+// Toolbar: visible French labels (they are the accessible names), one tab stop, arrow keys move
+// between buttons (WAI-ARIA toolbar pattern), aria-pressed mirrors the formatting at the cursor.
+const BUTTONS = [
+  { label: "Gras", keys: "Ctrl+B", run: (c) => c.toggleBold(), active: (e) => e.isActive("bold") },
+  {
+    label: "Italique",
+    keys: "Ctrl+I",
+    run: (c) => c.toggleItalic(),
+    active: (e) => e.isActive("italic"),
+  },
+  {
+    label: "Intertitre",
+    run: (c) => c.toggleHeading({ level: 2 }),
+    active: (e) => e.isActive("heading", { level: 2 }),
+  },
+  {
+    label: "Sous-titre",
+    run: (c) => c.toggleHeading({ level: 3 }),
+    active: (e) => e.isActive("heading", { level: 3 }),
+  },
+  {
+    label: "Liste à puces",
+    run: (c) => c.toggleBulletList(),
+    active: (e) => e.isActive("bulletList"),
+  },
+  {
+    label: "Liste numérotée",
+    run: (c) => c.toggleOrderedList(),
+    active: (e) => e.isActive("orderedList"),
+  },
+  {
+    label: "Citation",
+    run: (c) => c.toggleBlockquote(),
+    active: (e) => e.isActive("blockquote"),
+  },
+  { label: "Lien", keys: "Ctrl+K", link: true, active: (e) => e.isActive("link") },
+  { label: "Annuler", keys: "Ctrl+Z", run: (c) => c.undo() },
+  { label: "Rétablir", keys: "Ctrl+Y", run: (c) => c.redo() },
+];
+
+function buildToolbar(editor, labelText) {
+  const toolbar = el("div", {
+    role: "toolbar",
+    class: "cde-editor__toolbar",
+    "aria-label": `Mise en forme : ${labelText}`,
+  });
+  const buttons = BUTTONS.map((spec, index) => {
+    const button = el("button", {
+      type: "button",
+      class: "cde-editor__button",
+      tabindex: index === 0 ? "0" : "-1",
+    });
+    button.textContent = spec.label;
+    if (spec.keys) button.title = `${spec.label} (${spec.keys})`;
+    if (spec.active) button.setAttribute("aria-pressed", "false");
+    button.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+    button.addEventListener("click", () => {
+      if (spec.link) openLinkDialog(editor);
+      else spec.run(editor.chain().focus()).run();
+    });
+    toolbar.appendChild(button);
+    return button;
+  });
+  toolbar.addEventListener("keydown", (event) => {
+    const index = buttons.indexOf(document.activeElement);
+    if (index < 0) return;
+    let next = null;
+    if (event.key === "ArrowRight") next = (index + 1) % buttons.length;
+    else if (event.key === "ArrowLeft") next = (index - 1 + buttons.length) % buttons.length;
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = buttons.length - 1;
+    if (next === null) return;
+    event.preventDefault();
+    buttons[index].tabIndex = -1;
+    buttons[next].tabIndex = 0;
+    buttons[next].focus();
+  });
+  const refresh = () => {
+    BUTTONS.forEach((spec, i) => {
+      if (spec.active) buttons[i].setAttribute("aria-pressed", String(!!spec.active(editor)));
+    });
+  };
+  editor.on("transaction", refresh);
+  return toolbar;
+}
+
+// A small native <dialog> to type the address of a link (Escape closes it, focus returns).
+function openLinkDialog(editor) {
+  const id = `cde-lien-${++counter}`;
+  const dialog = el("dialog", { class: "cde-editor__dialog", "aria-labelledby": `${id}-titre` });
+  const form = el("form", { method: "dialog" });
+  form.appendChild(el("p", { id: `${id}-titre`, class: "fr-text--bold fr-mb-1w" }, "Lien"));
+  const group = el("div", { class: "fr-input-group" });
+  group.appendChild(el("label", { class: "fr-label", for: id }, "Adresse du lien (https://…)"));
+  const input = el("input", { class: "fr-input", type: "url", id, autocomplete: "url" });
+  input.value = editor.getAttributes("link").href || "";
+  group.appendChild(input);
+  form.appendChild(group);
+  const actions = el("div", { class: "fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm" });
+  const ok = el("button", { type: "submit", class: "fr-btn", value: "ok" }, "Valider");
+  const remove = el(
+    "button",
+    { type: "submit", class: "fr-btn fr-btn--secondary", value: "remove" },
+    "Retirer le lien",
+  );
+  const cancel = el(
+    "button",
+    { type: "submit", class: "fr-btn fr-btn--tertiary", value: "cancel" },
+    "Annuler",
+  );
+  actions.append(ok, remove, cancel);
+  form.appendChild(actions);
+  dialog.appendChild(form);
+  document.body.appendChild(dialog);
+  dialog.addEventListener("close", () => {
+    const chain = editor.chain().focus().extendMarkRange("link");
+    let href = input.value.trim();
+    if (dialog.returnValue === "remove") chain.unsetLink().run();
+    else if (dialog.returnValue === "ok" && href) {
+      if (!/^(https?:|mailto:|tel:|\/|#)/i.test(href)) href = `https://${href}`;
+      chain.setLink({ href }).run();
+    } else editor.commands.focus();
+    dialog.remove();
+  });
+  dialog.showModal();
+  input.focus();
+}
+
+// Mentions: typing @ then letters offers the group's members (GET data-mentions-url?q=). The
+// editor is the input of an ARIA listbox (aria-controls, aria-activedescendant), as in the
+// search suggestions; a choice inserts "@Prénom Nom" as a link to the member.
+function mentions(url, holder, status) {
+  const listId = `cde-mentions-${++counter}`;
+  const list = el("ul", { id: listId, role: "listbox", class: "cde-mentions", hidden: "" });
+  list.setAttribute("aria-label", "Membres du groupe");
+  holder.appendChild(list);
+  let state = { open: false, items: [], active: -1, range: null, query: null };
+  let timer = null;
+  let controller = null;
+  let editorRef = null;
+
+  function dom() {
+    return editorRef.view.dom;
+  }
+  function close() {
+    state = { open: false, items: [], active: -1, range: null, query: null };
+    list.hidden = true;
+    list.innerHTML = "";
+    dom().removeAttribute("aria-activedescendant");
+  }
+  function highlight(index) {
+    state.active = index;
+    [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === index)));
+    if (index >= 0) dom().setAttribute("aria-activedescendant", `${listId}-${index}`);
+  }
+  function choose(index) {
+    const member = state.items[index];
+    if (!member || !state.range) return;
+    editorRef
+      .chain()
+      .focus()
+      .insertContentAt(state.range, [
+        { type: "text", text: `@${member.name}`, marks: [{ type: "link", attrs: { href: member.url } }] },
+        { type: "text", text: " " },
+      ])
+      .unsetMark("link")
+      .run();
+    close();
+  }
+  function render(members) {
+    list.innerHTML = "";
+    state.items = members;
+    members.forEach((member, i) => {
+      const li = el("li", { id: `${listId}-${i}`, role: "option", "aria-selected": "false" });
+      li.appendChild(el("span", { class: "cde-mentions__name" }, member.name));
+      if (member.detail) li.appendChild(el("span", { class: "cde-mentions__detail" }, member.detail));
+      li.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        choose(i);
+      });
+      list.appendChild(li);
+    });
+    if (members.length) {
+      state.open = true;
+      list.hidden = false;
+      highlight(0);
+      status.textContent = `${members.length} membre${members.length > 1 ? "s" : ""} proposé${
+        members.length > 1 ? "s" : ""
+      } : flèches haut et bas pour choisir, Entrée pour insérer, Échap pour fermer.`;
+    } else {
+      state.open = false;
+      list.hidden = true;
+      dom().removeAttribute("aria-activedescendant");
+      status.textContent = "Aucun membre ne correspond.";
+    }
+  }
+  function lookup(editor) {
+    const { selection } = editor.state;
+    if (!selection.empty) return close();
+    const { $from } = selection;
+    const before = $from.parent.textBetween(Math.max(0, $from.parentOffset - 40), $from.parentOffset, null, "\ufffc");
+    const match = /(?:^|\s)@([^\s@\ufffc]{0,30}(?: [^\s@\ufffc]{0,30})?)$/u.exec(before);
+    if (!match || editor.isActive("link")) {
+      if (state.open || state.query !== null) close();
+      return;
+    }
+    const query = match[1];
+    state.range = { from: $from.pos - query.length - 1, to: $from.pos };
+    if (query === state.query) return;
+    state.query = query;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (controller) controller.abort();
+      controller = new AbortController();
+      fetch(`${url}?q=${encodeURIComponent(query)}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+        signal: controller.signal,
+      })
+        .then((response) => (response.ok ? response.json() : { members: [] }))
+        .then((data) => {
+          if (state.query === query) render(data.members || []);
+        })
+        .catch(() => {});
+    }, 150);
+  }
+  const extension = Extension.create({
+    name: "cdeMentions",
+    addProseMirrorPlugins() {
+      return [
+        new Plugin({
+          props: {
+            handleKeyDown(view, event) {
+              if (!state.open) return false;
+              const count = state.items.length;
+              if (event.key === "ArrowDown") highlight((state.active + 1) % count);
+              else if (event.key === "ArrowUp") highlight(state.active <= 0 ? count - 1 : state.active - 1);
+              else if (event.key === "Enter" || event.key === "Tab") choose(state.active);
+              else if (event.key === "Escape") close();
+              else return false;
+              event.preventDefault();
+              return true;
+            },
+          },
+        }),
+      ];
+    },
+  });
+  return {
+    extension,
+    attach(editor) {
+      editorRef = editor;
+      const node = editor.view.dom;
+      node.setAttribute("aria-autocomplete", "list");
+      node.setAttribute("aria-controls", listId);
+      editor.on("update", () => lookup(editor));
+      editor.on("selectionUpdate", () => lookup(editor));
+      editor.on("blur", () => setTimeout(() => state.open && close(), 150));
+    },
+  };
+}
+
+function createEditor(textarea) {
+  if (textarea.closest(".cde-editor")) return null;
+  const wrapper = el("div", { class: "cde-editor" });
+  textarea.before(wrapper);
+  wrapper.appendChild(textarea);
+  textarea.hidden = true;
+  const label = document.querySelector(`label[for="${textarea.id}"]`);
+  if (label && !label.id) label.id = `${textarea.id}-label`;
+  // The label's hint and errors describe the editor too.
+  const described = [textarea.getAttribute("aria-describedby")].filter(Boolean);
+  const status = el("p", { class: "fr-sr-only", role: "status" });
+  const mount = el("div", { class: "cde-editor__content" });
+  const mention = textarea.dataset.mentionsUrl ? mentions(textarea.dataset.mentionsUrl, wrapper, status) : null;
+  const editor = new Editor({
+    element: mount,
+    injectCSS: false,
+    content: initialContent(textarea.value),
+    extensions: [
+      Document,
+      Paragraph,
+      Text,
+      HardBreak,
+      Bold,
+      Italic,
+      Heading.configure({ levels: [2, 3] }),
+      BulletList,
+      OrderedList,
+      ListItem,
+      Blockquote,
+      Link.configure({
+        openOnClick: false,
+        autolink: true,
+        defaultProtocol: "https",
+        HTMLAttributes: { target: null, rel: null, class: null },
+      }),
+      History,
+      Dropcursor,
+      Gapcursor,
+      ...(mention ? [mention.extension] : []),
+    ].filter(Boolean),
+    editorProps: {
+      attributes: {
+        role: "textbox",
+        "aria-multiline": "true",
+        ...(label ? { "aria-labelledby": label.id } : {}),
+        ...(described.length ? { "aria-describedby": described.join(" ") } : {}),
+        ...(textarea.getAttribute("aria-invalid") ? { "aria-invalid": "true" } : {}),
+        class: "cde-editor__area cde-post-body",
+      },
+    },
+    onUpdate({ editor: current }) {
+      const html = current.getHTML();
+      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+  });
+  wrapper.append(buildToolbar(editor, label ? label.firstChild.textContent.trim() : "message"), mount, status);
+  if (mention) mention.attach(editor);
+  // The label (and an error summary's link) lead to the editor.
+  if (label) label.addEventListener("click", () => editor.commands.focus());
+  textarea.addEventListener("focus", () => editor.commands.focus());
+  textarea.cdeEditor = editor;
+  wrapper.dispatchEvent(new CustomEvent("cde-editor:ready", { bubbles: true, detail: { editor, textarea } }));
+  return editor;
+}
+
+document.querySelectorAll("textarea[data-rich-text]").forEach(createEditor);

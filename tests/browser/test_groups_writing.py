@@ -1,0 +1,284 @@
+"""Writing in a group in Chromium: a coordinator writes a formatted question with a mention and
+two attachments, a partner answers (a draft survives a reload), the coordinator marks the
+solution. No Content-Security-Policy violation, axe-core clean on each page; the XSS corpus and
+Word HTML pasted into the editor."""
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cde_site.setup import setup_site
+from groups import services
+from groups.models import Draft, Post, Role, Thread
+from notifications.models import Notification
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_groups import log_in
+from tests.browser.test_xss import DOM_CHECK
+from tests.factories import CiteFactory, UserFactory
+from tests.test_security import PAYLOADS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# Runs before the page's scripts: records every CSP violation and any payload that would run.
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+    window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+def png():
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.new("RGB", (640, 480), "teal").save(output, format="PNG")
+    return output.getvalue()
+
+
+def new_page(browser, base_url, user):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.add_init_script(WATCH)
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, base_url, user.email)
+    return page
+
+
+def assert_clean(page):
+    assert page.evaluate("() => window.__csp") == [], "violation de la CSP"
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    assert page.dialogs == []
+    assert_accessible(page)
+
+
+def paste_html(page, html):
+    page.locator(".cde-editor__area").first.click()
+    page.evaluate(
+        """(html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", html.replace(/<[^>]*>/g, ""));
+            const area = document.querySelector(".cde-editor__area");
+            area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                             cancelable: true}));
+        }""",
+        html,
+    )
+
+
+@pytest.fixture
+def team(live_server, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    settings.GROUP_POST_RATE_COUNT = 0
+    setup_site()
+    cite = CiteFactory(short_name="Testville", name="Cité de l'emploi de Testville")
+    coordinator = UserFactory(cite=cite, coordinator=True, first_name="Claire", last_name="Coord")
+    partner = UserFactory(cite=cite, partner=True, first_name="Paula", last_name="Partenaire")
+    services.add_member(cite.group, coordinator, role=Role.ANIMATEUR)
+    services.add_member(cite.group, partner)
+    return cite.group, coordinator, partner
+
+
+def test_question_mention_attachments_draft_and_solution(browser, live_server, team, tmp_path):
+    group, coordinator, partner = team
+    (tmp_path / "upload").mkdir()
+    (tmp_path / "upload" / "compte-rendu.pdf").write_bytes(PDF)
+    (tmp_path / "upload" / "affiche.png").write_bytes(png())
+
+    coord = new_page(browser, live_server.url, coordinator)
+    coord.goto(live_server.url + group.get_absolute_url())
+    coord.get_by_role("link", name="Nouvelle discussion").click()
+    expect(coord.get_by_role("toolbar", name=re.compile("Mise en forme"))).to_be_visible()
+    assert_clean(coord)
+    coord.get_by_label("Titre").fill("Qui a un modèle de convention ?")
+    editor = coord.get_by_role("textbox", name="Message")
+    editor.click()
+    coord.keyboard.type("Bonjour, ")
+    coord.get_by_role("button", name="Gras").click()
+    expect(coord.get_by_role("button", name="Gras")).to_have_attribute("aria-pressed", "true")
+    coord.keyboard.type("urgent")
+    coord.keyboard.press("Control+b")
+    coord.keyboard.type(" : ")
+    coord.keyboard.type("@Pau")
+    option = coord.get_by_role("option", name=re.compile("Paula Partenaire"))
+    expect(option).to_be_visible()
+    expect(editor).to_have_attribute("aria-activedescendant", re.compile("cde-mentions"))
+    assert_accessible(coord)
+    coord.keyboard.press("Enter")
+    coord.keyboard.type("as-tu celui de l'an dernier ?")
+    coord.keyboard.press("Enter")
+    coord.get_by_role("button", name="Liste à puces").click()
+    coord.keyboard.type("premier point")
+    coord.locator("label[for=id_is_question]").click()  # DSFR draws the box on the label
+    expect(coord.get_by_label("C'est une question")).to_be_checked()
+    coord.locator("#id_files").set_input_files(
+        [str(tmp_path / "upload" / "compte-rendu.pdf"), str(tmp_path / "upload" / "affiche.png")]
+    )
+    expect(coord.get_by_role("button", name="Retirer compte-rendu.pdf")).to_be_visible()
+    assert_clean(coord)
+    coord.get_by_role("button", name="Publier").click()
+    expect(coord.get_by_text("Votre discussion est publiée.")).to_be_visible()
+
+    thread = Thread.objects.get(title="Qui a un modèle de convention ?")
+    opening = thread.posts.get()
+    assert thread.is_question
+    assert "<strong>urgent</strong>" in opening.body_html
+    assert f'href="{services.mention_url(group, partner)}"' in opening.body_html
+    assert "<ul><li><p>premier point</p></li></ul>" in opening.body_html
+    assert sorted(a.original_name for a in opening.attachments.all()) == [
+        "affiche.png",
+        "compte-rendu.pdf",
+    ]
+    assert Notification.objects.filter(recipient=partner, kind="mention").count() == 1
+    expect(coord.get_by_text("Question", exact=True)).to_be_visible()
+    thumbnail = coord.get_by_role("img", name="affiche.png")
+    expect(thumbnail).to_be_visible()
+    assert coord.evaluate("(img) => img.naturalWidth", thumbnail.element_handle()) > 0
+    assert_clean(coord)
+
+    # The partner answers; her draft survives a reload.
+    part = new_page(browser, live_server.url, partner)
+    part.goto(live_server.url + thread.get_absolute_url())
+    expect(part.get_by_role("link", name="@Claire Coord")).to_have_count(0)
+    expect(part.locator("main").get_by_role("link", name="@Paula Partenaire")).to_be_visible()
+    reply = part.get_by_role("textbox", name="Votre réponse")
+    reply.click()
+    part.keyboard.type("Oui, je l'ai : ")
+    part.get_by_role("button", name="Italique").click()
+    part.keyboard.type("version signée")
+    expect(part.get_by_text(re.compile("Brouillon enregistré"))).to_be_visible(timeout=15_000)
+    assert Draft.objects.filter(user=partner, thread=thread).exists()
+    part.reload()
+    expect(part.get_by_role("textbox", name="Votre réponse")).to_contain_text(
+        "Oui, je l'ai : version signée"
+    )
+    expect(part.get_by_text(re.compile("Brouillon repris"))).to_be_visible()
+    assert_clean(part)
+    part.get_by_role("button", name="Publier la réponse").click()
+    expect(part.get_by_text("Votre réponse est publiée.")).to_be_visible()
+    assert not Draft.objects.filter(user=partner).exists()
+    answer = thread.posts.get(is_opening=False)
+    assert "<em>version signée</em>" in answer.body_html
+    assert_clean(part)
+
+    # The coordinator marks the solution.
+    coord.goto(live_server.url + thread.get_absolute_url())
+    coord.get_by_role("button", name="Marquer comme solution").click()
+    expect(coord.get_by_text("Réponse marquée comme solution.")).to_be_visible()
+    expect(coord.get_by_text("Résolu", exact=True)).to_be_visible()
+    expect(coord.locator(".cde-solution")).to_contain_text("version signée")
+    assert_clean(coord)
+    thread.refresh_from_db()
+    assert thread.solution == answer
+    coord.goto(live_server.url + "/groupes/")
+    coord.get_by_role("link", name="Questions sans réponse dans mes groupes").click()
+    expect(coord.get_by_text("Aucune question en attente de solution")).to_be_visible()
+    assert_clean(coord)
+    coord.goto(live_server.url + f"/groupes/{group.slug}/documents/")
+    expect(coord.get_by_role("link", name="compte-rendu.pdf")).to_be_visible()
+    assert_clean(coord)
+    coord.context.close()
+    part.context.close()
+
+
+def test_pasted_word_html_and_xss_corpus_through_the_editor(browser, live_server, team):
+    group, coordinator, _ = team
+    thread = services.create_thread(group, coordinator, title="Collages", body="Ouverture")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + thread.get_absolute_url())
+    word = (
+        "<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><style>p.MsoNormal"
+        "{margin:0}</style></head><body><!--[if gte mso 9]><xml></xml><![endif]-->"
+        "<p class=MsoNormal style='margin:0cm;font-family:Calibri'><b><span "
+        "style='color:red'>Gras Word</span></b><o:p></o:p></p>"
+        "<p class=MsoListParagraph><span style='mso-list:Ignore'>·</span>Point</p></body></html>"
+    )
+    paste_html(page, word)
+    expect(page.get_by_role("textbox", name="Votre réponse")).to_contain_text("Gras Word")
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_text("Votre réponse est publiée.")).to_be_visible()
+    post = thread.posts.latest("pk")
+    assert "<strong>Gras Word</strong>" in post.body_html
+    assert "style" not in post.body_html and "class" not in post.body_html
+    assert "Mso" not in post.body_html
+
+    for start in range(0, len(PAYLOADS), 12):
+        chunk = "".join(f"<p>Texte {p}</p>" for p in PAYLOADS[start : start + 12])
+        paste_html(page, chunk)
+        page.wait_for_timeout(200)
+        assert page.evaluate("() => typeof window.__xss") == "undefined"
+        page.get_by_role("button", name="Publier la réponse").click()
+        expect(page.get_by_text("Votre réponse est publiée.")).to_be_visible()
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    for body in page.locator("main .cde-post-body").all():
+        body.hover(force=True)
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    assert page.dialogs == []
+    assert page.evaluate(DOM_CHECK) == []
+    assert page.evaluate("() => window.__csp") == []
+    assert Post.objects.filter(thread=thread).count() == 2 + (len(PAYLOADS) + 11) // 12
+    page.context.close()
+
+
+def test_without_javascript_the_textarea_still_posts(browser, live_server, team):
+    group, coordinator, _ = team
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    log_in_no_js(page, live_server.url, coordinator.email)
+    page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
+    page.locator("#id_title").fill("Sans JavaScript")
+    page.locator("#id_body").fill("Première ligne\n\nDeuxième paragraphe")
+    page.get_by_role("button", name="Publier").click()
+    thread = Thread.objects.get(title="Sans JavaScript")
+    assert thread.posts.get().body_html == "<p>Première ligne</p><p>Deuxième paragraphe</p>"
+    context.close()
+
+
+def log_in_no_js(page, base_url, email):
+    from tests.factories import PASSWORD
+
+    page.goto(base_url + "/comptes/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def test_editor_on_the_edit_and_proposal_pages(browser, live_server, team):
+    """The other pages that use the editor: no CSP violation, axe-core clean, the form still
+    saves the formatted text."""
+    from ressources.setup import ensure_library
+
+    group, coordinator, _ = team
+    ensure_library(setup_site())
+    thread = services.create_thread(group, coordinator, title="À corriger", body="Texte initial")
+    post = thread.posts.get()
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + f"/groupes/{group.slug}/messages/{post.pk}/modifier/")
+    editor = page.get_by_role("textbox", name="Message")
+    expect(editor).to_contain_text("Texte initial")
+    assert_clean(page)
+    editor.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Citation").click()
+    page.keyboard.type("Une citation")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Message modifié.")).to_be_visible()
+    post.refresh_from_db()
+    assert "<blockquote><p>Une citation</p></blockquote>" in post.body_html
+
+    page.goto(live_server.url + "/ressources/proposer-une-action/")
+    expect(page.get_by_role("textbox", name="Description")).to_be_visible()
+    assert_clean(page)
+    page.context.close()
