@@ -10,6 +10,7 @@ MAX_PAGE_SIZE = 50
 SORTS = {"pertinence": "Pertinence", "date": "Date (plus récent d'abord)"}
 FACETS = ("type", "theme", "region")
 
+
 class InvalidSearch(ValueError):
     """A parameter that cannot be understood; the message is shown to the user (French)."""
 

@@ -85,6 +85,12 @@ class DatabaseBackend:
         return texts
 
     @staticmethod
+    def _join(parts, joiner, before="", after=""):
+        """One (sql, params) part from several."""
+        sql = before + joiner.join(part for part, _params in parts) + after
+        return sql, [param for _part, part_params in parts for param in part_params]
+
+    @staticmethod
     def _sql(parts, joiner, output_field):
         """RawSQL joining (sql, params) parts; every tsquery text is a bound parameter."""
         sql = joiner.join(part for part, _params in parts)
@@ -133,13 +139,17 @@ class DatabaseBackend:
                 [text],
             )
 
-        parts = [
-            rank(weight, self._group_text(term))
-            for term, weight in zip(plan.terms, weights, strict=True)
-        ]
-        for alternative in plan.alternatives:
-            weight = pipeline.SYNONYM_WEIGHT * max(weights[i] for i in alternative.covers)
-            parts.append(rank(weight, self._alternative_text(alternative)))
+        parts = []
+        for index, (term, weight) in enumerate(zip(plan.terms, weights, strict=True)):
+            # A word counts through itself or, at a lower weight, through one synonym: the
+            # best of them, never their sum (many synonyms must not outweigh the word).
+            ranks = [rank(1.0, self._group_text(term))]
+            ranks += [
+                rank(pipeline.SYNONYM_WEIGHT, self._alternative_text(alternative))
+                for alternative in plan.covering(index)
+            ]
+            best = ranks[0] if len(ranks) == 1 else self._join(ranks, ", ", "GREATEST(", ")")
+            parts.append(self._join([best], "", f"{float(weight):.4f} * (", ")"))
         if len(plan.terms) >= 2:
             phrase = " <-> ".join(plan.stems)
             parts.append(rank(PHRASE_WEIGHT, phrase))
@@ -190,8 +200,15 @@ class DatabaseBackend:
                     matched += 1
             if matched < plan.minimum_should_match:
                 continue
-            score = sum(found.get(pk, 0.0) for found in typed)
-            score += pipeline.SYNONYM_WEIGHT * sum(found.get(pk, 0.0) for found in alternatives)
+            # A word counts through itself or, lower, through its best synonym (never a sum).
+            score = 0.0
+            for index, found in enumerate(typed):
+                synonyms = [
+                    alternatives[a].get(pk, 0.0)
+                    for a, alt in enumerate(plan.alternatives)
+                    if index in alt.covers
+                ]
+                score += max(found.get(pk, 0.0), pipeline.SYNONYM_WEIGHT * max(synonyms, default=0))
             score += PHRASE_WEIGHT * phrase.get(pk, 0.0) + TITLE_PHRASE_WEIGHT * title.get(pk, 0.0)
             tier = int(any(pk in found for found in typed))
             scores[pk] = (tier, score)
@@ -413,4 +430,4 @@ class DatabaseBackend:
             found, _counts, _rows = self._postgres_search(probe, audience, plan)
         else:
             found, _counts, _rows = self._sqlite_search(probe, audience, plan)
-        return candidate if found > count else ""
+        return candidate if found and found >= count else ""

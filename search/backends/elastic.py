@@ -220,9 +220,11 @@ class ElasticBackend:
         boost for matching a word typed, so that synonym-only matches rank below."""
         groups = []
         for index, term in enumerate(plan.terms):
-            should = self._term_clauses(term)
+            # The best of the word and its synonyms (dis_max), never their sum: many synonyms
+            # must not outweigh the word.
+            queries = [Q("bool", should=self._term_clauses(term), minimum_should_match=1)]
             for alternative in plan.covering(index):
-                should.append(
+                queries.append(
                     Q(
                         "multi_match",
                         query=alternative.text,
@@ -231,7 +233,7 @@ class ElasticBackend:
                         boost=SYNONYM_WEIGHT,
                     )
                 )
-            groups.append(Q("bool", should=should, minimum_should_match=1))
+            groups.append(queries[0] if len(queries) == 1 else Q("dis_max", queries=queries))
         typed = [clause for term in plan.terms for clause in self._term_clauses(term)]
         should = [
             Q(
@@ -355,7 +357,8 @@ class ElasticBackend:
         probe = replace(request, q=candidate, page=1, page_size=1)
         plan = pipeline.build_plan(candidate)
         found = self._search(probe, audience, plan, with_aggs=False).execute()
-        return candidate if found.hits.total.value > count else ""
+        total = found.hits.total.value
+        return candidate if total and total >= count else ""
 
     def suggest(self, prefix, audience, limit=8):
         search = (
