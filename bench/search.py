@@ -4,7 +4,11 @@ faceted queries on the Elasticsearch-API server and on the PostgreSQL fallback.
 Usage (a dedicated database, created when missing: the script adds pages to it; an
 osmem-server is started on loopback unless ELASTICSEARCH_URL is given):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cde_bench_search \
-        .venv/bin/python bench/search.py [--size 20000] [--requests 40]
+        .venv/bin/python bench/search.py [--size 20000] [--requests 40] [--before REV]
+
+--before REV also measures the search code of git revision REV (extracted with `git archive`
+into a temporary directory, run in a child process) on the same database and the same index,
+right after the current code: before/after in one run.
 """
 
 import argparse
@@ -118,6 +122,70 @@ def report(backend, p50, p95, per_query):
         print(f"    {query:<58} {q50:7.1f} | {q95:7.1f}")
 
 
+BEFORE_SCRIPT = """
+import json, os, sys, time
+sys.path[:0] = [os.getcwd(), os.path.join(os.getcwd(), "platform")]
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import QueryDict
+from search import service
+from search.backends import elastic
+from search.query import parse
+queries, requests, url = json.loads(sys.argv[1])
+out = {}
+for name, engine_url in (("es", url), ("db", "")):
+    settings.ELASTICSEARCH_URL = engine_url
+    elastic.reset()
+    timings = {query: [] for query in queries}
+    backend = ""
+    for _ in range(requests):
+        for query in queries:
+            start = time.perf_counter()
+            response = service.search(AnonymousUser(), parse(QueryDict(query)))
+            timings[query].append((time.perf_counter() - start) * 1000)
+            backend = response.backend
+    out[name] = [backend, timings]
+print(json.dumps(out))
+"""
+
+
+def measure_before(revision, requests, url):
+    """Timings of revision's search code, in a child process on the same database."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tree:
+        archive = subprocess.run(  # noqa: S603 - fixed command, revision given by the operator
+            ["git", "-C", str(ROOT), "archive", revision],  # noqa: S607
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)  # noqa: S603, S607
+        env = {**os.environ, "ELASTICSEARCH_FRENCH_STEMMER": "snowball"}
+        result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+            [sys.executable, "-c", BEFORE_SCRIPT, json.dumps([QUERIES, requests, url])],
+            cwd=tree,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    reports = []
+    for name in ("es", "db"):
+        backend, timings = measured[name]
+        every = sorted(t for values in timings.values() for t in values)
+        per_query = {}
+        for query, values in timings.items():
+            values.sort()
+            per_query[query] = (statistics.median(values), percentile(values, 0.95))
+        reports.append((backend, statistics.median(every), percentile(every, 0.95), per_query))
+    return reports
+
+
 def create_database():
     """The dedicated database of DATABASE_URL, created when missing."""
     import psycopg
@@ -138,6 +206,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--before", help="git revision to measure as well (before/after)")
     args = parser.parse_args()
     create_database()
     call_command("migrate", verbosity=0)
@@ -182,10 +251,15 @@ def main():
     print(
         f"{'moteur':<15} | {'p50 ms':>7} | {'p95 ms':>7}  ({len(QUERIES)} requêtes × {args.requests})"
     )
+    print("Après (code courant)")
     report(*measure(args.requests))
     settings.ELASTICSEARCH_URL = ""
     elastic.reset()
     report(*measure(args.requests))
+    if args.before:
+        print(f"Avant ({args.before}, même base, même index)")
+        for measured in measure_before(args.before, args.requests, url):
+            report(*measured)
     if server:
         server.close()
 

@@ -26,12 +26,26 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search.text import STOP_WORDS
+from search.text import PROTECTED, STOP_WORDS
 
-# One character for one, so highlight offsets stay exact.
+# Normalisation before tokenisation, one character for one so highlight offsets stay exact:
+# typographic apostrophes become "'", then elided articles and pronouns ("l'", "qu'",
+# "jusqu'") become spaces. The `elision` token filter does the same on Elasticsearch; some
+# Elasticsearch-API servers ignore it at index time, the character filters work everywhere.
 apostrophes = char_filter(
-    "fr_apostrophes", type="pattern_replace", pattern="['’ʼ]", replacement=" "
+    "fr_apostrophes", type="pattern_replace", pattern="[’ʼ‘´`]", replacement="'"
 )
+ELISIONS = {
+    "fr_elision_1": ("(?i)\\b[ldjmnstc]'", 2),
+    "fr_elision_qu": ("(?i)\\bqu'", 3),
+    "fr_elision_jusqu": ("(?i)\\bjusqu'", 6),
+    "fr_elision_7": ("(?i)\\b(?:lorsqu|puisqu|quoiqu)'", 7),
+}
+elisions = [
+    char_filter(name, type="pattern_replace", pattern=pattern, replacement=" " * size)
+    for name, (pattern, size) in ELISIONS.items()
+]
+CHAR_FILTERS = [apostrophes, *elisions]
 elision = token_filter(
     "fr_elision",
     type="elision",
@@ -41,12 +55,22 @@ elision = token_filter(
 # Written out rather than `_french_`: some Elasticsearch-compatible servers ignore named lists.
 stop = token_filter("fr_stop", type="stop", stopwords=sorted(STOP_WORDS))
 edge = token_filter("fr_edge", type="edge_ngram", min_gram=2, max_gram=20)
+# search.text.stem: plurals folded before the stemmer ("velos" -> "velo"), and words the
+# stemmer conflates kept apart ("francais" / "france").
+plural = token_filter(
+    "fr_plural", type="pattern_replace", pattern="^(.{2,}[^s])[sx]$", replacement="$1"
+)
+protected = token_filter(
+    "fr_protected",
+    type="stemmer_override",
+    rules=[f"{word} => {target}" for word, target in sorted(PROTECTED.items())],
+)
 
 
 def french_stemmer():
-    """light_french (Elasticsearch's recommended French stemmer) unless configured otherwise;
-    "snowball" selects the Snowball French stemmer."""
-    name = getattr(settings, "ELASTICSEARCH_FRENCH_STEMMER", "light_french")
+    """The Snowball French stemmer (the one search.text uses for the database backends) unless
+    configured otherwise ("light_french", "minimal_french": Elasticsearch's stemmers)."""
+    name = getattr(settings, "ELASTICSEARCH_FRENCH_STEMMER", "snowball")
     if name == "snowball":
         return token_filter("fr_stemmer", type="snowball", language="French")
     return token_filter("fr_stemmer", type="stemmer", language=name)
@@ -56,19 +80,19 @@ def analyzers():
     stemmer = french_stemmer()
     fr = analyzer(
         "fr",
-        char_filter=[apostrophes],
+        char_filter=CHAR_FILTERS,
         tokenizer="standard",
-        filter=[elision, "lowercase", "asciifolding", stop, stemmer],
+        filter=[elision, "lowercase", "asciifolding", stop, protected, plural, stemmer],
     )
     fr_folded = analyzer(
         "fr_folded",
-        char_filter=[apostrophes],
+        char_filter=CHAR_FILTERS,
         tokenizer="standard",
         filter=[elision, "lowercase", "asciifolding"],
     )
     fr_prefix = analyzer(
         "fr_prefix",
-        char_filter=[apostrophes],
+        char_filter=CHAR_FILTERS,
         tokenizer="standard",
         filter=[elision, "lowercase", "asciifolding", edge],
     )
@@ -180,8 +204,9 @@ DOCUMENT_CLASSES = [
 
 # Bumped whenever the mapping or the analysis changes: an index built by an older version keeps
 # answering, but `search_pending` and /sante/ ask for `rebuild_search_index`.
-# 2: the combined `facets` field.
-MAPPING_VERSION = 2
+# 2: the combined `facets` field. 3: the query pipeline's analysis (elision character filters,
+# plurals, protected words, Snowball by default).
+MAPPING_VERSION = 3
 
 
 def build_index(name):

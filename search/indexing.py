@@ -10,6 +10,7 @@
 """
 
 import logging
+import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -17,8 +18,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from search import registry
-from search.models import Entry, PendingUpdate, pack
-from search.text import fold, search_text
+from search.models import Entry, PendingUpdate, Term, pack
+from search.text import WORD_RE, analyzed, normalize, stem
 
 logger = logging.getLogger(__name__)
 
@@ -125,15 +126,45 @@ def entry_row(entry, source):
         date=entry.date,
         audience=pack(entry.audience),
         extra=entry.extra,
-        title_folded=(" " + " ".join(fold(entry.title).split()) + " ")[:320],
-        search_text=search_text(entry.title, entry.summary, entry.body),
+        # Words only (hyphens and elisions off): suggestions after "Tremblay-en-" or "l'empl".
+        title_folded=(" " + " ".join(WORD_RE.findall(normalize(entry.title))) + " ")[:320],
+        title_terms=analyzed(entry.title),
+        summary_terms=analyzed(entry.summary),
+        body_terms=analyzed(entry.body),
     )
 
 
 UPDATE_FIELDS = [
     "source", "kind", "title", "slug", "url", "summary", "body", "themes", "publics", "region",
-    "cite", "date", "audience", "extra", "title_folded", "search_text", "updated_at",
+    "cite", "date", "audience", "extra", "title_folded", "title_terms", "summary_terms", "body_terms",
+    "updated_at",
 ]  # fmt: skip
+
+
+def vocabulary_words(rows):
+    """{normalised word: (stem, as written)} of these rows' texts (typo tolerance, "did you
+    mean"): words of 3 to 40 letters."""
+    found = {}
+    for row in rows:
+        for text in (row.title, row.summary, row.body):
+            for written in re.findall(r"\w+", text or ""):
+                if not 3 <= len(written) <= 40 or not written.isalpha():
+                    continue
+                lowered = written.lower()
+                word = normalize(lowered)
+                if word not in found and WORD_RE.fullmatch(word):
+                    found[word] = (stem(word), lowered)
+    return found
+
+
+def add_vocabulary(rows):
+    found = vocabulary_words(rows)
+    if found:
+        Term.objects.bulk_create(
+            [Term(word=w, stem=s, display=d) for w, (s, d) in found.items()],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
 
 
 def write_mirror(rows_by_source):
@@ -150,6 +181,7 @@ def write_mirror(rows_by_source):
         Entry.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["key"], update_fields=UPDATE_FIELDS
         )
+        add_vocabulary(rows)
 
 
 def compute(provider, pks):

@@ -6,6 +6,8 @@ Elasticsearch from it. `PendingUpdate` is the durable outbox: written in the tra
 edit, drained after commit; if Elasticsearch is down the rows stay until it comes back.
 """
 
+import re
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
@@ -38,10 +40,14 @@ class Entry(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     # " folded title " for prefix suggestions and trigram matching (accents, case, elisions off).
     title_folded = models.CharField(max_length=320, blank=True)
-    # Folded words of everything, for the SQLite fallback.
-    search_text = models.TextField(blank=True)
-    # PostgreSQL full-text vector (french_unaccent configuration, weights A/B/C), GIN-indexed by
-    # migration 0002 on PostgreSQL only.
+    # Stems of the title, summary and body (search.text.analyze): what the database backends
+    # match — PostgreSQL through search_vector (a trigger, migration 0004), SQLite through the
+    # FTS5 table search_entry_fts (triggers, same migration).
+    title_terms = models.TextField(blank=True)
+    summary_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    # PostgreSQL full-text vector of the *_terms columns (`simple` configuration, weights A/B/C),
+    # GIN-indexed, PostgreSQL only.
     search_vector = SearchVectorField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,3 +103,72 @@ class IndexRebuild(models.Model):
 
     def __str__(self):
         return f"{self.get_phase_display()} ({self.done})"
+
+
+class Term(models.Model):
+    """The indexed vocabulary (normalised words of every entry, whoever may see it), for typo
+    tolerance per query word (pg_trgm similarity on PostgreSQL) and "did you mean". A word alone
+    reveals nothing: a corrected query still only finds what its user may see, and "did you
+    mean" is only offered when it does."""
+
+    word = models.CharField(max_length=60, unique=True)
+    stem = models.CharField(max_length=60)
+    # The word as written (accents), for "Essayez plutôt".
+    display = models.CharField(max_length=60)
+
+    class Meta:
+        verbose_name = "mot indexé"
+        verbose_name_plural = "mots indexés"
+
+    def __str__(self):
+        return self.word
+
+
+class SynonymGroup(models.Model):
+    """Words and expressions that mean the same thing to the people who search (thesaurus).
+
+    Applied at query time with a lower weight than the words typed (search.pipeline): a
+    document that only matches a synonym never outranks one that matches what was typed."""
+
+    terms = models.TextField(
+        "expressions équivalentes",
+        help_text=(
+            "Une expression par ligne (ou séparées par des virgules), par exemple "
+            "« nounou », « assistante maternelle », « garde d'enfants ». Les accents et les "
+            "majuscules sont sans importance."
+        ),
+    )
+    note = models.CharField("remarque", max_length=200, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "groupe de synonymes"
+        verbose_name_plural = "thésaurus de la recherche"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return ", ".join(self.expressions()[:4])
+
+    def expressions(self):
+        return split_expressions(self.terms)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from search.text import words
+
+        found = [e for e in self.expressions() if words(e)]
+        if len(found) < 2:
+            raise ValidationError(
+                {"terms": "Indiquez au moins deux expressions équivalentes (hors mots vides)."}
+            )
+
+
+def split_expressions(text):
+    parts = []
+    for line in re.split(r"[\n,;|]", text or ""):
+        line = " ".join(line.split())
+        if line and line not in parts:
+            parts.append(line)
+    return parts

@@ -10,18 +10,6 @@ MAX_PAGE_SIZE = 50
 SORTS = {"pertinence": "Pertinence", "date": "Date (plus récent d'abord)"}
 FACETS = ("type", "theme", "region")
 
-# Expanded in the query builders rather than by a synonym token filter, so that the behaviour is
-# the same on PostgreSQL and on Elasticsearch-compatible servers that ignore synonym filters.
-SYNONYMS = [
-    {"garde d'enfant", "garde d'enfants", "creche", "crèche", "mode de garde"},
-    {"france travail", "pole emploi", "pôle emploi"},
-    {"qpv", "quartier prioritaire", "quartiers prioritaires"},
-    {"numerique", "numérique", "digital"},
-    {"permis de conduire", "auto-ecole", "auto-école"},
-    {"handicap", "rqth"},
-    {"illettrisme", "savoirs de base", "remise a niveau", "remise à niveau"},
-]
-
 
 class InvalidSearch(ValueError):
     """A parameter that cannot be understood; the message is shown to the user (French)."""
@@ -47,17 +35,6 @@ class SearchRequest:
 
     def facet_filters(self):
         return {"type": self.types, "theme": self.themes, "region": self.regions}
-
-    def synonyms(self):
-        from search.text import fold
-
-        folded = fold(self.q)
-        found = set()
-        for group in SYNONYMS:
-            folded_group = {fold(term) for term in group}
-            if any(term in folded for term in folded_group):
-                found |= {term for term in folded_group if term not in folded}
-        return sorted(found)
 
 
 @dataclass

@@ -91,14 +91,45 @@ def result_id(hit):
     return f"{hit.type}:{hit.slug}"
 
 
-def evaluate(judgments=None):
-    """[(query, nDCG@10, top ids)] and the backend used, as an anonymous visitor."""
+def load_set(path):
+    """(corpus path or None, [(id, query, judgments)]) of a JSON set file:
+    {"corpus": "<.jsonl for import_ressources, relative to the set file>",
+     "queries": [{"id": "...", "query": "...", "judgments": {"fiche:<slug>": 3, ...}}]}
+    Grades 1 to 3; a result not listed counts 0. Raises ValueError with a French message."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"Impossible de lire {path} : {error.strerror}") from error
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} : JSON invalide ({error.msg}, ligne {error.lineno})") from error
+    if not isinstance(data, dict) or not isinstance(data.get("queries"), list):
+        raise ValueError(f"{path} : un objet avec une liste « queries » est attendu.")
+    corpus = (path.parent / data["corpus"]).resolve() if data.get("corpus") else None
+    queries = []
+    for number, item in enumerate(data["queries"], 1):
+        query, judgments = item.get("query"), item.get("judgments")
+        if not isinstance(query, str) or not query.strip() or not isinstance(judgments, dict):
+            raise ValueError(f"{path} : requête n° {number} sans « query » ou « judgments ».")
+        graded = {str(key): int(grade) for key, grade in judgments.items() if int(grade) > 0}
+        queries.append((str(item.get("id") or number), query, graded))
+    return corpus, queries
+
+
+def evaluate(judgments=None, queries=None):
+    """[(query, nDCG@10, top ids)] and the backend used, as an anonymous visitor.
+
+    `queries`: [(id, query, judgments)] (a set file); by default the demo set."""
     from search import service
     from search.query import parse
 
-    judgments = judgments or JUDGMENTS
+    if queries is None:
+        queries = [(query, query, graded) for query, graded in (judgments or JUDGMENTS).items()]
     rows, backend = [], ""
-    for query, graded in judgments.items():
+    for _id, query, graded in queries:
         params = QueryDict(mutable=True)
         params["q"] = query
         params["page_size"] = "10"

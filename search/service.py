@@ -27,8 +27,9 @@ def search(user, request):
             logger.exception("Recherche Elasticsearch indisponible, repli sur la base")
             elastic.mark_down(backend)
     response = DatabaseBackend().search(request, audience)
-    # Degraded whenever Elasticsearch is not answering, including when none is configured.
-    response.degraded = True
+    # Degraded only when a configured Elasticsearch is not answering: without ELASTICSEARCH_URL
+    # (the demo, small instances) the database is the search engine, not a fallback.
+    response.degraded = backend is not None
     return response
 
 

@@ -1,15 +1,29 @@
-"""French text helpers shared by the database backend, snippets and "did you mean".
+"""The French analysis pipeline shared by the three backends, snippets and "did you mean".
 
-Elasticsearch does the same work with its analyzers (search/documents.py); these functions are
-the database fallback's equivalent, kept deliberately simple and predictable.
+One order everywhere (Elasticsearch does the same in its `fr` analyzer, search/documents.py):
+1. normalise: typographic apostrophes to "'", elided articles and pronouns removed ("l'emploi",
+   "d’insertion", "qu'il"), lowercase, accents and ligatures folded — before tokenising, so
+   "L’Accès" and "l'acces" are the same word;
+2. tokenise on anything that is not a letter or a digit (hyphens included: "Tremblay-en-France");
+3. stop words, compared with the normalised form ("à" is "a", a stop word);
+4. stem: plural folded ("vélos" = "vélo", "emplois" = "emploi"), then the French Snowball
+   stemmer (`snowballstemmer`, the algorithm of PostgreSQL's `french_stem` and Elasticsearch's
+   `snowball` filter), except for protected words it would conflate ("français" and "France"
+   both become "franc").
+The database backends index the output (PostgreSQL `simple` tsvector, SQLite FTS5), so index
+and query sides cannot drift apart.
 """
 
+import functools
 import html
 import re
 import unicodedata
 
-# Elided articles and pronouns: "l'emploi", "d’insertion", "qu'il", "jusqu'à".
-ELISION_RE = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
+import snowballstemmer
+
+APOSTROPHES_RE = re.compile("[\u2019\u02bc\u2018\u00b4`]")
+# Elided articles and pronouns: "l'emploi", "d'insertion", "qu'il", "jusqu'à".
+ELISION_RE = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.IGNORECASE)
 WORD_RE = re.compile(r"[0-9a-z]+")
 STOP_WORDS = frozenset(
     [
@@ -83,34 +97,67 @@ STOP_WORDS = frozenset(
         "ete",
     ]
 )
+# Words of a question that say nothing about the subject; dropped from queries only.
+QUERY_STOP_WORDS = STOP_WORDS | frozenset(
+    ["comment", "quel", "quelle", "quels", "quelles", "pourquoi", "combien", "quoi"]
+)
+# Words the stemmer conflates with an unrelated one: folded word -> its own stem.
+PROTECTED = {
+    "francais": "francais",
+    "francaise": "francais",
+    "francaises": "francais",
+    "france": "france",
+}
+_stemmer = snowballstemmer.stemmer("french")
 
 
-def fold(text):
-    """Lowercase, no accents, no elisions: "L'Accès aux Crèches" -> "acces aux creches"."""
-    text = ELISION_RE.sub(" ", text or "")
+def normalize(text):
+    """Lowercase, no accents, no elisions: "L’Accès aux Crèches" -> "acces aux creches"."""
+    text = APOSTROPHES_RE.sub("'", text or "")
+    text = ELISION_RE.sub(" ", text)
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.replace("œ", "oe").replace("æ", "ae")
+    return text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+
+
+fold = normalize
+
+
+def words(text, stop_words=STOP_WORDS):
+    """Normalised words of `text`, in order, stop words removed."""
+    return [w for w in WORD_RE.findall(normalize(text)) if w not in stop_words]
 
 
 def light_stem(word):
-    """Plural folding only ("mobilites" -> "mobilite", "travaux" -> "travau"): enough for the
-    fallback to match what people type with what was written."""
+    """Plural folding only ("mobilites" -> "mobilite"): used for highlighting by prefix."""
     if len(word) > 3 and word[-1] in "sx":
         return word[:-1]
     return word
 
 
+@functools.lru_cache(maxsize=200_000)
+def stem(word):
+    """The stem of a normalised word (cached: a corpus has far fewer words than tokens)."""
+    if word in PROTECTED:
+        return PROTECTED[word]
+    if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
+        word = word[:-1]  # "velos" -> "velo", "emplois" -> "emploi": Snowball keeps these
+    return _stemmer.stemWord(word)
+
+
+def analyze(text):
+    """Stems of `text`, in order: what the database backends index and query."""
+    return [stem(w) for w in words(text)]
+
+
+def analyzed(text):
+    return " ".join(analyze(text))
+
+
 def terms(text, keep_stop_words=False):
-    """Folded, lightly stemmed words of `text`, in order."""
-    words = WORD_RE.findall(fold(text))
-    return [light_stem(w) for w in words if keep_stop_words or w not in STOP_WORDS]
-
-
-def search_text(*parts):
-    """The string the SQLite fallback matches with `contains`: " term term … " (leading and
-    trailing spaces make " term" a word-prefix match)."""
-    return " " + " ".join(t for part in parts for t in terms(part, keep_stop_words=True)) + " "
+    """Normalised, plural-folded words of `text` (highlighting)."""
+    found = WORD_RE.findall(normalize(text))
+    return [light_stem(w) for w in found if keep_stop_words or w not in STOP_WORDS]
 
 
 def _window_end(text, start, size):

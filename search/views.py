@@ -4,6 +4,7 @@ search.service, so they apply the same privacy rules."""
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cites.models import Cite
@@ -45,10 +46,21 @@ def search_page(request):
             "slug", "label"
         ),
         "filtered": filtered,
+        "did_you_mean_url": _did_you_mean_url(request, response.did_you_mean),
         "error": error,
         "breadcrumb": [{"label": "Recherche", "url": ""}],
     }
     return render(request, "search/search.html", context, status=400 if error else 200)
+
+
+def _did_you_mean_url(request, suggestion):
+    """The same search with the suggested words: active filters and sort kept, first page."""
+    if not suggestion:
+        return ""
+    params = request.GET.copy()
+    params["q"] = suggestion
+    params.pop("page", None)
+    return f"{reverse('search:search')}?{params.urlencode()}"
 
 
 def _hit_json(hit):

@@ -4,6 +4,7 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from accounts.roles import add_anct_permissions
 from cde_site.models import ContentPage, HomePage
+from ressources.setup import ensure_library
 
 HOME_TITLE = "Le réseau des cités de l'emploi"
 HOME_INTRO = (
@@ -173,4 +174,7 @@ def setup_site():
     ensure_legal_pages(home)
     ensure_privacy_retention(home)
     ensure_anct_page_permissions(home)
+    # The library and its bulletin archive, so that `import_ressources` works right after
+    # `migrate` + `setup_site` on a fresh database.
+    ensure_library(home)
     return home

@@ -1,27 +1,34 @@
-"""Database fallback: the same requests and responses, answered from the search.Entry mirror.
+"""Database backends: the same requests and responses, answered from the search.Entry mirror.
 
-PostgreSQL: full-text search with a `french_unaccent` configuration (unaccent + French
-stemming, created by migration 0002), weights A/B/C for title/summary/body, and pg_trgm word
-similarity on titles for typos. SQLite (`make demo` only): folded, plural-insensitive word-prefix
-matching on a precomputed text column.
+Both compile the query plan (search.pipeline) over the analysed columns (search.text):
+- PostgreSQL: a `simple` tsvector of the stems (weights A/B/C for title/summary/body, trigger of
+  migration 0005), one tsquery per query word (with its typo variants and thesaurus
+  alternatives), a minimum number of words matched, ranked by ts_rank weighted per word by its
+  rarity among the matches, synonyms at a lower weight, exact phrase and title phrase boosts;
+- SQLite: the FTS5 table search_entry_fts over the same stems, bm25 per word, combined the same
+  way in Python (small databases: `make demo`).
+Everywhere, a document matching a word typed (or its typo variants) ranks above any document
+matching only synonyms.
 """
 
-import difflib
+import math
 from dataclasses import replace
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, F, FloatField, IntegerField, Q
+from django.db.models.expressions import RawSQL
 
-from search import registry
+from search import pipeline, registry
 from search.models import Entry, unpack
 from search.query import Hit, SearchResponse, build_facets
 from search.registry import SearchEntry
-from search.text import WORD_RE, fold, highlight, terms
+from search.text import WORD_RE, highlight, normalize, terms
 
-CONFIG = "french_unaccent"
-VOCABULARY_CACHE_KEY = "search:vocabulary"
+# Relative weights of the parts of the score (the words typed count 1 each).
+PHRASE_WEIGHT = 1.0
+TITLE_PHRASE_WEIGHT = 1.0
+# A result list shorter than this also gets an "Essayez plutôt" when a correction finds more.
+FEW_RESULTS = 3
 
 
 def entry_from_row(row):
@@ -55,57 +62,162 @@ class DatabaseBackend:
         self.postgres = connection.vendor == "postgresql"
         self.name = "postgresql" if self.postgres else "sqlite"
 
-    # --- Text matching ---------------------------------------------------------------------
+    # --- Text matching: PostgreSQL -------------------------------------------------------
 
-    def _matching(self, queryset, request, typos=False):
-        """(queryset filtered by the text, rank expression). With `typos`, titles similar to
-        the query (pg_trgm) match too: the second pass when the exact pass finds nothing."""
-        if self.postgres:
-            from django.contrib.postgres.search import (
-                SearchQuery,
-                SearchRank,
-                TrigramWordSimilarity,
-            )
+    @staticmethod
+    def _group_text(term):
+        parts = list(term.stems)
+        if term.prefix:
+            parts.append(f"{term.stem}:*")
+        return " | ".join(parts)
 
-            tsquery = SearchQuery(request.q, search_type="websearch", config=CONFIG)
-            for synonym in request.synonyms():
-                tsquery |= SearchQuery(synonym, search_type="phrase", config=CONFIG)
-            folded = " ".join(fold(request.q).split())
-            phrase = Case(
-                When(title_folded__contains=f" {folded} ", then=Value(1.0)),
-                default=Value(0.0),
-                output_field=FloatField(),
+    @staticmethod
+    def _alternative_text(alternative):
+        return "(" + " <-> ".join(alternative.stems) + ")"
+
+    def _covered_texts(self, plan):
+        """Per query word: the tsquery text matching it, its typo variants or a synonym."""
+        texts = []
+        for index, term in enumerate(plan.terms):
+            parts = [self._group_text(term)]
+            parts += [self._alternative_text(alt) for alt in plan.covering(index)]
+            texts.append(" | ".join(f"({part})" for part in parts))
+        return texts
+
+    @staticmethod
+    def _join(parts, joiner, before="", after=""):
+        """One (sql, params) part from several."""
+        sql = before + joiner.join(part for part, _params in parts) + after
+        return sql, [param for _part, part_params in parts for param in part_params]
+
+    @staticmethod
+    def _sql(parts, joiner, output_field):
+        """RawSQL joining (sql, params) parts; every tsquery text is a bound parameter."""
+        sql = joiner.join(part for part, _params in parts)
+        params = [param for _part, part_params in parts for param in part_params]
+        return RawSQL(sql, params, output_field=output_field)  # noqa: S611 (parameters bound)
+
+    @staticmethod
+    def _matches(text, cast=""):
+        return f"(search_entry.search_vector @@ to_tsquery('simple', %s)){cast}", [text]
+
+    def _postgres_matching(self, queryset, plan):
+        """queryset restricted to the documents matching enough words."""
+        covered = self._covered_texts(plan)
+        if plan.minimum_should_match >= len(covered):
+            condition = " & ".join(f"({text})" for text in covered)
+            return queryset.filter(self._sql([self._matches(condition)], "", BooleanField()))
+        anything = " | ".join(f"({text})" for text in covered)
+        count = [self._matches(text, "::int") for text in covered]
+        minimum = f") >= {int(plan.minimum_should_match)}", []
+        return queryset.filter(
+            self._sql(
+                [self._matches(anything), (" AND (", []), *self._plus(count), minimum],
+                "",
+                BooleanField(),
             )
-            if typos:
-                queryset = queryset.filter(title_folded__trigram_word_similar=folded)
-                return queryset, TrigramWordSimilarity(Value(folded), "title_folded") + phrase
-            queryset = queryset.filter(search_vector=tsquery)
-            return queryset, SearchRank(F("search_vector"), tsquery) + phrase
-        words = terms(request.q) or terms(request.q, keep_stop_words=True)
-        condition = Q()
-        for word in words:
-            condition &= Q(search_text__contains=f" {word}")
-        alternatives = Q()
-        for synonym in request.synonyms():
-            phrase = " ".join(terms(synonym, keep_stop_words=True))
-            alternatives |= Q(search_text__contains=f" {phrase}")
-        queryset = (
-            queryset.filter(condition | alternatives)
-            if alternatives
-            else queryset.filter(condition)
         )
-        rank = Value(0.0, output_field=FloatField())
-        for word in words:
-            rank = rank + Case(
-                When(title_folded__contains=f" {word}", then=Value(1.0)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        return queryset, rank
 
-    def _filtered(self, request, audience, facets=True, typos=False):
-        """Visible entries matching the request; without `facets`, the type/theme/region
-        filters are left out (facet counts are computed from that wider set)."""
+    @staticmethod
+    def _plus(parts):
+        joined = []
+        for index, part in enumerate(parts):
+            if index:
+                joined.append((" + ", []))
+            joined.append(part)
+        return joined
+
+    def _postgres_rank(self, plan, weights):
+        """(tier, score) expressions: words typed (each by its weight), synonyms lower,
+        exact phrase anywhere and in the title."""
+
+        def rank(weight, text, title_only=False):
+            field_weights = "'{0, 0, 0, 1}', " if title_only else ""
+            return (
+                f"{float(weight):.4f} * ts_rank({field_weights}search_entry.search_vector, "
+                "to_tsquery('simple', %s))",
+                [text],
+            )
+
+        parts = []
+        for index, (term, weight) in enumerate(zip(plan.terms, weights, strict=True)):
+            # A word counts through itself or, at a lower weight, through one synonym: the
+            # best of them, never their sum (many synonyms must not outweigh the word).
+            ranks = [rank(1.0, self._group_text(term))]
+            ranks += [
+                rank(pipeline.SYNONYM_WEIGHT, self._alternative_text(alternative))
+                for alternative in plan.covering(index)
+            ]
+            best = ranks[0] if len(ranks) == 1 else self._join(ranks, ", ", "GREATEST(", ")")
+            parts.append(self._join([best], "", f"{float(weight):.4f} * (", ")"))
+        if len(plan.terms) >= 2:
+            phrase = " <-> ".join(plan.stems)
+            parts.append(rank(PHRASE_WEIGHT, phrase))
+            parts.append(rank(TITLE_PHRASE_WEIGHT, phrase, title_only=True))
+        typed = " | ".join(f"({self._group_text(term)})" for term in plan.terms)
+        # The tier: a document matching a word typed ranks above any synonym-only match.
+        tier = self._sql([self._matches(typed, "::int")], "", IntegerField())
+        return tier, self._sql(parts, " + ", FloatField())
+
+    # --- Text matching: SQLite FTS5 ----------------------------------------------------------
+
+    @staticmethod
+    def _fts(query):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, -bm25(search_entry_fts, 10.0, 4.0, 1.0) FROM search_entry_fts "
+                "WHERE search_entry_fts MATCH %s",
+                [query],
+            )
+            return dict(cursor.fetchall())
+
+    @staticmethod
+    def _fts_group(term):
+        parts = [f'"{s}"' for s in term.stems]
+        if term.prefix:
+            parts.append(f'"{term.stem}"*')
+        return " OR ".join(parts)
+
+    def _sqlite_scores(self, plan):
+        """{entry id: (tier, score)} of the documents matching enough words."""
+        typed = [self._fts(self._fts_group(term)) for term in plan.terms]
+        alternatives = [self._fts('"' + " ".join(alt.stems) + '"') for alt in plan.alternatives]
+        phrase = title = {}
+        if len(plan.terms) >= 2:
+            text = '"' + " ".join(plan.stems) + '"'
+            phrase = self._fts(text)
+            title = self._fts("title_terms : " + text)
+        candidates = set().union(*typed, *alternatives)
+        scores = {}
+        for pk in candidates:
+            matched = 0
+            for index, found in enumerate(typed):
+                if pk in found or any(
+                    pk in alternatives[a]
+                    for a, alt in enumerate(plan.alternatives)
+                    if index in alt.covers
+                ):
+                    matched += 1
+            if matched < plan.minimum_should_match:
+                continue
+            # A word counts through itself or, lower, through its best synonym (never a sum).
+            score = 0.0
+            for index, found in enumerate(typed):
+                synonyms = [
+                    alternatives[a].get(pk, 0.0)
+                    for a, alt in enumerate(plan.alternatives)
+                    if index in alt.covers
+                ]
+                score += max(found.get(pk, 0.0), pipeline.SYNONYM_WEIGHT * max(synonyms, default=0))
+            score += PHRASE_WEIGHT * phrase.get(pk, 0.0) + TITLE_PHRASE_WEIGHT * title.get(pk, 0.0)
+            tier = int(any(pk in found for found in typed))
+            scores[pk] = (tier, score)
+        return scores
+
+    def _filtered(self, request, audience, facets=True):
+        """Visible entries passing the request's filters (text aside); without `facets`, the
+        type/theme/region filters are left out (facet counts are computed from that wider
+        set)."""
         queryset = Entry.objects.filter(visible_to(audience))
         if request.cites:
             queryset = queryset.filter(cite__in=request.cites)
@@ -129,10 +241,7 @@ class DatabaseBackend:
                 for value in selected["theme"]:
                     themes |= Q(themes__contains=f"|{value}|")
                 queryset = queryset.filter(themes)
-        rank = None
-        if request.q:
-            queryset, rank = self._matching(queryset, request, typos=typos)
-        return queryset, rank
+        return queryset
 
     # --- Search ----------------------------------------------------------------------------
 
@@ -159,32 +268,97 @@ class DatabaseBackend:
             total += type_ok and region_ok and theme_ok
         return total, counts
 
-    def search(self, request, audience):
-        wide, _ = self._filtered(request, audience, facets=False)
-        rows = list(wide.values_list("kind", "region", "themes"))
-        typos = False
-        if not rows and request.q and self.postgres:
-            typos = True  # nothing exact: titles close to what was typed
-            wide, _ = self._filtered(request, audience, facets=False, typos=True)
-            rows = list(wide.values_list("kind", "region", "themes"))
-        count, counts = self._counts(request, rows)
-        queryset, rank = self._filtered(request, audience, typos=typos)
-        if rank is not None:
-            queryset = queryset.annotate(rank=Coalesce(rank, Value(0.0)))
-            order = ("-rank", F("date").desc(nulls_last=True), "pk")
-            if request.sort == "date":
-                order = (F("date").desc(nulls_last=True), "-rank", "pk")
+    @staticmethod
+    def _weights(plan, flags, total):
+        """Per query word, its rarity among the matches (idf): in a long question, the rare
+        words ("nounou") weigh more than the common ones ("aider")."""
+        weights = []
+        for index in range(len(plan.terms)):
+            found = sum(1 for row in flags if row[index])
+            weights.append(math.log(1 + (total + 1) / (found + 1)))
+        return weights or [1.0]
+
+    def _page_rows(self, request, audience, plan, weights):
+        queryset = self._filtered(request, audience)
+        date_order = F("date").desc(nulls_last=True)
+        if plan is None:
+            queryset = queryset.order_by(date_order, "pk")
         else:
-            order = (F("date").desc(nulls_last=True), "pk")
-        hits_rows = (
-            list(
-                queryset.order_by(*order).defer("search_text", "search_vector")[
-                    request.offset : request.offset + request.page_size
-                ]
-            )
-            if count
-            else []
+            queryset = self._postgres_matching(queryset, plan)
+            tier, rank = self._postgres_rank(plan, weights)
+            queryset = queryset.annotate(tier=tier, rank=rank)
+            order = ("-tier", "-rank", date_order, "pk")
+            if request.sort == "date":
+                order = (date_order, "-tier", "-rank", "pk")
+            queryset = queryset.order_by(*order)
+        return list(
+            queryset.defer("title_terms", "summary_terms", "body_terms", "search_vector")[
+                request.offset : request.offset + request.page_size
+            ]
         )
+
+    def _postgres_search(self, request, audience, plan):
+        wide = self._filtered(request, audience, facets=False)
+        fields = ["kind", "region", "themes"]
+        if plan is not None:
+            wide = self._postgres_matching(wide, plan)
+            flags = {
+                f"t{index}": self._sql([self._matches(self._group_text(term))], "", BooleanField())
+                for index, term in enumerate(plan.terms)
+            }
+            wide = wide.annotate(**flags)
+            fields += list(flags)
+        rows = list(wide.values_list(*fields))
+        count, counts = self._counts(request, [row[:3] for row in rows])
+        weights = self._weights(plan, [row[3:] for row in rows], len(rows)) if plan else []
+        hits_rows = self._page_rows(request, audience, plan, weights) if count else []
+        return count, counts, hits_rows
+
+    def _sqlite_search(self, request, audience, plan):
+        wide = self._filtered(request, audience, facets=False)
+        scores = None
+        if plan is not None:
+            scores = self._sqlite_scores(plan)
+            pks = list(scores)
+            wide = wide.filter(pk__in=pks) if len(pks) < 30_000 else wide
+        rows = list(wide.values_list("pk", "kind", "region", "themes", "date"))
+        if scores is not None:
+            rows = [row for row in rows if row[0] in scores]
+        count, counts = self._counts(request, [row[1:4] for row in rows])
+        selected = request.facet_filters()
+        themes = [f"|{value}|" for value in selected["theme"]]
+        rows = [
+            row
+            for row in rows
+            if (not selected["type"] or row[1] in selected["type"])
+            and (not selected["region"] or row[2] in selected["region"])
+            and (not themes or any(theme in row[3] for theme in themes))
+        ]
+
+        def date_key(row):
+            return row[4].toordinal() if row[4] else 0
+
+        if scores is None:
+            rows.sort(key=lambda row: (-date_key(row), row[0]))
+        elif request.sort == "date":
+            rows.sort(key=lambda row: (-date_key(row), -scores[row[0]][0], -scores[row[0]][1]))
+        else:
+            rows.sort(
+                key=lambda row: (-scores[row[0]][0], -scores[row[0]][1], -date_key(row), row[0])
+            )
+        page = [row[0] for row in rows[request.offset : request.offset + request.page_size]]
+        found = Entry.objects.defer("title_terms", "summary_terms", "body_terms").in_bulk(page)
+        return count, counts, [found[pk] for pk in page if pk in found]
+
+    def search(self, request, audience, plan=None):
+        if request.q and plan is None:
+            plan = pipeline.build_plan(request.q)
+        if plan is not None and not plan.terms:
+            plan = None
+        if self.postgres:
+            count, counts, hits_rows = self._postgres_search(request, audience, plan)
+        else:
+            count, counts, hits_rows = self._sqlite_search(request, audience, plan)
         labels = registry.kind_labels()
         query_terms = terms(request.q)
         hits = [
@@ -209,8 +383,8 @@ class DatabaseBackend:
             facets=build_facets(request, counts),
             backend=self.name,
         )
-        if not count and request.q:
-            response.did_you_mean = self.did_you_mean(request, audience)
+        if request.q and count < FEW_RESULTS and request.page == 1:
+            response.did_you_mean = self.did_you_mean(request, audience, count)
         return response
 
     @staticmethod
@@ -225,7 +399,7 @@ class DatabaseBackend:
     # --- Suggestions -----------------------------------------------------------------------
 
     def suggest(self, prefix, audience, limit=8):
-        words = WORD_RE.findall(fold(prefix))
+        words = WORD_RE.findall(normalize(prefix))
         if not words:
             return []
         queryset = Entry.objects.filter(visible_to(audience))
@@ -245,29 +419,15 @@ class DatabaseBackend:
             for row in rows
         ]
 
-    def vocabulary(self):
-        words = cache.get(VOCABULARY_CACHE_KEY)
-        if words is None:
-            found = set()
-            for title, summary in Entry.objects.values_list("title", "summary").iterator():
-                found.update(w for w in WORD_RE.findall(fold(f"{title} {summary}")) if len(w) > 3)
-            words = sorted(found)
-            cache.set(VOCABULARY_CACHE_KEY, words, 600)
-        return words
-
-    def did_you_mean(self, request, audience):
-        vocabulary = self.vocabulary()
-        words, changed = [], False
-        for word in WORD_RE.findall(fold(request.q)):
-            if len(word) <= 3 or word in vocabulary:
-                words.append(word)
-                continue
-            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
-            words.append(close[0] if close else word)
-            changed = changed or bool(close)
-        if not changed:
+    def did_you_mean(self, request, audience, count):
+        """A corrected query (accents kept) that finds more than this one, for this user."""
+        candidate = pipeline.correction(request.q)
+        if not candidate:
             return ""
-        candidate = " ".join(words)
         probe = replace(request, q=candidate, page=1, page_size=1)
-        queryset, _ = self._filtered(probe, audience)
-        return candidate if queryset.exists() else ""
+        plan = pipeline.build_plan(candidate)
+        if self.postgres:
+            found, _counts, _rows = self._postgres_search(probe, audience, plan)
+        else:
+            found, _counts, _rows = self._sqlite_search(probe, audience, plan)
+        return candidate if found and found >= count else ""

@@ -6,6 +6,7 @@ physical index and swaps the alias atomically (see management/commands/rebuild_s
 
 import logging
 import time
+from dataclasses import replace
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,7 +14,8 @@ from elastic_transport import Urllib3HttpNode
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q, Search
 
-from search import registry
+from search import pipeline, registry
+from search.backends.database import FEW_RESULTS
 from search.documents import (
     DOCUMENT_CLASSES,
     MAPPING_VERSION,
@@ -21,8 +23,9 @@ from search.documents import (
     build_index,
     to_document,
 )
+from search.pipeline import SYNONYM_WEIGHT
 from search.query import FACETS, Hit, SearchResponse, build_facets
-from search.text import excerpt
+from search.text import excerpt, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,10 @@ logger = logging.getLogger(__name__)
 TEXT_FIELDS = ["title^4", "summary^2", "body"]
 # Every value of every facet (kinds, 8 champs d'action, regions) fits in one bucket list.
 FACET_BUCKETS = 200
+# Added to the score of a document matching a word typed (or its typos): far above any BM25
+# score, so a document found only through the thesaurus never outranks one that matches what
+# was typed; the order within each tier stays the BM25 order.
+TYPED_TIER = 1000.0
 HIGHLIGHT = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
 
 
@@ -185,32 +192,62 @@ class ElasticBackend:
 
     # --- Reads -----------------------------------------------------------------------------
 
-    def _text_query(self, request, fuzzy=False):
-        q = request.q
-        should = [
-            # Exact (analysed: stemmed, folded) terms; typos only in a second pass, when the
-            # exact one finds nothing (a fuzzy clause on every query costs as much again and
-            # blurs the ranking of good matches).
-            Q("multi_match", query=q, fields=TEXT_FIELDS, minimum_should_match="2<75%", boost=2),
-            Q("match_phrase", title={"query": q, "boost": 8}),
-            Q("match", **{"title.prefix": {"query": q, "operator": "and", "boost": 2}}),
-        ]
-        if fuzzy:
-            should.append(
+    @staticmethod
+    def _term_clauses(term, boost=1.0):
+        """What matches one query word: the word (analysed like the index), its typos when the
+        index does not know it (fuzziness on words of 5 letters or more), the end of the query
+        as a title prefix (a word still being typed)."""
+        clauses = [Q("multi_match", query=term.word, fields=TEXT_FIELDS, boost=boost)]
+        if not term.known:
+            clauses.append(
                 Q(
                     "multi_match",
-                    query=q,
+                    query=term.word,
                     fields=TEXT_FIELDS,
                     fuzziness="AUTO",
                     prefix_length=1,
-                    minimum_should_match="2<75%",
+                    boost=0.8 * boost,
                 )
             )
-        for synonym in request.synonyms():
-            should.append(
-                Q("multi_match", query=synonym, fields=TEXT_FIELDS, type="phrase", boost=0.8)
+        if term.prefix:
+            clauses.append(Q("match", **{"title.prefix": {"query": term.word, "boost": 0.5}}))
+        return clauses
+
+    def _text_query(self, plan):
+        """The query plan (search.pipeline) as one bool query: a should group per word (the
+        word, its typos, the thesaurus expressions covering it at a lower weight), at least
+        `minimum_should_match` groups; exact phrase and title phrase boosts; and a constant
+        boost for matching a word typed, so that synonym-only matches rank below."""
+        groups = []
+        for index, term in enumerate(plan.terms):
+            # The best of the word and its synonyms (dis_max), never their sum: many synonyms
+            # must not outweigh the word.
+            queries = [Q("bool", should=self._term_clauses(term), minimum_should_match=1)]
+            for alternative in plan.covering(index):
+                queries.append(
+                    Q(
+                        "multi_match",
+                        query=alternative.text,
+                        fields=TEXT_FIELDS,
+                        type="phrase",
+                        boost=SYNONYM_WEIGHT,
+                    )
+                )
+            groups.append(queries[0] if len(queries) == 1 else Q("dis_max", queries=queries))
+        typed = [clause for term in plan.terms for clause in self._term_clauses(term)]
+        should = [
+            Q(
+                "constant_score",
+                filter=Q("bool", should=typed, minimum_should_match=1),
+                boost=TYPED_TIER,
             )
-        return Q("bool", should=should, minimum_should_match=1)
+        ]
+        if len(plan.terms) >= 2:
+            phrase = " ".join(term.word for term in plan.terms)
+            should.append(Q("multi_match", query=phrase, fields=TEXT_FIELDS, type="phrase"))
+            should.append(Q("match_phrase", title={"query": phrase, "boost": 2}))
+        matched = Q("bool", should=groups, minimum_should_match=plan.minimum_should_match)
+        return Q("bool", must=[matched], should=should)
 
     def _base_filters(self, request, audience):
         filters = [_audience_filter(audience)]
@@ -235,8 +272,8 @@ class ElasticBackend:
             if values
         }
 
-    def _search(self, request, audience, with_aggs=True, fuzzy=False):
-        query = self._text_query(request, fuzzy) if request.q else Q("match_all")
+    def _search(self, request, audience, plan=None, with_aggs=True):
+        query = self._text_query(plan) if plan is not None else Q("match_all")
         search = Search(using=self.client, index=self.alias).query(
             Q("bool", must=[query], filter=self._base_filters(request, audience))
         )
@@ -266,9 +303,10 @@ class ElasticBackend:
         return search[request.offset : request.offset + request.page_size]
 
     def search(self, request, audience):
-        response = self._search(request, audience).execute()
-        if request.q and not response.hits.total.value:
-            response = self._search(request, audience, fuzzy=True).execute()
+        plan = pipeline.build_plan(request.q) if request.q else None
+        if plan is not None and not plan.terms:
+            plan = None
+        response = self._search(request, audience, plan).execute()
         labels = registry.kind_labels()
         hits = []
         for hit in response.hits:
@@ -306,35 +344,21 @@ class ElasticBackend:
             facets=build_facets(request, counts),
             backend=self.name,
         )
-        if not result.count and request.q:
-            result.did_you_mean = self.did_you_mean(request, audience)
+        if request.q and result.count < FEW_RESULTS and request.page == 1:
+            result.did_you_mean = self.did_you_mean(request, audience, result.count)
         return result
 
-    def did_you_mean(self, request, audience):
-        search = (
-            Search(using=self.client, index=self.alias)
-            .suggest("spell", request.q, term={"field": "spell", "suggest_mode": "always"})
-            .extra(size=0)
-        )
-        suggestions = search.execute().suggest.spell
-        words, changed = [], False
-        for item in suggestions:
-            if item.options:
-                words.append(item.options[0].text)
-                changed = True
-            else:
-                words.append(item.text)
-        if not changed:
+    def did_you_mean(self, request, audience, count):
+        """A corrected query (indexed words, accents kept) that finds more for this user: a
+        suggestion drawn from reserved content must not reveal it."""
+        candidate = pipeline.correction(request.q)
+        if not candidate:
             return ""
-        candidate = " ".join(words)
-        # Only propose what would find something this user may see: a suggestion drawn from
-        # reserved content must not reveal it.
-        from dataclasses import replace
-
         probe = replace(request, q=candidate, page=1, page_size=1)
-        if self._search(probe, audience, with_aggs=False, fuzzy=True).execute().hits.total.value:
-            return candidate
-        return ""
+        plan = pipeline.build_plan(candidate)
+        found = self._search(probe, audience, plan, with_aggs=False).execute()
+        total = found.hits.total.value
+        return candidate if total and total >= count else ""
 
     def suggest(self, prefix, audience, limit=8):
         search = (
@@ -342,7 +366,12 @@ class ElasticBackend:
             .query(
                 Q(
                     "bool",
-                    must=[Q("match", **{"title.prefix": {"query": prefix, "operator": "and"}})],
+                    must=[
+                        Q(
+                            "match",
+                            **{"title.prefix": {"query": normalize(prefix), "operator": "and"}},
+                        )
+                    ],
                     filter=[_audience_filter(audience)],
                 )
             )

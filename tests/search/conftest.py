@@ -17,6 +17,9 @@ from ressources.models import ActionInspirantePage, BulletinPage, FicheDispositi
 from ressources.setup import ensure_library
 from search.backends import elastic
 from search.indexing import process_pending
+from search.models import SynonymGroup
+from search.pipeline import clear_thesaurus_cache
+from search.thesaurus import load_groups
 from tests.documents import make_docx
 from tests.factories import CiteFactory, UserFactory, make_anct_user
 from themes.models import Theme
@@ -64,7 +67,20 @@ def make_ressource(library, model, slug, **fields):
     return page
 
 
+def load_thesaurus():
+    """The thesaurus file, as the data migration loads it (transactional tests flush every
+    table, migration data included)."""
+    load_groups(SynonymGroup)
+    clear_thesaurus_cache()
+
+
+@pytest.fixture
+def thesaurus(db):
+    load_thesaurus()
+
+
 def build_world(settings, tmp_path):
+    load_thesaurus()
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     home = setup_site()

@@ -229,7 +229,7 @@ ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "1"))
 ELASTICSEARCH_RETRY_AFTER = float(os.environ.get("ELASTICSEARCH_RETRY_AFTER", "30"))
 # "light_french" on Elasticsearch; "snowball" for test servers whose light_french stemmer is
 # broken (see docs/search.md).
-ELASTICSEARCH_FRENCH_STEMMER = os.environ.get("ELASTICSEARCH_FRENCH_STEMMER", "light_french")
+ELASTICSEARCH_FRENCH_STEMMER = os.environ.get("ELASTICSEARCH_FRENCH_STEMMER", "snowball")
 # Refresh after each write (tests); production relies on the periodic refresh.
 ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "") == "1"
 

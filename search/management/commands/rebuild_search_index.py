@@ -121,7 +121,9 @@ class Command(BaseCommand):
             state.index_name = backend.create_index(backend.new_index_name())
             state.last_pk = ""
             state.save(update_fields=["index_name", "last_pk"])
-        rows = Entry.objects.order_by("pk").defer("search_vector", "search_text")
+        rows = Entry.objects.order_by("pk").defer(
+            "search_vector", "title_terms", "summary_terms", "body_terms"
+        )
         total = rows.count()
         start = int(state.last_pk or 0)
         done = rows.filter(pk__lte=start).count()

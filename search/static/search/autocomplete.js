@@ -106,6 +106,8 @@
       event.preventDefault();
       window.location.assign(items[active].dataset.url);
     } else if (event.key === "Escape") {
+      // Close the suggestions only: a search input would also clear what was typed.
+      event.preventDefault();
       close();
     }
   });

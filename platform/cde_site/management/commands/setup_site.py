@@ -4,7 +4,7 @@ from cde_site.setup import setup_site
 
 
 class Command(BaseCommand):
-    help = "Crée (ou complète) l'arborescence du site : accueil et pages légales. Idempotent."
+    help = "Crée (ou complète) l'arborescence du site : accueil, pages légales, bibliothèque des ressources. Idempotent."
 
     def handle(self, *args, **options):
         home = setup_site()
