@@ -396,7 +396,7 @@ def handshake(url, cookie):
         "Connection: Upgrade",
         f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
         "Sec-WebSocket-Version: 13",
-        f"Origin: http://{HOST}",
+        f"Origin: http://{hostport}",  # the page of the same site: scheme, host and port
     ]
     if cookie:
         lines.append(f"Cookie: {cookie}")

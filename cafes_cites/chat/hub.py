@@ -77,7 +77,6 @@ class Room:
         self.cursor = 0  # last log number delivered
         self.behind = None  # the room's counter, when the last tick found it ahead
         self.presence = None
-        self.presence_due = False
         self.lock = asyncio.Lock()
         self.opened = None
 
@@ -97,6 +96,7 @@ class Hub:
         self.last_echo = time.monotonic()
         self.process_id = None
         self.tasks = set()
+        self.presence_due = set()  # session ids with a presence broadcast on its way
         self.started = self.reader = self.ticker = None
         self.beat_at = self.recheck_at = time.monotonic()
 
@@ -117,9 +117,14 @@ class Hub:
         self.ticker = self.spawn(self._tick_forever())
 
     async def stop(self):
-        for task in (self.reader, self.ticker):
-            if task is not None:
+        for task in list(self.tasks):
+            if task is not asyncio.current_task():
                 task.cancel()
+        for session_id in list(self.presence_due):  # the last sockets' departure, told now
+            try:
+                await self._broadcast_presence(session_id, 0)
+            except Exception:
+                logger.exception("Chat hub: presence broadcast of room %s failed", session_id)
         if self.channel is not None:
             for group in [AUTH_GROUP, self.echo_group, *(r.group for r in self.rooms.values())]:
                 await self._discard(group)
@@ -286,17 +291,13 @@ class Hub:
     def presence_changed(self, session_id):
         """At most one presence broadcast per room, process and CAFES_CITES_PRESENCE_DEBOUNCE
         period, whatever the number of sockets joining or leaving."""
-        room = self.rooms.get(session_id)
-        if room is not None and room.presence_due:
-            return
-        if room is not None:
-            room.presence_due = True
-        self.spawn(self._broadcast_presence(session_id, room))
+        if session_id not in self.presence_due:
+            self.presence_due.add(session_id)
+            self.spawn(self._broadcast_presence(session_id, settings.CAFES_CITES_PRESENCE_DEBOUNCE))
 
-    async def _broadcast_presence(self, session_id, room):
-        await asyncio.sleep(settings.CAFES_CITES_PRESENCE_DEBOUNCE)
-        if room is not None:
-            room.presence_due = False
+    async def _broadcast_presence(self, session_id, delay):
+        await asyncio.sleep(delay)
+        self.presence_due.discard(session_id)
         count = await database_sync_to_async(queries.presence_count)(session_id)
         await self.publish(
             services.room_group(session_id),
