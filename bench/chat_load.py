@@ -159,7 +159,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_port(port, process, timeout=90):
+def wait_port(port, process, timeout=300):  # a loaded machine imports Django slowly
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
