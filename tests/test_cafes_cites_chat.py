@@ -402,7 +402,7 @@ async def test_tick_catches_up_every_room_in_one_query(settings, monkeypatch):
     counts); a room whose log went further than what the layer brought (events lost, Redis
     down) is caught up from the log: messages in order, the deletion told, each once, whether
     the same event comes again from the next tick or from the layer. While the layer is fine
-    a room is caught up only when it was already behind at the previous tick (its events may
+    a room is caught up only when it was already behind at the previous tick and got nothing since (its events may
     be on their way); while degraded, at once, presence counts included."""
     from cafes_cites.chat import hub, services
     from cafes_cites.models import ChatPresence, ChatProcess

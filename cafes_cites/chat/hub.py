@@ -63,9 +63,13 @@ async def join(socket_):
         room = hub.rooms[socket_.session_id] = Room(socket_.session_id)
         room.opened = hub.spawn(hub.open_room(room))
     room.sockets[socket_] = None
-    # Shielded: a socket closed during its handshake must not cancel the others' wait.
-    await asyncio.shield(hub.started)
-    await asyncio.shield(room.opened)
+    try:
+        # Shielded: a socket closed during its handshake must not cancel the others' wait.
+        await asyncio.shield(hub.started)
+        await asyncio.shield(room.opened)
+    except BaseException:
+        await hub.leave(socket_)
+        raise
     return hub
 
 
@@ -75,7 +79,7 @@ class Room:
         self.group = services.room_group(session_id)
         self.sockets = {}  # insertion-ordered set
         self.cursor = 0  # last log number delivered
-        self.behind = None  # the room's counter, when the last tick found it ahead
+        self.behind = None  # (room's counter, cursor) when the last tick found it ahead
         self.presence = None
         self.lock = asyncio.Lock()
         self.opened = None
@@ -112,7 +116,13 @@ class Hub:
             logger.error("Chat hub task failed", exc_info=task.exception())
 
     async def start(self):
-        self.process_id = await database_sync_to_async(services.register_process)(self.name)
+        try:
+            self.process_id = await database_sync_to_async(services.register_process)(self.name)
+        except BaseException:
+            # The database is unreachable: the next socket tries with a new hub.
+            if _hubs.get(self.loop) is self:
+                del _hubs[self.loop]
+            raise
         await self.subscribe_pending()
         self.ticker = self.spawn(self._tick_forever())
 
@@ -138,7 +148,12 @@ class Hub:
         async with room.lock:  # events wait for the cursor
             self.unsubscribed.add(room.group)
             await self.subscribe_pending()
-            room.cursor = await database_sync_to_async(queries.room_seq)(room.session_id)
+            try:
+                room.cursor = await database_sync_to_async(queries.room_seq)(room.session_id)
+            except BaseException:
+                if self.rooms.get(room.session_id) is room:  # the next socket tries again
+                    del self.rooms[room.session_id]
+                raise
 
     async def leave(self, socket_):
         self.sockets.pop(socket_, None)
@@ -337,8 +352,10 @@ class Hub:
 
     async def catch_up(self, force=False):
         """One query for all the rooms: deliver what the layer did not bring. While the layer
-        is fine, only what was already missing at the previous tick (an event may be on its
-        way); while degraded, everything at once, and the presence counts."""
+        is fine, only for a room that was behind at the previous tick and has received nothing
+        since (its last event was lost; a room merely lagging, as under load, keeps being fed by
+        the layer and costs no read); while degraded, everything at once, and the presence
+        counts."""
         if not self.rooms:
             return
         counters = await database_sync_to_async(queries.room_counters)(list(self.rooms))
@@ -348,9 +365,12 @@ class Hub:
             if room is None:
                 continue
             if seq > room.cursor:
-                if degraded or (room.behind is not None and room.behind > room.cursor):
+                stalled = room.behind is not None and room.behind[1] == room.cursor
+                if degraded or stalled:
                     await self.advance(room, up_to=seq)
-                room.behind = seq
+                room.behind = (seq, room.cursor)
+            else:
+                room.behind = None
             if degraded and count != room.presence:
                 await self.tell_presence(room, count)
 
