@@ -150,13 +150,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return state, history
 
     async def disconnect(self, code):
-        if self.hub is not None:
-            await self.hub.leave(self)
+        # Presence first: a hub that stops with its last socket still tells the new count.
         if self.present:
             self.present = False
             await database_sync_to_async(services.leave_presence)(self.socket_id)
             if self.hub is not None:
                 self.hub.presence_changed(self.session_id)
+        if self.hub is not None:
+            await self.hub.leave(self)
 
     # --- From the client -----------------------------------------------------------------------
 
