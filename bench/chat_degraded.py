@@ -1,7 +1,7 @@
 """Cost of the chat's degraded mode: Redis (the channel layer) down during cafés, many rooms.
 
 While the channel layer is down, each server process polls the database every second for all
-its rooms (cafes_cites/fanout.py, LayerMonitor.poll): new messages, deletions, presence. This
+its rooms (cafes_cites/chat/hub.py, Hub.catch_up): new messages, deletions, presence. This
 bench measures what that costs PostgreSQL and what it does to delivery:
 
   1. a private redis-server (loopback, free port, as tests/private_redis.py) carries the layer

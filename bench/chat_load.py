@@ -159,7 +159,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_port(port, process, timeout=90):
+def wait_port(port, process, timeout=300):  # a loaded machine imports Django slowly
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -396,7 +396,7 @@ def handshake(url, cookie):
         "Connection: Upgrade",
         f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
         "Sec-WebSocket-Version: 13",
-        f"Origin: http://{HOST}",
+        f"Origin: http://{hostport}",  # the page of the same site: scheme, host and port
     ]
     if cookie:
         lines.append(f"Cookie: {cookie}")

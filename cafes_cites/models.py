@@ -2,7 +2,6 @@
 
 import datetime
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -122,8 +121,6 @@ class Session(index.Indexed, ClusterableModel):
     compte_rendu = RichTextField("compte-rendu", blank=True, features=RICH_TEXT_FEATURES)
     # RFC 5545 SEQUENCE: bumped whenever the time changes or the session is cancelled.
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    # Last chat id handed out in this room (per-room increasing ids).
-    chat_last_id = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -359,91 +356,13 @@ class CalendarToken(models.Model):
         return f"Calendrier de {self.user_id}"
 
 
-class ChatMessage(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="chat_messages")
-    # Per-room increasing id, the "id" of the protocol and the resume point of `after=`.
-    room_id = models.PositiveIntegerField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cafe_cite_messages"
-    )
-    client_id = models.UUIDField(default=uuid.uuid4)
-    body = models.TextField()
-    body_html = models.TextField()
-    is_question = models.BooleanField(default=False)
-    # Set when an animateur turned this question into a thread of the Opérateurs group.
-    thread_url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["session", "room_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["session", "room_id"], name="cafe_cite_chat_room_id"),
-            models.UniqueConstraint(
-                fields=["session", "author", "client_id"], name="cafe_cite_chat_client_id"
-            ),
-        ]
-        indexes = [
-            # The recent deletions, read every second by each server process while the
-            # channel layer is down (services.poll_rooms): a few rows, whatever the rooms' size.
-            models.Index(
-                fields=["deleted_at"],
-                condition=models.Q(deleted_at__isnull=False),
-                name="cafe_cite_chat_deleted_at",
-            ),
-        ]
-
-    def __str__(self):
-        return f"#{self.room_id} ({self.session_id})"
-
-
-class ChatMute(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="chat_mutes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    muted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="cafe_cite_one_mute")
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} muet ({self.session_id})"
-
-
-class ChatProcess(models.Model):
-    """A server process (its event loop) holding chat sockets. Its heartbeat vouches for its
-    presence rows: a process not heard from for two heartbeats (killed, frozen) no longer
-    counts, and the next heartbeat of any other process deletes it with its rows."""
-
-    name = models.CharField(max_length=200, unique=True)  # host:pid:random, for the logs
-    heartbeat_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self):
-        return self.name
-
-
-class ChatPresence(models.Model):
-    """One row per open connection, owned by the process that holds the socket."""
-
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    process = models.ForeignKey(ChatProcess, on_delete=models.CASCADE, related_name="presences")
-    channel_name = models.CharField(max_length=200, unique=True)
-    seen_at = models.DateTimeField(default=timezone.now)  # when the socket joined
-
-    class Meta:
-        indexes = [models.Index(fields=["session", "user"])]  # distinct people of a room
-
-    def __str__(self):
-        return self.channel_name
+# The chat's models live in cafes_cites/chat/; imported here so that Django registers them.
+from cafes_cites.chat.models import (  # noqa: E402, F401
+    ChatEvent,
+    ChatEventKind,
+    ChatMessage,
+    ChatMute,
+    ChatPresence,
+    ChatProcess,
+    ChatRoom,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cafes_cites.consumers import ChatConsumer
+from cafes_cites.chat.consumer import ChatConsumer
 
 websocket_urlpatterns = [
     # Keep in step with Session.chat_path.

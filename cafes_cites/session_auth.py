@@ -6,7 +6,8 @@ expired, allowed backend, user present and allowed to authenticate, session hash
 password) to many sockets in two queries, so that one process re-checks all its sockets at once.
 
 Logout, password change, deactivation and deletion publish an event on the process-wide group
-`AUTH_GROUP`; each server process's session watch (fanout.py) closes the sockets concerned.
+`AUTH_GROUP`; each server process's chat hub (cafes_cites/chat/hub.py) closes the sockets
+concerned.
 """
 
 import logging
@@ -130,7 +131,7 @@ def session_still_valid(user_id, session_key, lock=False):
 def _publish(event):
     """Best effort: the periodic re-check still catches what an unreachable channel layer
     would lose, and a logout or a password change must never fail because of the chat."""
-    from cafes_cites import services
+    from cafes_cites.chat import services
 
     try:
         services.publish(AUTH_GROUP, event)

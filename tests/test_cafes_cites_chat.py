@@ -3,7 +3,6 @@
 included), client_id deduplication, moderation, presence, session re-checks and the prompt
 closing of sockets on logout, password change, deactivation and deletion."""
 
-import asyncio
 import datetime
 import json
 import uuid
@@ -95,9 +94,12 @@ class Chat:
         await self.communicator.disconnect()
 
 
-async def connect(user, session, after=None, origin=b"http://localhost", client=None):
-    """A chat socket of `user` (logged in for the occasion, or through `client`)."""
-    headers = [(b"origin", origin), (b"host", b"localhost")]
+async def connect(
+    user, session, after=None, origin=b"http://localhost", client=None, version=None, host=None
+):
+    """A chat socket of `user` (logged in for the occasion, or through `client`), speaking
+    protocol 1 unless `version` is given."""
+    headers = [(b"origin", origin), (b"host", host or b"localhost")]
     if user is not None:
         client = client or await _login(user)
         headers.append(
@@ -106,7 +108,9 @@ async def connect(user, session, after=None, origin=b"http://localhost", client=
                 f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode(),
             )
         )
-    path = session.chat_path + (f"?after={after}" if after is not None else "")
+    query = [f"v={version}"] if version is not None else []
+    query += [f"after={after}"] if after is not None else []
+    path = session.chat_path + ("?" + "&".join(query) if query else "")
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect(timeout=TIMEOUT)
     if not connected:
@@ -347,16 +351,24 @@ async def test_resume_with_after_gets_exactly_the_missed_messages_in_order(setti
 # --- Moderation, presence, auth re-checks ---------------------------------------------------
 
 
-async def test_relay_fills_a_gap_from_the_database_in_order_once(settings, monkeypatch):
-    """The relay of a process that missed messages (their events never reached it: Redis was
-    down while another process published them) loads them from the database when the next one
-    arrives, and delivers them first, in order, skipping a message deleted meanwhile; an id it
-    already delivered is ignored. Missing events are simulated by not publishing them."""
-    from cafes_cites import fanout, services
+def _unpublished(patch):
+    """Events stored but never published: what a process misses when the layer loses them."""
+    from cafes_cites.chat import services
+
+    patch.setattr(services, "publish", lambda group, event: None)
+
+
+async def test_hub_fills_a_gap_from_the_log_in_order_once(settings, monkeypatch):
+    """The hub of a process that missed events (never published here: lost by the layer, or
+    published by another process while Redis was down) reads them from the room's log when
+    the next one arrives, and delivers them first, in order: a message deleted meanwhile is
+    left out and its deletion told. An event already delivered is ignored."""
+    from cafes_cites.chat import hub, services
 
     settings.CAFES_CITES_CHAT_RATE = (100, 10)
     session = await database_sync_to_async(_live_session)()
     alice = await database_sync_to_async(_registered)(session)
+    anct = await database_sync_to_async(make_anct_user)()
     chat = await connect(alice, session)
     await chat.post("Un")
     assert (await chat.receive("message"))["id"] == 1
@@ -365,81 +377,86 @@ async def test_relay_fills_a_gap_from_the_database_in_order_once(settings, monke
         return services.post_message(alice, session.pk, body, str(uuid.uuid4())).payload
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "publish", lambda group, event: None)
+        _unpublished(patch)
         missed = [await database_sync_to_async(post_unpublished)(body) for body in "234"]
-    await database_sync_to_async(
-        lambda: ChatMessage.objects.filter(session=session, room_id=3).update(
-            deleted_at=timezone.now()
-        )
-    )()
+        await database_sync_to_async(services.delete_message)(anct, session.pk, 3)
     await chat.post("Cinq")
-    received = [await chat.receive("message") for _ in range(3)]
-    assert [m["id"] for m in received] == [2, 4, 5]
+    received = [await chat.receive(skip=("presence",)) for _ in range(4)]
+    assert [(frame["type"], frame["id"]) for frame in received] == [
+        ("message", 2),
+        ("message", 4),
+        ("deleted", 3),
+        ("message", 5),
+    ]
     assert received[:2] == [missed[0], missed[2]]  # encoded as the live messages were
-    relay = next(
-        r for (_, group), r in fanout._relays.items() if group == services.room_group(session.pk)
+    # The layer brings message 4 late: already delivered.
+    await hub.current().dispatch(
+        {"type": "chat.event", "room": session.pk, "seq": 4, "text": json.dumps(missed[2])}
     )
-    await relay.deliver({"type": "chat.relay", "text": json.dumps(missed[2]), "id": 4})
     assert await chat.nothing_more()
     await chat.close()
 
 
-async def test_poll_of_the_database_tells_each_news_once(settings, monkeypatch):
-    """While the channel layer is down, each process polls the database for all its rooms at
-    once (fanout.LayerMonitor.poll, services.poll_rooms): the messages after the last one each
-    relay delivered, in order; the deletions not told yet; the presence count when it changed.
-    Each once, whether the same news comes again from the next poll or from the layer. Two
-    queries when nothing happened, whatever the number of rooms; two more for new messages.
-    Missing events are simulated by not publishing them; another process's socket by a
-    presence row of another live process."""
-    from cafes_cites import fanout, services
+async def test_tick_catches_up_every_room_in_one_query(settings, monkeypatch):
+    """Each process's tick reads the counters of all its rooms in one query (and presence
+    counts); a room whose log went further than what the layer brought (events lost, Redis
+    down) is caught up from the log: messages in order, the deletion told, each once, whether
+    the same event comes again from the next tick or from the layer. While the layer is fine
+    a room is caught up only when it was already behind at the previous tick and got nothing since (its events may
+    be on their way); while degraded, at once, presence counts included."""
+    from cafes_cites.chat import hub, services
     from cafes_cites.models import ChatPresence, ChatProcess
 
     settings.CAFES_CITES_CHAT_RATE = (100, 10)
+    settings.CAFES_CITES_LAYER_PROBE = 3600  # ticks run by the test, below
     session, other_session = [await database_sync_to_async(_live_session)() for _ in range(2)]
     alice = await database_sync_to_async(_registered)(session)
     bob = await database_sync_to_async(_registered)(session)
+    anct = await database_sync_to_async(make_anct_user)()
     chat = await connect(alice, session)
     other = await connect(alice, other_session)  # a second room of the process, quiet
     assert chat.state["presence"] == 1
     await chat.post("Un")
     assert (await chat.receive("message"))["id"] == 1
-    monitor = fanout._monitors[asyncio.get_running_loop()]
+    process_hub = hub.current()
     async with DatabaseThreadQueries() as queries:
-        await monitor.poll()
-    assert len(queries.sql) == 2, "\n".join(queries.sql)  # nothing new in either room
+        await process_hub.catch_up(force=True)
+    assert len(queries.sql) == 1, "\n".join(queries.sql)  # nothing new in either room
     assert await chat.nothing_more()
 
     def news():
         for body in ("Deux", "Trois"):
             services.post_message(alice, session.pk, body, str(uuid.uuid4()))
-        ChatMessage.objects.filter(session=session, room_id=1).update(deleted_at=timezone.now())
+        services.delete_message(anct, session.pk, 1)
         process = ChatProcess.objects.create(name="autre-processus", heartbeat_at=timezone.now())
         ChatPresence.objects.create(
             channel_name="ws-autre", session=session, user=bob, process=process
         )
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "publish", lambda group, event: None)
+        _unpublished(patch)
         await database_sync_to_async(news)()
+    await process_hub.catch_up()  # first seen behind: may still be on its way
+    assert await chat.nothing_more()
     async with DatabaseThreadQueries() as queries:
-        await monitor.poll()
-    assert len(queries.sql) == 4, "\n".join(queries.sql)
-    told = [await chat.receive(skip=()) for _ in range(4)]
+        await process_hub.catch_up()  # still behind a tick later: read from the log
+    # The counters, the log after the cursor, the animateurs among its authors.
+    assert len(queries.sql) == 3, "\n".join(queries.sql)
+    told = [await chat.receive(skip=()) for _ in range(3)]
     assert [(frame["type"], frame.get("id")) for frame in told] == [
         ("message", 2),
         ("message", 3),
         ("deleted", 1),
-        ("presence", None),
     ]
-    assert told[1]["body_html"] == "<p>Trois</p>" and told[3]["count"] == 2
-    await monitor.poll()  # the deletion is read again (a margin before the last poll): not told
-    relay = next(
-        r for (_, group), r in fanout._relays.items() if group == services.room_group(session.pk)
-    )
-    deletion = {"type": "deleted", "id": 1}
-    await relay.deliver({"text": json.dumps(deletion), "id": None, "deleted": 1})  # late, live
-    await relay.deliver({"text": json.dumps(told[1]), "id": 3})
+    assert told[1]["body_html"] == "<p>Trois</p>"
+    await process_hub.set_live("degraded")
+    assert (await chat.receive("status", skip=()))["live"] == "degraded"
+    await process_hub.catch_up()  # degraded: presence counts are read too
+    assert (await chat.receive("presence", skip=()))["count"] == 2
+    await process_hub.catch_up()
+    await process_hub.dispatch(
+        {"type": "chat.event", "room": session.pk, "seq": 4, "text": json.dumps(told[2])}
+    )  # late, live
     assert await chat.nothing_more() and await other.nothing_more()
     for socket in (chat, other):
         await socket.close()
@@ -495,7 +512,7 @@ async def test_presence_leaves_out_and_cleans_up_a_dead_process(settings):
     stopped long ago, with its sockets' rows) do not count; the next heartbeat of a live
     process deletes them and broadcasts the new count. A process that others found dead (its
     rows deleted while it was frozen) writes its rows again at its next heartbeat."""
-    from cafes_cites import heartbeat
+    from cafes_cites.chat import hub
     from cafes_cites.models import ChatPresence, ChatProcess
 
     settings.CAFES_CITES_PRESENCE_HEARTBEAT = 3600  # heartbeats run by the test, below
@@ -517,7 +534,7 @@ async def test_presence_leaves_out_and_cleans_up_a_dead_process(settings):
     chat = await connect(alice, session)
     assert chat.state["presence"] == 2  # Alice and Eve: Carol and Dan's process is dead
 
-    await heartbeat.current().beat()
+    await hub.current().beat()
     assert (await chat.receive("presence", skip=()))["count"] == 2  # the changed room is told
 
     def rows():
@@ -525,7 +542,7 @@ async def test_presence_leaves_out_and_cleans_up_a_dead_process(settings):
             ChatProcess.objects.values_list("pk", flat=True)
         )
 
-    mine = heartbeat.current().process_id
+    mine = hub.current().process_id
     assert await database_sync_to_async(rows)() == (
         sorted([(live, eve.pk), (mine, alice.pk)]),
         {live, mine},
@@ -534,7 +551,7 @@ async def test_presence_leaves_out_and_cleans_up_a_dead_process(settings):
     # Declared dead by another process (frozen): its rows go...
     await database_sync_to_async(ChatProcess.objects.filter(pk=mine).delete)()
     # ...and come back with its next heartbeat.
-    await heartbeat.current().beat()
+    await hub.current().beat()
     assert (await chat.receive("presence", skip=()))["count"] == 2
     assert await database_sync_to_async(rows)() == (
         sorted([(live, eve.pk), (mine, alice.pk)]),
@@ -761,10 +778,10 @@ async def test_history_marks_animateurs_in_one_query(settings):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from cafes_cites.services import chat_history
+        from cafes_cites.chat.queries import history
 
         with CaptureQueriesContext(connection) as queries:
-            messages, _, _ = chat_history(session.pk, last_id=3)
+            messages = history(session.pk, 2, None, 3)["messages"]
         return {m["author"]["id"]: m["author"]["animateur"] for m in messages}, len(queries)
 
     # The messages, then the animateurs among their authors: two queries.
@@ -799,10 +816,12 @@ async def test_connecting_costs_a_handful_of_queries(settings):
     come back to the survivors at once, docs/benchmarks.md): Channels' authentication (session,
     user), then one query for the room and the person (may they post, are they an animateur,
     how many people are there), one for the history and one for the animateurs among its
-    authors, one to join the presence, one more for the deletions missed with after= (12
-    queries before issue #7). The first socket of a process also registers the process and
-    reads the room's last id; the presence broadcast (not debounced here) counts."""
+    authors, one to join the presence, one more for the deletions missed with after= in
+    protocol 1 (12 queries before issue #7). The first socket of a process also registers the
+    process and reads the room's counter; the presence broadcast comes later (debounced)."""
     settings.CAFES_CITES_CHAT_RATE = (100, 10)
+    settings.CAFES_CITES_PRESENCE_DEBOUNCE = 3600
+    settings.CAFES_CITES_LAYER_PROBE = 3600  # no tick in the measure
     session = await database_sync_to_async(_live_session)()
     anct = await database_sync_to_async(make_anct_user)()
     alice = await database_sync_to_async(_registered)(session)
@@ -810,7 +829,7 @@ async def test_connecting_costs_a_handful_of_queries(settings):
     for body in ("Un", "Deux"):
         await first.post(body)
         await first.receive("message")
-    for after, expected in ((None, 7), (1, 8)):
+    for after, expected in ((None, 6), (1, 7)):
         client = await _login(alice)
         async with DatabaseThreadQueries() as queries:
             chat = await connect(alice, session, after=after, client=client)

@@ -1,10 +1,11 @@
 """The browser chat client (cafes_cites/static/cafes_cites/chat.js), run in Node with a minimal
-fake DOM and WebSocket (issue #7).
+fake DOM and WebSocket (issues #7 and #14).
 
-- Resume point. Bug found by `bench/chat_load.py --kill-worker --cut-on-gap`: with several
-  server processes a client may receive id 12 before id 11; the client resumed with
-  `after=<highest id>` (12), so a cut between the two lost message 11 for good. Ids of a room
-  are consecutive: the client now resumes from the first id it has not received.
+- Resume point (protocol 2, issue #14): the server sends each socket its room's log in order
+  and without gaps (messages, deletions, mutes: each with its number `seq`), so the client
+  resumes after the last number it received, and the resumed history brings the deletions it
+  missed (`events`). Issue #7's bug (a cut between two messages delivered out of order by two
+  processes lost one for good) cannot come back: a socket's hub never skips a number.
 - Live delivery status: a `status` event (or the `live` field of the state frame) switches the
   state line to « Direct perturbé… » (DSFR warning style) and back to « Connecté », announced.
 - Reconnection delays: the first attempt is spread over 0.5 to 5 s (a killed server process's
@@ -80,13 +81,14 @@ global.setTimeout = (fn, delay) => { timers.push(fn); delays.push(delay); return
 global.clearTimeout = () => {};
 eval(fs.readFileSync(process.argv[2], "utf8"));
 
-const message = (id) => ({ type: "message", id, client_id: "c" + id,
+const message = (id, seq) => ({ type: "message", id, seq: seq || id, client_id: "c" + id,
     author: { id: 99, name: "Bob", organisation: "", animateur: false },
     body_html: "<p>m" + id + "</p>", question: false, created_at: "2026-11-22T10:00:00+00:00" });
 const state = { type: "state", open: true, can_post: true, reason: "", moderator: false,
     presence: 1, user: { id: 7, name: "Alice" } };
-const history = (ids, resumed) => ({ type: "history", messages: ids.map(message),
-    resumed, truncated: false, deleted: [] });
+const history = (ids, resumed, seq, events) => ({ type: "history", version: 2,
+    messages: ids.map((id) => message(id)), resumed, truncated: false,
+    seq: seq === undefined ? Math.max(0, ...ids) : seq, events: events || [] });
 const reconnect = () => { sockets[sockets.length - 1].close(); const t = timers; timers = [];
     t.forEach((fn) => fn()); return sockets[sockets.length - 1]; };
 const shown = () => fixed["chat-messages"].children.map((c) => Number(c.getAttribute("data-id")));
@@ -97,22 +99,20 @@ RESUME = r"""
 let socket = sockets[0];
 out.first = socket.url;
 socket.receive(state);
-socket.receive(history([1, 2], false));
-socket.receive(message(4));                  // 3 is still on its way from another process
-socket = reconnect();                        // cut before 3 arrives
-out.resume_with_hole = socket.url;
+socket.receive(history([1, 2], false, 3));   // 3 was a mute: the log is at 3
+socket.receive(message(3, 4));
+socket = reconnect();
+out.resume = socket.url;
 socket.receive(state);
-socket.receive(history([3, 4], true));       // 4 again: already shown, skipped
+// Away: message 2 deleted (5), message 4 posted (6).
+socket.receive(history([4], true, 6, [{ type: "deleted", id: 2, seq: 5 }]));
 out.shown_after_resume = shown();
 out.announced = fixed["chat-annonces"].children.map((c) => c.textContent);
-socket.receive(message(6));
-socket.receive(message(5));                  // out of order, then filled
+socket.receive({ type: "deleted", id: 1, seq: 7 });
+socket.receive(message(3, 4));               // a retry's acknowledgement: shown once
+out.shown_live = shown();
 socket = reconnect();
-out.resume_filled = socket.url;
-socket.receive(state);
-socket.receive(history([8], true));          // 7 deleted during the cut: absent
-socket = reconnect();
-out.resume_after_history = socket.url;
+out.resume_after_deletion = socket.url;
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -166,16 +166,17 @@ def _run(tmp_path, scenario):
     return json.loads(result.stdout)
 
 
-def test_resume_starts_at_the_first_id_not_received(tmp_path):
+def test_resume_after_the_last_log_number_brings_missed_deletions(tmp_path):
     out = _run(tmp_path, RESUME)
-    assert out["first"] == "ws://testserver/ws/cafes-cites/1/chat/"
-    # Not after=4: message 3 would never come back.
-    assert out["resume_with_hole"].endswith("?after=2")
-    assert out["shown_after_resume"] == [1, 2, 3, 4]
-    assert out["announced"][-1] == "1 message(s) reçu(s) pendant la déconnexion."
-    assert out["resume_filled"].endswith("?after=6")
-    # A history is exact above `after`: its gaps are deletions, not delays.
-    assert out["resume_after_history"].endswith("?after=8")
+    assert out["first"] == "ws://testserver/ws/cafes-cites/1/chat/?v=2"
+    assert out["resume"].endswith("?v=2&after=4")
+    assert out["shown_after_resume"] == [1, 3, 4]  # message 2, deleted while away, is gone
+    assert out["announced"][-2:] == [
+        "1 message(s) reçu(s) pendant la déconnexion.",
+        "1 message(s) supprimé(s) par un animateur pendant la déconnexion.",
+    ]
+    assert out["shown_live"] == [3, 4]
+    assert out["resume_after_deletion"].endswith("?v=2&after=7")
 
 
 def test_live_status_is_shown_and_announced(tmp_path):

@@ -1,6 +1,8 @@
-/* Live chat of a café-cité session (protocol: docs/chat-protocol.md).
-   Reconnects with exponential backoff and resumes with ?after=<id before the first one not
-   received>; every message is keyed by its id, so nothing is shown twice. Shows when the
+/* Live chat of a café-cité session (protocol 2: docs/chat-protocol.md).
+   Reconnects with exponential backoff and resumes with ?after=<last log number received>: the
+   server sends a room's log to each socket in order and without gaps (messages, deletions,
+   mutes), so the resume also brings the deletions and mutes missed meanwhile. Every message
+   is keyed by its id, so nothing is shown twice. Shows when the
    server says its live delivery is degraded (channel layer down: messages are stored, the
    display may lag). No dependency, no inline script. */
 (function () {
@@ -21,10 +23,7 @@
     var errorEl = document.getElementById("chat-erreur");
 
     var socket = null;
-    var lastId = null; // highest id shown
-    // Ids of the room are consecutive: ids skipped by a live message (still on their way from
-    // another server process, or never delivered) are resumed from, not jumped over.
-    var holes = {};
+    var cursor = null; // last log number received (`seq`), the resume point
     var attempt = 0;
     var canPost = false;
     var moderator = false;
@@ -37,16 +36,14 @@
 
     function socketUrl() {
         var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-        var url = scheme + window.location.host + root.getAttribute("data-chat-url");
-        return lastId === null ? url : url + "?after=" + resumeAfter();
+        var url = scheme + window.location.host + root.getAttribute("data-chat-url") + "?v=2";
+        return cursor === null ? url : url + "&after=" + cursor;
     }
 
-    function resumeAfter() {
-        var after = lastId;
-        Object.keys(holes).forEach(function (id) {
-            after = Math.min(after, Number(id) - 1);
-        });
-        return after;
+    function advance(seq) {
+        if (typeof seq === "number" && (cursor === null || seq > cursor)) {
+            cursor = seq;
+        }
     }
 
     function uuid() {
@@ -265,17 +262,12 @@
 
     function addMessage(message, live) {
         delete outbox[message.client_id];
+        advance(message.seq);
         if (document.getElementById("chat-message-" + message.id)) {
             return false; // already shown (a retry or a replay)
         }
-        if (lastId !== null && message.id > lastId + 1 && message.id - lastId <= 1000) {
-            for (var skipped = lastId + 1; skipped < message.id; skipped++) {
-                holes[skipped] = true;
-            }
-        }
-        delete holes[message.id];
         var item = render(message);
-        // Insert in id order: two server processes may deliver out of order.
+        // Insert in id order (a retried message may come back after newer ones).
         var next = null;
         var children = list.children;
         for (var i = children.length - 1; i >= 0; i--) {
@@ -286,9 +278,6 @@
         }
         var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
         list.insertBefore(item, next);
-        if (lastId === null || message.id > lastId) {
-            lastId = message.id;
-        }
         if (atBottom) {
             list.scrollTop = list.scrollHeight;
         }
@@ -339,13 +328,20 @@
                 presence(data.presence);
                 break;
             case "history":
-                // Deleted by an animateur while this page was disconnected.
-                var removed = (data.deleted || []).filter(removeMessage).length;
                 var added = data.messages.filter(function (m) {
                     return addMessage(m, false);
                 }).length;
-                // The history is exact above `after`: an id it lacks was deleted, not delayed.
-                holes = {};
+                // Deleted by an animateur, or mutes, while this page was disconnected.
+                var removed = 0;
+                (data.events || []).forEach(function (event) {
+                    if (event.type === "deleted") {
+                        advance(event.seq);
+                        removed += removeMessage(event.id) ? 1 : 0;
+                    } else {
+                        handle(event);
+                    }
+                });
+                advance(data.seq);
                 if (data.resumed && added) {
                     announce(added + " message(s) reçu(s) pendant la déconnexion.");
                 }
@@ -360,11 +356,13 @@
                 addMessage(data, data.author.id !== myId);
                 break;
             case "deleted":
+                advance(data.seq);
                 if (removeMessage(data.id)) {
                     announce("Un message a été supprimé par un animateur.");
                 }
                 break;
             case "muted":
+                advance(data.seq);
                 if (data.user.id === myId) {
                     setComposer(false);
                     showError("Un animateur a suspendu votre participation au chat de cette séance.");

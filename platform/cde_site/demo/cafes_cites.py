@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from cafes_cites.chat.services import store_imported_message
 from cafes_cites.models import (
     ChatMessage,
     Registration,
@@ -64,10 +65,8 @@ def _chat(session, messages, start):
         client_id = uuid.uuid5(DEMO_NAMESPACE, f"{session.pk}-{position}")
         if ChatMessage.objects.filter(session=session, client_id=client_id).exists():
             continue
-        session.chat_last_id += 1
-        ChatMessage.objects.create(
+        message = ChatMessage(
             session=session,
-            room_id=session.chat_last_id,
             author=author,
             client_id=client_id,
             body=body,
@@ -75,7 +74,7 @@ def _chat(session, messages, start):
             is_question=body.endswith("?"),
             created_at=start + datetime.timedelta(minutes=5 * position),
         )
-        Session.objects.filter(pk=session.pk).update(chat_last_id=session.chat_last_id)
+        store_imported_message(message)
 
 
 def build_cafes_cites(home):
