@@ -108,9 +108,9 @@ def test_stricter_input_changes_nothing(body, question, code):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_builds_rooms_and_logs_without_loss():
-    """0005 on data stored by 0004: one room per session, its counters, and a log with every
+    """0006 on data stored by 0005: one room per session, its counters, and a log with every
     message (numbers unchanged), deletion and mute in the order they happened."""
-    before = [("cafes_cites", "0004_chat_deleted_at_index")]
+    before = [("cafes_cites", "0005_reminder_opt_out")]
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
     executor.migrate(before)

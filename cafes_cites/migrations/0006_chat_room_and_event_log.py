@@ -55,7 +55,7 @@ def counters_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cafes_cites", "0004_chat_deleted_at_index"),
+        ("cafes_cites", "0005_reminder_opt_out"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
