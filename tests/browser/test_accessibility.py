@@ -81,9 +81,11 @@ def test_failed_login_and_profile_land_on_the_error_summary(page, live_server):
 
     log_in(page, live_server, user)
     page.goto(live_server.url + "/comptes/profil/")
-    page.get_by_label("Prénom").fill("")
+    page.get_by_label(re.compile(r"^\s*Photo")).set_input_files(
+        {"name": "photo.png", "mimeType": "image/png", "buffer": b"pas une image"}
+    )
     page.get_by_role("button", name="Enregistrer").click()
-    assert_lands_on_error_summary(page, "id_first_name")
+    assert_lands_on_error_summary(page, "id_photo")
 
 
 def test_failed_group_submits_land_on_their_errors(page, live_server, settings, tmp_path):

@@ -41,3 +41,15 @@ def error_title_prefix(context):
     if _forms_with_errors(context) or _has_error_message(context):
         return "Erreur : "
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_href(context, number):
+    """The address of page `number` of the current list, other parameters kept. Page 1 is the
+    list's own address, without "page=1": one page, one address, one title."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    if int(number) > 1:
+        query["page"] = number
+    return f"{request.path}?{query.urlencode()}" if query else request.path
