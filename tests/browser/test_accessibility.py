@@ -12,7 +12,7 @@ from cde_site.setup import setup_site
 from groups import services as group_services
 from groups.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.factories import CiteFactory, UserFactory
+from tests.factories import PASSWORD, CiteFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,7 +61,7 @@ def test_failed_subscription_lands_on_the_error_summary(page, live_server):
 
     # Non-field error (no theme chosen): listed without a link, still focused.
     page.get_by_label("Adresse électronique").fill("lea@example.org")
-    page.get_by_label("Seulement certains champs d'action").check()
+    page.get_by_label("Seulement certains champs d'action").check(force=True)  # DSFR hides it
     page.get_by_role("button", name="S'abonner").click()
     summary = page.locator("[data-cde-error-summary]")
     expect(summary).to_be_focused()
@@ -142,11 +142,15 @@ def test_menu_skip_link_reaches_the_navigation(page, live_server, width):
 def test_sessions_table_reads_without_scrolling(page, live_server, width):
     setup_site()
     user = UserFactory()
+    # allauth records a session's browser and address when logging in through its form.
     other = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 " * 2)
-    other.force_login(user)
-    other.get("/")  # allauth records the session's browser and address on a request
+    other.post("/comptes/login/", {"login": user.email, "password": PASSWORD})
     page.set_viewport_size({"width": width, "height": 800})
-    log_in(page, live_server, user)
+    page.goto(live_server.url + "/comptes/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page).not_to_have_url(re.compile(r"/comptes/login/"))
     page.goto(live_server.url + "/comptes/sessions/")
     table = page.get_by_role("table", name="Sessions ouvertes")
     expect(table.get_by_text("Cette session")).to_be_in_viewport()
