@@ -62,7 +62,8 @@ def test_failed_subscription_lands_on_the_error_summary(page, live_server):
     # Non-field error (no theme chosen): listed without a link, still focused.
     page.get_by_label("Adresse électronique").fill("lea@example.org")
     page.get_by_label("Seulement certains champs d'action").check(force=True)  # DSFR hides it
-    page.get_by_role("button", name="S'abonner").click()
+    with page.expect_navigation():  # the old page has a summary too: wait for the new one
+        page.get_by_role("button", name="S'abonner").click()
     summary = page.locator("[data-cde-error-summary]")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Choisissez au moins un champ d'action")
