@@ -26,3 +26,13 @@ class DirectoryFilterForm(forms.Form):
         if not self.is_valid():
             return {name: self.cleaned_data.get(name, "") for name in empty}
         return {name: self.cleaned_data[name] for name in empty}
+
+    def filter_labels(self, filters):
+        """The active filters as the page title shows them: each filtered list has its own."""
+        labels = []
+        if filters["q"]:
+            labels.append(f"« {filters['q']} »")
+        for name in ("region", "theme"):
+            if filters[name]:
+                labels.append(dict(self.fields[name].choices)[filters[name]])
+        return ", ".join(labels)

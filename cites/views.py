@@ -17,6 +17,7 @@ def directory(request):
     page = Paginator(cites.order_by("short_name"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
+        "title_filters": form.filter_labels(filters),
         "page_obj": page,
         "cites": page.object_list,
         "filtered": any(filters.values()),

@@ -138,7 +138,12 @@ def library_context(library, request):
         item.type_label = type_labels.get(item.content_type_id, "")
     query = request.GET.copy()
     query.pop("page", None)
+    # The active filters and a non-default order in the <title>: each filtered list has its own.
+    title_filters = [dict(choices[key])[value] for key, value in filters.items()]
+    if sort != "date":
+        title_filters.append("par titre")
     return {
+        "title_filters": ", ".join(title_filters),
         "facets": facets,
         "filters": filters,
         "invalid_filter": invalid,

@@ -6,6 +6,94 @@ from accounts.roles import add_anct_permissions
 from cde_site.models import ContentPage, HomePage
 from ressources.setup import ensure_library
 
+ACCESSIBILITY_SLUG = "accessibilite"
+ACCESSIBILITY_INTRO = (
+    "L'Agence nationale de la cohésion des territoires (ANCT) s'engage à rendre ses services "
+    "numériques accessibles, conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005. "
+    "Cette déclaration d'accessibilité s'applique à la plateforme des cités de l'emploi."
+)
+# The statement written by earlier versions of setup_site: replaced by the RGAA model as long as
+# nobody edited it (an edited statement is the editors' and stays as it is).
+PREVIOUS_ACCESSIBILITY_PARAGRAPHS = [
+    "<h2>État de conformité</h2><p>La plateforme des cités de l'emploi est "
+    "<strong>partiellement conforme</strong> avec le référentiel général d'amélioration de "
+    "l'accessibilité (RGAA) version 4.1 : l'audit complet n'a pas encore été réalisé. Chaque "
+    "page est vérifiée automatiquement (axe-core) avant sa mise en ligne.</p>",
+    "<h2>Retour d'information et contact</h2><p>Si vous n'arrivez pas à accéder à un "
+    "contenu ou à un service, contactez l'équipe nationale des cités de l'emploi pour être "
+    "orienté vers une alternative accessible ou obtenir le contenu sous une autre forme.</p>",
+    "<h2>Voies de recours</h2><p>Si vous constatez un défaut d'accessibilité vous "
+    "empêchant d'accéder à un contenu, que vous nous l'avez signalé et que vous n'avez pas "
+    "obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits ou "
+    "contacter son délégué dans votre région.</p>",
+]
+
+
+def accessibility_paragraphs():
+    """The statement in the RGAA model (numerique.gouv.fr): compliance status as audited — "non
+    conforme" while no audit has been done —, test results, non-accessible content, how it was
+    established, contact and remedies. Status and contact come from the settings, so that the
+    footer's "Accessibilité : …" mention and the statement never disagree."""
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.html import escape
+
+    status = escape(settings.ACCESSIBILITY_STATUS)
+    contact = escape(settings.ACCESSIBILITY_CONTACT_EMAIL)
+    today = date_format(timezone.localdate(), "j F Y")
+    return [
+        "<h2>État de conformité</h2><p>La plateforme des cités de l'emploi est "
+        f"<strong>{status}</strong> avec le référentiel général d'amélioration de "
+        "l'accessibilité (RGAA), version 4.1.2. La plateforme n'a encore fait l'objet d'aucun "
+        "audit de conformité : en l'absence d'audit, elle est déclarée non conforme.</p>",
+        "<h2>Résultats des tests</h2><p>Aucun audit n'ayant été réalisé, aucun taux de "
+        "conformité ne peut être publié. Chaque page est vérifiée automatiquement (axe-core, "
+        "validateur HTML Nu) et au clavier avant sa mise en ligne.</p>",
+        "<h2>Contenus non accessibles</h2>"
+        "<h3>Non-conformités</h3><p>La liste des non-conformités sera établie par l'audit. Les "
+        "défauts signalés par les utilisateurs ou relevés par les vérifications automatiques "
+        "sont corrigés au fil de l'eau.</p>"
+        "<h3>Dérogations pour charge disproportionnée</h3><p>Aucune.</p>"
+        "<h3>Contenus non soumis à l'obligation d'accessibilité</h3><ul>"
+        "<li>les documents déposés par les membres dans les groupes (fichiers PDF, de "
+        "traitement de texte ou de tableur), contenus de tiers que l'ANCT ne produit pas ;</li>"
+        "<li>les services de visioconférence tiers qui accueillent les cafés-cités.</li></ul>",
+        "<h2>Établissement de cette déclaration</h2>"
+        f"<p>Cette déclaration a été établie le {today}.</p>"
+        "<h3>Technologies utilisées pour la réalisation de la plateforme</h3>"
+        "<ul><li>HTML5</li><li>CSS</li><li>JavaScript</li><li>WAI-ARIA</li>"
+        "<li>Système de design de l'État (DSFR)</li></ul>"
+        "<h3>Environnement de test</h3><p>Les vérifications automatiques sont faites avec le "
+        "navigateur Chromium, aux largeurs d'écran de 1280 et de 390 pixels. Aucune "
+        "vérification de restitution avec un lecteur d'écran n'a encore été menée.</p>"
+        "<h3>Outils pour évaluer l'accessibilité</h3><ul><li>axe-core</li>"
+        "<li>validateur HTML Nu (W3C)</li><li>navigation au clavier</li></ul>"
+        "<h3>Pages de la plateforme vérifiées</h3><ul><li>l'accueil</li><li>l'annuaire des "
+        "cités et une fiche de cité</li><li>l'agenda des cafés-cités et une séance</li>"
+        "<li>la bibliothèque de ressources</li><li>la recherche</li><li>la connexion et le "
+        "profil</li><li>les groupes, une discussion et les documents d'un groupe</li>"
+        "<li>la présente déclaration</li></ul>",
+        "<h2>Retour d'information et contact</h2><p>Si vous n'arrivez pas à accéder à un "
+        "contenu ou à un service, contactez le responsable de la plateforme pour être orienté "
+        "vers une alternative accessible ou obtenir le contenu sous une autre forme : "
+        f'<a href="mailto:{contact}">{contact}</a>.</p>',
+        "<h2>Voies de recours</h2><p>Si vous constatez un défaut d'accessibilité vous "
+        "empêchant d'accéder à un contenu ou à une fonctionnalité de la plateforme, que vous "
+        "nous l'avez signalé et que vous n'avez pas obtenu de réponse de notre part, vous êtes "
+        "en droit de faire parvenir vos doléances ou une demande de saisine au Défenseur des "
+        "droits. Plusieurs moyens sont à votre disposition :</p><ul>"
+        '<li>écrire un message au Défenseur des droits : <a href="https://formulaire.'
+        'defenseurdesdroits.fr/">formulaire.defenseurdesdroits.fr</a> ;</li>'
+        "<li>contacter le délégué du Défenseur des droits dans votre région : "
+        '<a href="https://www.defenseurdesdroits.fr/carte-des-delegues">'
+        "defenseurdesdroits.fr/carte-des-delegues</a> ;</li>"
+        "<li>appeler le 09 69 39 00 00 ;</li>"
+        "<li>envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur "
+        "des droits, Libre réponse 71120, 75342 Paris CEDEX 07.</li></ul>",
+    ]
+
+
 HOME_TITLE = "Le réseau des cités de l'emploi"
 HOME_INTRO = (
     "Coordonnateurs, partenaires et équipe nationale de l'ANCT : un espace pour échanger, "
@@ -17,21 +105,8 @@ LEGAL_PAGES = [
     (
         "accessibilite",
         "Déclaration d'accessibilité",
-        "L'Agence nationale de la cohésion des territoires s'engage à rendre cette plateforme "
-        "accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.",
-        [
-            "<h2>État de conformité</h2><p>La plateforme des cités de l'emploi est "
-            "<strong>partiellement conforme</strong> avec le référentiel général d'amélioration de "
-            "l'accessibilité (RGAA) version 4.1 : l'audit complet n'a pas encore été réalisé. Chaque "
-            "page est vérifiée automatiquement (axe-core) avant sa mise en ligne.</p>",
-            "<h2>Retour d'information et contact</h2><p>Si vous n'arrivez pas à accéder à un "
-            "contenu ou à un service, contactez l'équipe nationale des cités de l'emploi pour être "
-            "orienté vers une alternative accessible ou obtenir le contenu sous une autre forme.</p>",
-            "<h2>Voies de recours</h2><p>Si vous constatez un défaut d'accessibilité vous "
-            "empêchant d'accéder à un contenu, que vous nous l'avez signalé et que vous n'avez pas "
-            "obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits ou "
-            "contacter son délégué dans votre région.</p>",
-        ],
+        ACCESSIBILITY_INTRO,
+        None,  # accessibility_paragraphs(): built from the settings at creation
     ),
     (
         "mentions-legales",
@@ -95,6 +170,7 @@ def ensure_legal_pages(home):
     for slug, title, intro, paragraphs in LEGAL_PAGES:
         page = ContentPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
+            paragraphs = accessibility_paragraphs() if paragraphs is None else paragraphs
             page = ContentPage(
                 title=title,
                 slug=slug,
@@ -119,6 +195,21 @@ def retention_paragraph():
 
     items = "".join(f"<li>{escape(rule)}</li>" for rule in retention_rules())
     return f"{RETENTION_HEADING}<ul>{items}</ul>"
+
+
+def ensure_accessibility_statement(home):
+    """Bring an accessibility statement still as written by an earlier setup_site to the RGAA
+    model; a statement edited since is left to its editors."""
+    page = ContentPage.objects.child_of(home).filter(slug=ACCESSIBILITY_SLUG).first()
+    if page is None:
+        return None
+    sources = [block.value.source for block in page.body if block.block_type == "paragraph"]
+    if sources != PREVIOUS_ACCESSIBILITY_PARAGRAPHS or len(sources) != len(page.body):
+        return page
+    page.intro = ACCESSIBILITY_INTRO
+    page.body = [("paragraph", paragraph) for paragraph in accessibility_paragraphs()]
+    page.save_revision().publish()
+    return page
 
 
 def ensure_privacy_retention(home):
@@ -172,6 +263,7 @@ def _page_permission(codename):
 def setup_site():
     home = ensure_home_page()
     ensure_legal_pages(home)
+    ensure_accessibility_statement(home)
     ensure_privacy_retention(home)
     ensure_anct_page_permissions(home)
     # The library and its bulletin archive, so that `import_ressources` works right after

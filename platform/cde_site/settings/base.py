@@ -396,6 +396,13 @@ DSFR_USE_INTEGRITY_CHECKSUMS = True
 
 # --- Platform -------------------------------------------------------------------------------
 DEMO_EMAIL_DOMAIN = "demo.cites-emploi.fr"
+# RGAA compliance status, as audited ("non conforme" while no audit has been done; then
+# "partiellement conforme" or "totalement conforme"): the footer's "Accessibilité : …" mention and
+# the statement setup_site writes. The contact address is the statement's feedback channel.
+ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non conforme")
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+    "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@cites-emploi.anct.gouv.fr"
+)
 
 LOGGING = {
     "version": 1,

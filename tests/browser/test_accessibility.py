@@ -1,0 +1,164 @@
+"""Keyboard and screen reader paths across the site: a failed submit lands on its errors, the
+"Menu" skip link works at phone width, the sessions table reads without scrolling."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from cde_site.setup import setup_site
+from groups import services as group_services
+from groups.models import Role
+from tests.browser.conftest import assert_accessible
+from tests.factories import PASSWORD, CiteFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WIDTHS = [1280, 390]
+
+
+def log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def focused_id(page):
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def assert_lands_on_error_summary(page, first_field_id):
+    """Focus is on the summary, the title starts with "Erreur", and the summary's first link
+    moves focus to the field at fault."""
+    summary = page.locator("[data-cde-error-summary]")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Erreur : "))
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    assert focused_id(page) == first_field_id
+
+
+def test_failed_subscription_lands_on_the_error_summary(page, live_server):
+    setup_site()
+    page.goto(live_server.url + "/ressources/veille/abonnement/")
+    expect(page).not_to_have_title(re.compile("Erreur"))
+    page.get_by_role("button", name="S'abonner").click()
+    expect(page.locator("[data-cde-error-summary]")).to_contain_text("Adresse électronique")
+    assert_lands_on_error_summary(page, "id_email")
+
+    # Non-field error (no theme chosen): listed without a link, still focused.
+    page.get_by_label("Adresse électronique").fill("lea@example.org")
+    page.get_by_label("Seulement certains champs d'action").check(force=True)  # DSFR hides it
+    with page.expect_navigation():  # the old page has a summary too: wait for the new one
+        page.get_by_role("button", name="S'abonner").click()
+    summary = page.locator("[data-cde-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Choisissez au moins un champ d'action")
+
+
+def test_failed_login_and_profile_land_on_the_error_summary(page, live_server):
+    setup_site()
+    user = UserFactory(first_name="Léa")
+    page.goto(live_server.url + "/comptes/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill("pas le bon mot de passe")
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page.locator("[data-cde-error-summary]")).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Erreur : Se connecter"))
+    assert_accessible(page)
+
+    log_in(page, live_server, user)
+    page.goto(live_server.url + "/comptes/profil/")
+    page.get_by_label(re.compile(r"^\s*Photo")).set_input_files(
+        {"name": "photo.png", "mimeType": "image/png", "buffer": b"pas une image"}
+    )
+    page.get_by_role("button", name="Enregistrer").click()
+    assert_lands_on_error_summary(page, "id_photo")
+
+
+def test_failed_group_submits_land_on_their_errors(page, live_server, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    setup_site()
+    cite = CiteFactory(short_name="Testville")
+    coordinator = UserFactory(cite=cite, coordinator=True)
+    group_services.add_member(cite.group, coordinator, role=Role.ANIMATEUR)
+    log_in(page, live_server, coordinator)
+
+    # A form re-rendered with its errors: the document upload without a file.
+    page.goto(live_server.url + cite.group.get_absolute_url() + "documents/")
+    page.get_by_role("button", name="Déposer").click()
+    assert_lands_on_error_summary(page, "id_file")
+
+    # A form whose view redirects with an error message: the invitation to a bad address.
+    page.goto(live_server.url + cite.group.get_absolute_url() + "membres/")
+    page.get_by_label("Adresse électronique de la personne à inviter").fill("pas-une-adresse")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    message = page.locator("[data-cde-error-message]")
+    expect(message).to_contain_text("Saisissez une adresse électronique valide")
+    expect(message).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Erreur : Membres"))
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_menu_skip_link_reaches_the_navigation(page, live_server, width):
+    setup_site()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/cites/")
+    page.keyboard.press("Tab")  # the skip links show on focus
+    skip_links = page.get_by_role("navigation", name="Accès rapide")
+    menu_link = skip_links.get_by_role("link", name="Menu", exact=True)
+    expect(menu_link).to_have_count(1)  # the other one is hidden at this width
+    menu_link.focus()
+    page.keyboard.press("Enter")
+    nav = page.get_by_role("navigation", name="Menu principal")
+    if width < 992:
+        # The navigation is in the closed panel: the link leads to the button that opens it.
+        expect(page.locator("#button-menu")).to_be_focused()
+        page.keyboard.press("Enter")
+    expect(nav).to_be_visible()
+    in_nav = "document.activeElement.closest('#navigation-principale') !== null"
+    for _ in range(5):  # at phone width the panel first holds its close button and account links
+        page.keyboard.press("Tab")
+        if page.evaluate(in_nav):
+            break
+    assert page.evaluate(in_nav), "le clavier doit mener dans la navigation principale"
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sessions_table_reads_without_scrolling(page, live_server, width):
+    setup_site()
+    user = UserFactory()
+    # allauth records a session's browser and address when logging in through its form.
+    other = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 " * 2)
+    other.post("/comptes/login/", {"login": user.email, "password": PASSWORD})
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/comptes/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page).not_to_have_url(re.compile(r"/comptes/login/"))
+    page.goto(live_server.url + "/comptes/sessions/")
+    table = page.get_by_role("table", name="Sessions ouvertes")
+    expect(table.get_by_text("Cette session")).to_be_in_viewport()
+    overflow = page.evaluate(
+        "[...document.querySelectorAll('.fr-table__content')]"
+        ".map(e => e.scrollWidth - e.clientWidth)"
+    )
+    assert overflow and max(overflow) <= 0, overflow
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
