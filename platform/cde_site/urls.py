@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("ressources/", include("ressources.urls")),
     path("", include("search.urls")),
+    path("", include("pilotage.urls")),
     path("sante/", views.health, name="health"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

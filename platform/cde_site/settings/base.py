@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ressources",
     "cafes_cites",
     "search",
+    "pilotage",
     "rgpd",
     # Wagtail
     "wagtail.contrib.forms",
