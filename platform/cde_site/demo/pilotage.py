@@ -13,8 +13,10 @@ past answers are rewritten from a seeded generator, so a second run gives the sa
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.models import User
 from cites.models import Cite
@@ -226,8 +228,9 @@ def build_pilotage(home):
                     "extended_until": None,
                 },
             )
+            submitted_on = end + timedelta(days=rng.randint(3, 19))
             Response.objects.filter(pk=response.pk).update(
-                submitted_at=end + timedelta(days=rng.randint(3, 19))
+                submitted_at=timezone.make_aware(datetime.combine(submitted_on, time(10)))
             )
             Answer.objects.filter(response=response).delete()
             answers = []
