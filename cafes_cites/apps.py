@@ -26,6 +26,11 @@ class CafesCitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cafes_cites.activity import cafes_activity
+        from commons.activity import register_activity_provider
+
+        register_activity_provider(cafes_activity)
+
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save

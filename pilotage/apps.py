@@ -26,3 +26,8 @@ class PilotageConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(grant_anct_permissions, sender=self)
+
+        from cites.registry import register_cite_panel
+        from pilotage.registrations import cite_pilotage_panel
+
+        register_cite_panel(cite_pilotage_panel)

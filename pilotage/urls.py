@@ -15,6 +15,7 @@ urlpatterns = [
     path("pilotage/cites/<slug:slug>/<str:code>/transmettre/", views.submit, name="submit"),
     path("pilotage/national/", views.dashboard, name="dashboard"),
     path("pilotage/national/indicateurs/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("pilotage/national/activite/", views.activity, name="activity"),
     path(
         "pilotage/national/campagnes/<str:code>/<slug:action>/",
         views.campaign_action,

@@ -310,7 +310,8 @@ def indicator_detail(request, code):
     unit = indicator.unit
     evolution_chart = _chart(
         "evolution",
-        f"{indicator.label} : {indicator.get_aggregation_display().lower()} nationale par trimestre",
+        f"{indicator.label} : valeur nationale par trimestre "
+        f"({indicator.get_aggregation_display().lower()} des questionnaires transmis)",
         "Trimestre",
         [c.code for c, _ in evolution],
         [("France", [fig.value(aggregation) for _, fig in evolution])],
@@ -424,3 +425,29 @@ def api_key_figures(request):
         publication.key_figures_json(), json_dumps_params={"ensure_ascii": False}
     )
     return response
+
+
+ACTIVITY_PERIODS = {"3": 3, "6": 6, "12": 12}
+
+
+def activity(request):
+    """ANCT's view of the network's activity: aggregates registered by the other apps."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commons.activity import activity_tables
+
+    permissions.require_steering(request.user)
+    months = ACTIVITY_PERIODS.get(request.GET.get("mois", "12"), 12)
+    since = timezone.now() - timedelta(days=31 * months)
+    context = {
+        "tables": activity_tables(since),
+        "months": months,
+        "periods": sorted(ACTIVITY_PERIODS.values()),
+        "breadcrumb": [
+            {"label": "Pilotage national", "url": reverse("pilotage:dashboard")},
+            {"label": "Activité du réseau"},
+        ],
+    }
+    return render(request, "pilotage/activity.html", context)

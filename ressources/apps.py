@@ -8,6 +8,11 @@ class RessourcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from commons.activity import register_activity_provider
+        from ressources.activity import bulletin_activity
+
+        register_activity_provider(bulletin_activity)
+
         from ressources.models import RessourcesIndexPage
         from ressources.setup import attach_review_workflow, ensure_review_setup
         from ressources.theme_sections import ressources_for_theme

@@ -460,3 +460,9 @@ def test_a_planned_campaign_is_invisible_to_the_cites(client, member, cite, indi
     planned = make_campaign(2027, 2)
     client.force_login(member)
     assert client.get(step_url(cite, planned)).status_code == 404
+
+
+def test_cite_page_shows_the_pilotage_shortcut_to_its_team_and_anct_only(as_role, cite):
+    text = page_text(as_role.get(reverse("cites:detail", args=[cite.slug])))
+    shown = "Ouvrir le pilotage de la cité" in text
+    assert shown == (as_role.role in TEAM | {"anct_user"})

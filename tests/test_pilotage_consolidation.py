@@ -275,3 +275,47 @@ def test_my_data_export_holds_the_answers_saved_and_submitted(client, indicators
         "questionnaires_transmis": [],
         "reponses_enregistrees": [],
     }
+
+
+# --- Activity dashboard ---------------------------------------------------------------------------
+
+
+def test_activity_dashboard_shows_aggregates_from_the_registered_apps(client, anct_user):
+    from cafes_cites import services as cafes_services
+    from groups import services as group_services
+    from groups.models import Role
+    from tests.test_cafes_cites import make_session
+
+    cite = CiteFactory(short_name="Maubeuge")
+    alice = UserFactory(cite=cite, coordinator=True, first_name="Alice", last_name="Secret")
+    bob = UserFactory(cite=cite, partner=True, first_name="Bob", last_name="Discret")
+    group = cite.group
+    group_services.add_member(group, alice, role=Role.ANIMATEUR)
+    group_services.add_member(group, bob)
+    thread = group_services.create_thread(group, alice, title="Sujet", body="Bonjour")
+    group_services.reply(thread, bob, body="Réponse")
+    session = make_session(title="Café-cité mobilité")
+    cafes_services.register(alice, session)
+    cafes_services.register(bob, session)
+
+    client.force_login(anct_user)
+    response = client.get(reverse("pilotage:activity"))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Membres actifs par cité et par mois" in text
+    assert "Maubeuge" in text and group.name in text and "Café-cité mobilité" in text
+    # Aggregates only: nobody is named.
+    assert "Alice" not in text and "Bob" not in text and "Secret" not in text
+
+
+def test_activity_dashboard_by_role(as_role_activity):
+    client, role = as_role_activity
+    expected = 200 if role == "anct_user" else 404
+    assert client.get(reverse("pilotage:activity")).status_code == expected
+
+
+@pytest.fixture(params=["anonymous", "professional", "member", "non_member", "anct_user"])
+def as_role_activity(request, client):
+    if request.param != "anonymous":
+        client.force_login(request.getfixturevalue(request.param))
+    return client, request.param
