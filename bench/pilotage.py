@@ -224,9 +224,7 @@ def main():
     print(f"({created} réponses créées en {time.perf_counter() - start:.1f} s)")
     full = run(f"réseau complet ({args.cites} × {args.quarters})", client, args.requests)
     same = small[0][2] == full[0][2] and small[1][2] == full[1][2]
-    print(
-        "Nombre de requêtes identique quelle que soit la taille : " + ("oui" if same else "NON")
-    )
+    print("Nombre de requêtes identique quelle que soit la taille : " + ("oui" if same else "NON"))
 
 
 if __name__ == "__main__":
