@@ -101,7 +101,9 @@ def national_table(campaign):
 
 def response_statuses(campaign):
     """{cite_id: Response} for the campaign (1 query)."""
-    return {r.cite_id: r for r in Response.objects.filter(campaign=campaign)}
+    return {
+        r.cite_id: r for r in Response.objects.filter(campaign=campaign).select_related("campaign")
+    }
 
 
 def submission_table(campaign):

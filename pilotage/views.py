@@ -58,7 +58,9 @@ def index(request):
 def cite_history(request, slug):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaigns = list(Campaign.objects.exclude(status=CampaignStatus.PLANNED).chronological())
-    responses = {r.campaign_id: r for r in Response.objects.filter(cite=cite)}
+    responses = {
+        r.campaign_id: r for r in Response.objects.filter(cite=cite).select_related("campaign")
+    }
     indicators = list(Indicator.objects.order_by("enjeu", "position", "code"))
     series = consolidation.cite_series(cite, [i.pk for i in indicators], campaigns)
     rows = [
@@ -76,15 +78,20 @@ def cite_history(request, slug):
     return render(request, "pilotage/cite_history.html", context)
 
 
-def _question_rows(questions, answers, problems, data, themes, publics):
-    """What the template shows for each question: value, errors, warnings, breakdown inputs."""
+def _question_rows(questions, answers, problems, data, themes, publics, *, conflicted=False):
+    """What the template shows for each question: value, errors, warnings, breakdown inputs.
+
+    A step sent back (`data`) shows what the user typed, never the stored values, so nothing
+    they entered is lost. After input errors the revisions stay those the form started from
+    (nothing was compared yet); after a conflict they become the current ones, so saving again
+    knowingly replaces the other member's values."""
     from pilotage.forms import breakdown_dimensions
 
     rows = []
     for vi in questions:
         answer = answers.get(vi.indicator_id)
         problem = problems.get(vi.code)
-        if data is not None and (problem or vi.code in data.get("_keep", ())):
+        if data is not None:
             raw = data.get(f"v-{vi.code}", "")
         elif answer is not None:
             raw = format_number(answer.number) if vi.is_numeric else answer.text
@@ -96,7 +103,7 @@ def _question_rows(questions, answers, problems, data, themes, publics):
             inputs = []
             for slug, item_label in items:
                 name = f"b-{vi.code}-{dimension}-{slug}"
-                if data is not None and problem:
+                if data is not None:
                     part = data.get(name, "")
                 else:
                     part = parts.get(slug, "")
@@ -111,11 +118,17 @@ def _question_rows(questions, answers, problems, data, themes, publics):
                 "raw": raw,
                 "error": problem.error if problem else "",
                 "warning": problem.warning if problem else "",
-                "revision": answer.revision if answer else 0,
+                "revision": _revision(vi, answer, data, conflicted),
                 "dims": dims,
             }
         )
     return rows
+
+
+def _revision(vi, answer, data, conflicted):
+    if data is None or conflicted:
+        return answer.revision if answer else 0
+    return data.get(f"r-{vi.code}", 0)
 
 
 def services_decimal(text):
@@ -186,10 +199,6 @@ def questionnaire(request, slug, code, step):
                 return redirect("pilotage:questionnaire", slug=cite.slug, code=code, step=target)
             conflicts = result.conflicts
             answers = {a.indicator_id: a for a in response.answers.select_related("updated_by")}
-            # The user's entries stay on screen; their revisions become the current ones, so
-            # saving again knowingly replaces the other member's values.
-            data = data.copy()
-            data.setlist("_keep", [c.indicator.code for c in conflicts])
     step_questions = (
         questions
         if step == RECAP_STEP
@@ -205,7 +214,9 @@ def questionnaire(request, slug, code, step):
         "step": step,
         "recap_step": RECAP_STEP,
         "step_label": "Récapitulatif et transmission" if step == RECAP_STEP else STEPS[step - 1][2],
-        "rows": _question_rows(step_questions, answers, problems, data, themes, publics),
+        "rows": _question_rows(
+            step_questions, answers, problems, data, themes, publics, conflicted=bool(conflicts)
+        ),
         "has_problems": bool(problems),
         "conflicts": conflicts,
         "missing": services.missing_required(response) if step == RECAP_STEP else [],
@@ -231,8 +242,6 @@ def submit(request, slug, code):
         raise Http404(permissions.NOT_FOUND)
     try:
         services.submit_response(response, request.user)
-    except PermissionDenied:
-        raise
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -1,6 +1,7 @@
 """pilotage/: référentiel and frozen versions, filling in, conflicts, privacy, audit."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -247,10 +248,14 @@ def test_two_members_editing_the_second_sees_the_conflict(client, member, partne
     second.get(step_url(cite, campaign))
     assert first.post(step_url(cite, campaign), {"v-comites-pilotage": "5"}).status_code == 302
     clash = second.post(
-        step_url(cite, campaign), {"v-comites-pilotage": "7", "r-comites-pilotage": "0"}
+        step_url(cite, campaign),
+        {"v-comites-pilotage": "7", "r-comites-pilotage": "0", "v-cotech": "non"},
     )
     assert clash.status_code == 409
     text = page_text(clash)
+    # Nothing of the step is written, and nothing typed is lost from the screen.
+    assert not Answer.objects.filter(indicator__code="cotech").exists()
+    assert re.search(r'value="non"\s+checked', text)
     assert "Un autre membre de l'équipe a modifié" in text and "« 5 »" in text
     assert 'value="7"' in text  # the second member's entry is kept on screen
     assert 'name="r-comites-pilotage" value="1"' in text

@@ -319,3 +319,30 @@ def as_role_activity(request, client):
     if request.param != "anonymous":
         client.force_login(request.getfixturevalue(request.param))
     return client, request.param
+
+
+def test_steering_pages_query_count_does_not_grow_with_the_data(client, indicators, anct_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(anct_user)
+    first = make_campaign(2026, 3, open_by=anct_user)
+    _network(1, first)
+    urls = [
+        reverse("pilotage:dashboard") + "?campagne=2026-T3",
+        reverse("pilotage:indicator", args=["beneficiaires"]) + "?campagne=2026-T3",
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            client.get(url)  # warm caches (site, session)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result.append(len(ctx.captured_queries))
+        return result
+
+    small = counts()
+    _network(4, first)
+    _network(3, make_campaign(2026, 4, open_by=anct_user))
+    assert counts() == small
