@@ -32,6 +32,13 @@ class Action(models.TextChoices):
     ACCOUNT_ANONYMISE = "account.anonymise", "Compte inactif anonymisé"
     ACCOUNT_ADMIN_ERASE = "account.admin_erase", "Compte supprimé par un administrateur"
     RETENTION_CHAT = "retention.chat", "Archives de chat effacées (durée de conservation)"
+    PILOTAGE_CAMPAIGN_OPEN = "pilotage.campaign.open", "Campagne de pilotage ouverte"
+    PILOTAGE_CAMPAIGN_CLOSE = "pilotage.campaign.close", "Campagne de pilotage close"
+    PILOTAGE_EXTEND = "pilotage.response.extend", "Questionnaire d'une cité prolongé"
+    PILOTAGE_REOPEN = "pilotage.response.reopen", "Questionnaire d'une cité rouvert"
+    PILOTAGE_SAVE = "pilotage.response.save", "Réponses au questionnaire enregistrées"
+    PILOTAGE_SUBMIT = "pilotage.response.submit", "Questionnaire transmis à l'ANCT"
+    PILOTAGE_REMIND = "pilotage.reminder.send", "Relance du questionnaire envoyée"
 
 
 class AuditEntry(models.Model):

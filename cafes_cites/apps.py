@@ -29,6 +29,12 @@ class CafesCitesConfig(AppConfig):
         from cafes_cites.api import register as register_api
 
         register_api()
+
+        from cafes_cites.activity import cafes_activity
+        from commons.activity import register_activity_provider
+
+        register_activity_provider(cafes_activity)
+
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save

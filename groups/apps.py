@@ -7,6 +7,11 @@ class GroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from commons.activity import register_activity_provider
+        from groups.activity import group_activity
+
+        register_activity_provider(group_activity)
+
         from django.db.models.signals import post_migrate, post_save
 
         from cites.models import Cite

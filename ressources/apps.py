@@ -11,6 +11,12 @@ class RessourcesConfig(AppConfig):
         from ressources.api import register as register_api
 
         register_api()
+
+        from commons.activity import register_activity_provider
+        from ressources.activity import bulletin_activity
+
+        register_activity_provider(bulletin_activity)
+
         from ressources.models import RessourcesIndexPage
         from ressources.setup import attach_review_workflow, ensure_review_setup
         from ressources.theme_sections import ressources_for_theme

@@ -26,6 +26,8 @@ Export du {date} pour le compte {email}.
 - cafes_cites.json : vos inscriptions aux cafés-cités et vos messages dans leurs chats.
 - notifications.json : les notifications qui vous ont été adressées.
 - ressources.json : votre abonnement au bulletin de veille et les pages que vous avez créées.
+- pilotage.json : les questionnaires trimestriels de pilotage que vous avez transmis et les
+  réponses que vous y avez enregistrées en dernier.
 - journal.json : les actions de modération ou d'administration que vous avez faites.
 - fichiers/ : votre photo de profil et les fichiers que vous avez déposés dans les groupes.
 
@@ -75,6 +77,10 @@ class _Exporter:
         if apps.is_installed("notifications"):
             self.write_json("notifications.json", self.notifications())
         self.write_json("ressources.json", self.ressources())
+        if apps.is_installed("pilotage"):
+            from pilotage.personal_data import personal_data
+
+            self.write_json("pilotage.json", personal_data(self.user))
         if apps.is_installed("audit"):
             self.write_json("journal.json", self.audit())
         if self.missing:

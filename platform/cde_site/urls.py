@@ -39,6 +39,7 @@ urlpatterns = [
     path("mon-espace/", include("espace.urls")),
     path("ressources/", include("ressources.urls")),
     path("", include("search.urls")),
+    path("", include("pilotage.urls")),
     path("sante/", views.health, name="health"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

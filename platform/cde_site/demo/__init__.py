@@ -142,6 +142,7 @@ APP_BUILDERS = [
     "cde_site.demo.groups.build",
     "cde_site.demo.cafes_cites.build_cafes_cites",
     "cde_site.demo.ressources.build_ressources",
+    "cde_site.demo.pilotage.build_pilotage",
 ]
 
 

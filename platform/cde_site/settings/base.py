@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cafes_cites",
     "search",
     "espace",
+    "pilotage",
     "rgpd",
     # Wagtail
     "wagtail.contrib.forms",

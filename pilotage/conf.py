@@ -1,0 +1,8 @@
+"""Settings of pilotage/, with their defaults (the host may override them)."""
+
+from django.conf import settings
+
+
+def public_threshold():
+    """A published figure is computed from at least this many cités (never one cité's answer)."""
+    return max(3, getattr(settings, "PILOTAGE_PUBLIC_MIN_CITES", 3))

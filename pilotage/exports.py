@@ -1,0 +1,201 @@
+"""ANCT's exports: every answer (one line per cité × indicator × quarter) and a campaign's
+consolidated tables, as CSV, XLSX (openpyxl, write-only: constant memory) or ODS (odfpy)."""
+
+import csv
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from cites.models import Wave
+from cites.regions import REGION_LABELS
+from pilotage import consolidation
+from pilotage.models import Answer, Enjeu, ResponseStatus
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+ANSWER_HEADER = [
+    "trimestre",
+    "code_cite",
+    "cite",
+    "region",
+    "departement",
+    "vague",
+    "etat",
+    "code_indicateur",
+    "indicateur",
+    "enjeu",
+    "valeur",
+    "unite",
+    "ventilation",
+]
+
+CONSOLIDATION_HEADER = [
+    "dimension",
+    "groupe",
+    "code_indicateur",
+    "indicateur",
+    "cites",
+    "total",
+    "mediane",
+    "oui",
+]
+
+
+def _breakdown_text(breakdown):
+    parts = []
+    for dimension in ("themes", "publics"):
+        for slug, value in sorted((breakdown or {}).get(dimension, {}).items()):
+            parts.append(f"{dimension}:{slug}={value}")
+    return "; ".join(parts)
+
+
+def answer_rows():
+    """Every answer, in a stable order, streamed from the database in chunks (1 query)."""
+    enjeux = dict(Enjeu.choices)
+    waves = dict(Wave.choices)
+    statuses = dict(ResponseStatus.choices)
+    qs = (
+        Answer.objects.order_by(
+            "response__campaign__year",
+            "response__campaign__quarter",
+            "response__cite__code",
+            "indicator__enjeu",
+            "indicator__position",
+            "indicator__code",
+        )
+        .values_list(
+            "response__campaign__year",
+            "response__campaign__quarter",
+            "response__cite__code",
+            "response__cite__name",
+            "response__cite__region",
+            "response__cite__departement_code",
+            "response__cite__wave",
+            "response__status",
+            "indicator__code",
+            "indicator__label",
+            "indicator__enjeu",
+            "number",
+            "text",
+            "indicator__unit",
+            "breakdown",
+        )
+        .iterator(chunk_size=5000)
+    )
+    for (year, quarter, code, name, region, dep, wave, status, icode, label, enjeu, number, text,
+         unit, breakdown) in qs:  # fmt: skip
+        yield [
+            f"{year}-T{quarter}",
+            code,
+            name,
+            REGION_LABELS.get(region, region),
+            dep,
+            waves.get(wave, wave),
+            statuses.get(status, status),
+            icode,
+            label,
+            enjeux.get(enjeu, enjeu),
+            number if number is not None else text,
+            unit,
+            _breakdown_text(breakdown),
+        ]
+
+
+def consolidation_rows(campaign):
+    dims = consolidation.CiteDimensions()
+    for vi, fig in consolidation.national_table(campaign):
+        yield ["national", "France", vi.code, vi.label, fig.cites, fig.total, fig.median, fig.yes]
+    for vi in consolidation.campaign_questions(campaign):
+        for key, label in consolidation.DIMENSIONS:
+            for group, fig in consolidation.by_dimension(campaign, vi, key, dims):
+                yield [label, group, vi.code, vi.label, fig.cites, fig.total, fig.median, fig.yes]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(rows, header, filename):
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets read the UTF-8 right
+        for row in rows:
+            yield writer.writerow(
+                ["" if v is None else str(v).replace(".", ",") if _is_number(v) else v for v in row]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type=FORMATS["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _is_number(value):
+    from decimal import Decimal
+
+    return isinstance(value, (Decimal, float))
+
+
+def write_xlsx(rows, header, fileobj, title):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(fileobj)
+
+
+def write_ods(rows, header, fileobj, title):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name=title)
+    for row in [header, *rows]:
+        table_row = TableRow()
+        for value in row:
+            if _is_number(value) or isinstance(value, int):
+                cell = TableCell(valuetype="float", value=str(value))
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text="" if value is None else str(value)))
+            table_row.addElement(cell)
+        table.addElement(table_row)
+    document.spreadsheet.addElement(table)
+    document.write(fileobj)
+
+
+def _file(rows, header, filename, fmt, title):
+    if fmt == "csv":
+        return _csv(rows, header, filename)
+    # Not a context manager: FileResponse closes (and so deletes) it once streamed.
+    tmp = tempfile.TemporaryFile(suffix=f".{fmt}")  # noqa: SIM115
+    (write_xlsx if fmt == "xlsx" else write_ods)(rows, header, tmp, title)
+    tmp.seek(0)
+    return FileResponse(
+        tmp, as_attachment=True, filename=f"{filename}.{fmt}", content_type=FORMATS[fmt]
+    )
+
+
+def answers_response(fmt):
+    stamp = f"{timezone.localdate():%Y-%m-%d}"
+    return _file(answer_rows(), ANSWER_HEADER, f"pilotage-reponses-{stamp}", fmt, "Réponses")
+
+
+def consolidation_response(campaign, fmt):
+    return _file(
+        consolidation_rows(campaign),
+        CONSOLIDATION_HEADER,
+        f"pilotage-consolidation-{campaign.code}",
+        fmt,
+        "Consolidation",
+    )

@@ -1,0 +1,164 @@
+"""Reading the questionnaire's fields: one French error per field, warnings to confirm.
+
+The questionnaire's questions come from a frozen version, so the form is built from its
+VersionIndicator rows rather than declared. Field names: v-<code> (value), b-<code>-<dimension>-<slug>
+(breakdown parts), r-<code> (revision the form started from), c-<code> (warning confirmed),
+p-<code> (pre-filled value checked).
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from pilotage.models import Kind
+
+YES, NO = "oui", "non"
+MAX_NUMBER = Decimal("99999999999999")
+
+
+@dataclass
+class AnswerValue:
+    number: Decimal | None = None
+    text: str = ""
+    breakdown: dict = field(default_factory=dict)
+    confirmed_prefill: bool = False
+
+    @property
+    def is_empty(self):
+        return self.number is None and not self.text
+
+
+def format_number(value):
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return str(value).replace(".", ",")
+
+
+def parse_number(raw, kind, *, vi=None):
+    """(Decimal, None) or (None, French error)."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", raw).replace(",", ".")
+    if kind == Kind.PERCENTAGE:
+        text = text.removesuffix("%")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None, "Saisissez un nombre (par exemple 12 ou 12,5)."
+    if not number.is_finite() or abs(number) > MAX_NUMBER:
+        return None, "Saisissez un nombre (par exemple 12 ou 12,5)."
+    if number < 0:
+        return None, "Le nombre ne peut pas être négatif."
+    if kind == Kind.INTEGER and number != number.to_integral_value():
+        return None, "Saisissez un nombre entier, sans décimale."
+    if kind == Kind.PERCENTAGE and number > 100:
+        return None, "Un pourcentage ne peut pas dépasser 100."
+    if number.as_tuple().exponent < -2:
+        return None, "Saisissez au plus deux décimales."
+    if vi is not None:
+        if vi.min_value is not None and number < vi.min_value:
+            return None, f"La valeur doit être au moins {format_number(vi.min_value)}."
+        if vi.max_value is not None and number > vi.max_value:
+            return None, f"La valeur doit être au plus {format_number(vi.max_value)}."
+    return number, None
+
+
+@dataclass
+class FieldResult:
+    value: AnswerValue
+    error: str = ""
+    warning: str = ""
+    part_errors: dict = field(default_factory=dict)
+
+
+def breakdown_dimensions(vi, themes, publics):
+    """[(dimension, label, [(slug, label), ...])] the indicator is broken down by."""
+    dims = []
+    if vi.breaks_down_themes:
+        dims.append(("themes", "champ d'action", [(t.slug, t.short_label) for t in themes]))
+    if vi.breaks_down_publics:
+        dims.append(("publics", "public cible", [(p.slug, p.label) for p in publics]))
+    return dims
+
+
+def read_field(vi, data, themes, publics):
+    """Read one question from POST data."""
+    code = vi.code
+    raw = (data.get(f"v-{code}") or "").strip()
+    value = AnswerValue(confirmed_prefill=data.get(f"p-{code}") == "on")
+    result = FieldResult(value)
+    if vi.kind in (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENTAGE):
+        if raw:
+            value.number, result.error = parse_number(raw, vi.kind, vi=vi)
+    elif vi.kind == Kind.YES_NO:
+        if raw and raw not in (YES, NO):
+            result.error = "Répondez par oui ou par non."
+        value.text = raw if raw in (YES, NO) else ""
+    elif vi.kind == Kind.CHOICE:
+        if raw and raw not in vi.choice_list:
+            result.error = "Choisissez une valeur de la liste."
+        value.text = raw if raw in vi.choice_list else ""
+    else:
+        if len(raw) > 255:
+            result.error = "255 caractères au plus."
+        value.text = raw[:255]
+    if result.error:
+        return result
+    mismatches = []
+    for dimension, label, items in breakdown_dimensions(vi, themes, publics):
+        parts = {}
+        for slug, _ in items:
+            part_raw = (data.get(f"b-{code}-{dimension}-{slug}") or "").strip()
+            if not part_raw:
+                continue
+            number, error = parse_number(part_raw, vi.kind)
+            if error:
+                result.part_errors[f"{dimension}-{slug}"] = error
+            else:
+                parts[slug] = str(number)
+        if parts:
+            value.breakdown[dimension] = parts
+            total = sum(Decimal(v) for v in parts.values())
+            if value.number is None or total != value.number:
+                mismatches.append(
+                    f"la ventilation par {label} fait {format_number(total)} "
+                    f"alors que le total est {format_number(value.number) or 'vide'}"
+                )
+    if result.part_errors:
+        result.error = "Corrigez la ventilation : " + " ".join(
+            sorted(set(result.part_errors.values()))
+        )
+    elif mismatches and data.get(f"c-{code}") != "on":
+        result.warning = (
+            "Attention : "
+            + " ; ".join(mismatches)
+            + ". Corrigez, ou cochez « Je confirme ces chiffres »."
+        )
+    return result
+
+
+def read_step(indicators, data, themes, publics):
+    """({indicator id: AnswerValue}, {indicator id: revision}, {code: FieldResult} with problems)."""
+    values, revisions, problems = {}, {}, {}
+    for vi in indicators:
+        result = read_field(vi, data, themes, publics)
+        if result.error or result.warning:
+            problems[vi.code] = result
+            continue
+        values[vi.indicator_id] = result.value
+        try:
+            revisions[vi.indicator_id] = int(data.get(f"r-{vi.code}") or 0)
+        except ValueError:
+            revisions[vi.indicator_id] = -1  # forged: treated as a conflict, never as a match
+    return values, revisions, problems
+
+
+class ExtendForm(forms.Form):
+    cite = forms.SlugField(widget=forms.HiddenInput)
+    until = forms.DateField(
+        label="Nouvelle échéance",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Saisissez une date valide.", "required": "Indiquez une date."},
+    )

@@ -1,0 +1,352 @@
+"""Every write of pilotage/. Views validate input with pilotage.forms, then call these.
+
+Each write is atomic and recorded in the audit log; e-mails leave after commit.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record_action
+from pilotage import permissions
+from pilotage.models import (
+    FROZEN_FIELDS,
+    Answer,
+    Campaign,
+    CampaignStatus,
+    Indicator,
+    QuestionnaireVersion,
+    Reminder,
+    ReminderKind,
+    Response,
+    ResponseStatus,
+    VersionIndicator,
+    previous_quarter,
+)
+
+# --- Référentiel and campaigns ---------------------------------------------------------------
+
+
+def _referentiel_snapshot():
+    return [
+        indicator.frozen_values()
+        for indicator in Indicator.objects.filter(is_active=True).order_by("position", "code")
+    ]
+
+
+def _version_snapshot(version):
+    return [
+        vi.frozen_values()
+        for vi in VersionIndicator.objects.filter(version=version).order_by("position", "code")
+    ]
+
+
+def freeze_version():
+    """The frozen version matching today's référentiel: the latest one if nothing changed since,
+    otherwise a new one. Frozen rows are copies: later edits of the référentiel never touch them."""
+    latest = QuestionnaireVersion.objects.order_by("-number").first()
+    snapshot = _referentiel_snapshot()
+    if not snapshot:
+        raise ValidationError("Le référentiel ne contient aucun indicateur actif.")
+    if latest is not None and _version_snapshot(latest) == snapshot:
+        return latest
+    version = QuestionnaireVersion.objects.create(number=(latest.number + 1) if latest else 1)
+    indicators = Indicator.objects.filter(is_active=True)
+    VersionIndicator.objects.bulk_create(
+        VersionIndicator(
+            version=version,
+            indicator=indicator,
+            **{name: getattr(indicator, name) for name in FROZEN_FIELDS},
+        )
+        for indicator in indicators
+    )
+    return version
+
+
+@transaction.atomic
+def open_campaign(campaign, actor):
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.PLANNED:
+        raise ValidationError("Cette campagne a déjà été ouverte.")
+    campaign.version = freeze_version()
+    campaign.status = CampaignStatus.OPEN
+    campaign.save(update_fields=["version", "status"])
+    record_action(
+        actor,
+        Action.PILOTAGE_CAMPAIGN_OPEN,
+        campaign,
+        details={"version": campaign.version.number},
+    )
+    return campaign
+
+
+@transaction.atomic
+def close_campaign(campaign, actor):
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError("Seule une campagne ouverte peut être close.")
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save(update_fields=["status"])
+    # A closing ends every extension: ANCT reopens a cité explicitly afterwards.
+    campaign.responses.filter(status=ResponseStatus.DRAFT).update(extended_until=None)
+    record_action(actor, Action.PILOTAGE_CAMPAIGN_CLOSE, campaign)
+    return campaign
+
+
+def _check_until(campaign, until):
+    if until < date.today():
+        raise ValidationError("La nouvelle échéance ne peut pas être dans le passé.")
+    if campaign.status == CampaignStatus.PLANNED:
+        raise ValidationError("La campagne n'est pas encore ouverte.")
+
+
+@transaction.atomic
+def extend_response(campaign, cite, until, actor):
+    """Give one cité more time (its draft stays a draft)."""
+    _check_until(campaign, until)
+    response = get_or_create_response(campaign, cite)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.is_submitted:
+        raise ValidationError("Ce questionnaire est déjà transmis : rouvrez-le plutôt.")
+    response.extended_until = until
+    response.save(update_fields=["extended_until", "updated_at"])
+    record_action(actor, Action.PILOTAGE_EXTEND, response, details={"jusqu_au": until})
+    return response
+
+
+@transaction.atomic
+def reopen_response(campaign, cite, until, actor):
+    """Send a submitted questionnaire back to draft for one cité, until a given day."""
+    _check_until(campaign, until)
+    response = Response.objects.select_for_update().filter(campaign=campaign, cite=cite).first()
+    if response is None or not response.is_submitted:
+        raise ValidationError("Ce questionnaire n'a pas été transmis.")
+    response.status = ResponseStatus.DRAFT
+    response.extended_until = until
+    response.submitted_at = None
+    response.save(update_fields=["status", "extended_until", "submitted_at", "updated_at"])
+    record_action(actor, Action.PILOTAGE_REOPEN, response, details={"jusqu_au": until})
+    return response
+
+
+# --- Filling in ------------------------------------------------------------------------------
+
+
+def previous_response(campaign, cite):
+    year, quarter = previous_quarter(campaign.year, campaign.quarter)
+    return (
+        Response.objects.filter(
+            cite=cite, campaign__year=year, campaign__quarter=quarter, status="submitted"
+        )
+        .prefetch_related("answers")
+        .first()
+    )
+
+
+@transaction.atomic
+def get_or_create_response(campaign, cite):
+    """The cité's questionnaire; on creation, pre-filled (and marked) from the previous quarter's
+    submitted answers to the indicators this version still asks."""
+    response, created = Response.objects.get_or_create(campaign=campaign, cite=cite)
+    if created and campaign.version_id:
+        previous = previous_response(campaign, cite)
+        if previous is not None:
+            asked = set(
+                VersionIndicator.objects.filter(version=campaign.version_id).values_list(
+                    "indicator_id", flat=True
+                )
+            )
+            Answer.objects.bulk_create(
+                Answer(
+                    response=response,
+                    indicator_id=old.indicator_id,
+                    number=old.number,
+                    text=old.text,
+                    breakdown=old.breakdown,
+                    prefilled=True,
+                )
+                for old in previous.answers.all()
+                if old.indicator_id in asked and not old.is_empty
+            )
+    return response
+
+
+@dataclass
+class Conflict:
+    indicator: VersionIndicator
+    answer: Answer
+
+
+@dataclass
+class SaveResult:
+    saved: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+
+
+def _same_value(answer, value):
+    return (
+        answer.number == value.number
+        and answer.text == value.text
+        and (answer.breakdown or {}) == (value.breakdown or {})
+    )
+
+
+@transaction.atomic
+def save_answers(response, user, values, base_revisions):
+    """Save a step of the questionnaire as draft.
+
+    `values` maps indicator id -> forms.AnswerValue; `base_revisions` maps indicator id -> the
+    revision the user's form started from (0: no answer then). If another member changed one of
+    the answers this user also changed, nothing is written and the conflicts are returned: the
+    second writer sees the other's value and decides."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not permissions.can_edit_response(user, response):
+        raise PermissionDenied("Ce questionnaire n'accepte plus de réponses.")
+    versions = {
+        vi.indicator_id: vi
+        for vi in VersionIndicator.objects.filter(
+            version=response.campaign.version_id, indicator_id__in=list(values)
+        )
+    }
+    current = {
+        a.indicator_id: a
+        for a in Answer.objects.select_for_update().filter(
+            response=response, indicator_id__in=list(values)
+        )
+    }
+    result = SaveResult()
+    changes = []
+    for indicator_id, value in values.items():
+        answer = current.get(indicator_id)
+        if answer is not None and _same_value(answer, value):
+            if answer.prefilled and value.confirmed_prefill:
+                changes.append((indicator_id, value, answer))
+            continue
+        if answer is None and value.is_empty:
+            continue
+        base = base_revisions.get(indicator_id, 0)
+        if (answer.revision if answer else 0) != base:
+            result.conflicts.append(Conflict(versions[indicator_id], answer))
+            continue
+        changes.append((indicator_id, value, answer))
+    if result.conflicts:
+        return result
+    for indicator_id, value, answer in changes:
+        if answer is None:
+            answer = Answer(response=response, indicator_id=indicator_id, revision=0)
+        answer.number = value.number
+        answer.text = value.text
+        answer.breakdown = value.breakdown
+        answer.prefilled = False
+        answer.revision += 1
+        answer.updated_by = user
+        answer.save()
+        result.saved.append(answer)
+    if result.saved:
+        response.save(update_fields=["updated_at"])
+        record_action(
+            user,
+            Action.PILOTAGE_SAVE,
+            response,
+            details={"indicateurs": sorted(versions[a.indicator_id].code for a in result.saved)},
+        )
+    return result
+
+
+def missing_required(response):
+    """Required questions without an answer, in questionnaire order."""
+    answered = set(
+        response.answers.exclude(number__isnull=True, text="").values_list(
+            "indicator_id", flat=True
+        )
+    )
+    return [
+        vi
+        for vi in VersionIndicator.objects.filter(version=response.campaign.version_id).order_by(
+            "position", "code"
+        )
+        if vi.required and vi.indicator_id not in answered
+    ]
+
+
+@transaction.atomic
+def submit_response(response, user):
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not permissions.can_submit_response(user, response):
+        raise PermissionDenied("Seule la coordination de la cité transmet le questionnaire.")
+    missing = missing_required(response)
+    if missing:
+        raise ValidationError(
+            [f"Question obligatoire sans réponse : {vi.label}." for vi in missing]
+        )
+    if response.answers.filter(prefilled=True).exists():
+        raise ValidationError(
+            "Des réponses reprises du trimestre précédent n'ont pas été vérifiées : "
+            "confirmez-les ou corrigez-les avant de transmettre."
+        )
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.submitted_by = user
+    response.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    record_action(user, Action.PILOTAGE_SUBMIT, response)
+    return response
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+REMINDER_DAYS = {ReminderKind.J7: 7, ReminderKind.J1: 1}
+
+
+def due_reminder_kind(campaign, today):
+    for kind, days in REMINDER_DAYS.items():
+        if campaign.closes_on - timedelta(days=days) == today:
+            return kind
+    return None
+
+
+def send_due_reminders(today=None):
+    """J-7 and J-1 before an open campaign closes, to every cité that has not submitted.
+    The Reminder row is created before the e-mail, in the same transaction as the check:
+    a second run (or a concurrent one) finds it and sends nothing."""
+    from cites.models import Cite
+    from pilotage.tasks import send_reminder_email
+
+    today = today or date.today()
+    sent = 0
+    for campaign in Campaign.objects.filter(status=CampaignStatus.OPEN):
+        kind = due_reminder_kind(campaign, today)
+        if kind is None:
+            continue
+        submitted = set(
+            campaign.responses.filter(status=ResponseStatus.SUBMITTED).values_list(
+                "cite_id", flat=True
+            )
+        )
+        for cite in Cite.objects.published().exclude(pk__in=submitted):
+            with transaction.atomic():
+                reminder, created = Reminder.objects.get_or_create(
+                    campaign=campaign, cite=cite, kind=kind
+                )
+                if not created:
+                    continue
+                record_action(
+                    None, Action.PILOTAGE_REMIND, reminder, target_label=f"{cite} — {kind}"
+                )
+                transaction.on_commit(
+                    lambda pk=reminder.pk: send_reminder_email.enqueue(pk), robust=True
+                )
+                sent += 1
+    return sent
+
+
+def last_revision_numbers(response):
+    return dict(response.answers.values_list("indicator_id", "revision"))
+
+
+def max_campaign_version():
+    return QuestionnaireVersion.objects.aggregate(m=Max("number"))["m"]

@@ -1,0 +1,462 @@
+"""Pages of pilotage/: the cités' questionnaire and history, ANCT's steering pages and exports,
+the public key figures. Every view asks pilotage.permissions first."""
+
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_anct
+from pilotage import consolidation, exports, permissions, publication, services
+from pilotage.forms import ExtendForm, format_number, read_step
+from pilotage.models import (
+    ENJEU_ORDER,
+    QUARTER_RE,
+    Campaign,
+    CampaignStatus,
+    Indicator,
+    Kind,
+    Response,
+)
+from themes.models import PublicCible, Theme
+
+STEPS = [(index, enjeu, enjeu.label) for index, enjeu in enumerate(ENJEU_ORDER, start=1)]
+RECAP_STEP = len(STEPS) + 1
+
+
+def _campaign_or_404(code, *, opened=True):
+    match = QUARTER_RE.match(code or "")
+    campaign = None
+    if match:
+        campaign = (
+            Campaign.objects.select_related("version")
+            .filter(year=int(match[1]), quarter=int(match[2]))
+            .first()
+        )
+    if campaign is None or (opened and campaign.status == CampaignStatus.PLANNED):
+        raise Http404(permissions.NOT_FOUND)
+    return campaign
+
+
+# --- Cité team ---------------------------------------------------------------------------------
+
+
+def index(request):
+    if is_anct(request.user):
+        return redirect("pilotage:dashboard")
+    user = request.user
+    if user.is_authenticated and user.cite_id:
+        return redirect("pilotage:cite", slug=user.cite.slug)
+    raise Http404(permissions.NOT_FOUND)
+
+
+def cite_history(request, slug):
+    cite = permissions.get_cite_for_answers_or_404(request.user, slug)
+    campaigns = list(Campaign.objects.exclude(status=CampaignStatus.PLANNED).chronological())
+    responses = {
+        r.campaign_id: r for r in Response.objects.filter(cite=cite).select_related("campaign")
+    }
+    indicators = list(Indicator.objects.order_by("enjeu", "position", "code"))
+    series = consolidation.cite_series(cite, [i.pk for i in indicators], campaigns)
+    rows = [
+        (indicator, [series[indicator.pk].get(c.pk) for c in campaigns])
+        for indicator in indicators
+        if series.get(indicator.pk)
+    ]
+    context = {
+        "cite": cite,
+        "campaign_rows": [(c, responses.get(c.pk)) for c in reversed(campaigns)],
+        "campaigns": campaigns,
+        "rows": rows,
+        "breadcrumb": [{"label": "Pilotage"}, {"label": cite.short_name}],
+    }
+    return render(request, "pilotage/cite_history.html", context)
+
+
+def _question_rows(questions, answers, problems, data, themes, publics, *, conflicted=False):
+    """What the template shows for each question: value, errors, warnings, breakdown inputs.
+
+    A step sent back (`data`) shows what the user typed, never the stored values, so nothing
+    they entered is lost. After input errors the revisions stay those the form started from
+    (nothing was compared yet); after a conflict they become the current ones, so saving again
+    knowingly replaces the other member's values."""
+    from pilotage.forms import breakdown_dimensions
+
+    rows = []
+    for vi in questions:
+        answer = answers.get(vi.indicator_id)
+        problem = problems.get(vi.code)
+        if data is not None:
+            raw = data.get(f"v-{vi.code}", "")
+        elif answer is not None:
+            raw = format_number(answer.number) if vi.is_numeric else answer.text
+        else:
+            raw = ""
+        dims = []
+        for dimension, label, items in breakdown_dimensions(vi, themes, publics):
+            parts = (answer.breakdown or {}).get(dimension, {}) if answer else {}
+            inputs = []
+            for slug, item_label in items:
+                name = f"b-{vi.code}-{dimension}-{slug}"
+                if data is not None:
+                    part = data.get(name, "")
+                else:
+                    part = parts.get(slug, "")
+                    part = format_number(services_decimal(part)) if part != "" else ""
+                error = problem.part_errors.get(f"{dimension}-{slug}") if problem else ""
+                inputs.append({"name": name, "label": item_label, "value": part, "error": error})
+            dims.append({"label": label, "inputs": inputs})
+        rows.append(
+            {
+                "vi": vi,
+                "answer": answer,
+                "raw": raw,
+                "error": problem.error if problem else "",
+                "warning": problem.warning if problem else "",
+                "revision": _revision(vi, answer, data, conflicted),
+                "dims": dims,
+            }
+        )
+    return rows
+
+
+def _revision(vi, answer, data, conflicted):
+    if data is None or conflicted:
+        return answer.revision if answer else 0
+    return data.get(f"r-{vi.code}", 0)
+
+
+def services_decimal(text):
+    return Decimal(str(text))
+
+
+def _chart(chart_id, title, category, labels, series, unit):
+    """What includes/chart.html needs: the web component's JSON attributes and the same data
+    as a table."""
+
+    def number(value):
+        return float(value) if value is not None else None
+
+    return {
+        "id": chart_id,
+        "title": title,
+        "category": category,
+        "unit": unit,
+        "x": json.dumps([labels for _ in series]),
+        "y": json.dumps([[number(v) for v in values] for _, values in series]),
+        "names": json.dumps([name for name, _ in series], ensure_ascii=False),
+        "series_names": [name for name, _ in series],
+        "rows": [
+            (
+                label,
+                [
+                    format_number(values[i]) if values[i] is not None else None
+                    for _, values in series
+                ],
+            )
+            for i, label in enumerate(labels)
+        ],
+    }
+
+
+def questionnaire(request, slug, code, step):
+    cite = permissions.get_cite_for_answers_or_404(request.user, slug)
+    campaign = _campaign_or_404(code)
+    if step < 1 or step > RECAP_STEP:
+        raise Http404(permissions.NOT_FOUND)
+    response = Response.objects.filter(campaign=campaign, cite=cite).first()
+    user = request.user
+    if response is None:
+        if not (permissions.is_cite_member(user, cite) and campaign.is_open):
+            raise Http404(permissions.NOT_FOUND)
+        response = services.get_or_create_response(campaign, cite)
+    editable = permissions.can_edit_response(user, response)
+    themes = list(Theme.objects.ordered())
+    publics = list(PublicCible.objects.all())
+    questions = consolidation.campaign_questions(campaign)
+    answers = {a.indicator_id: a for a in response.answers.select_related("updated_by")}
+    problems, conflicts, data = {}, [], None
+
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Ce questionnaire n'accepte plus de réponses.")
+        if step == RECAP_STEP:
+            raise Http404(permissions.NOT_FOUND)
+        enjeu = STEPS[step - 1][1]
+        step_questions = [vi for vi in questions if vi.enjeu == enjeu]
+        data = request.POST
+        values, revisions, problems = read_step(step_questions, data, themes, publics)
+        if not problems:
+            result = services.save_answers(response, user, values, revisions)
+            if not result.conflicts:
+                messages.success(request, "Brouillon enregistré.")
+                target = step + 1 if "next" in data else step
+                return redirect("pilotage:questionnaire", slug=cite.slug, code=code, step=target)
+            conflicts = result.conflicts
+            answers = {a.indicator_id: a for a in response.answers.select_related("updated_by")}
+    step_questions = (
+        questions
+        if step == RECAP_STEP
+        else [vi for vi in questions if vi.enjeu == STEPS[step - 1][1]]
+    )
+    context = {
+        "cite": cite,
+        "campaign": campaign,
+        "response": response,
+        "editable": editable,
+        "can_submit": permissions.can_submit_response(user, response),
+        "steps": STEPS,
+        "step": step,
+        "recap_step": RECAP_STEP,
+        "step_label": "Récapitulatif et transmission" if step == RECAP_STEP else STEPS[step - 1][2],
+        "rows": _question_rows(
+            step_questions, answers, problems, data, themes, publics, conflicted=bool(conflicts)
+        ),
+        "has_problems": bool(problems),
+        "conflicts": conflicts,
+        "missing": services.missing_required(response) if step == RECAP_STEP else [],
+        "prefilled_left": sum(1 for a in answers.values() if a.prefilled),
+        "Kind": Kind,
+        "breadcrumb": [
+            {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
+            {"label": f"Questionnaire {campaign.code}"},
+        ],
+    }
+    status = 400 if (problems or conflicts) else 200
+    if conflicts:
+        status = 409
+    return render(request, "pilotage/questionnaire.html", context, status=status)
+
+
+@require_POST
+def submit(request, slug, code):
+    cite = permissions.get_cite_for_answers_or_404(request.user, slug)
+    campaign = _campaign_or_404(code)
+    response = Response.objects.filter(campaign=campaign, cite=cite).first()
+    if response is None or not permissions.can_view_cite_answers(request.user, cite):
+        raise Http404(permissions.NOT_FOUND)
+    try:
+        services.submit_response(response, request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("pilotage:questionnaire", slug=slug, code=code, step=RECAP_STEP)
+    messages.success(request, f"Questionnaire {campaign.code} transmis à l'ANCT. Merci !")
+    return redirect("pilotage:cite", slug=slug)
+
+
+# --- ANCT ----------------------------------------------------------------------------------------
+
+
+def _selected_campaign(request):
+    code = request.GET.get("campagne")
+    if code:
+        return _campaign_or_404(code)
+    qs = Campaign.objects.exclude(status=CampaignStatus.PLANNED).select_related("version")
+    return qs.filter(status=CampaignStatus.OPEN).first() or qs.order_by("-year", "-quarter").first()
+
+
+def dashboard(request):
+    permissions.require_steering(request.user)
+    campaigns = list(Campaign.objects.select_related("version").order_by("-year", "-quarter"))
+    campaign = _selected_campaign(request)
+    context = {
+        "campaigns": campaigns,
+        "campaign": campaign,
+        "extend_form": ExtendForm(),
+        "breadcrumb": [{"label": "Pilotage national"}],
+    }
+    if campaign is not None:
+        submissions = consolidation.submission_table(campaign)
+        context.update(
+            {
+                "table": consolidation.national_table(campaign),
+                "submissions": submissions,
+                "submitted_count": sum(1 for _, r in submissions if r and r.is_submitted),
+            }
+        )
+    return render(request, "pilotage/dashboard.html", context)
+
+
+def indicator_detail(request, code):
+    permissions.require_steering(request.user)
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None:
+        raise Http404(permissions.NOT_FOUND)
+    campaign = _selected_campaign(request)
+    campaigns = consolidation.campaigns_with_version()
+    vi = None
+    if campaign is not None:
+        vi = (
+            campaign.version.indicators.filter(indicator=indicator).first()
+            if campaign.version
+            else None
+        )
+    dims = consolidation.CiteDimensions()
+    tables = []
+    if vi is not None:
+        tables = [
+            (key, label, consolidation.by_dimension(campaign, vi, key, dims))
+            for key, label in consolidation.DIMENSIONS
+        ]
+    kind = vi.kind if vi else indicator.kind
+    evolution = consolidation.evolution(indicator.pk, kind, campaigns)
+    from cites.models import Cite
+
+    cite = None
+    comparison = []
+    if request.GET.get("cite"):
+        cite = Cite.objects.filter(slug=request.GET["cite"]).first()
+    if cite is not None:
+        series = consolidation.cite_series(cite, [indicator.pk], campaigns).get(indicator.pk, {})
+        comparison = [(c, series.get(c.pk), fig) for c, fig in evolution]
+    aggregation = vi.aggregation if vi else indicator.aggregation
+    unit = indicator.unit
+    evolution_chart = _chart(
+        "evolution",
+        f"{indicator.label} : valeur nationale par trimestre "
+        f"({indicator.get_aggregation_display().lower()} des questionnaires transmis)",
+        "Trimestre",
+        [c.code for c, _ in evolution],
+        [("France", [fig.value(aggregation) for _, fig in evolution])],
+        unit,
+    )
+    comparison_chart = None
+    if cite is not None:
+        comparison_chart = _chart(
+            "comparaison",
+            f"{indicator.label} : {cite.short_name} et médiane nationale",
+            "Trimestre",
+            [c.code for c, _, _ in comparison],
+            [
+                (cite.short_name, [a.number if a else None for _, a, _ in comparison]),
+                ("Médiane nationale", [fig.median for _, _, fig in comparison]),
+            ],
+            unit,
+        )
+    context = {
+        "evolution_chart": evolution_chart,
+        "comparison_chart": comparison_chart,
+        "indicator": indicator,
+        "vi": vi,
+        "campaign": campaign,
+        "campaigns": campaigns,
+        "tables": tables,
+        "evolution": evolution,
+        "cite": cite,
+        "cites": Cite.objects.order_by("short_name").only("slug", "short_name"),
+        "comparison": comparison,
+        "charts": True,
+        "breadcrumb": [
+            {"label": "Pilotage national", "url": reverse("pilotage:dashboard")},
+            {"label": indicator.label},
+        ],
+    }
+    return render(request, "pilotage/indicator.html", context)
+
+
+@require_POST
+def campaign_action(request, code, action):
+    permissions.require_steering(request.user)
+    campaign = _campaign_or_404(code, opened=False)
+    back = reverse("pilotage:dashboard") + f"?campagne={campaign.code}"
+    try:
+        if action == "ouvrir":
+            services.open_campaign(campaign, request.user)
+            messages.success(request, f"Campagne {campaign.code} ouverte ; questionnaire figé.")
+        elif action == "clore":
+            services.close_campaign(campaign, request.user)
+            messages.success(request, f"Campagne {campaign.code} close.")
+        elif action in ("prolonger", "rouvrir"):
+            form = ExtendForm(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect(back)
+            from cites.models import Cite
+
+            cite = Cite.objects.filter(slug=form.cleaned_data["cite"]).first()
+            if cite is None:
+                raise Http404(permissions.NOT_FOUND)
+            until = form.cleaned_data["until"]
+            if action == "prolonger":
+                services.extend_response(campaign, cite, until, request.user)
+                messages.success(
+                    request, f"{cite.short_name} : échéance portée au {until:%d/%m/%Y}."
+                )
+            else:
+                services.reopen_response(campaign, cite, until, request.user)
+                messages.success(
+                    request, f"{cite.short_name} : questionnaire rouvert jusqu'au {until:%d/%m/%Y}."
+                )
+        else:
+            raise Http404(permissions.NOT_FOUND)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(back)
+
+
+def export(request, what, fmt):
+    permissions.require_steering(request.user)
+    if fmt not in exports.FORMATS or what not in ("reponses", "consolidation"):
+        raise Http404(permissions.NOT_FOUND)
+    if what == "reponses":
+        return exports.answers_response(fmt)
+    campaign = _selected_campaign(request)
+    if campaign is None:
+        raise Http404(permissions.NOT_FOUND)
+    return exports.consolidation_response(campaign, fmt)
+
+
+# --- Public --------------------------------------------------------------------------------------
+
+
+def key_figures(request):
+    data = publication.key_figures()
+    return render(
+        request,
+        "pilotage/key_figures.html",
+        {"data": data, "breadcrumb": [{"label": "Chiffres clés"}]},
+    )
+
+
+def api_key_figures(request):
+    from django.http import JsonResponse
+
+    response = JsonResponse(
+        publication.key_figures_json(), json_dumps_params={"ensure_ascii": False}
+    )
+    return response
+
+
+ACTIVITY_PERIODS = {"3": 3, "6": 6, "12": 12}
+
+
+def activity(request):
+    """ANCT's view of the network's activity: aggregates registered by the other apps."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commons.activity import activity_tables
+
+    permissions.require_steering(request.user)
+    months = ACTIVITY_PERIODS.get(request.GET.get("mois", "12"), 12)
+    since = timezone.now() - timedelta(days=31 * months)
+    context = {
+        "tables": activity_tables(since),
+        "months": months,
+        "periods": sorted(ACTIVITY_PERIODS.values()),
+        "breadcrumb": [
+            {"label": "Pilotage national", "url": reverse("pilotage:dashboard")},
+            {"label": "Activité du réseau"},
+        ],
+    }
+    return render(request, "pilotage/activity.html", context)
