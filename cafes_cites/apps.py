@@ -26,6 +26,10 @@ class CafesCitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cafes_cites.conf import DEFAULTS
+        from commons.conf import apply_defaults
+
+        apply_defaults(DEFAULTS)
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save

@@ -7,6 +7,10 @@ class GroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from commons.conf import apply_defaults
+        from groups.conf import DEFAULTS
+
+        apply_defaults(DEFAULTS)
         from django.db.models.signals import post_migrate, post_save
 
         from cites.models import Cite

@@ -8,6 +8,10 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from commons.conf import apply_defaults
+        from search.conf import DEFAULTS
+
+        apply_defaults(DEFAULTS)
         from django.utils.module_loading import autodiscover_modules
 
         from search import indexing

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
@@ -8,19 +9,26 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cde_site import views
 
+# Each pluggable app's URLs, mounted only when the app is installed (a site may drop any of them;
+# the navigation and the account links leave out what does not resolve). Order matters: the
+# more specific prefix first, and search's "" before the home page.
+APP_URLS = [
+    ("comptes/mes-donnees/", "rgpd"),
+    ("comptes/", "accounts"),
+    ("cites/", "cites"),
+    ("champs-action/", "themes"),
+    ("cafes-cites/", "cafes_cites"),
+    ("groupes/", "groups"),
+    ("notifications/", "notifications"),
+    ("ressources/", "ressources"),
+    ("", "search"),
+]
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("comptes/mes-donnees/", include("rgpd.urls")),
-    path("comptes/", include("accounts.urls")),
+    *(path(prefix, include(f"{app}.urls")) for prefix, app in APP_URLS if apps.is_installed(app)),
     path("comptes/", include("allauth.urls")),
-    path("cites/", include("cites.urls")),
-    path("champs-action/", include("themes.urls")),
-    path("cafes-cites/", include("cafes_cites.urls")),
-    path("groupes/", include("groups.urls")),
-    path("notifications/", include("notifications.urls")),
-    path("ressources/", include("ressources.urls")),
-    path("", include("search.urls")),
     path("sante/", views.health, name="health"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]
