@@ -16,6 +16,7 @@ from cafes_cites.models import (
     Registration,
     RegistrationStatus,
     Session,
+    SessionStatus,
 )
 from cafes_cites.registry import question_destination
 from themes.models import Theme
@@ -81,14 +82,14 @@ def session_detail(request, pk):
         ).count(),
         "waiting_position": _waiting_position(registration),
         "chat_enabled": permissions.can_read_chat(request.user, session)
-        and status != "termine"
+        and status != SessionStatus.TERMINE
         and not session.is_cancelled,
         "chat_open": session.chat_is_open(now),
         "can_moderate": permissions.can_moderate_chat(request.user, session),
         "can_promote_questions": question_destination() is not None,
         "chat_url": session.chat_path if request.user.is_authenticated else "",
         "archive": services.chat_archive(session)
-        if status == "termine" and permissions.can_read_chat(request.user, session)
+        if status == SessionStatus.TERMINE and permissions.can_read_chat(request.user, session)
         else None,
         "breadcrumb": [
             {"label": "Cafés-cités", "url": reverse("cafes_cites:agenda")},
