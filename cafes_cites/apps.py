@@ -26,6 +26,10 @@ class CafesCitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.personal_data import register_eraser
+        from cafes_cites import personal_data
+
+        register_eraser("cafes_cites", personal_data.erase)
         from cafes_cites.conf import DEFAULTS
         from commons.conf import apply_defaults
 

@@ -7,6 +7,10 @@ class GroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.personal_data import register_eraser
+        from groups import personal_data
+
+        register_eraser("groups", personal_data.erase)
         from commons.conf import apply_defaults
         from groups.conf import DEFAULTS
 

@@ -8,6 +8,10 @@ class RessourcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.personal_data import register_eraser
+        from ressources import personal_data
+
+        register_eraser("ressources", personal_data.erase)
         from ressources.models import RessourcesIndexPage
         from ressources.setup import attach_review_workflow, ensure_review_setup
         from ressources.theme_sections import ressources_for_theme

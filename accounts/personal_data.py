@@ -1,0 +1,21 @@
+"""What each app keeps about an account, erased by the app itself (and, later, exported): rgpd/
+sits above every app and must not reach into their tables, so each app registers its provider
+here, in its AppConfig.ready() (accounts/ is below every app that holds personal data; the same
+inversion as themes.registry). rgpd.services.erase_account calls them inside its transaction."""
+
+_erasers = {}
+
+
+def register_eraser(name, erase, order=100):
+    """`erase(user, old_email, new_email, files)`: delete or detach what the app holds about
+    `user`, whose address `old_email` becomes `new_email`; append (storage, name) pairs of files
+    to delete after commit to `files`. A higher `order` runs later (notifications/ last: the
+    others may notify while they erase)."""
+    _erasers[name] = (order, erase)
+    return erase
+
+
+def erasers():
+    """(name, erase) by `order`, then registration order."""
+    ordered = sorted(_erasers.items(), key=lambda item: item[1][0])
+    return [(name, erase) for name, (_order, erase) in ordered]
