@@ -1,4 +1,4 @@
-"""What each app keeps about an account, erased by the app itself (and, later, exported): rgpd/
+"""What each app keeps about an account, exported and erased by the app itself: rgpd/
 sits above every app and must not reach into their tables, so each app registers its provider
 here, in its AppConfig.ready() (accounts/ is below every app that holds personal data; the same
 inversion as themes.registry). rgpd.services.erase_account calls them inside its transaction."""
@@ -19,3 +19,20 @@ def erasers():
     """(name, erase) by `order`, then registration order."""
     ordered = sorted(_erasers.items(), key=lambda item: item[1][0])
     return [(name, erase) for name, (_order, erase) in ordered]
+
+
+_exporters = {}
+
+
+def register_exporter(filename, export, order=100):
+    """`export(user, out)` -> JSON-serialisable data, written as `filename` in the « Mes données »
+    archive (rgpd.export); `out.copy_file(field_file, arcname)` copies a stored file into the
+    archive and returns its path there (None when the file is missing)."""
+    _exporters[filename] = (order, export)
+    return export
+
+
+def exporters():
+    """(filename, export) by `order`, then registration order."""
+    ordered = sorted(_exporters.items(), key=lambda item: item[1][0])
+    return [(filename, export) for filename, (_order, export) in ordered]

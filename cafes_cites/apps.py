@@ -26,10 +26,11 @@ class CafesCitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts.personal_data import register_eraser
+        from accounts.personal_data import register_eraser, register_exporter
         from cafes_cites import personal_data
 
         register_eraser("cafes_cites", personal_data.erase)
+        register_exporter("cafes_cites.json", personal_data.export, order=30)
         from cafes_cites.conf import DEFAULTS
         from commons.conf import apply_defaults
 

@@ -14,3 +14,35 @@ def erase(user, old_email, new_email, files):
     CalendarToken.objects.filter(user=user).delete()
     ChatMute.objects.filter(user=user).delete()
     ChatPresence.objects.filter(user=user).delete()
+
+
+def export(user, out):
+    from cafes_cites.models import ChatMessage, ChatMute, Registration
+
+    return {
+        "inscriptions": [
+            {
+                "seance": r.session.label,
+                "debut": r.session.start,
+                "etat": r.get_status_display(),
+                "le": r.created_at,
+            }
+            for r in Registration.objects.filter(user=user).select_related("session")
+        ],
+        "messages_chat": [
+            {
+                "seance": m.session.label,
+                "texte": m.body,
+                "question": m.is_question,
+                "le": m.created_at,
+                "supprime_le": m.deleted_at,
+            }
+            for m in ChatMessage.objects.filter(author=user)
+            .select_related("session")
+            .iterator(chunk_size=500)
+        ],
+        "suspensions_chat": [
+            {"seance": m.session.label, "le": m.created_at}
+            for m in ChatMute.objects.filter(user=user).select_related("session")
+        ],
+    }

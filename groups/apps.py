@@ -7,10 +7,11 @@ class GroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts.personal_data import register_eraser
+        from accounts.personal_data import register_eraser, register_exporter
         from groups import personal_data
 
         register_eraser("groups", personal_data.erase)
+        register_exporter("groupes.json", personal_data.export, order=20)
         from commons.conf import apply_defaults
         from groups.conf import DEFAULTS
 

@@ -7,7 +7,8 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts.personal_data import register_eraser
+        from accounts.personal_data import register_eraser, register_exporter
         from notifications import personal_data
 
         register_eraser("notifications", personal_data.erase, order=900)
+        register_exporter("notifications.json", personal_data.export, order=40)
