@@ -21,18 +21,19 @@ def erasers():
     return [(name, erase) for name, (_order, erase) in ordered]
 
 
-_exporters = {}
+_exporters = []  # (order, filename, export): several apps may give sections of one file
 
 
 def register_exporter(filename, export, order=100):
     """`export(user, out)` -> JSON-serialisable data, written as `filename` in the « Mes données »
     archive (rgpd.export); `out.copy_file(field_file, arcname)` copies a stored file into the
     archive and returns its path there (None when the file is missing)."""
-    _exporters[filename] = (order, export)
+    if (order, filename, export) not in _exporters:
+        _exporters.append((order, filename, export))
     return export
 
 
 def exporters():
     """(filename, export) by `order`, then registration order."""
-    ordered = sorted(_exporters.items(), key=lambda item: item[1][0])
-    return [(filename, export) for filename, (_order, export) in ordered]
+    ordered = sorted(_exporters, key=lambda item: item[0])
+    return [(filename, export) for _order, filename, export in ordered]

@@ -31,6 +31,7 @@ class CafesCitesConfig(AppConfig):
 
         register_eraser("cafes_cites", personal_data.erase)
         register_exporter("cafes_cites.json", personal_data.export, order=30)
+        register_exporter("profil.json", personal_data.export_profile, order=30)
         from cafes_cites.conf import DEFAULTS
         from commons.conf import apply_defaults
 

@@ -46,3 +46,8 @@ def export(user, out):
             for m in ChatMute.objects.filter(user=user).select_related("session")
         ],
     }
+
+
+def export_profile(user, out):
+    """Joins profil.json: whether a personal calendar link exists (never the link itself)."""
+    return {"lien_calendrier_personnel": CalendarToken.objects.filter(user=user).exists()}

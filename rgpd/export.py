@@ -68,11 +68,17 @@ class _Exporter:
         user = self.user
         date = f"{timezone.localtime():%d/%m/%Y à %H:%M}"
         self.archive.writestr("LISEZMOI.txt", README.format(date=date, email=user.email))
-        self.write_json("profil.json", self.profile())
-        # Each installed app exports its own data (accounts.personal_data).
-        for filename, export in exporters():
-            self.write_json(filename, export(user, self))
-        self.write_json("ressources.json", self.ressources())
+        files = {"profil.json": self.profile()}
+        # Each installed app exports its own data (accounts.personal_data); the pages created
+        # (Wagtail's, whichever app defines them) join ressources.json.
+        # Sections of one file given by several apps are merged.
+        for filename, export in [*exporters(), ("ressources.json", lambda *args: self.pages())]:
+            data = export(user, self)
+            if isinstance(files.get(filename), dict) and isinstance(data, dict):
+                data = {**files[filename], **data}
+            files[filename] = data
+        for filename, data in files.items():
+            self.write_json(filename, data)
         if self.missing:
             self.write_json("fichiers_manquants.json", self.missing)
 
@@ -134,31 +140,11 @@ class _Exporter:
                 data["avatar_administration"] = self.copy_file(
                     profile.avatar, f"fichiers/avatar-administration{extension}"
                 )
-        if apps.is_installed("cafes_cites"):
-            from cafes_cites.models import CalendarToken
-
-            data["lien_calendrier_personnel"] = CalendarToken.objects.filter(user=user).exists()
         return data
 
-    def ressources(self):
+    def pages(self):
         user = self.user
         data = {}
-        if apps.is_installed("ressources"):
-            from ressources.models import Subscriber
-
-            subscriber = Subscriber.objects.filter(email__iexact=user.email).first()
-            data["abonnement_bulletin"] = (
-                {
-                    "adresse": subscriber.email,
-                    "tous_les_champs": subscriber.all_themes,
-                    "champs_d_action": list(subscriber.themes.values_list("label", flat=True)),
-                    "inscription": subscriber.created_at,
-                    "confirmation": subscriber.confirmed_at,
-                    "desinscription": subscriber.unsubscribed_at,
-                }
-                if subscriber
-                else None
-            )
         from wagtail.models import Page
 
         data["pages_creees"] = [
