@@ -38,6 +38,7 @@ quality: install
 	$(UV) run --frozen djlint --check $$(git ls-files '*.html')
 	$(UV) run --frozen djlint --lint $$(git ls-files '*.html')
 	$(MANAGE) makemigrations --check --dry-run
+	PYTHONPATH=platform $(UV) run --frozen lint-imports
 
 test: quality
 	$(UV) run --frozen pytest $(PYTEST_ARGS)

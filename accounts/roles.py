@@ -8,6 +8,8 @@
 
 from django.contrib.auth.models import Group, Permission
 
+from accounts.models import CiteRole
+
 ANCT_GROUP_NAME = "Équipe ANCT"
 
 # Admin rights ANCT needs over the foundation; later apps add theirs with add_anct_permissions().
@@ -44,7 +46,7 @@ def is_cite_member(user, cite=None):
 
 
 def is_cite_coordinator(user, cite=None):
-    return is_cite_member(user, cite) and user.cite_role == "coordinateur"
+    return is_cite_member(user, cite) and user.cite_role == CiteRole.COORDINATEUR
 
 
 def role_label(user):

@@ -19,4 +19,8 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.personal_data import register_exporter
+        from audit import personal_data
+
+        register_exporter("journal.json", personal_data.export, order=60)
         post_migrate.connect(grant_anct_permissions, sender=self)

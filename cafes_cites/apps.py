@@ -35,6 +35,16 @@ class CafesCitesConfig(AppConfig):
 
         register_activity_provider(cafes_activity)
 
+        from accounts.personal_data import register_eraser, register_exporter
+        from cafes_cites import personal_data
+
+        register_eraser("cafes_cites", personal_data.erase)
+        register_exporter("cafes_cites.json", personal_data.export, order=30)
+        register_exporter("profil.json", personal_data.export_profile, order=30)
+        from cafes_cites.conf import DEFAULTS
+        from commons.conf import apply_defaults
+
+        apply_defaults(DEFAULTS)
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save

@@ -223,17 +223,18 @@ def enqueue_due_reminders(now=None):
 
 
 def promote_question_to_thread(message, actor):
-    """After the session, an animateur turns a question left unanswered into a thread of the
-    national Opérateurs group, so the network can answer it there. Once per question."""
+    """After the session, an animateur turns a question left unanswered into a discussion of the
+    registered destination (groups/: the national Opérateurs group), so the network can answer
+    it there. Once per question. Returns the discussion's URL."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.html import strip_tags
     from django.utils.text import Truncator
 
-    from groups import services as group_services
-    from groups.permissions import can_post
+    from cafes_cites.registry import question_destination
 
     session = message.session
-    if not permissions.can_moderate_chat(actor, session):
+    open_discussion = question_destination()
+    if open_discussion is None or not permissions.can_moderate_chat(actor, session):
         raise PermissionDenied
     if not message.is_question or message.deleted_at:
         raise ValidationError(
@@ -241,24 +242,17 @@ def promote_question_to_thread(message, actor):
         )
     if message.thread_url:
         raise ValidationError("Cette question a déjà été transformée en discussion.")
-    group = group_services.ensure_national_group()
-    if not can_post(actor, group):
-        raise ValidationError(
-            "Vous devez être membre du groupe « Opérateurs cités de l'emploi » pour y ouvrir "
-            "une discussion."
-        )
     author = message.author.display_name if message.author else "Compte supprimé"
     question = Truncator(strip_tags(message.body_html)).chars(90)
-    thread = group_services.create_thread(
-        group,
+    url = open_discussion(
         actor,
         title=f"Question du {session.label} : {question}",
-        body=(
+        body_html=(
             f"<p>Question posée par {author} pendant le {session.label} "
             f"({session.start:%d/%m/%Y}), restée sans réponse :</p>"
             f"<blockquote>{message.body_html}</blockquote>"
         ),
     )
-    message.thread_url = thread.get_absolute_url()
+    message.thread_url = url
     message.save(update_fields=["thread_url"])
-    return thread
+    return url

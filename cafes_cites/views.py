@@ -16,7 +16,9 @@ from cafes_cites.models import (
     Registration,
     RegistrationStatus,
     Session,
+    SessionStatus,
 )
+from cafes_cites.registry import question_destination
 from themes.models import Theme
 
 PAST_PAGE_SIZE = 12
@@ -80,13 +82,14 @@ def session_detail(request, pk):
         ).count(),
         "waiting_position": _waiting_position(registration),
         "chat_enabled": permissions.can_read_chat(request.user, session)
-        and status != "termine"
+        and status != SessionStatus.TERMINE
         and not session.is_cancelled,
         "chat_open": session.chat_is_open(now),
         "can_moderate": permissions.can_moderate_chat(request.user, session),
+        "can_promote_questions": question_destination() is not None,
         "chat_url": session.chat_path if request.user.is_authenticated else "",
         "archive": services.chat_archive(session)
-        if status == "termine" and permissions.can_read_chat(request.user, session)
+        if status == SessionStatus.TERMINE and permissions.can_read_chat(request.user, session)
         else None,
         "breadcrumb": [
             {"label": "Cafés-cités", "url": reverse("cafes_cites:agenda")},
@@ -188,9 +191,9 @@ def promote_question(request, pk, message_id):
     session = permissions.get_session_for_user_or_404(request.user, pk)
     message = get_object_or_404(ChatMessage, pk=message_id, session=session)
     try:
-        thread = services.promote_question_to_thread(message, request.user)
+        thread_url = services.promote_question_to_thread(message, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(session.get_absolute_url())
     messages.success(request, "La question est devenue une discussion du groupe Opérateurs.")
-    return redirect(thread)
+    return redirect(thread_url)

@@ -6,9 +6,27 @@ from django.contrib.auth.models import AnonymousUser
 
 from cites.models import QPV, Cite, RoadmapAxis
 from cites.permissions import can_view_cite
+from cites.regions import REGION_LABELS
 from search import documents, registry
 from search.registry import PUBLIC, SearchEntry, SearchProvider
 from search.text import html_text
+from themes.models import THEME_SLUGS, PublicCible, Theme
+
+# The facet vocabularies search/ offers: cites/ owns regions and cités and sits above themes/.
+registry.register_vocabulary(
+    "theme",
+    lambda: dict(Theme.objects.ordered().values_list("slug", "short_label")),
+    values=frozenset(THEME_SLUGS),
+)
+registry.register_vocabulary("region", lambda: REGION_LABELS, values=REGION_LABELS)
+registry.register_vocabulary(
+    "cite",
+    lambda: dict(Cite.objects.published().order_by("short_name").values_list("slug", "short_name")),
+)
+registry.register_vocabulary(
+    "public",
+    lambda: dict(PublicCible.objects.order_by("position", "label").values_list("slug", "label")),
+)
 
 
 @registry.register

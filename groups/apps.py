@@ -12,6 +12,15 @@ class GroupsConfig(AppConfig):
 
         register_activity_provider(group_activity)
 
+        from accounts.personal_data import register_eraser, register_exporter
+        from groups import personal_data
+
+        register_eraser("groups", personal_data.erase)
+        register_exporter("groupes.json", personal_data.export, order=20)
+        from commons.conf import apply_defaults
+        from groups.conf import DEFAULTS
+
+        apply_defaults(DEFAULTS)
         from django.db.models.signals import post_migrate, post_save
 
         from cites.models import Cite

@@ -169,15 +169,23 @@ class Invitation(models.Model):
     def get_absolute_url(self):
         return reverse("groups:invitation", kwargs={"token": self.token})
 
+    class State(models.TextChoices):
+        """Derived from the dates (not stored): compared by value, shown by label."""
+
+        PENDING = "pending", "en attente"
+        ACCEPTED = "accepted", "acceptée"
+        REVOKED = "revoked", "révoquée"
+        EXPIRED = "expired", "expirée"
+
     @property
     def status(self):
         if self.accepted_at:
-            return "acceptée"
+            return self.State.ACCEPTED
         if self.revoked_at:
-            return "révoquée"
+            return self.State.REVOKED
         if self.expires_at <= timezone.now():
-            return "expirée"
-        return "en attente"
+            return self.State.EXPIRED
+        return self.State.PENDING
 
 
 class JoinRequest(models.Model):

@@ -1,6 +1,9 @@
+from django.core.exceptions import ValidationError
+
 from cites.registry import CitePanel
+from groups import services
 from groups.models import Group
-from groups.permissions import can_view_group, visible_groups_for
+from groups.permissions import can_post, can_view_group, visible_groups_for
 from themes.registry import ThemeItem, ThemeSection
 
 
@@ -31,3 +34,15 @@ def cite_group_panel(cite, user):
         link_url=group.get_absolute_url(),
         link_label="Ouvrir le groupe de la cité",
     )
+
+
+def open_national_discussion(actor, title, body_html):
+    """A discussion of the national Opérateurs group, for a café-cité question left unanswered
+    (the host plugs it into cafes_cites.registry). Returns its URL."""
+    group = services.ensure_national_group()
+    if not can_post(actor, group):
+        raise ValidationError(
+            "Vous devez être membre du groupe « Opérateurs cités de l'emploi » pour y ouvrir "
+            "une discussion."
+        )
+    return services.create_thread(group, actor, title=title, body=body_html).get_absolute_url()

@@ -435,7 +435,7 @@ def invite(group, email, *, actor):
 def revoke_invitation(invitation, *, actor):
     if not permissions.can_manage_group(actor, invitation.group):
         raise PermissionDenied
-    if invitation.status == "en attente":
+    if invitation.status == Invitation.State.PENDING:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
     return invitation
@@ -451,11 +451,11 @@ def check_invitation(token):
     if invitation is None:
         raise InvitationError("Ce lien d'invitation n'est pas valide.")
     status = invitation.status
-    if status == "acceptée":
+    if status == Invitation.State.ACCEPTED:
         raise InvitationError("Cette invitation a déjà été utilisée.")
-    if status == "révoquée":
+    if status == Invitation.State.REVOKED:
         raise InvitationError("Cette invitation a été annulée par l'animateur du groupe.")
-    if status == "expirée":
+    if status == Invitation.State.EXPIRED:
         raise InvitationError(
             "Cette invitation a expiré. Demandez à l'animateur du groupe de vous en envoyer une "
             "nouvelle."

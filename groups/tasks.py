@@ -12,7 +12,7 @@ def send_invitation_email(invitation_id):
     invitation = (
         Invitation.objects.select_related("group", "invited_by").filter(pk=invitation_id).first()
     )
-    if invitation is None or invitation.status != "en attente":
+    if invitation is None or invitation.status != Invitation.State.PENDING:
         return False
     context = {
         "invitation": invitation,

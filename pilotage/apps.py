@@ -31,3 +31,8 @@ class PilotageConfig(AppConfig):
         from pilotage.registrations import cite_pilotage_panel
 
         register_cite_panel(cite_pilotage_panel)
+
+        from accounts.personal_data import register_exporter
+        from pilotage.personal_data import personal_data
+
+        register_exporter("pilotage.json", lambda user, out: personal_data(user), order=55)

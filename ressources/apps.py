@@ -17,6 +17,11 @@ class RessourcesConfig(AppConfig):
 
         register_activity_provider(bulletin_activity)
 
+        from accounts.personal_data import register_eraser, register_exporter
+        from ressources import personal_data
+
+        register_eraser("ressources", personal_data.erase)
+        register_exporter("ressources.json", personal_data.export, order=50)
         from ressources.models import RessourcesIndexPage
         from ressources.setup import attach_review_workflow, ensure_review_setup
         from ressources.theme_sections import ressources_for_theme

@@ -38,7 +38,8 @@ class RessourcesIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
-    parent_page_types = ["cde_site.HomePage"]
+    # Any parent the host allows (its page types list this one in subpage_types): ressources/
+    # names no page type of another app, so it drops into any Wagtail tree.
     subpage_types = [*RESSOURCE_TYPES, "ressources.BulletinIndexPage"]
     max_count = 1
 

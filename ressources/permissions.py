@@ -1,5 +1,10 @@
-"""Who sees what in the library. Listings, feeds, theme sections and (later) search all call
-these functions, so a members-only page never shows up where its page would be refused."""
+"""Who sees what in the library. Listings, feeds, theme sections and search all call these
+functions, so a members-only page never shows up where its page would be refused.
+
+The rule, stated once: a view restriction on a page covers its descendants; "login" lets any
+logged-in user through, "groups" the members of one of its groups, "password" nobody (the page is
+never listed); superusers see everything. visible_pages applies it in SQL (listings, feeds),
+page_audience and audience_tokens as search tokens (ressources/search_indexes.py)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
@@ -7,6 +12,9 @@ from django.db.models.functions import Substr
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
 from accounts.roles import is_anct, is_cite_member
+from search.registry import AUTHENTICATED, PUBLIC
+
+SUPERUSER = "wagtail:all"  # search token: only superusers hold it
 
 # Deepest page level whose restrictions are looked up (library ressources sit at depth 4,
 # bulletins at 5): one index probe per level, whatever the number of pages or restrictions.
@@ -82,5 +90,32 @@ def audience_tokens(user):
         return set()
     tokens = {f"authgroup:{pk}" for pk in user.groups.values_list("pk", flat=True)}
     if user.is_superuser:
-        tokens.add("wagtail:all")
+        tokens.add(SUPERUSER)
     return tokens
+
+
+def all_restrictions():
+    """Every view restriction with its page path and groups: few in practice, so one query
+    per indexing batch instead of one per page."""
+    return list(PageViewRestriction.objects.select_related("page").prefetch_related("groups").all())
+
+
+def page_audience(page, restrictions=None):
+    """Search tokens of who may see `page`: visible_pages' rule applied to the restrictions of
+    the page and of its ancestors (whose paths prefix the page's)."""
+    if restrictions is None:
+        restrictions = all_restrictions()
+    restrictions = [r for r in restrictions if page.path.startswith(r.page.path)]
+    if not restrictions:
+        return [PUBLIC]
+    if any(r.restriction_type == PageViewRestriction.PASSWORD for r in restrictions):
+        return [SUPERUSER]
+    group_sets = [
+        {g.pk for g in r.groups.all()}
+        for r in restrictions
+        if r.restriction_type == PageViewRestriction.GROUPS
+    ]
+    if not group_sets:
+        return [AUTHENTICATED]
+    allowed = set.intersection(*group_sets)
+    return [SUPERUSER, *(f"authgroup:{pk}" for pk in sorted(allowed))]

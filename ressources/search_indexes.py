@@ -1,7 +1,7 @@
 """What the library contributes to search/: ressources and the items of the Bulletin de veille.
 
-Who may see a page is decided by Wagtail view restrictions, exactly as ressources.permissions
-decides it for listings: the entry carries the tokens that pass them."""
+Who may see a page is decided by Wagtail view restrictions, by ressources.permissions: the
+entry carries the tokens of page_audience, the token form of visible_pages."""
 
 from wagtail.models import Page, PageViewRestriction
 
@@ -13,9 +13,9 @@ from ressources.models import (
     PortraitCitePage,
     RessourcePage,
 )
-from ressources.permissions import audience_tokens
+from ressources.permissions import all_restrictions, audience_tokens, page_audience
 from search import documents, registry
-from search.registry import AUTHENTICATED, PUBLIC, SearchEntry, SearchProvider
+from search.registry import SearchEntry, SearchProvider
 from search.text import html_text, stream_text
 
 KINDS = {
@@ -24,34 +24,6 @@ KINDS = {
     PortraitCitePage: "portrait",
     ParcoursBeneficiairePage: "parcours",
 }
-SUPERUSER = "wagtail:all"
-
-
-def all_restrictions():
-    """Every view restriction with its page path and groups: few in practice, so one query
-    per indexing batch instead of one per page."""
-    return list(PageViewRestriction.objects.select_related("page").prefetch_related("groups").all())
-
-
-def page_audience(page, restrictions=None):
-    """Tokens that may see `page`, mirroring ressources.permissions.visible_pages: the
-    restrictions of the page and of its ancestors (whose paths prefix the page's)."""
-    if restrictions is None:
-        restrictions = all_restrictions()
-    restrictions = [r for r in restrictions if page.path.startswith(r.page.path)]
-    if not restrictions:
-        return [PUBLIC]
-    if any(r.restriction_type == PageViewRestriction.PASSWORD for r in restrictions):
-        return [SUPERUSER]
-    group_sets = [
-        {g.pk for g in r.groups.all()}
-        for r in restrictions
-        if r.restriction_type == PageViewRestriction.GROUPS
-    ]
-    if not group_sets:
-        return [AUTHENTICATED]
-    allowed = set.intersection(*group_sets)
-    return [SUPERUSER, *(f"authgroup:{pk}" for pk in sorted(allowed))]
 
 
 def restricted_pages(restriction):

@@ -11,7 +11,8 @@ import zipfile
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
-from django.utils.text import slugify
+
+from accounts.personal_data import exporters
 
 CHUNK = 1024 * 1024
 
@@ -69,20 +70,17 @@ class _Exporter:
         user = self.user
         date = f"{timezone.localtime():%d/%m/%Y à %H:%M}"
         self.archive.writestr("LISEZMOI.txt", README.format(date=date, email=user.email))
-        self.write_json("profil.json", self.profile())
-        if apps.is_installed("groups"):
-            self.write_json("groupes.json", self.groups())
-        if apps.is_installed("cafes_cites"):
-            self.write_json("cafes_cites.json", self.cafes_cites())
-        if apps.is_installed("notifications"):
-            self.write_json("notifications.json", self.notifications())
-        self.write_json("ressources.json", self.ressources())
-        if apps.is_installed("pilotage"):
-            from pilotage.personal_data import personal_data
-
-            self.write_json("pilotage.json", personal_data(self.user))
-        if apps.is_installed("audit"):
-            self.write_json("journal.json", self.audit())
+        files = {"profil.json": self.profile()}
+        # Each installed app exports its own data (accounts.personal_data); the pages created
+        # (Wagtail's, whichever app defines them) join ressources.json.
+        # Sections of one file given by several apps are merged.
+        for filename, export in [*exporters(), ("ressources.json", lambda *args: self.pages())]:
+            data = export(user, self)
+            if isinstance(files.get(filename), dict) and isinstance(data, dict):
+                data = {**files[filename], **data}
+            files[filename] = data
+        for filename, data in files.items():
+            self.write_json(filename, data)
         if self.missing:
             self.write_json("fichiers_manquants.json", self.missing)
 
@@ -144,175 +142,11 @@ class _Exporter:
                 data["avatar_administration"] = self.copy_file(
                     profile.avatar, f"fichiers/avatar-administration{extension}"
                 )
-        if apps.is_installed("cafes_cites"):
-            from cafes_cites.models import CalendarToken
-
-            data["lien_calendrier_personnel"] = CalendarToken.objects.filter(user=user).exists()
         return data
 
-    def groups(self):
-        from groups.models import (
-            DocumentVersion,
-            Invitation,
-            JoinRequest,
-            Membership,
-            Post,
-            Report,
-            Thread,
-        )
-
-        user = self.user
-        documents = []
-        # The file is exported; its extracted text (derived, for search) is not loaded.
-        versions = (
-            DocumentVersion.objects.filter(uploaded_by=user)
-            .select_related("document__group")
-            .defer("text")
-        )
-        for version in versions.order_by("uploaded_at", "pk"):
-            document = version.document
-            name = f"{document.pk}-v{version.number}-{version.original_name}"
-            arcname = f"fichiers/groupes/{slugify(document.group.slug)}/{name}"
-            documents.append(
-                {
-                    "groupe": document.group.name,
-                    "document": document.title,
-                    "dossier": document.folder,
-                    "version": version.number,
-                    "nom_du_fichier": version.original_name,
-                    "type": version.content_type,
-                    "taille": version.size,
-                    "note_de_version": version.comment,
-                    "depose_le": version.uploaded_at,
-                    "fichier": self.copy_file(version.file, arcname),
-                }
-            )
-        return {
-            "adhesions": [
-                {
-                    "groupe": m.group.name,
-                    "role": m.get_role_display(),
-                    "courriels": m.get_email_mode_display(),
-                    "membre_depuis": m.joined_at,
-                }
-                for m in Membership.objects.filter(user=user).select_related("group")
-            ],
-            "demandes_adhesion": [
-                {
-                    "groupe": r.group.name,
-                    "message": r.message,
-                    "etat": r.get_status_display(),
-                    "le": r.created_at,
-                }
-                for r in JoinRequest.objects.filter(user=user).select_related("group")
-            ],
-            "invitations_recues": [
-                {"groupe": i.group.name, "le": i.created_at, "etat": i.status}
-                for i in Invitation.objects.filter(email__iexact=user.email).select_related("group")
-            ],
-            "invitations_envoyees": [
-                {
-                    "groupe": i.group.name,
-                    "adresse": i.email,
-                    "le": i.created_at,
-                    "etat": i.status,
-                }
-                for i in Invitation.objects.filter(invited_by=user).select_related("group")
-            ],
-            "discussions_ouvertes": [
-                {"groupe": t.group.name, "titre": t.title, "le": t.created_at}
-                for t in Thread.objects.filter(author=user).select_related("group")
-            ],
-            "messages": [
-                {
-                    "groupe": p.thread.group.name,
-                    "discussion": p.thread.title,
-                    "message_d_ouverture": p.is_opening,
-                    "texte_html": p.body_html,
-                    "le": p.created_at,
-                    "modifie_le": p.edited_at,
-                    "masque_le": p.hidden_at,
-                    "supprime_le": p.deleted_at,
-                }
-                for p in Post.objects.filter(author=user).select_related("thread__group")
-            ],
-            "signalements": [
-                {
-                    "discussion": r.post.thread.title,
-                    "motif": r.reason,
-                    "le": r.created_at,
-                }
-                for r in Report.objects.filter(reporter=user).select_related("post__thread")
-            ],
-            "documents_deposes": documents,
-        }
-
-    def cafes_cites(self):
-        from cafes_cites.models import ChatMessage, ChatMute, Registration
-
-        user = self.user
-        return {
-            "inscriptions": [
-                {
-                    "seance": r.session.label,
-                    "debut": r.session.start,
-                    "etat": r.get_status_display(),
-                    "le": r.created_at,
-                }
-                for r in Registration.objects.filter(user=user).select_related("session")
-            ],
-            "messages_chat": [
-                {
-                    "seance": m.session.label,
-                    "texte": m.body,
-                    "question": m.is_question,
-                    "le": m.created_at,
-                    "supprime_le": m.deleted_at,
-                }
-                for m in ChatMessage.objects.filter(author=user)
-                .select_related("session")
-                .iterator(chunk_size=500)
-            ],
-            "suspensions_chat": [
-                {"seance": m.session.label, "le": m.created_at}
-                for m in ChatMute.objects.filter(user=user).select_related("session")
-            ],
-        }
-
-    def notifications(self):
-        from notifications.models import Notification
-
-        return [
-            {
-                "titre": n.title,
-                "lien": n.url,
-                "source": n.source_label,
-                "le": n.created_at,
-                "lue_le": n.read_at,
-                "envoyee_par_courriel_le": n.emailed_at,
-            }
-            for n in Notification.objects.filter(recipient=self.user).iterator(chunk_size=500)
-        ]
-
-    def ressources(self):
+    def pages(self):
         user = self.user
         data = {}
-        if apps.is_installed("ressources"):
-            from ressources.models import Subscriber
-
-            subscriber = Subscriber.objects.filter(email__iexact=user.email).first()
-            data["abonnement_bulletin"] = (
-                {
-                    "adresse": subscriber.email,
-                    "tous_les_champs": subscriber.all_themes,
-                    "champs_d_action": list(subscriber.themes.values_list("label", flat=True)),
-                    "inscription": subscriber.created_at,
-                    "confirmation": subscriber.confirmed_at,
-                    "desinscription": subscriber.unsubscribed_at,
-                }
-                if subscriber
-                else None
-            )
         from wagtail.models import Page
 
         data["pages_creees"] = [
@@ -325,16 +159,3 @@ class _Exporter:
             for page in Page.objects.filter(owner=user).order_by("pk")
         ]
         return data
-
-    def audit(self):
-        from audit.models import AuditEntry
-
-        return [
-            {
-                "action": e.get_action_display(),
-                "cible": e.target_label,
-                "le": e.created_at,
-                "details": e.details,
-            }
-            for e in AuditEntry.objects.filter(actor=self.user).iterator(chunk_size=500)
-        ]

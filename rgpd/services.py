@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.personal_data import erasers
 from accounts.services import photo_files
 from audit.models import Action
 from audit.services import record_action
@@ -94,32 +95,9 @@ def erase_account(user, *, reason=ErasedAccount.Reason.SELF, actor=None):
 
 
 def _remove_from_apps(user, old_email, files):
-    if apps.is_installed("groups"):
-        from groups.models import Invitation, Post
-        from groups.services import remove_departing_account
-
-        remove_departing_account(user)
-        Invitation.objects.filter(email__iexact=old_email).update(email=erased_email(user.pk))
-        Post.mentions.through.objects.filter(user_id=user.pk).delete()
-    if apps.is_installed("cafes_cites"):
-        from cafes_cites import services as cafes_services
-        from cafes_cites.models import CalendarToken, ChatMute, ChatPresence, Registration
-
-        upcoming = Registration.objects.filter(user=user, session__end__gt=timezone.now())
-        for registration in upcoming.select_related("session"):
-            cafes_services.unregister(user, registration.session)  # promotes the waiting list
-        Registration.objects.filter(user=user).delete()
-        CalendarToken.objects.filter(user=user).delete()
-        ChatMute.objects.filter(user=user).delete()
-        ChatPresence.objects.filter(user=user).delete()
-    if apps.is_installed("notifications"):
-        from notifications.models import Notification
-
-        Notification.objects.filter(recipient=user).delete()
-    if apps.is_installed("ressources"):
-        from ressources.models import Subscriber
-
-        Subscriber.objects.filter(email__iexact=old_email).delete()
+    # Each app erases its own data (accounts.personal_data); rgpd reads no app's tables here.
+    for _name, erase in erasers():
+        erase(user, old_email, erased_email(user.pk), files)
     if apps.is_installed("allauth.account"):
         from allauth.account.models import EmailAddress
 

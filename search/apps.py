@@ -1,17 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
-
-
-def grant_anct_permissions(**kwargs):
-    """post_migrate: the ANCT team edits the search thesaurus in the Wagtail admin."""
-    from django.contrib.auth.management import create_permissions
-
-    from accounts.roles import add_anct_permissions
-
-    create_permissions(kwargs["app_config"], verbosity=0, using=kwargs.get("using", "default"))
-    add_anct_permissions(
-        [("search", f"{action}_synonymgroup") for action in ("add", "change", "delete", "view")]
-    )
+from django.db.models.signals import post_delete, post_save
 
 
 class SearchConfig(AppConfig):
@@ -21,6 +9,10 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from commons.conf import apply_defaults
+        from search.conf import DEFAULTS
+
+        apply_defaults(DEFAULTS)
         from django.utils.module_loading import autodiscover_modules
 
         from search import indexing, pipeline
@@ -31,7 +23,6 @@ class SearchConfig(AppConfig):
         autodiscover_modules("search_indexes")
         indexing.connect_signals()
         register_api()
-        post_migrate.connect(grant_anct_permissions, sender=self)
         for signal in (post_save, post_delete):
             signal.connect(
                 pipeline.clear_thesaurus_cache,

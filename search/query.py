@@ -106,9 +106,6 @@ def _date(params, name, label):
 
 def parse(params, default_page_size=20):
     """SearchRequest from a QueryDict; raises InvalidSearch with a French message."""
-    from cites.regions import REGION_LABELS
-    from themes.models import THEME_SLUGS
-
     q = " ".join(params.get("q", "").split())
     if len(q) > MAX_QUERY_LENGTH:
         raise InvalidSearch(
@@ -138,11 +135,13 @@ def parse(params, default_page_size=20):
     for value in request.types:
         if value not in kinds:
             raise InvalidSearch(f"Type de contenu inconnu : « {value} ».")
+    themes = registry.valid_values("theme")
     for value in request.themes:
-        if value not in THEME_SLUGS:
+        if value not in themes:
             raise InvalidSearch(f"Champ d'action inconnu : « {value} ».")
+    regions = registry.valid_values("region")
     for value in request.regions:
-        if value not in REGION_LABELS and value != "national":
+        if value not in regions and value != "national":
             raise InvalidSearch(f"Région inconnue : « {value} ».")
     if request.sort not in SORTS:
         raise InvalidSearch("Tri inconnu : choisissez « pertinence » ou « date ».")
@@ -152,13 +151,10 @@ def parse(params, default_page_size=20):
 
 
 def facet_labels():
-    from cites.regions import REGION_LABELS
-    from themes.models import Theme
-
     return {
         "type": registry.kind_labels(),
-        "theme": dict(Theme.objects.ordered().values_list("slug", "short_label")),
-        "region": {"national": "National", **REGION_LABELS},
+        "theme": registry.vocabulary("theme"),
+        "region": {"national": "National", **registry.vocabulary("region")},
     }
 
 

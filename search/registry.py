@@ -102,3 +102,25 @@ def audience_for(user):
         for provider in _providers.values():
             tokens |= provider.audience_for(user)
     return tokens
+
+
+# Facet vocabularies ("theme", "region", "cite", "public"): values and French labels, declared by
+# the apps that own them (cites/search_indexes.py), so that search/ imports neither cites nor
+# themes and an absent vocabulary simply offers no choice.
+_vocabularies: dict[str, tuple] = {}
+
+
+def register_vocabulary(facet, labels, values=None):
+    """`labels()` -> {value: label} in display order. `values` (optional, a fixed collection)
+    validates a filter without a query; by default a value is valid when `labels()` has it."""
+    _vocabularies[facet] = (labels, values)
+
+
+def vocabulary(facet):
+    labels, _values = _vocabularies.get(facet, (dict, None))
+    return labels()
+
+
+def valid_values(facet):
+    labels, values = _vocabularies.get(facet, (dict, None))
+    return labels() if values is None else values

@@ -7,10 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from cites.models import Cite
-from search import service
+from search import registry, service
 from search.query import FACETS, SORTS, InvalidSearch, SearchRequest, parse
-from themes.models import PublicCible
 
 FACET_LABELS = {"type": "Type de contenu", "theme": "Champ d'action", "region": "Région"}
 
@@ -39,12 +37,8 @@ def search_page(request):
             if response.facets[key]
         ],
         "sorts": SORTS,
-        "cite_choices": Cite.objects.published()
-        .order_by("short_name")
-        .values_list("slug", "short_name"),
-        "public_choices": PublicCible.objects.order_by("position", "label").values_list(
-            "slug", "label"
-        ),
+        "cite_choices": registry.vocabulary("cite").items(),
+        "public_choices": registry.vocabulary("public").items(),
         "filtered": filtered,
         "did_you_mean_url": _did_you_mean_url(request, response.did_you_mean),
         "error": error,

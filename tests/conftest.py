@@ -2,6 +2,9 @@ import pytest
 
 from tests.factories import CiteFactory, UserFactory, make_anct_user
 
+# Fails a whole-suite run when a URL pattern or websocket route was never requested.
+pytest_plugins = ["tests.route_coverage"]
+
 
 @pytest.fixture(autouse=True)
 def _db_for_all(db):

@@ -1,7 +1,36 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def grant_search_permissions(**kwargs):
+    """post_migrate: the ANCT team edits the search thesaurus in the Wagtail admin. Granted by
+    the host: search sits below accounts (where the ANCT role lives) and may not import it."""
+    from django.contrib.auth.management import create_permissions
+
+    from accounts.roles import add_anct_permissions
+
+    # search is listed before django.contrib.auth: its permissions may not exist yet.
+    create_permissions(kwargs["app_config"], verbosity=0, using=kwargs.get("using", "default"))
+    add_anct_permissions(
+        [("search", f"{action}_synonymgroup") for action in ("add", "change", "delete", "view")]
+    )
 
 
 class CdeSiteConfig(AppConfig):
     name = "cde_site"
     verbose_name = "Site des cités de l'emploi"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.apps import apps
+
+        if apps.is_installed("search"):
+            post_migrate.connect(grant_search_permissions, sender=apps.get_app_config("search"))
+
+        # The host composes sibling apps that must not import each other: a café-cité question
+        # left unanswered continues in the national group (cafes_cites.registry).
+        if apps.is_installed("cafes_cites") and apps.is_installed("groups"):
+            from cafes_cites.registry import register_question_destination
+            from groups.registrations import open_national_discussion
+
+            register_question_destination(open_national_discussion)

@@ -4,6 +4,7 @@ The page tree rules are explicit (bakerydemo): a HomePage only under the root, c
 under the home page or each other.
 """
 
+from django.apps import apps
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -21,7 +22,11 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cde_site.ContentPage", "ressources.RessourcesIndexPage"]
+    # ressources/ is pluggable: name its page type only when installed (else wagtailcore.E002).
+    subpage_types = [
+        "cde_site.ContentPage",
+        *(["ressources.RessourcesIndexPage"] if apps.is_installed("ressources") else []),
+    ]
     max_count = 1
 
     class Meta:

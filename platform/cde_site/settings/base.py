@@ -368,9 +368,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 GROUP_DOCUMENT_MAX_BYTES = int(os.environ.get("GROUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
-GROUP_INVITATION_DAYS = 14
-GROUP_POST_MAX_LENGTH = 20000
-GROUP_POST_MAX_ATTACHMENTS = 10  # files per discussion message, each up to GROUP_DOCUMENT_MAX_BYTES
 # Text of group documents, read for search in a confined child process (commons.extraction).
 DOCUMENT_TEXT_MAX_CHARS = 200_000
 DOCUMENT_TEXT_MAX_PAGES = 500  # PDF pages, slides or sheets
@@ -421,28 +418,14 @@ LOGGING = {
     },
 }
 
-# --- Cafés-cités ----------------------------------------------------------------------------
-CAFES_CITES_CHAT_OPENS_BEFORE = 15  # minutes before the start
-CAFES_CITES_CHAT_CLOSES_AFTER = 30  # minutes after the end
+# --- Cafés-cités (defaults in cafes_cites/conf.py; only what the environment varies here) -----
 CAFES_CITES_CHAT_REQUIRES_REGISTRATION = env_bool("CAFES_CITES_CHAT_REQUIRES_REGISTRATION", True)
-CAFES_CITES_CHAT_MAX_LENGTH = 1000  # characters per message
-CAFES_CITES_CHAT_RATE = (5, 10)  # at most 5 messages per 10 seconds and per user
-CAFES_CITES_CHAT_HISTORY = 50  # messages sent on a fresh connection
-CAFES_CITES_CHAT_RESUME_MAX = 1000  # messages replayed on a reconnection with after=
-CAFES_CITES_CHAT_AUTH_RECHECK = 30  # seconds between session re-checks of an idle socket
 # Seconds between heartbeats of a chat server process; its sockets' presence stops counting
 # after two missed heartbeats and a half (a killed process), and its rows are then deleted.
 CAFES_CITES_PRESENCE_HEARTBEAT = float(os.environ.get("CAFES_CITES_PRESENCE_HEARTBEAT", "15"))
-# Seconds between probes of the channel layer by each chat server process; while the layer is
-# down the rooms read new messages from the database at each probe. A layer that accepts
-# publishes but echoes nothing for CAFES_CITES_LAYER_SILENCE seconds is taken as down too.
-CAFES_CITES_LAYER_PROBE = 1.0
-CAFES_CITES_LAYER_SILENCE = 10.0
-CAFES_CITES_VIDEO_LINK_BEFORE = 15  # minutes before the start when registrants see the link
 
 # --- Ressources (library and Bulletin de veille) ------------------------------------------------
 RESSOURCES_BULLETIN_BATCH_SIZE = int(os.environ.get("RESSOURCES_BULLETIN_BATCH_SIZE", "50"))
-CAFES_CITES_PRESENCE_DEBOUNCE = 2  # seconds; at most one presence broadcast per room per period
 
 # --- RGPD: retention (0 disables a rule; see rgpd/ and the "Données personnelles" page) --------
 # An account nobody logged into for this many days is anonymised, after a warning e-mail sent
