@@ -367,6 +367,7 @@ def test_unknown_address_is_refused(team, monkeypatch):
 def test_notification_email_lists_the_attachments(team, thread):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from commons.urls import site_url
     from groups import emails
     from groups import services as group_services
 
@@ -378,7 +379,7 @@ def test_notification_email_lists_the_attachments(team, thread):
     )
     (item,) = emails._attachments(post)
     assert item.name == "bilan.pdf" and item.size == len(PDF)
-    assert item.url == "http://127.0.0.1:8000" + post.attachments.get().get_download_url()
+    assert item.url == site_url() + post.attachments.get().get_download_url()
 
 
 def test_notification_email_without_access_carries_no_content(team, thread):

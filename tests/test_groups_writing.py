@@ -232,7 +232,10 @@ def test_hidden_and_deleted_posts_hide_their_attachments(
     services.hide_post(w["reply"], w["animateur"], hidden=False)
     storage, name = w["pdf"].file.storage, w["pdf"].file.name
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("groups:delete_post", args=[w["group"].slug, w["reply"].pk]))
+        client.post(
+            reverse("groups:delete_post", args=[w["group"].slug, w["reply"].pk]),
+            {"confirmer": "1"},
+        )
     assert not Attachment.objects.filter(post=w["reply"]).exists()
     assert not storage.exists(name)
 

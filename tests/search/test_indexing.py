@@ -40,7 +40,15 @@ def test_analyzer_definition_is_the_french_chain(settings):
     analysis = analysis_settings()
     fr = analysis["analyzer"]["fr"]
     assert fr["tokenizer"] == "standard"
-    assert fr["filter"] == ["fr_elision", "lowercase", "asciifolding", "fr_stop", "fr_stemmer"]
+    assert fr["filter"] == [
+        "fr_elision",
+        "lowercase",
+        "asciifolding",
+        "fr_stop",
+        "fr_protected",  # français/France kept apart (stemmer_override)
+        "fr_plural",  # vélos -> vélo before the stemmer
+        "fr_stemmer",
+    ]
     assert analysis["filter"]["fr_stemmer"] == {"type": "stemmer", "language": "light_french"}
     assert analysis["filter"]["fr_elision"]["type"] == "elision"
     assert {"le", "la", "des", "pour"} <= set(analysis["filter"]["fr_stop"]["stopwords"])
