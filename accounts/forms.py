@@ -1,8 +1,8 @@
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 
 from accounts.models import User
+from commons.french import file_size
 
 
 class SignupForm(forms.Form):
@@ -45,8 +45,8 @@ class ProfileForm(forms.ModelForm):
         max_bytes = settings.PROFILE_PHOTO_MAX_BYTES
         if photo.size > max_bytes:
             raise forms.ValidationError(
-                f"La photo pèse {filesizeformat(photo.size)} : la taille maximale est de "
-                f"{filesizeformat(max_bytes)}."
+                f"La photo pèse {file_size(photo.size)} : la taille maximale est de "
+                f"{file_size(max_bytes)}."
             )
         # ImageField already opened the file with Pillow: trust its verdict, not the extension.
         image_format = getattr(getattr(photo, "image", None), "format", None)

@@ -41,6 +41,23 @@ def format_date(value, fmt="j F Y"):
     return formats.date_format(value, fmt)
 
 
+def file_size(size):
+    """A file size as French readers write it: "25,7 Mo", "512 ko" (Django's filesizeformat
+    writes "Mio", a unit nobody outside computing uses)."""
+    size = int(size or 0)
+    for unit, factor in (("Go", 1024**3), ("Mo", 1024**2), ("ko", 1024)):
+        if size >= factor:
+            value = size / factor
+            text = f"{value:.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
+            return f"{text.replace('.', ',')} {unit}"
+    return f"{size} octet{plural(size)}"
+
+
+@register.filter(name="taille", is_safe=False)
+def file_size_filter(value):
+    return file_size(value)
+
+
 @register.filter(name="pluriel", is_safe=False)
 def pluriel_filter(value, forms="s"):
     return plural(value, forms)

@@ -12,7 +12,8 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+
+from commons.french import file_size
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def check_archive(uploaded):
     ):
         raise ValidationError(
             "Ce fichier est refusé : une fois décompressé, son contenu serait démesuré "
-            f"({filesizeformat(total)}). Enregistrez-le de nouveau depuis votre logiciel de "
+            f"({file_size(total)}). Enregistrez-le de nouveau depuis votre logiciel de "
             "bureautique ou envoyez-le en PDF."
         )
 
@@ -201,8 +202,8 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
         raise ValidationError("Le fichier est vide.")
     if uploaded.size > max_bytes:
         raise ValidationError(
-            f"Le fichier pèse {filesizeformat(uploaded.size)} : la taille maximale est de "
-            f"{filesizeformat(max_bytes)}."
+            f"Le fichier pèse {file_size(uploaded.size)} : la taille maximale est de "
+            f"{file_size(max_bytes)}."
         )
     name = safe_filename(uploaded.name)
     extension = os.path.splitext(name)[1].lstrip(".").lower()

@@ -57,7 +57,7 @@ def unread_activity(user, limit=10, since=None):
 
 def waiting_questions(user, limit=5):
     """Questions of the user's groups that no reply solves yet (issue #12's questions with a
-    solution), asked by others, the newest first."""
+    solution), the user's own included (she waits for their answer too), the newest first."""
     return (
         Thread.objects.filter(
             group__memberships__user=user,
@@ -65,7 +65,6 @@ def waiting_questions(user, limit=5):
             is_question=True,
             solution__isnull=True,
         )
-        .exclude(author=user)
         .select_related("group", "author")
         .order_by("-created_at", "-pk")[:limit]
     )

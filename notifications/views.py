@@ -56,11 +56,26 @@ def _debug_only():
         raise Http404("Cette page n'existe pas.")
 
 
+# Links inside the e-mail open in the page itself (on a click), never a script.
+FRAME_SANDBOX = (
+    "allow-top-navigation-by-user-activation allow-popups allow-popups-to-escape-sandbox"
+)
+
+
+def _mailbox(user):
+    """The demo e-mails addressed to `user` (all of them for a superuser): another account's
+    messages carry its private group content and its personal reply address."""
+    emails = OutboxEmail.objects.all()
+    if user.is_superuser:
+        return emails
+    return emails.filter(to__icontains=user.email)
+
+
 @login_required
 def outbox(request):
-    """The demo's e-mails (DEBUG only): what the platform would have sent, to anyone."""
+    """The demo's e-mails (DEBUG only): what the platform would have sent to the logged-in person."""
     _debug_only()
-    page = Paginator(OutboxEmail.objects.defer("message", "html"), 30).get_page(
+    page = Paginator(_mailbox(request.user).defer("message", "html"), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "notifications/outbox.html", {"page_obj": page})
@@ -69,8 +84,10 @@ def outbox(request):
 @login_required
 def outbox_email(request, pk):
     _debug_only()
-    email = get_object_or_404(OutboxEmail, pk=pk)
-    return render(request, "notifications/outbox_email.html", {"email": email})
+    email = get_object_or_404(_mailbox(request.user), pk=pk)
+    return render(
+        request, "notifications/outbox_email.html", {"email": email, "sandbox": FRAME_SANDBOX}
+    )
 
 
 @login_required
@@ -78,7 +95,10 @@ def outbox_email(request, pk):
 def outbox_email_html(request, pk):
     """The HTML part alone, shown in a sandboxed frame of outbox_email (no script may run)."""
     _debug_only()
-    email = get_object_or_404(OutboxEmail, pk=pk)
-    response = HttpResponse(email.html or "<p>(pas de version HTML)</p>")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    email = get_object_or_404(_mailbox(request.user), pk=pk)
+    # <base target="_top">: a link leaves the frame for the whole tab, as in a mail client.
+    response = HttpResponse('<base target="_top">' + (email.html or "<p>(pas de version HTML)</p>"))
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'unsafe-inline'; sandbox {FRAME_SANDBOX}"
+    )
     return response

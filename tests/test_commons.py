@@ -84,7 +84,7 @@ def test_disguised_or_unknown_files_are_refused(name, content, message):
 
 
 def test_oversize_is_refused_with_sizes_in_french():
-    with pytest.raises(ValidationError, match="taille maximale est de 1,0"):
+    with pytest.raises(ValidationError, match="taille maximale est de 1 Mo"):
         validate_upload(upload("gros.pdf", PDF + b"0" * MB), max_bytes=MB)
 
 

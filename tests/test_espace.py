@@ -424,9 +424,22 @@ def test_mon_espace_shows_unread_activity_questions_and_notifications(client, te
     assert "Nouvelle discussion" in text  # unread notification
     assert team["cite"].short_name in text
     client.get(thread.get_absolute_url())  # seen
+    question = services.create_thread(
+        team["group"],
+        animateur,
+        title="Qui connaît un garage solidaire ?",
+        body="?",
+        is_question=True,
+    )
+    text = page_text(client.get("/mon-espace/"))
+    assert "Qui connaît un garage solidaire ?" in text  # waiting for an answer
+    answer = services.reply(question, member, body="Celui de la mission locale.")
     services.reply(thread, animateur, body="Réponse")
     text = page_text(client.get("/mon-espace/"))
     assert "a répondu à" in text
+    assert "Qui connaît un garage solidaire ?" in text  # answered, not solved yet
+    services.mark_solution(question, answer, animateur)
+    text = page_text(client.get("/mon-espace/"))
     assert "Aucune discussion de vos groupes n'attend de réponse." in text
 
 
@@ -576,15 +589,21 @@ def test_outbox_backend_and_pages_in_debug(role_client, settings, team, thread):
         f"/notifications/courriels-de-demo/{stored.pk}/",
         f"/notifications/courriels-de-demo/{stored.pk}/html/",
     ]
-    for url in urls:
-        response = role_client.get(url)
-        if role_client.role == "anonymous":
-            assert response.status_code == 302
-        else:
-            assert response.status_code == 200
-    if role_client.role != "anonymous":
-        html = role_client.get(urls[2])
-        assert "sandbox" in html["Content-Security-Policy"]
+    # Anyone else (another cité, ANCT...) sees neither the e-mail nor a trace of it: it carries
+    # private group content and the recipient's own reply address.
+    listing = role_client.get(urls[0])
+    assert listing.status_code == (302 if role_client.role == "anonymous" else 200)
+    assert stored.subject not in page_text(listing)
+    for url in urls[1:]:
+        assert role_client.get(url).status_code == (302 if role_client.role == "anonymous" else 404)
+    role_client.force_login(team["member"])
+    assert stored.subject in page_text(role_client.get(urls[0]))
+    assert role_client.get(urls[1]).status_code == 200
+    html = role_client.get(urls[2])
+    assert html.status_code == 200
+    assert "sandbox" in html["Content-Security-Policy"]
+    assert "allow-scripts" not in html["Content-Security-Policy"]
+    assert html.content.startswith(b'<base target="_top">')
 
 
 # --- IMAP polling -------------------------------------------------------------------------------

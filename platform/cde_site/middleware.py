@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -88,6 +89,28 @@ class AdminAccessMiddleware:
                 status=403,
             )
         return self.get_response(request)
+
+
+class DemoNotFoundMiddleware:
+    """In the demo (DEBUG), a missing or private page shows the site's own French 404, as in
+    production, instead of Django's English debug page listing every URL pattern: the demo's
+    visitors are the platform's users, and "private looks missing" must look the same there.
+    DEBUG_TECHNICAL_404 brings the debug page back for developers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if (
+            isinstance(exception, Http404)
+            and settings.DEBUG
+            and not getattr(settings, "DEBUG_TECHNICAL_404", False)
+        ):
+            return render(request, "404.html", status=404)
+        return None
 
 
 def _is_admin_path(path):

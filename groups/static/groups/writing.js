@@ -151,6 +151,17 @@
     else field.focus();
   }
 
+  // Back from another page, the browser may show this page as it was first served (its back-
+  // forward cache, or an HTTP cache), without the draft saved since: ask the server again, so
+  // that typing into an empty editor never overwrites the saved draft.
+  window.addEventListener("pageshow", function (event) {
+    var navigation = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    var fromHistory = navigation && navigation.type === "back_forward";
+    if ((event.persisted || fromHistory) && document.querySelector("form[data-draft-url]")) {
+      window.location.reload();
+    }
+  });
+
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
   focusFirstError();
   document.querySelectorAll("[data-attachments]").forEach(attachments);

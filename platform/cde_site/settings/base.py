@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cde_site.middleware.PrivateCacheMiddleware",
     "cde_site.middleware.AdminAccessMiddleware",
+    "cde_site.middleware.DemoNotFoundMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "rgpd.middleware.ActivityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
