@@ -26,7 +26,9 @@ def test_mon_espace_and_preferences(page, live_server):
     member = UserFactory(cite=cite, partner=True, first_name="Marc", last_name="Membre")
     services.add_member(cite.group, animateur, role=Role.ANIMATEUR)
     services.add_member(cite.group, member)
-    services.create_thread(cite.group, animateur, title="Qui vient jeudi ?", body="Dites-le")
+    services.create_thread(
+        cite.group, animateur, title="Qui vient jeudi ?", body="Dites-le", is_question=True
+    )
 
     page.goto(live_server.url + "/comptes/login/")
     page.locator("#id_login").fill(member.email)
