@@ -15,6 +15,8 @@ PLATFORM_APPS = [
     "cafes_cites",
     "search",
     "rgpd",
+    "espace",
+    "pilotage",
 ]
 APP_SETTING_PREFIXES = ("CAFES_CITES_", "GROUP_", "RGPD_", "ELASTICSEARCH_", "RESSOURCES_")
 # The README's recipe: every minimal site has these.
@@ -28,6 +30,8 @@ BELOW = {
     "ressources": {"search"},
     "cafes_cites": {"audit", "search"},
     "rgpd": {"audit"},
+    "espace": {"audit", "notifications", "search", "groups", "cafes_cites", "ressources"},
+    "pilotage": {"audit"},
 }
 
 
