@@ -59,6 +59,12 @@ def test_failed_subscription_lands_on_the_error_summary(page, live_server):
     expect(page.locator("[data-cde-error-summary]")).to_contain_text("Adresse électronique")
     assert_lands_on_error_summary(page, "id_email")
 
+
+def test_failed_subscription_without_a_theme_lands_on_the_error_summary(page, live_server):
+    setup_site()
+    page.goto(live_server.url + "/ressources/veille/abonnement/")
+    page.get_by_role("button", name="S'abonner").click()
+    expect(page.locator("[data-cde-error-summary]")).to_contain_text("Adresse électronique")
     # Non-field error (no theme chosen): listed without a link, still focused.
     page.get_by_label("Adresse électronique").fill("lea@example.org")
     page.get_by_label("Seulement certains champs d'action").check(force=True)  # DSFR hides it
@@ -139,7 +145,22 @@ def test_menu_skip_link_reaches_the_navigation(page, live_server, width):
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "width",
+    [
+        pytest.param(
+            width,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="Known defect (issue #16, left open): at 390 px the merged sessions page "
+                "is 421 px wide; strict, so this marker must go once it is fixed.",
+            ),
+        )
+        if width == 390
+        else width
+        for width in WIDTHS
+    ],
+)
 def test_sessions_table_reads_without_scrolling(page, live_server, width):
     setup_site()
     user = UserFactory()
