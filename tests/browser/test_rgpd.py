@@ -58,7 +58,8 @@ def test_export_then_delete_my_account(page, live_server):
     # DSFR draws the box over the input: click the label, as a person does.
     page.get_by_text("J'ai compris que la suppression est définitive.").click()
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
-    expect(page.get_by_text("Mot de passe incorrect.")).to_be_visible()
+    # Under the field (the error summary at the top repeats it as a link to the field).
+    expect(page.locator(".fr-error-text", has_text="Mot de passe incorrect.")).to_be_visible()
     assert_accessible(page)
 
     expect(page.get_by_label("J'ai compris que la suppression est définitive.")).to_be_checked()
