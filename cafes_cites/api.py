@@ -12,6 +12,7 @@ from commons.api import (
     PAGINATION_PARAMETERS,
     PAGINATION_PARAMS,
     APIError,
+    choice_param,
     paginate,
     paginated_schema,
     public_api,
@@ -61,13 +62,8 @@ def _queryset(request):
         sessions = sessions.past()
     else:
         sessions = sessions.order_by("-start", "-pk")
-    theme = request.GET.get("champ")
+    theme = choice_param(request, "champ", THEME_SLUGS, "Champ d'action inconnu")
     if theme is not None:
-        if theme not in THEME_SLUGS:
-            raise APIError(
-                f"Champ d'action inconnu : « {theme[:40]} ». Valeurs acceptées : "
-                f"{', '.join(THEME_SLUGS)}."
-            )
         sessions = sessions.filter(themes__slug=theme)
     return sessions
 

@@ -13,6 +13,7 @@ from commons.api import (
     PAGINATION_PARAMETERS,
     PAGINATION_PARAMS,
     APIError,
+    choice_param,
     paginate,
     paginated_schema,
     public_api,
@@ -63,13 +64,8 @@ def _queryset(request):
     departement = request.GET.get("departement")
     if departement is not None:
         cites = cites.filter(departement_code=departement.strip().upper())
-    theme = request.GET.get("champ")
+    theme = choice_param(request, "champ", THEME_SLUGS, "Champ d'action inconnu")
     if theme is not None:
-        if theme not in THEME_SLUGS:
-            raise APIError(
-                f"Champ d'action inconnu : « {theme[:40]} ». Valeurs acceptées : "
-                f"{', '.join(THEME_SLUGS)}."
-            )
         cites = cites.filter(themes__slug=theme)
     return cites
 

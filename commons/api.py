@@ -153,6 +153,16 @@ def check_params(request, accepted):
         )
 
 
+def choice_param(request, name, allowed, unknown_label):
+    """The value of `name` (None when absent), refused with the accepted values when unknown."""
+    value = request.GET.get(name)
+    if value is not None and value not in allowed:
+        raise APIError(
+            f"{unknown_label} : « {value[:40]} ». Valeurs acceptées : {', '.join(allowed)}."
+        )
+    return value
+
+
 def int_param(request, name, default, *, minimum=1, maximum=None):
     raw = request.GET.get(name, "")
     if raw == "":
