@@ -19,7 +19,8 @@ class CiteFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Cité de l'emploi de Testville {n}")
     short_name = factory.Sequence(lambda n: f"Testville {n}")
     slug = factory.Sequence(lambda n: f"testville-{n}")
-    code = factory.Sequence(lambda n: f"cde-{500 + n:03d}")
+    # Wraps so that long runs (1000+ cités) keep the three-digit format the model validates.
+    code = factory.Sequence(lambda n: f"cde-{500 + n % 500:03d}")
     region = "32"
     departement_code = "59"
     departement = "Nord"
