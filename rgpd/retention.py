@@ -38,6 +38,13 @@ def retention_rules():
             "Le journal des actions de modération et d'administration est conservé sans limite "
             "de durée."
         )
+    inbound = getattr(settings, "INBOUND_EMAIL_RETENTION_DAYS", 0)
+    if inbound:
+        rules.append(
+            "Quand vous répondez à une notification par courriel, la plateforme garde une trace "
+            f"de ce courriel (expéditeur, objet, date, suite donnée) pendant {inbound} jours, "
+            "pour ne pas publier deux fois le même message et limiter les abus."
+        )
     rules.append(
         "Les discussions, messages et documents des groupes sont conservés tant que le groupe "
         "existe ; quand un compte est supprimé, ils restent sous le nom « Compte supprimé »."

@@ -22,6 +22,7 @@ from accounts.personal_data import erasers
 from accounts.services import photo_files
 from audit.models import Action
 from audit.services import record_action
+from commons.batches import delete_in_batches
 from commons.urls import absolute_url
 from rgpd.models import ErasedAccount, InactivityWarning
 
@@ -246,17 +247,9 @@ def purge_chat_archives(now=None, progress=None, dry_run=False):
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=days)
     expired = ChatMessage.objects.filter(session__end__lt=cutoff)
-    total = expired.count()
     if dry_run:
-        return total
-    done = 0
-    while pks := list(
-        expired.order_by("pk").values_list("pk", flat=True)[: settings.RGPD_BATCH_SIZE]
-    ):
-        ChatMessage.objects.filter(pk__in=pks).delete()
-        done += len(pks)
-        if progress:
-            progress("messages de chat", done, total)
+        return expired.count()
+    done = delete_in_batches(expired, settings.RGPD_BATCH_SIZE, progress, "messages de chat")
     ChatMute.objects.filter(session__end__lt=cutoff).delete()
     if done:
         record_action(
@@ -277,17 +270,11 @@ def purge_audit_log(now=None, progress=None, dry_run=False):
 
     now = now or timezone.now()
     expired = AuditEntry.objects.filter(created_at__lt=now - datetime.timedelta(days=days))
-    total = expired.count()
     if dry_run:
-        return total
-    done = 0
-    batch = settings.RGPD_BATCH_SIZE
-    while pks := list(expired.order_by("pk").values_list("pk", flat=True)[:batch]):
-        AuditEntry.objects.filter(pk__in=pks).delete()
-        done += len(pks)
-        if progress:
-            progress("entrées du journal d'audit", done, total)
-    return done
+        return expired.count()
+    return delete_in_batches(
+        expired, settings.RGPD_BATCH_SIZE, progress, "entrées du journal d'audit"
+    )
 
 
 def apply_retention(now=None, progress=None, dry_run=False):
@@ -298,4 +285,14 @@ def apply_retention(now=None, progress=None, dry_run=False):
         "anonymised": anonymise_inactive_accounts(now, progress, dry_run),
         "chat_messages": purge_chat_archives(now, progress, dry_run),
         "audit_entries": purge_audit_log(now, progress, dry_run),
+        "inbound_emails": purge_inbound_emails(now, progress, dry_run),
     }
+
+
+def purge_inbound_emails(now=None, progress=None, dry_run=False):
+    """The records of e-mails received at reply addresses (espace/, when installed)."""
+    if not apps.is_installed("espace"):
+        return 0
+    from espace.personal_data import purge_inbound_emails as purge
+
+    return purge(now, progress, dry_run)

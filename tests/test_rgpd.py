@@ -16,6 +16,7 @@ from accounts.models import User
 from audit.models import Action, AuditEntry
 from cafes_cites import services as cafes_services
 from cafes_cites.models import ChatMessage, ChatMute, Registration, RegistrationStatus, Session
+from espace.models import InboundEmail
 from groups import services as group_services
 from groups.models import Membership, Post, Role
 from notifications.models import Notification
@@ -291,6 +292,7 @@ def retention(settings):
     settings.RGPD_CHAT_RETENTION_DAYS = 90
     settings.RGPD_AUDIT_RETENTION_DAYS = 365
     settings.RGPD_BATCH_SIZE = 2
+    settings.INBOUND_EMAIL_RETENTION_DAYS = 120
     return settings
 
 
@@ -339,6 +341,7 @@ def test_no_anonymisation_before_the_warning_period_is_over(retention):
         "anonymised": 0,
         "chat_messages": 0,
         "audit_entries": 0,
+        "inbound_emails": 0,
     }
     later = timezone.now() + datetime.timedelta(days=30)
     assert services.apply_retention(now=later)["anonymised"] == 1
@@ -349,12 +352,16 @@ def test_zero_disables_the_rules(retention):
     retention.RGPD_INACTIVE_ACCOUNT_DAYS = 0
     retention.RGPD_CHAT_RETENTION_DAYS = 0
     retention.RGPD_AUDIT_RETENTION_DAYS = 0
+    retention.INBOUND_EMAIL_RETENTION_DAYS = 0
+    InboundEmail.objects.create(message_id="<vieux@exemple.fr>", sender="a@exemple.fr")
+    InboundEmail.objects.filter().update(received_at=days_ago(5000))
     UserFactory(last_login=days_ago(5000))
     assert services.apply_retention() == {
         "warned": 0,
         "anonymised": 0,
         "chat_messages": 0,
         "audit_entries": 0,
+        "inbound_emails": 0,
     }
 
 
@@ -384,6 +391,35 @@ def test_old_audit_entries_are_deleted(retention):
     assert AuditEntry.objects.filter(pk=kept.pk).exists()
 
 
+def test_inbound_email_records_are_deleted_after_the_retention(retention, capsys):
+    for number, age in enumerate((300, 150, 121, 10)):
+        InboundEmail.objects.create(message_id=f"<{number}@exemple.fr>", sender="a@exemple.fr")
+        InboundEmail.objects.filter(message_id=f"<{number}@exemple.fr>").update(
+            received_at=days_ago(age)
+        )
+    assert services.apply_retention(dry_run=True)["inbound_emails"] == 3
+    assert InboundEmail.objects.count() == 4
+    call_command("apply_retention")
+    out = capsys.readouterr().out
+    assert "courriels reçus : 3/3" in out and "3 trace(s) de courriel reçu" in out
+    assert list(InboundEmail.objects.values_list("message_id", flat=True)) == ["<3@exemple.fr>"]
+
+
+def test_inbound_email_records_are_exported_and_erased_with_the_account(db):
+    user, other = UserFactory(), UserFactory()
+    InboundEmail.objects.create(
+        message_id="<m1@exemple.fr>", sender=user.email.upper(), subject="Re: Mobilité", size=900
+    )
+    InboundEmail.objects.create(message_id="<m2@exemple.fr>", sender=other.email)
+    from rgpd.export import build_export
+
+    archive = zipfile.ZipFile(build_export(user))
+    records = json.loads(archive.read("courriels_recus.json"))
+    assert [record["objet"] for record in records] == ["Re: Mobilité"]
+    services.erase_account(user)
+    assert list(InboundEmail.objects.values_list("sender", flat=True)) == [other.email]
+
+
 def test_command_prints_progress_and_task_runs(retention, capsys):
     for _ in range(3):
         UserFactory(last_login=days_ago(340))
@@ -408,6 +444,7 @@ def test_privacy_page_states_the_retention_in_force(client, retention):
     assert "pendant 365 jours est anonymisé" in text
     assert "au moins 30 jours avant" in text
     assert "effacés 90 jours après la fin de la séance" in text
+    assert "trace de ce courriel (expéditeur, objet, date, suite donnée) pendant 120 jours" in text
     assert "Mes données" in text
 
     retention.RGPD_CHAT_RETENTION_DAYS = 30

@@ -23,7 +23,9 @@ class Command(BaseCommand):
             f"(avertissement {settings.RGPD_INACTIVE_WARNING_DAYS} jours avant), "
             f"chat effacé {settings.RGPD_CHAT_RETENTION_DAYS or '(désactivé)'} jours après "
             "la séance, journal d'audit gardé "
-            f"{settings.RGPD_AUDIT_RETENTION_DAYS or '(sans limite)'} jours."
+            f"{settings.RGPD_AUDIT_RETENTION_DAYS or '(sans limite)'} jours, traces des "
+            "courriels reçus gardées "
+            f"{getattr(settings, 'INBOUND_EMAIL_RETENTION_DAYS', 0) or '(sans limite)'} jours."
         )
         last = {}
 
@@ -41,6 +43,7 @@ class Command(BaseCommand):
                 f"{prefix} : {result['warned']} avertissement(s), "
                 f"{result['anonymised']} compte(s) anonymisé(s), "
                 f"{result['chat_messages']} message(s) de chat effacé(s), "
-                f"{result['audit_entries']} entrée(s) du journal d'audit effacée(s)."
+                f"{result['audit_entries']} entrée(s) du journal d'audit effacée(s), "
+                f"{result['inbound_emails']} trace(s) de courriel reçu effacée(s)."
             )
         )
