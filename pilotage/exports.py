@@ -1,5 +1,5 @@
 """ANCT's exports: every answer (one line per cité × indicator × quarter) and a campaign's
-consolidated tables, as CSV, XLSX (openpyxl, write-only: constant memory) or ODS (odfpy)."""
+consolidated tables, as CSV, XLSX (commons.xlsx: streamed, constant memory) or ODS (odfpy)."""
 
 import csv
 import tempfile
@@ -7,6 +7,7 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+import commons.xlsx
 from cites.models import Wave
 from cites.regions import REGION_LABELS
 from pilotage import consolidation
@@ -143,14 +144,7 @@ def _is_number(value):
 
 
 def write_xlsx(rows, header, fileobj, title):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(fileobj)
+    commons.xlsx.write_xlsx(fileobj, header, rows, title=title)
 
 
 def write_ods(rows, header, fileobj, title):

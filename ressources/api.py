@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -288,7 +288,7 @@ class RessourcesAPIViewSet(PublicPagesViewSet):
                     f"Champ d'action inconnu : « {unknown[0][:40]} ». Valeurs acceptées : "
                     f"{', '.join(THEME_SLUGS)}."
                 )
-            pages = pages.filter(themes__slug__in=themes)
+            pages = pages.filter(_tagged(RessourcePage.themes.through, "theme", themes))
         regions = _values(request, "region")
         if regions:
             unknown = sorted(set(regions) - set(REGION_LABELS) - {"national"})
@@ -310,20 +310,28 @@ class RessourcesAPIViewSet(PublicPagesViewSet):
                     f"Public cible inconnu : « {unknown[0][:40]} ». Valeurs acceptées : "
                     f"{', '.join(sorted(known))}."
                 )
-            pages = pages.filter(publics_cibles__slug__in=publics)
+            pages = pages.filter(
+                _tagged(RessourcePage.publics_cibles.through, "publiccible", publics)
+            )
         date_min, date_max = _date(request, "date_min"), _date(request, "date_max")
         if date_min:
             pages = pages.filter(date__gte=date_min)
         if date_max:
             pages = pages.filter(date__lte=date_max)
-        if themes or publics:
-            pages = pages.distinct()
         return (
             # `locale` is in `fields=*` (meta): without it, one query per item of the page.
             pages.select_related("cite", "content_type", "locale")
             .prefetch_related("themes", "publics_cibles")
             .order_by("-date", "-pk")
         )
+
+
+def _tagged(through, target, slugs):
+    """Pages with one of `slugs` in a many-to-many relation, as a semi-join: a join would need
+    DISTINCT over the whole filtered library, counted and then paged (issue #19's bench)."""
+    return Exists(
+        through.objects.filter(ressourcepage_id=OuterRef("pk"), **{f"{target}__slug__in": slugs})
+    )
 
 
 class BulletinsAPIViewSet(PublicPagesViewSet):

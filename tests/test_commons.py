@@ -111,3 +111,37 @@ def test_zip_bombs_disguised_as_office_documents_are_refused():
     # 40 MB of one repeated byte: under the total, but no office suite writes that ratio.
     with pytest.raises(ValidationError, match="serait démesuré"):
         validate_upload(upload("bombe.docx", zip_bomb_docx(megabytes=40)), max_bytes=10 * MB)
+
+
+# --- commons.xlsx --------------------------------------------------------------------------------
+
+
+def test_xlsx_writer_round_trip_through_openpyxl(tmp_path):
+    """What the streaming writer produces opens in openpyxl (as in a spreadsheet) with the same
+    values and types: text with XML specials and characters XML forbids, numbers (Decimal, int,
+    float), booleans, empty cells, a header in bold and frozen."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from commons.xlsx import write_xlsx
+
+    rows = [
+        ["Saint-Omer", Decimal("12.50"), 3, True, None, " début d'espace"],
+        ["<script>alert(1)</script> & co", 1.25, -7, False, "", "bip\x07 fin"],
+        ["Cité n°3 — « Mobilité »", float("nan"), 0, None, "x" * 40000, "dernière"],
+    ]
+    path = tmp_path / "export.xlsx"
+    with path.open("wb") as fileobj:
+        write_xlsx(
+            fileobj, ["cite", "valeur", "nombre", "oui", "vide", "texte"], rows, title="Réponses"
+        )
+    sheet = load_workbook(path)["Réponses"]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == ["cite", "valeur", "nombre", "oui", "vide", "texte"]
+    assert values[1] == ["Saint-Omer", 12.5, 3, True, None, " début d'espace"]
+    assert values[2] == ["<script>alert(1)</script> & co", 1.25, -7, False, None, "bip fin"]
+    assert values[3][:3] == ["Cité n°3 — « Mobilité »", "nan", 0]
+    assert len(values[3][4]) == 32767  # Excel's limit per cell
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
+    assert sheet.freeze_panes == "A2"
