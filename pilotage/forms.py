@@ -2,10 +2,13 @@
 
 The questionnaire's questions come from a frozen version, so the form is built from its
 VersionIndicator rows rather than declared. Field names: v-<code> (value), b-<code>-<dimension>-<slug>
-(breakdown parts), r-<code> (revision the form started from), c-<code> (warning confirmed),
-p-<code> (pre-filled value checked).
+(breakdown parts), r-<code> (revision the form started from), o-<code> (digest of the value the
+form started from: a value sent back unchanged is not an edit, even if another member changed it
+meanwhile), c-<code> (warning confirmed), p-<code> (pre-filled value checked).
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,10 +27,27 @@ class AnswerValue:
     text: str = ""
     breakdown: dict = field(default_factory=dict)
     confirmed_prefill: bool = False
+    # Sent back as the form showed it: this member did not edit it (see value_digest).
+    untouched: bool = False
 
     @property
     def is_empty(self):
         return self.number is None and not self.text
+
+
+def value_digest(number, text, breakdown):
+    """A short fingerprint of an answer as the form shows it, written into the form (o-<code>) so
+    that saving a step only writes the fields this member actually changed."""
+
+    def canonical(number):
+        return format(Decimal(str(number)).normalize(), "f") if number not in (None, "") else ""
+
+    parts = {
+        dimension: {slug: canonical(part) for slug, part in (items or {}).items()}
+        for dimension, items in (breakdown or {}).items()
+    }
+    payload = json.dumps([canonical(number), text or "", parts], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def format_number(value):
@@ -147,7 +167,11 @@ def read_step(indicators, data, themes, publics):
         if result.error or result.warning:
             problems[vi.code] = result
             continue
-        values[vi.indicator_id] = result.value
+        value = result.value
+        value.untouched = data.get(f"o-{vi.code}") == value_digest(
+            value.number, value.text, value.breakdown
+        )
+        values[vi.indicator_id] = value
         try:
             revisions[vi.indicator_id] = int(data.get(f"r-{vi.code}") or 0)
         except ValueError:

@@ -229,6 +229,9 @@ def save_answers(response, user, values, base_revisions):
             continue
         if answer is None and value.is_empty:
             continue
+        if value.untouched:
+            # Shown and sent back as it was: another member's newer value stays.
+            continue
         base = base_revisions.get(indicator_id, 0)
         if (answer.revision if answer else 0) != base:
             result.conflicts.append(Conflict(versions[indicator_id], answer))

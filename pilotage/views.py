@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_anct
 from pilotage import consolidation, exports, permissions, publication, services
-from pilotage.forms import ExtendForm, format_number, read_step
+from pilotage.forms import ExtendForm, format_number, read_step, value_digest
 from pilotage.models import (
     ENJEU_ORDER,
     QUARTER_RE,
@@ -119,6 +119,7 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
                 "error": problem.error if problem else "",
                 "warning": problem.warning if problem else "",
                 "revision": _revision(vi, answer, data, conflicted),
+                "digest": _digest(vi, answer, data, conflicted),
                 "dims": dims,
             }
         )
@@ -129,6 +130,15 @@ def _revision(vi, answer, data, conflicted):
     if data is None or conflicted:
         return answer.revision if answer else 0
     return data.get(f"r-{vi.code}", 0)
+
+
+def _digest(vi, answer, data, conflicted):
+    """Like the revision: the value the form started from, kept when a step is sent back."""
+    if data is None or conflicted:
+        if answer is None:
+            return value_digest(None, "", {})
+        return value_digest(answer.number, answer.text, answer.breakdown)
+    return data.get(f"o-{vi.code}", "")
 
 
 def services_decimal(text):

@@ -284,6 +284,49 @@ def test_an_untouched_field_does_not_conflict(client, member, partner, cite, cam
     assert Answer.objects.get(indicator__code="cotech").text == "non"
 
 
+def _form_fields(page):
+    """The step's hidden fields and text inputs, as a browser would send them back."""
+    text = page_text(page)
+    fields = dict(re.findall(r'type="hidden" name="([ro]-[\w-]+)" value="([^"]*)"', text))
+    for tag in re.findall(r"<input[^>]*>", text):
+        name = re.search(r'name="(v-[\w-]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="radio"' not in tag:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
+def test_a_value_another_member_changed_is_not_sent_back_over_theirs(
+    client, member, partner, cite, campaign
+):
+    """Found in a user walk: the partner only changed one field, yet got a conflict on a field
+    the coordinator had changed, and saving again put the old value back."""
+    from django.test import Client
+
+    client.force_login(member)
+    client.post(step_url(cite, campaign), {"v-comites-pilotage": "19", "v-cotech": "non"})
+    first, second = Client(), Client()
+    first.force_login(member)
+    second.force_login(partner)
+    mine = _form_fields(first.get(step_url(cite, campaign)))
+    theirs = _form_fields(second.get(step_url(cite, campaign)))
+    assert mine["v-comites-pilotage"] == "19" and "o-comites-pilotage" in mine
+    mine_sent = {**mine, "v-comites-pilotage": "20", "v-cotech": "non"}
+    assert first.post(step_url(cite, campaign), mine_sent).status_code == 302
+    # The partner only answers the yes/no question; the number goes back as he saw it.
+    saved = second.post(step_url(cite, campaign), {**theirs, "v-cotech": "oui"})
+    assert saved.status_code == 302
+    answers = {a.indicator.code: a for a in Answer.objects.select_related("indicator")}
+    assert answers["comites-pilotage"].number == 20 and answers["cotech"].text == "oui"
+    # A forged fingerprint is only a claim of an edit: it goes through the revision check.
+    forged = second.post(
+        step_url(cite, campaign),
+        {**theirs, "v-comites-pilotage": "21", "o-comites-pilotage": "forged", "v-cotech": "oui"},
+    )
+    assert forged.status_code == 409
+    assert Answer.objects.get(indicator__code="comites-pilotage").number == 20
+
+
 def test_partner_contributes_to_the_draft_but_does_not_submit(client, partner, cite, campaign):
     client.force_login(partner)
     assert client.post(step_url(cite, campaign), {"v-comites-pilotage": "1"}).status_code == 302
