@@ -265,6 +265,21 @@ class CampaignQuerySet(models.QuerySet):
     def last_closed(self):
         return self.filter(status=CampaignStatus.CLOSED).order_by("-year", "-quarter").first()
 
+    def last_closed_with(self, submitted):
+        """The newest closed campaign that at least `submitted` cités answered: a campaign closed
+        early with too few answers does not blank the published figures of the one before."""
+        return (
+            self.filter(status=CampaignStatus.CLOSED)
+            .annotate(
+                submitted=models.Count(
+                    "responses", filter=models.Q(responses__status=ResponseStatus.SUBMITTED)
+                )
+            )
+            .filter(submitted__gte=submitted)
+            .order_by("-year", "-quarter")
+            .first()
+        )
+
 
 class Campaign(models.Model):
     year = models.PositiveSmallIntegerField("année")

@@ -1,5 +1,5 @@
 """The public key figures: national consolidations ANCT chose to publish (Indicator.is_public),
-for the last closed campaign only, and never a figure computed from fewer than
+for the last closed campaign that enough cités answered, and never a figure computed from fewer than
 PILOTAGE_PUBLIC_MIN_CITES (at least 3) cités. No cité's own answer is ever published."""
 
 from pilotage import consolidation
@@ -10,11 +10,11 @@ from pilotage.models import Aggregation, Campaign, Indicator
 
 def key_figures():
     """{"campaign": Campaign | None, "figures": [dict]} (3 queries)."""
-    campaign = Campaign.objects.last_closed()
+    threshold = public_threshold()
+    campaign = Campaign.objects.last_closed_with(submitted=threshold)
     if campaign is None:
         return {"campaign": None, "figures": []}
     public = set(Indicator.objects.filter(is_public=True).values_list("pk", flat=True))
-    threshold = public_threshold()
     figures = []
     for vi, fig in consolidation.national_table(campaign):
         if vi.indicator_id not in public or fig.cites < threshold:

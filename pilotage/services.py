@@ -316,7 +316,6 @@ def send_due_reminders(today=None):
     """J-7 and J-1 before an open campaign closes, to every cité that has not submitted.
     The Reminder row is created before the e-mail, in the same transaction as the check:
     a second run (or a concurrent one) finds it and sends nothing."""
-    from cites.models import Cite
     from pilotage.tasks import send_reminder_email
 
     today = today or date.today()
@@ -325,12 +324,7 @@ def send_due_reminders(today=None):
         kind = due_reminder_kind(campaign, today)
         if kind is None:
             continue
-        submitted = set(
-            campaign.responses.filter(status=ResponseStatus.SUBMITTED).values_list(
-                "cite_id", flat=True
-            )
-        )
-        for cite in Cite.objects.published().exclude(pk__in=submitted):
+        for cite in cites_not_submitted(campaign):
             with transaction.atomic():
                 reminder, created = Reminder.objects.get_or_create(
                     campaign=campaign, cite=cite, kind=kind
@@ -345,6 +339,14 @@ def send_due_reminders(today=None):
                 )
                 sent += 1
     return sent
+
+
+def cites_not_submitted(campaign):
+    """Published cités whose answers for this campaign are not submitted, by name."""
+    from cites.models import Cite
+
+    submitted = campaign.responses.filter(status=ResponseStatus.SUBMITTED).values("cite_id")
+    return list(Cite.objects.published().exclude(pk__in=submitted).order_by("name"))
 
 
 def last_revision_numbers(response):

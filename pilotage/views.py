@@ -380,6 +380,19 @@ def campaign_action(request, code, action):
             services.open_campaign(campaign, request.user)
             messages.success(request, f"Campagne {campaign.code} ouverte ; questionnaire figé.")
         elif action == "clore":
+            waiting = services.cites_not_submitted(campaign)
+            if waiting and request.POST.get("confirme") != "oui":
+                # Closing ends the quarter for every cité still writing: ask first, saying who.
+                context = {
+                    "campaign": campaign,
+                    "waiting": waiting,
+                    "back": back,
+                    "breadcrumb": [
+                        {"label": "Pilotage national", "url": back},
+                        {"label": f"Clore la campagne {campaign.code}"},
+                    ],
+                }
+                return render(request, "pilotage/close_confirm.html", context)
             services.close_campaign(campaign, request.user)
             messages.success(request, f"Campagne {campaign.code} close.")
         elif action in ("prolonger", "rouvrir"):

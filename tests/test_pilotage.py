@@ -348,6 +348,20 @@ def test_anct_reads_but_does_not_write_a_cites_answers(client, anct_user, member
     assert client.post(step_url(cite, campaign), {"v-comites-pilotage": "9"}).status_code == 403
 
 
+def test_closing_with_cites_still_writing_asks_first(client, anct_user, cite, campaign):
+    client.force_login(anct_user)
+    close = reverse("pilotage:campaign_action", args=[campaign.code, "clore"])
+    page = client.post(close)
+    text = page_text(page)
+    assert page.status_code == 200 and "1 cité n'a pas encore transmis son questionnaire" in text
+    assert cite.name in text and 'name="confirme" value="oui"' in text
+    campaign.refresh_from_db()
+    assert not campaign.is_closed
+    assert client.post(close, {"confirme": "oui"}).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.is_closed
+
+
 def test_campaign_closes_extends_and_reopens_one_cite(client, anct_user, member, cite, campaign):
     answer_and_submit(
         campaign, cite, member, {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 10}
@@ -472,7 +486,12 @@ def test_steering_pages_by_role(as_role, cite, campaign, indicators):
     for url in urls:
         response = as_role.get(url)
         assert response.status_code == (200 if as_role.role == "anct_user" else 404), url
-    action = as_role.post(reverse("pilotage:campaign_action", args=[campaign.code, "clore"]))
+    close = reverse("pilotage:campaign_action", args=[campaign.code, "clore"])
+    asked = as_role.post(close)  # the cité has not submitted: ANCT is asked to confirm first
+    assert asked.status_code == (200 if as_role.role == "anct_user" else 404)
+    campaign.refresh_from_db()
+    assert not campaign.is_closed
+    action = as_role.post(close, {"confirme": "oui"})
     assert action.status_code == (302 if as_role.role == "anct_user" else 404)
     campaign.refresh_from_db()
     assert campaign.is_closed == (as_role.role == "anct_user")

@@ -164,8 +164,22 @@ def test_no_public_figure_below_three_cites(client, indicators, anct_user):
     _network(2, campaign)
     services.close_campaign(campaign, anct_user)
     data = client.get(reverse("pilotage:api_key_figures")).json()
-    assert data["campagne"] == campaign.code and data["chiffres"] == []
+    assert data["campagne"] is None and data["chiffres"] == []
     assert "Aucun chiffre publié" in page_text(client.get(reverse("pilotage:key_figures")))
+
+
+def test_a_campaign_closed_with_too_few_answers_keeps_the_previous_figures(
+    client, indicators, anct_user
+):
+    """Found in a user walk: closing a quarter early with 2 answers blanked the public page."""
+    previous = make_campaign(2026, 3, open_by=anct_user)
+    _network(3, previous)
+    services.close_campaign(previous, anct_user)
+    early = make_campaign(2026, 4, open_by=anct_user)
+    _network(2, early)
+    services.close_campaign(early, anct_user)
+    data = client.get(reverse("pilotage:api_key_figures")).json()
+    assert data["campagne"] == "2026-T3" and data["chiffres"][0]["nombre_de_cites"] == 3
 
 
 def test_public_figures_of_the_last_closed_campaign_only(client, indicators, anct_user):
