@@ -151,7 +151,7 @@ def suggestions_for(cite, user, *, limit=SHOWN, today=None, request=None):
         if other.pk == cite.pk or not other.is_published:
             continue
         profile = _profile(other, population=other.total_population)
-        candidates.append((scoring.CITE, other, profile, other.departement))
+        candidates.append((scoring.CITE, other, profile, ""))
     results = []
     for kind, obj, profile, detail in candidates:
         opinion = feedback.get((kind, obj.pk))
