@@ -20,7 +20,7 @@ def lists(tree):
 
 
 def field(d, key):
-    for k, v in zip(d.keys, d.values):
+    for k, v in zip(d.keys, d.values, strict=False):
         if isinstance(k, ast.Constant) and k.value == key and isinstance(v, ast.Constant):
             return v.value
     return None
