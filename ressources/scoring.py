@@ -43,7 +43,7 @@ REGION_WEIGHT = 1.0
 RECENCY_WEIGHT = 0.5
 RECENCY_HALF_LIFE_DAYS = 365
 # Added to every candidate of a kind, to balance the three kinds in one list.
-KIND_WEIGHTS = {ACTION: 1.0, FICHE: 0.0, CITE: 0.0}
+KIND_WEIGHTS = {ACTION: 1.0, FICHE: 0.0, CITE: -1.0}
 # Feedback of the cité's team: "utile" lifts a suggestion, "pas utile" removes it for that cité.
 USEFUL_BONUS = 2.0
 # Below this score a candidate is not suggested (roughly: at least one shared priority champ).

@@ -8,12 +8,18 @@ of queries does not depend on the number of cités, pages or feedback rows.
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from cites.models import Cite
 from ressources import scoring
-from ressources.models import ActionInspirantePage, FicheDispositifPage, SuggestionFeedback
+from ressources.models import (
+    ActionInspirantePage,
+    FicheDispositifPage,
+    RessourcePage,
+    SuggestionFeedback,
+)
 from ressources.permissions import visible_pages
 
 SHOWN = 6  # on the cité page and in Mon espace
@@ -58,8 +64,10 @@ def reasons(match, kind, theme_labels, public_labels):
     """The Match in plain French: « Même priorité : mobilité · public : femmes · cité de taille
     comparable »."""
     words = []
+    order = list(theme_labels)
     if match.themes:
-        names = ", ".join(_lower_first(theme_labels[slug]) for slug in match.themes)
+        shared = sorted(match.themes, key=lambda slug: order.index(slug) if slug in order else 99)
+        names = ", ".join(_lower_first(theme_labels.get(slug, slug)) for slug in shared)
         words.append(f"{'Mêmes priorités' if len(match.themes) > 1 else 'Même priorité'} : {names}")
     if match.publics:
         names = ", ".join(_lower_first(public_labels[slug]) for slug in match.publics)
@@ -98,21 +106,29 @@ def _profile(obj, population=None, region=None):
     )
 
 
-def candidate_pages(model, cite, user):
-    """Live pages of `model` the user may open, that share a champ or a public with the cité and
-    are not the cité's own; expired or other regions' fiches are left out."""
+def candidate_pages(cite, user, today):
+    """Live actions inspirantes and fiches dispositifs the user may open, in one query, that share
+    a champ or a public with the cité: not the cité's own actions, nor expired fiches or fiches
+    of another region. Plain RessourcePage rows; kind_of() tells which type each is."""
     profile = _profile(cite)
-    pages = visible_pages(model.objects.live(), user).filter(
-        Q(themes__slug__in=profile.themes) | Q(publics_cibles__slug__in=profile.publics)
+    pages = visible_pages(
+        RessourcePage.objects.live().type(ActionInspirantePage, FicheDispositifPage), user
     )
-    if model is ActionInspirantePage:
-        pages = pages.filter(Q(cite__isnull=True) | ~Q(cite=cite))
-    else:
-        today = timezone.localdate()
-        pages = pages.filter(Q(region="national") | Q(region=cite.region)).exclude(
-            expires_on__lt=today
+    fiche = ContentType.objects.get_for_model(FicheDispositifPage)
+    return (
+        pages.filter(
+            Q(themes__slug__in=profile.themes) | Q(publics_cibles__slug__in=profile.publics)
         )
-    return pages.distinct()
+        .filter(Q(cite__isnull=True) | ~Q(cite=cite))
+        .exclude(content_type=fiche, fichedispositifpage__expires_on__lt=today)
+        .exclude(Q(content_type=fiche) & ~Q(region__in=["national", cite.region]))
+        .distinct()
+    )
+
+
+def kind_of(page):
+    fiche = ContentType.objects.get_for_model(FicheDispositifPage)
+    return scoring.FICHE if page.content_type_id == fiche.pk else scoring.ACTION
 
 
 def suggestions_for(cite, user, *, limit=SHOWN, today=None, request=None):
@@ -125,28 +141,26 @@ def suggestions_for(cite, user, *, limit=SHOWN, today=None, request=None):
     population = getattr(me, "total_population", None)
     mine = _profile(me, population=population)
     rarity = scoring.theme_rarity([_profile(other).themes for other in cites if other.is_published])
-    theme_labels, public_labels = {}, {}
-    for other in cites:
-        theme_labels.update((theme.slug, theme.short_label) for theme in other.themes.all())
-        public_labels.update((public.slug, public.label) for public in other.publics_cibles.all())
+    # Labels in the champs' and publics' own order (Theme.position), from the prefetched rows.
+    themes = {theme for other in cites for theme in other.themes.all()}
+    publics = {public for other in cites for public in other.publics_cibles.all()}
+    theme_labels = {t.slug: t.short_label for t in sorted(themes, key=lambda t: t.position)}
+    public_labels = {p.slug: p.label for p in sorted(publics, key=lambda p: p.position)}
     feedback = {
         (row.kind, row.target_id): row.useful
         for row in SuggestionFeedback.objects.filter(cite_id=cite.pk)
     }
     candidates = []
-    for kind, model in (
-        (scoring.ACTION, ActionInspirantePage),
-        (scoring.FICHE, FicheDispositifPage),
-    ):
-        pages = candidate_pages(model, me, user).prefetch_related("themes", "publics_cibles")
-        for page in pages:
-            author = by_id.get(page.cite_id) if kind == scoring.ACTION else None
-            profile = _profile(
-                page,
-                population=getattr(author, "total_population", None),
-                region=author.region if author else page.region,
-            )
-            candidates.append((kind, page, profile, author.short_name if author else ""))
+    pages = candidate_pages(me, user, today).prefetch_related("themes", "publics_cibles")
+    for page in pages:
+        kind = kind_of(page)
+        author = by_id.get(page.cite_id) if kind == scoring.ACTION else None
+        profile = _profile(
+            page,
+            population=getattr(author, "total_population", None),
+            region=author.region if author else page.region,
+        )
+        candidates.append((kind, page, profile, author.short_name if author else ""))
     for other in cites:
         if other.pk == cite.pk or not other.is_published:
             continue
@@ -158,8 +172,6 @@ def suggestions_for(cite, user, *, limit=SHOWN, today=None, request=None):
         match = scoring.score(mine, profile, kind, today=today, rarity=rarity, feedback=opinion)
         if not scoring.is_suggested(match, kind):
             continue
-        for slug in match.themes:
-            theme_labels.setdefault(slug, slug)
         results.append(
             Suggestion(
                 kind=kind,
