@@ -447,3 +447,17 @@ def test_precision_command_refuses_an_unknown_cite(tmp_path):
     judged.write_text(json.dumps({"cites": [{"cite": "cite:nulle-part", "judgments": {}}]}))
     with pytest.raises(Exception, match="Cités absentes de la base : nulle-part"):
         call_command("suggestions_precision", "--set", str(judged))
+
+
+def test_feedback_is_in_the_personal_data_export_and_forgotten_on_erasure(world, cite, member):
+    from ressources import personal_data
+
+    services.give_suggestion_feedback(cite, member, "fiche", world["fiche"].pk, False)
+    exported = personal_data.export(member, None)["avis_suggestions"]
+    assert [(row["cite"], row["type"], row["utile"]) for row in exported] == [
+        (cite.name, "Fiche dispositif", False)
+    ]
+    personal_data.erase(member, member.email, "efface@example.invalid", [])
+    row = SuggestionFeedback.objects.get()
+    assert row.given_by is None
+    assert row.useful is False  # the cité keeps its opinion
