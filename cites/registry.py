@@ -1,7 +1,11 @@
 """Apps built on cites/ add a panel to a cité's page without cites/ importing them (the same
-pattern as themes.registry): provider(cite, user) -> CitePanel | None, registered in ready()."""
+pattern as themes.registry): provider(cite, user) -> CitePanel | None, registered in ready().
 
-from dataclasses import dataclass
+A panel is a short call-out in the side column (title, text, a link), or, when it names a
+`template`, a section of the main column rendered from that template with `context` (the
+provider's app owns the template: lists, forms)."""
+
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -10,6 +14,8 @@ class CitePanel:
     text: str
     link_url: str = ""
     link_label: str = ""
+    template: str = ""
+    context: dict = field(default_factory=dict)
 
 
 _providers = []

@@ -28,6 +28,7 @@ def directory(request):
 
 def cite_detail(request, slug):
     cite = get_cite_for_user_or_404(request.user, slug)
+    panels = panels_for(cite, request.user)
     context = {
         "cite": cite,
         "qpvs": cite.qpvs.all(),
@@ -35,7 +36,8 @@ def cite_detail(request, slug):
         "themes": cite.themes.ordered(),
         "publics": cite.publics_cibles.all(),
         "show_contact": can_see_coordinator_contact(request.user, cite),
-        "panels": panels_for(cite, request.user),
+        "panels": [panel for panel in panels if not panel.template],
+        "sections": [panel for panel in panels if panel.template],
         "breadcrumb": [
             {"label": "Cités", "url": reverse("cites:directory")},
             {"label": cite.short_name},

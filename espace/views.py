@@ -15,6 +15,8 @@ from espace.forms import PreferencesForm
 from groups import queries as group_queries
 from groups.models import Membership
 from ressources.models import RessourcePage
+from ressources.permissions import can_give_suggestion_feedback, can_see_suggestions
+from ressources.suggestions import suggestions_for
 
 SESSIONS_SHOWN = 5
 # "Nouveautés" go back this far at most: older unread lines are history, not news.
@@ -70,6 +72,11 @@ def home(request):
         "cite": cite,
         "cite_group": cite_group,
         "cite_pages": cite_pages,
+        # « Pour ma cité »: None (no section) for people without a cité.
+        "suggestions": suggestions_for(cite, user, request=request)
+        if cite and can_see_suggestions(user, cite)
+        else None,
+        "suggestions_feedback": bool(cite) and can_give_suggestion_feedback(user, cite),
         "preferences_path": settings.NOTIFICATIONS_PREFERENCES_PATH,
         "demo_outbox": settings.DEBUG
         and settings.EMAIL_BACKEND == "notifications.outbox.DatabaseEmailBackend",

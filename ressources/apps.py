@@ -33,5 +33,9 @@ class RessourcesConfig(AppConfig):
         from ressources.theme_sections import propose_action_panel
 
         register_cite_panel(propose_action_panel)
+        from ressources.cite_sections import cite_actions_section, cite_suggestions_section
+
+        register_cite_panel(cite_actions_section)
+        register_cite_panel(cite_suggestions_section)
         post_migrate.connect(ensure_review_setup, sender=self)
         post_save.connect(attach_review_workflow, sender=RessourcesIndexPage)

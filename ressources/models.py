@@ -478,3 +478,45 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subscriber} — {self.get_status_display()}"
+
+
+# --- « Pour ma cité » -------------------------------------------------------------------------
+
+
+class SuggestionFeedback(models.Model):
+    """A cité team's "utile / pas utile" on one of its suggestions (ressources.suggestions): one
+    row per cité and suggestion, the latest opinion wins. "Pas utile" hides it for that cité."""
+
+    class Kind(models.TextChoices):
+        ACTION = "action", "Action inspirante"
+        FICHE = "fiche", "Fiche dispositif"
+        CITE = "cite", "Cité jumelle"
+
+    cite = models.ForeignKey(
+        "cites.Cite", verbose_name="cité", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
+    # A page id (action, fiche) or a cité id: no foreign key, as the target may be either.
+    target_id = models.PositiveBigIntegerField("identifiant de la suggestion")
+    useful = models.BooleanField("utile")
+    given_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="avis donné par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("date", auto_now=True)
+
+    class Meta:
+        verbose_name = "avis sur une suggestion"
+        verbose_name_plural = "avis sur les suggestions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cite", "kind", "target_id"], name="ressources_one_feedback_per_suggestion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.target_id} — {'utile' if self.useful else 'pas utile'}"

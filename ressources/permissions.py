@@ -79,6 +79,16 @@ def can_propose_action(user):
     return is_cite_member(user)
 
 
+def can_see_suggestions(user, cite):
+    """« Pour ma cité » is for the cité's team (coordinator and partners) and ANCT."""
+    return is_anct(user) or is_cite_member(user, cite)
+
+
+def can_give_suggestion_feedback(user, cite):
+    """ "Utile / pas utile" is the team's own say on its suggestions: members of the cité only."""
+    return is_cite_member(user, cite)
+
+
 def can_manage_bulletin(user):
     return is_anct(user) or (user.is_authenticated and user.is_superuser)
 

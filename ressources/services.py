@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -27,7 +28,10 @@ from ressources.models import (
     SendingStatus,
     Subscriber,
     SubscriptionRequest,
+    SuggestionFeedback,
 )
+from ressources.permissions import can_give_suggestion_feedback
+from ressources.suggestions import target_exists
 from themes.models import Theme
 
 logger = logging.getLogger(__name__)
@@ -319,3 +323,29 @@ def sending_progress(sending):
         "total": total,
         "percent": round(100 * done / total) if total else 100,
     }
+
+
+# --- « Pour ma cité » --------------------------------------------------------------------------
+
+FEEDBACK_UNKNOWN = (
+    "Cette suggestion n'existe pas ou ne vous est plus proposée : votre avis n'a pas été "
+    "enregistré."
+)
+
+
+@transaction.atomic
+def give_suggestion_feedback(cite, user, kind, target_id, useful):
+    """Record a team member's "utile" / "pas utile" on a suggestion for their cité (the latest
+    opinion replaces the previous one). Raises ValidationError, changing nothing, for anything
+    that is not a suggestion this user could be shown. Not audited: it changes no one's rights
+    or content, only the order of the cité's own suggestions (the row keeps who and when)."""
+    if not can_give_suggestion_feedback(user, cite):
+        raise ValidationError("Seule l'équipe projet de la cité peut donner son avis.")
+    if kind not in SuggestionFeedback.Kind.values:
+        raise ValidationError("Type de suggestion inconnu : votre avis n'a pas été enregistré.")
+    if not target_exists(cite, user, kind, target_id):
+        raise ValidationError(FEEDBACK_UNKNOWN)
+    row, _ = SuggestionFeedback.objects.update_or_create(
+        cite=cite, kind=kind, target_id=target_id, defaults={"useful": useful, "given_by": user}
+    )
+    return row

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail import views as wagtail_views
@@ -19,7 +21,7 @@ from wagtail.images import get_image_model
 
 from cites.models import Cite
 from commons.http import client_ip
-from ressources import services
+from ressources import services, suggestions
 from ressources.forms import ActionProposalForm, SubscriptionForm
 from ressources.models import (
     REGION_CHOICES,
@@ -35,8 +37,10 @@ from ressources.models import (
 )
 from ressources.permissions import (
     _covering_restrictions,
+    can_give_suggestion_feedback,
     can_manage_bulletin,
     can_propose_action,
+    can_see_suggestions,
     image_is_hidden_from,
     visible_pages,
 )
@@ -311,6 +315,73 @@ def propose_action(request):
         )
         return redirect("ressources:index")
     return render(request, "ressources/propose.html", {"form": form, "cite": request.user.cite})
+
+
+# --- « Pour ma cité » ----------------------------------------------------------------------------
+
+SUGGESTIONS_NOT_FOUND = "Cette page n'existe pas ou vous n'y avez pas accès."
+SUGGESTIONS_LISTED = 20
+
+
+def _cite_for_suggestions_or_404(user, slug, check):
+    """Private and absent are the same 404: a cité's suggestions are its team's and ANCT's."""
+    cite = Cite.objects.filter(slug=slug).first()
+    if cite is None or not check(user, cite):
+        raise Http404(SUGGESTIONS_NOT_FOUND)
+    return cite
+
+
+@login_required
+def cite_suggestions(request, slug):
+    cite = _cite_for_suggestions_or_404(request.user, slug, can_see_suggestions)
+    context = {
+        "cite": cite,
+        "suggestions": suggestions.suggestions_for(
+            cite, request.user, limit=SUGGESTIONS_LISTED, request=request
+        ),
+        "can_feedback": can_give_suggestion_feedback(request.user, cite),
+        "breadcrumb": [
+            {"label": "Cités", "url": reverse("cites:directory")},
+            {"label": cite.short_name, "url": cite.get_absolute_url()},
+            {"label": "Pour ma cité"},
+        ],
+    }
+    return render(request, "ressources/cite_suggestions.html", context)
+
+
+def _feedback_target(post):
+    """(kind, target id, useful) from the form, or None when the form was tampered with."""
+    target, useful = post.get("target", ""), post.get("useful", "")
+    if not target.isdigit() or len(target) > 18 or useful not in ("1", "0"):
+        return None
+    return post.get("kind", ""), int(target), useful == "1"
+
+
+@login_required
+@require_POST
+def suggestion_feedback(request, slug):
+    """ "Utile / pas utile" from a plain form (no JavaScript needed); back to where it was given."""
+    cite = _cite_for_suggestions_or_404(request.user, slug, can_give_suggestion_feedback)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("ressources:cite_suggestions", args=[cite.slug])
+    parsed = _feedback_target(request.POST)
+    if parsed is None:
+        messages.error(request, "Avis non reconnu : votre avis n'a pas été enregistré.")
+        return redirect(back)
+    kind, target_id, useful = parsed
+    try:
+        services.give_suggestion_feedback(cite, request.user, kind, target_id, useful)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(back)
+    if useful:
+        messages.success(request, "Merci : cette suggestion est notée utile pour votre cité.")
+    else:
+        messages.success(
+            request, "C'est noté : cette suggestion ne sera plus proposée à votre cité."
+        )
+    return redirect(back)
 
 
 # --- Sending (ANCT) ----------------------------------------------------------------------------

@@ -77,3 +77,20 @@ def test_every_demo_page_renders(demo, who):
             response = client.get(url)
             assert response.status_code == 200, url
             assert "<h1" in page_text(response), url
+
+
+def test_demo_coordinator_sees_suggestions_for_her_cite(demo, settings):
+    """« Pour ma cité » on Saint-Omer's page (mobilité, garde d'enfants, réseau, femmes): the
+    forum with a mobility village and a family space of La Seyne-sur-Mer, with its reason; and
+    Maubeuge's page lists its own actions inspirantes for everyone."""
+    settings.DEBUG = True
+    client = Client()
+    client.force_login(User.objects.get(email="amandine.leroy@demo.cites-emploi.fr"))
+    text = page_text(client.get("/cites/saint-omer/"))
+    section = text[text.index('id="pour-ma-cite"') :]
+    assert "« L'emploi en jeu », un forum dans un stade" in section
+    assert "Mêmes priorités : réseau professionnel, contraintes familiales, mobilité" in section
+    assert "Pas utile" in section
+    text = page_text(Client().get("/cites/maubeuge/"))
+    assert "Actions inspirantes de la cité" in text
+    assert "Pour ma cité" not in text
