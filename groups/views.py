@@ -678,8 +678,10 @@ def propose_document(request, slug, pk):
     when the host registered a destination; everyone else gets the 404 of a missing page."""
     group, document = permissions.get_document_for_user_or_404(request.user, slug, pk)
     latest = document.versions.defer("text").first()
-    if library_destination() is None or latest is None or not permissions.can_post(
-        request.user, group
+    if (
+        library_destination() is None
+        or latest is None
+        or not permissions.can_post(request.user, group)
     ):
         raise Http404(permissions.NOT_FOUND)
     form = LibraryProposalForm(

@@ -21,6 +21,7 @@ from cites.regions import REGION_LABELS, REGIONS
 from commons.urls import absolute_url
 from notifications.models import EmailMode
 from ressources.blocks import RICH_TEXT_FEATURES, BodyBlock, BulletinBlock, LinksBlock
+from ressources.panels import ProposalPanel
 from ressources.permissions import visible_pages
 
 NATIONAL = "national"
@@ -190,6 +191,7 @@ class FicheDispositifPage(RessourcePage):
     )
 
     content_panels = [
+        ProposalPanel(heading="Proposition d'un groupe"),
         *Page.content_panels,
         *RessourcePage.common_panels,
         FieldPanel("body", heading="pour qui, en bref"),

@@ -40,5 +40,3 @@ class FichesToReviewView(PageReportView):
         context = super().get_context_data(**kwargs)
         context["today"] = datetime.date.today()
         return context
-
-

@@ -4,12 +4,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +21,6 @@ from wagtail.models import Collection, Page, PageViewRestriction, ReferenceIndex
 
 from accounts.models import User
 from accounts.roles import ANCT_GROUP_NAME
-
 from commons.html import user_text_to_html
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
@@ -353,14 +352,16 @@ def citing_actions(fiche):
         .filter(base_content_type=page_type)
         .values_list("object_id", flat=True)
     )
-    return ActionInspirantePage.objects.live().filter(
-        Q(pk__in=[int(pk) for pk in linked]) | Q(related_fiches=fiche)
-    ).distinct()
+    return (
+        ActionInspirantePage.objects.live()
+        .filter(Q(pk__in=[int(pk) for pk in linked]) | Q(related_fiches=fiche))
+        .distinct()
+    )
 
 
 def fiche_change_recipients(fiche):
     """Followers, and the teams of the cités whose actions cite the fiche, who may read it."""
-    cite_ids = {cite_id for cite_id in citing_actions(fiche).values_list("cite_id", flat=True)}
+    cite_ids = set(citing_actions(fiche).values_list("cite_id", flat=True))
     cite_ids.discard(None)
     users = (
         User.objects.filter(is_active=True)
@@ -400,9 +401,7 @@ def send_fiche_change_notifications(change_id):
     """Tell the recipients of a major change; `notified_at`, set in the same transaction under a
     row lock, makes a retried or concurrent task send nothing."""
     with transaction.atomic():
-        change = (
-            FicheChange.objects.select_for_update().select_related("fiche").get(pk=change_id)
-        )
+        change = FicheChange.objects.select_for_update().select_related("fiche").get(pk=change_id)
         if change.notified_at is not None:
             return 0
         fiche = change.fiche
@@ -439,7 +438,7 @@ def send_review_reminders(today=None):
     editors = list(anct_editors())
     for fiche in fiches_to_review(today).live():
         with transaction.atomic():
-            reminder, created = FicheReviewReminder.objects.get_or_create(
+            _, created = FicheReviewReminder.objects.get_or_create(
                 fiche=fiche,
                 valid_until=fiche.valid_until,
                 defaults={"recipients": len(editors)},
