@@ -502,3 +502,18 @@ def test_library_email_preference_and_one_click_unsubscribe(client, library, pro
     bad = client.post(reverse("espace:preferences"), {"library": "n'importe"})
     assert bad.status_code == 200
     assert services.library_email_mode(professional) == EmailMode.NONE
+
+
+def test_follows_and_proposals_are_exported_and_follows_erased(client, shared, member, library):
+    from ressources import personal_data
+
+    fiche = make_fiche(library, "suivie", title="Fiche suivie")
+    services.follow_fiche(member, fiche)
+    client.force_login(member)
+    client.post(propose_url(shared["document"]), proposal_data(shared["document"]))
+    data = personal_data.export(member, None)
+    assert [f["fiche"] for f in data["fiches_suivies"]] == ["Fiche suivie"]
+    assert data["documents_proposes"][0]["etat"] == "En relecture"
+    personal_data.erase(member, member.email, "efface@example.org", [])
+    assert not FicheFollow.objects.filter(user=member).exists()
+    assert LibraryProposal.objects.filter(proposer=member).exists()  # a contribution, kept
