@@ -50,5 +50,5 @@ def export(user, out):
             "inscription": subscriber.created_at,
             "confirmation": subscriber.confirmed_at,
             "desinscription": subscriber.unsubscribed_at,
-        }
+        },
     }

@@ -60,7 +60,8 @@ def test_member_proposes_a_group_document(page, live_server, media):
     assert not LibraryProposal.objects.exists()
 
     page.get_by_label("Description courte").fill("La trame de notre forum emploi de quartier.")
-    page.get_by_text("Encourager et faciliter la mobilité").click()  # DSFR: the label covers the box
+    # DSFR draws the box over the input: click its label, as a person would.
+    page.get_by_text("Encourager et faciliter la mobilité").click()
     page.get_by_role("button", name="Proposer à la bibliothèque").click()
     expect(page.get_by_text("a été proposé à la bibliothèque nationale")).to_be_visible()
     proposal = LibraryProposal.objects.get()
