@@ -7,12 +7,13 @@ from playwright.sync_api import expect
 
 from cde_site.setup import setup_site
 from groups import services as group_services
+from notifications.models import Notification
 from ressources.models import FicheDispositifPage, FicheFollow, LibraryProposal
-from ressources.services import save_ressource
+from ressources.services import follow_fiche, save_ressource
 from ressources.setup import ensure_library
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_ressources import log_in
-from tests.factories import CiteFactory, UserFactory
+from tests.browser.test_ressources import log_in, publish
+from tests.factories import CiteFactory, UserFactory, make_anct_user
 from themes.models import Theme
 
 pytestmark = [
@@ -92,3 +93,37 @@ def test_professional_follows_and_unfollows_a_fiche(page, live_server):
     unfollow.click()
     expect(page.get_by_role("button", name="Suivre cette fiche")).to_be_visible()
     assert not FicheFollow.objects.exists()
+
+
+def test_anct_publishes_a_major_change_once_in_the_admin(page, live_server):
+    library, _ = ensure_library(setup_site())
+    fiche, _ = save_ressource(
+        library,
+        FicheDispositifPage,
+        "permis",
+        {"title": "Aide au permis", "summary": "Pour les jeunes.", "porteur": "Région"},
+        themes=[Theme.objects.get(slug="mobilite")],
+    )
+    follower = UserFactory()
+    follow_fiche(follower, fiche)
+    log_in(page, live_server, make_anct_user())
+    edit_url = f"{live_server.url}/admin/pages/{fiche.pk}/edit/"
+
+    page.goto(edit_url)
+    page.wait_for_load_state("networkidle")
+    page.locator("#id_major_change").check()
+    page.locator("#id_major_change_summary").fill("Plafond porté à 800 €")
+    publish(page, library)
+    changes = Notification.objects.filter(recipient=follower, kind="fiche_change")
+    assert [n.title for n in changes] == [
+        "Fiche « Aide au permis » modifiée : Plafond porté à 800 €"
+    ]
+
+    # The next edit starts unticked, and publishing it tells nobody again.
+    page.goto(edit_url)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#id_major_change")).not_to_be_checked()
+    expect(page.locator("#id_major_change_summary")).to_have_value("")
+    page.locator("#id_summary").fill("Pour les jeunes de 17 à 25 ans.")
+    publish(page, library)
+    assert changes.count() == 1
