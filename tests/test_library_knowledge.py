@@ -189,6 +189,7 @@ def test_bad_proposals_change_nothing(client, shared, member, overrides, message
     assert response.status_code == 200
     text = page_text(response)
     assert "Le formulaire contient des erreurs" in text and message in text
+    assert "<title>Erreur : Proposer à la bibliothèque" in text
     assert Page.objects.count() == pages and not LibraryProposal.objects.exists()
 
 
