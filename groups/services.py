@@ -1007,6 +1007,10 @@ def extract_version_text(version_pk, *, retry_failed=False):
 # --- Proposals to the national library ----------------------------------------------------------
 
 
+def library_source_key(version):
+    return f"groups.documentversion:{version.pk}"
+
+
 def propose_to_library(document, version, actor, *, description, themes):
     """A member proposes one version of a group document to the national library, through the
     destination the host registered (groups.registry). The group's document and its file are
@@ -1020,7 +1024,7 @@ def propose_to_library(document, version, actor, *, description, themes):
         raise PermissionDenied
     return propose(
         actor,
-        source_key=f"groups.documentversion:{version.pk}",
+        source_key=library_source_key(version),
         source_label=f"{document.title} (version {version.number}) — groupe « {group.name} »",
         source_url=document.get_absolute_url(),
         title=document.title,

@@ -30,7 +30,7 @@ from groups.forms import (
     VersionUploadForm,
 )
 from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Role
-from groups.registry import library_destination
+from groups.registry import library_destination, library_status
 
 
 def _errors(error):
@@ -667,6 +667,9 @@ def document_detail(request, slug, pk):
             "latest": versions[0] if versions else None,
             "form": form,
             "can_propose": bool(versions) and library_destination() is not None,
+            "library_status": (
+                library_status(services.library_source_key(versions[0])) if versions else ""
+            ),
         }
     )
     return render(request, "groups/document.html", context)

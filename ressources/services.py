@@ -142,6 +142,23 @@ def _proposal_refusal(proposal):
     )
 
 
+def describe_proposal(source_key):
+    """groups.registry's `describe`: where an earlier proposal of this exact source stands."""
+    proposal = LibraryProposal.objects.filter(source_key=source_key).first()
+    if proposal is None:
+        return ""
+    when = timezone.localtime(proposal.created_at).strftime("%d/%m/%Y")
+    state = {
+        ProposalStatus.PENDING: "en cours de relecture par l'équipe ANCT",
+        ProposalStatus.PUBLISHED: "publiée dans la bibliothèque",
+        ProposalStatus.REFUSED: "non retenue par l'équipe ANCT",
+    }[proposal.status]
+    return (
+        f"Cette version a été proposée à la bibliothèque le {when} : {state}. Déposez une "
+        "nouvelle version pour la proposer à nouveau."
+    )
+
+
 def propose_document(
     user,
     *,

@@ -164,6 +164,11 @@ def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
     assert "en cours de relecture" in text
     assert (Page.objects.count(), get_document_model().objects.count()) == (pages, documents)
     assert LibraryProposal.objects.count() == 1
+    # The document's page says so instead of offering the button.
+    page = page_text(client.get(document.get_absolute_url()))
+    assert "Cette version a été proposée à la bibliothèque le" in page
+    assert "en cours de relecture par l'équipe ANCT" in page
+    assert propose_url(document) not in page
     # A new version may be proposed.
     group_services.add_version(
         document, member, uploaded=SimpleUploadedFile("trame-v2.pdf", PDF + b"%v2\n")
@@ -269,7 +274,7 @@ def test_anct_refuses_with_a_message_the_proposer_is_told(
 def test_without_a_destination_the_button_and_the_form_are_absent(client, shared, member):
     from groups import registry
 
-    saved = registry.library_destination()
+    saved = registry.library_destination(), registry._describe
     registry.register_library_destination(None)
     try:
         client.force_login(member)
@@ -279,7 +284,7 @@ def test_without_a_destination_the_button_and_the_form_are_absent(client, shared
         )
         assert client.get(propose_url(document)).status_code == 404
     finally:
-        registry.register_library_destination(saved)
+        registry.register_library_destination(saved[0], describe=saved[1])
 
 
 # --- Following a fiche ---------------------------------------------------------------------------

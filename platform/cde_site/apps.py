@@ -39,6 +39,6 @@ class CdeSiteConfig(AppConfig):
         # "Relecture ANCT" workflow (groups.registry).
         if apps.is_installed("groups") and apps.is_installed("ressources"):
             from groups.registry import register_library_destination
-            from ressources.services import propose_document
+            from ressources.services import describe_proposal, propose_document
 
-            register_library_destination(propose_document)
+            register_library_destination(propose_document, describe=describe_proposal)
