@@ -12,6 +12,14 @@ class PreferencesForm(forms.Form):
         help_text="La veille et une heure avant la séance.",
         required=False,
     )
+    library = forms.ChoiceField(
+        label="Bibliothèque de ressources",
+        help_text="Fiches que vous suivez, vos propositions de documents et, pour l'équipe ANCT, "
+        "les fiches à revoir.",
+        choices=EmailMode.choices,
+        widget=forms.RadioSelect,
+        required=False,  # not sent: left as it is
+    )
     bulletin = forms.BooleanField(
         label="Recevoir le bulletin de veille",
         help_text="À l'inscription, un courriel vous demande de confirmer votre adresse.",

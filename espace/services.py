@@ -13,13 +13,15 @@ def bulletin_subscriber(user):
 
 
 @transaction.atomic
-def save_preferences(user, *, group_modes, reminders, bulletin):
+def save_preferences(user, *, group_modes, reminders, bulletin, library=None):
     """Returns the French messages to show. Subscribing to the bulletin keeps its double opt-in:
     a confirmation e-mail goes out and nothing is stored until its link is followed."""
     notes = []
     for group, mode in group_modes.items():
         group_services.set_email_mode(group, user, mode)
     cafes_cites_services.set_reminders(user, reminders)
+    if library is not None:
+        ressources_services.set_library_email_mode(user, library)
     subscriber = bulletin_subscriber(user)
     if bulletin and subscriber is None:
         ressources_services.request_subscription(user.email, None)

@@ -14,6 +14,7 @@ from espace import services
 from espace.forms import PreferencesForm
 from groups import queries as group_queries
 from groups.models import Membership
+from ressources import services as ressources_services
 from ressources.models import RessourcePage
 from ressources.permissions import can_give_suggestion_feedback, can_see_suggestions
 from ressources.suggestions import suggestions_for
@@ -95,6 +96,7 @@ def preferences(request):
     initial = {
         "reminders": wants_reminders(user),
         "bulletin": services.bulletin_subscriber(user) is not None,
+        "library": ressources_services.library_email_mode(user),
     }
     form = PreferencesForm(request.POST or None, memberships=memberships, initial=initial)
     if request.method == "POST":
@@ -104,6 +106,7 @@ def preferences(request):
                 group_modes=form.group_modes(),
                 reminders=form.cleaned_data["reminders"],
                 bulletin=form.cleaned_data["bulletin"],
+                library=form.cleaned_data["library"] or None,
             )
             messages.success(request, "Vos préférences de notification sont enregistrées.")
             for note in notes:

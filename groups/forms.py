@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from commons.widgets import RichTextarea
 from groups.models import Group, Membership, Role
 from notifications.models import EmailMode
+from themes.models import Theme
 
 MENTION_HINT = "Pour mentionner un membre, écrivez @ suivi de son prénom et de son nom."
 
@@ -177,3 +178,39 @@ class GroupAdminForm(WagtailAdminModelForm):
             )
             return False
         return True
+
+
+class LibraryProposalForm(forms.Form):
+    """A group document proposed to the national library (groups.registry)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    description = forms.CharField(
+        label="Description courte",
+        help_text="Deux ou trois phrases : ce que contient le document, à qui il peut servir.",
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Décrivez le document en quelques phrases."},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Champs d'action",
+        queryset=Theme.objects.ordered(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins un champ d'action."},
+    )
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = document
+
+    def clean_description(self):
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise forms.ValidationError("Décrivez le document en quelques phrases.")
+        return description
+
+    def clean_version(self):
+        number = self.cleaned_data["version"]
+        version = self.document.versions.defer("text").filter(number=number).first()
+        if version is None:
+            raise forms.ValidationError("Cette version du document n'existe pas.")
+        return version

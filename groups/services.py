@@ -1004,6 +1004,37 @@ def extract_version_text(version_pk, *, retry_failed=False):
     return status
 
 
+# --- Proposals to the national library ----------------------------------------------------------
+
+
+def library_source_key(version):
+    return f"groups.documentversion:{version.pk}"
+
+
+def propose_to_library(document, version, actor, *, description, themes):
+    """A member proposes one version of a group document to the national library, through the
+    destination the host registered (groups.registry). The group's document and its file are
+    only read. Raises PermissionDenied without a destination or for a non-poster, and the
+    destination's ValidationError (French) when it refuses."""
+    from groups.registry import library_destination
+
+    propose = library_destination()
+    group = document.group
+    if propose is None or not permissions.can_post(actor, group) or version.document != document:
+        raise PermissionDenied
+    return propose(
+        actor,
+        source_key=library_source_key(version),
+        source_label=f"{document.title} (version {version.number}) — groupe « {group.name} »",
+        source_url=document.get_absolute_url(),
+        title=document.title,
+        description=description,
+        themes=themes,
+        filename=version.original_name,
+        open_file=partial(version.file.open, "rb"),
+    )
+
+
 # --- Notifications -----------------------------------------------------------------------------
 
 

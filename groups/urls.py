@@ -48,6 +48,11 @@ urlpatterns = [
     path("<slug:slug>/documents/", views.documents, name="documents"),
     path("<slug:slug>/documents/<int:pk>/", views.document_detail, name="document"),
     path(
+        "<slug:slug>/documents/<int:pk>/proposer/",
+        views.propose_document,
+        name="propose_document",
+    ),
+    path(
         "<slug:slug>/documents/<int:pk>/telecharger/<int:number>/",
         views.download,
         name="download",

@@ -22,6 +22,7 @@ from groups.forms import (
     EmailModeForm,
     InviteForm,
     JoinRequestForm,
+    LibraryProposalForm,
     ReplyForm,
     ReportForm,
     RoleForm,
@@ -29,6 +30,7 @@ from groups.forms import (
     VersionUploadForm,
 )
 from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Role
+from groups.registry import library_destination, library_status
 
 
 def _errors(error):
@@ -664,9 +666,53 @@ def document_detail(request, slug, pk):
             "versions": versions,
             "latest": versions[0] if versions else None,
             "form": form,
+            "can_propose": bool(versions) and library_destination() is not None,
+            "library_status": (
+                library_status(services.library_source_key(versions[0])) if versions else ""
+            ),
         }
     )
     return render(request, "groups/document.html", context)
+
+
+@login_required
+def propose_document(request, slug, pk):
+    """Propose the document to the national library (groups.registry): members who may post,
+    when the host registered a destination; everyone else gets the 404 of a missing page."""
+    group, document = permissions.get_document_for_user_or_404(request.user, slug, pk)
+    latest = document.versions.defer("text").first()
+    if (
+        library_destination() is None
+        or latest is None
+        or not permissions.can_post(request.user, group)
+    ):
+        raise Http404(permissions.NOT_FOUND)
+    form = LibraryProposalForm(
+        request.POST or None, document=document, initial={"version": latest.number}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.propose_to_library(
+                    document,
+                    form.cleaned_data["version"],
+                    request.user,
+                    description=form.cleaned_data["description"],
+                    themes=form.cleaned_data["themes"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    "Merci ! Le document a été proposé à la bibliothèque nationale : l'équipe ANCT "
+                    "le relit avant publication. Le document du groupe reste inchangé.",
+                )
+                return redirect(document)
+        messages.error(request, "Le document n'a pas été proposé : corrigez les erreurs indiquées.")
+    context = _group_context(request, group, "documents")
+    context.update({"document": document, "latest": latest, "form": form})
+    return render(request, "groups/document_propose.html", context)
 
 
 @login_required

@@ -38,4 +38,15 @@ class RessourcesConfig(AppConfig):
         register_cite_panel(cite_actions_section)
         register_cite_panel(cite_suggestions_section)
         post_migrate.connect(ensure_review_setup, sender=self)
+
+        from wagtail.signals import page_published, task_rejected
+
+        from notifications.services import register_email_content, register_unsubscribe_handler
+        from ressources.services import proposal_email_content, unsubscribe_library
+        from ressources.signals import ressource_published, review_task_rejected
+
+        page_published.connect(ressource_published, dispatch_uid="ressources_published")
+        task_rejected.connect(review_task_rejected, dispatch_uid="ressources_task_rejected")
+        register_unsubscribe_handler("library", unsubscribe_library)
+        register_email_content("proposal", proposal_email_content)
         post_save.connect(attach_review_workflow, sender=RessourcesIndexPage)

@@ -11,6 +11,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -18,7 +19,9 @@ from wagtail.search import index
 
 from cites.regions import REGION_LABELS, REGIONS
 from commons.urls import absolute_url
+from notifications.models import EmailMode
 from ressources.blocks import RICH_TEXT_FEATURES, BodyBlock, BulletinBlock, LinksBlock
+from ressources.panels import ProposalPanel
 from ressources.permissions import visible_pages
 
 NATIONAL = "national"
@@ -117,7 +120,36 @@ class RessourcePage(Page):
             self.themes.all(), key=lambda theme: (theme.position, theme.label)
         )
         context["publics"] = self.publics_cibles.all()
+        context["proposal"] = (
+            LibraryProposal.objects.filter(page_id=self.pk, status=ProposalStatus.PUBLISHED)
+            .select_related("proposer", "proposer__cite")
+            .first()
+            if self.pk
+            else None
+        )
         return context
+
+
+class FicheDispositifForm(WagtailAdminPageForm):
+    """The "modification importante" flag belongs to one publication: once the latest revision
+    is live, the form starts unticked again, and a ticked flag needs its one-line summary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.instance
+        if page.pk and page.live and page.latest_revision_id == page.live_revision_id:
+            self.initial["major_change"] = False
+            self.initial["major_change_summary"] = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("major_change") and not (cleaned.get("major_change_summary") or "").strip():
+            self.add_error(
+                "major_change_summary",
+                "Résumez la modification importante en une ligne : elle est reprise dans la "
+                "notification.",
+            )
+        return cleaned
 
 
 class FicheDispositifPage(RessourcePage):
@@ -134,8 +166,32 @@ class FicheDispositifPage(RessourcePage):
         blank=True,
         help_text="Le dispositif prend fin à cette date.",
     )
+    # The content's own validity (not the dispositif's end): ANCT editors are reminded 30 days
+    # before, and the fiche shows in the "Fiches à revoir" report (ressources.services).
+    valid_until = models.DateField(
+        "valide jusqu'au",
+        null=True,
+        blank=True,
+        help_text="Date à laquelle le contenu de la fiche doit être revu. L'équipe ANCT est "
+        "prévenue 30 jours avant.",
+    )
+    # Read when the revision is published, then cleared (ressources.signals): the flag concerns
+    # one publication only and is never sent twice.
+    major_change = models.BooleanField(
+        "modification importante",
+        default=False,
+        help_text="À cocher avant de publier : les cités dont les actions citent la fiche et les "
+        "personnes qui la suivent sont prévenues.",
+    )
+    major_change_summary = models.CharField(
+        "résumé de la modification",
+        max_length=200,
+        blank=True,
+        help_text="Une ligne, reprise dans la notification.",
+    )
 
     content_panels = [
+        ProposalPanel(heading="Proposition d'un groupe"),
         *Page.content_panels,
         *RessourcePage.common_panels,
         FieldPanel("body", heading="pour qui, en bref"),
@@ -146,9 +202,19 @@ class FicheDispositifPage(RessourcePage):
                 FieldRowPanel([FieldPanel("porteur"), FieldPanel("funding")]),
                 FieldPanel("contacts"),
                 FieldPanel("links"),
-                FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("expires_on")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("last_reviewed"),
+                        FieldPanel("valid_until"),
+                        FieldPanel("expires_on"),
+                    ]
+                ),
             ],
             heading="Porteur, contacts et validité",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("major_change"), FieldPanel("major_change_summary")],
+            heading="Publication",
         ),
     ]
     search_fields = [
@@ -165,9 +231,22 @@ class FicheDispositifPage(RessourcePage):
         verbose_name = "fiche dispositif"
         verbose_name_plural = "fiches dispositifs"
 
+    base_form_class = FicheDispositifForm
+
     @property
     def is_expired(self):
         return bool(self.expires_on and self.expires_on < timezone.localdate())
+
+    def get_context(self, request, *args, **kwargs):
+        from ressources.services import is_following
+
+        context = super().get_context(request, *args, **kwargs)
+        context["following"] = bool(self.pk) and is_following(request.user, self)
+        return context
+
+    @property
+    def needs_review(self):
+        return bool(self.valid_until and self.valid_until < timezone.localdate())
 
 
 class ActionInspirantePage(RessourcePage):
@@ -478,6 +557,137 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subscriber} — {self.get_status_display()}"
+
+
+# --- Watched fiches and proposals from groups ---------------------------------------------------
+
+
+class LibraryEmailSetting(models.Model):
+    """How a person wants the library's notifications by e-mail (followed fiches, their
+    proposals, ANCT's review reminders). No row: one e-mail per event."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="library_email_setting"
+    )
+    email_mode = models.CharField(
+        "courriels", max_length=10, choices=EmailMode.choices, default=EmailMode.EACH
+    )
+
+    class Meta:
+        verbose_name = "préférence de courriel de la bibliothèque"
+
+    def __str__(self):
+        return f"{self.user_id} — {self.email_mode}"
+
+
+class FicheFollow(models.Model):
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="followed_fiches"
+    )
+    fiche = models.ForeignKey(FicheDispositifPage, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "suivi de fiche"
+        verbose_name_plural = "suivis de fiches"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fiche"], name="ressources_follow_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} suit {self.fiche_id}"
+
+
+class FicheChange(models.Model):
+    """A published "modification importante": one row per revision, so whoever is told about
+    it is told once, however often the publication signal fires or the task is retried."""
+
+    fiche = models.ForeignKey(FicheDispositifPage, on_delete=models.CASCADE, related_name="changes")
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+    summary = models.CharField("résumé", max_length=200)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "modification importante de fiche"
+        verbose_name_plural = "modifications importantes de fiches"
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return f"{self.fiche_id} — {self.summary}"
+
+
+class FicheReviewReminder(models.Model):
+    """ANCT reminded that a fiche's validity ends: unique per fiche and date, never twice."""
+
+    fiche = models.ForeignKey(
+        FicheDispositifPage, on_delete=models.CASCADE, related_name="review_reminders"
+    )
+    valid_until = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "rappel de relecture"
+        verbose_name_plural = "rappels de relecture"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche", "valid_until"], name="ressources_review_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.fiche_id} — {self.valid_until}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "En relecture"
+    PUBLISHED = "published", "Publiée"
+    REFUSED = "refused", "Refusée"
+
+
+class LibraryProposal(models.Model):
+    """A document proposed from elsewhere (a group's document version) to the national library:
+    the draft page it became, who proposed it and where it comes from. `source_key` names the
+    exact source version, so the same version is never proposed twice."""
+
+    page = models.OneToOneField(
+        RessourcePage, on_delete=models.CASCADE, related_name="proposal", verbose_name="ressource"
+    )
+    proposer = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="library_proposals"
+    )
+    source_key = models.CharField(max_length=80, unique=True)
+    source_label = models.CharField("origine", max_length=255)
+    source_url = models.CharField("adresse de l'original", max_length=300)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="copie du fichier",
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    created_at = models.DateTimeField("proposée le", auto_now_add=True)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    message = models.TextField("message de l'équipe ANCT", blank=True)
+
+    class Meta:
+        verbose_name = "proposition à la bibliothèque"
+        verbose_name_plural = "propositions à la bibliothèque"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.source_label
 
 
 # --- « Pour ma cité » -------------------------------------------------------------------------

@@ -1,12 +1,22 @@
-"""What ressources/ keeps about an account, its Bulletin de veille subscription (found by
-address) and the "utile / pas utile" it gave on its cité's suggestions: exported and erased by
-the app (accounts.personal_data, run by rgpd/)."""
+"""What ressources/ keeps about an account: its Bulletin de veille subscription (found by
+address), the fiches it follows, its library e-mail setting, the documents it proposed and the
+"utile / pas utile" it gave on its cité's suggestions:
+exported and erased by the app (accounts.personal_data, run by rgpd/). Proposals are
+contributions: kept, like group messages."""
 
-from ressources.models import Subscriber, SuggestionFeedback
+from ressources.models import (
+    FicheFollow,
+    LibraryEmailSetting,
+    LibraryProposal,
+    Subscriber,
+    SuggestionFeedback,
+)
 
 
 def erase(user, old_email, new_email, files):
     Subscriber.objects.filter(email__iexact=old_email).delete()
+    FicheFollow.objects.filter(user=user).delete()
+    LibraryEmailSetting.objects.filter(user=user).delete()
     # The opinion stays the cité's (it orders its suggestions); who gave it is forgotten.
     SuggestionFeedback.objects.filter(given_by=user).update(given_by=None)
 
@@ -24,11 +34,41 @@ def _feedback(user):
     ]
 
 
+def _library(user):
+    return {
+        "fiches_suivies": [
+            {"fiche": follow.fiche.title, "depuis": follow.created_at}
+            for follow in FicheFollow.objects.filter(user=user).select_related("fiche")
+        ],
+        "courriels_bibliotheque": (
+            LibraryEmailSetting.objects.filter(user=user)
+            .values_list("email_mode", flat=True)
+            .first()
+            or "each"
+        ),
+        "documents_proposes": [
+            {
+                "origine": proposal.source_label,
+                "etat": proposal.get_status_display(),
+                "proposee_le": proposal.created_at,
+                "decidee_le": proposal.decided_at,
+                "message": proposal.message,
+            }
+            for proposal in LibraryProposal.objects.filter(proposer=user)
+        ],
+    }
+
+
 def export(user, out):
     subscriber = Subscriber.objects.filter(email__iexact=user.email).first()
     if subscriber is None:
-        return {"abonnement_bulletin": None, "avis_suggestions": _feedback(user)}
+        return {
+            "abonnement_bulletin": None,
+            "avis_suggestions": _feedback(user),
+            **_library(user),
+        }
     return {
+        **_library(user),
         "avis_suggestions": _feedback(user),
         "abonnement_bulletin": {
             "adresse": subscriber.email,

@@ -4,33 +4,47 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
-from wagtail.models import PageViewRestriction
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, Page, PageViewRestriction, ReferenceIndex
 
+from accounts.models import User
+from accounts.roles import ANCT_GROUP_NAME
 from commons.html import user_text_to_html
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
+from notifications.models import EmailMode
+from notifications.services import notify
 from ressources.models import (
     ActionInspirantePage,
     BulletinSending,
     Delivery,
     DeliveryStatus,
+    FicheChange,
+    FicheDispositifPage,
+    FicheFollow,
+    FicheReviewReminder,
+    LibraryEmailSetting,
+    LibraryProposal,
+    ProposalStatus,
     RessourcesIndexPage,
     SendingStatus,
     Subscriber,
     SubscriptionRequest,
     SuggestionFeedback,
 )
-from ressources.permissions import can_give_suggestion_feedback
+from ressources.permissions import can_give_suggestion_feedback, can_view_page
 from ressources.suggestions import target_exists
 from themes.models import Theme
 
@@ -115,6 +129,352 @@ def propose_action(user, data):
     if workflow is not None:
         workflow.start(page, user)
     return page, revision
+
+
+def _proposal_refusal(proposal):
+    when = timezone.localtime(proposal.created_at).strftime("%d/%m/%Y")
+    state = {
+        ProposalStatus.PENDING: "elle est en cours de relecture par l'équipe ANCT",
+        ProposalStatus.PUBLISHED: "elle est publiée dans la bibliothèque",
+        ProposalStatus.REFUSED: "l'équipe ANCT ne l'a pas retenue",
+    }[proposal.status]
+    return (
+        f"Cette version du document a déjà été proposée à la bibliothèque le {when} ({state}). "
+        "Déposez une nouvelle version du document pour la proposer à nouveau."
+    )
+
+
+def describe_proposal(source_key):
+    """groups.registry's `describe`: where an earlier proposal of this exact source stands."""
+    proposal = LibraryProposal.objects.filter(source_key=source_key).first()
+    if proposal is None:
+        return ""
+    when = timezone.localtime(proposal.created_at).strftime("%d/%m/%Y")
+    state = {
+        ProposalStatus.PENDING: "en cours de relecture par l'équipe ANCT",
+        ProposalStatus.PUBLISHED: "publiée dans la bibliothèque",
+        ProposalStatus.REFUSED: "non retenue par l'équipe ANCT",
+    }[proposal.status]
+    return (
+        f"Cette version a été proposée à la bibliothèque le {when} : {state}. Déposez une "
+        "nouvelle version pour la proposer à nouveau."
+    )
+
+
+def propose_document(
+    user,
+    *,
+    source_key,
+    source_label,
+    source_url,
+    title,
+    description,
+    themes,
+    filename,
+    open_file,
+):
+    """A document shared elsewhere (a group's document version, see groups.registry) proposed
+    to the national library: a draft fiche in the "Relecture ANCT" workflow, with a copy of the
+    file as a Wagtail document and a record of where it comes from. The original is not touched.
+    A Wagtail document used only by a draft page stays hidden from the public until the page
+    is published (ressources.permissions.document_is_hidden_from). Raises ValidationError
+    (French) when this exact source was already proposed or the description is empty."""
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError("Décrivez le document en quelques phrases.")
+    existing = LibraryProposal.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        raise ValidationError(_proposal_refusal(existing))
+    try:
+        with transaction.atomic():
+            library = RessourcesIndexPage.objects.get()
+            with open_file() as handle:
+                document = get_document_model()(
+                    title=title,
+                    uploaded_by_user=user,
+                    collection=Collection.get_first_root_node(),
+                )
+                document.file.save(filename, File(handle, name=filename), save=False)
+                document._set_document_file_metadata()
+                document.save()
+            page = FicheDispositifPage(
+                title=title,
+                slug=_unique_slug(library, title),
+                summary=description,
+                body=[
+                    ("paragraph", user_text_to_html(description)),
+                    ("link", {"label": f"Télécharger « {title} »", "document": document}),
+                ],
+                cite=user.cite,
+                region=user.cite.region if user.cite else "national",
+                owner=user,
+                live=False,
+            )
+            library.add_child(instance=page)
+            page.themes.set(list(themes))
+            page.save_revision(user=user)
+            proposal = LibraryProposal.objects.create(
+                page=page,
+                proposer=user,
+                source_key=source_key,
+                source_label=source_label[:255],
+                source_url=source_url,
+                document=document,
+            )
+            workflow = page.get_workflow()
+            if workflow is not None:
+                workflow.start(page, user)
+    except IntegrityError:
+        # Proposed at the same moment from another tab: the unique source_key kept one.
+        existing = LibraryProposal.objects.filter(source_key=source_key).first()
+        if existing is None:
+            raise
+        raise ValidationError(_proposal_refusal(existing)) from None
+    return proposal
+
+
+def proposal_published(page):
+    """page_published of a ressource: a proposal it came from is published, its author
+    credited on the page and told."""
+    proposal = (
+        LibraryProposal.objects.filter(page_id=page.pk)
+        .exclude(status=ProposalStatus.PUBLISHED)
+        .select_related("proposer")
+        .first()
+    )
+    if proposal is None:
+        return None
+    proposal.status = ProposalStatus.PUBLISHED
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    if proposal.proposer and proposal.proposer.is_active:
+        _notify_library(
+            [proposal.proposer],
+            kind="proposal_published",
+            title=f"Votre proposition « {page.title} » est publiée dans la bibliothèque",
+            url=page.url or "/",
+            target_key=f"proposal:{proposal.pk}",
+        )
+    return proposal
+
+
+def proposal_refused(page, comment):
+    """A rejected review task ("demander des modifications" in Wagtail) on a proposed page: the
+    proposer is told, with the reviewer's message."""
+    proposal = (
+        LibraryProposal.objects.filter(page_id=page.pk, status=ProposalStatus.PENDING)
+        .select_related("proposer")
+        .first()
+    )
+    if proposal is None:
+        return None
+    proposal.status = ProposalStatus.REFUSED
+    proposal.decided_at = timezone.now()
+    proposal.message = comment or ""
+    proposal.save(update_fields=["status", "decided_at", "message"])
+    if proposal.proposer and proposal.proposer.is_active:
+        reason = f" : {comment}" if comment else ""
+        _notify_library(
+            [proposal.proposer],
+            kind="proposal_refused",
+            title=f"L'équipe ANCT n'a pas retenu votre proposition « {page.title} »{reason}",
+            url=proposal.source_url,
+            target_key=f"proposal:{proposal.pk}",
+        )
+    return proposal
+
+
+def proposal_email_content(notification, user):
+    """notifications' e-mail content for "proposal:<id>": the reviewer's whole message (the
+    notification title may cut it), to the proposer only."""
+    from notifications.content import EmailContent
+
+    proposal = LibraryProposal.objects.filter(
+        pk=notification.target_key.split(":", 1)[1], proposer=user
+    ).first()
+    if proposal is None or proposal.status != ProposalStatus.REFUSED or not proposal.message:
+        return None
+    return EmailContent(
+        html=user_text_to_html(proposal.message),
+        author="Équipe ANCT",
+        at=proposal.decided_at,
+        heading=f"Message de l'équipe ANCT sur « {proposal.source_label} »",
+    )
+
+
+# --- Library notifications (followed fiches, proposals, review reminders) ---------------------
+
+LIBRARY_SOURCE = "library"
+LIBRARY_LABEL = "Bibliothèque de ressources"
+
+
+def library_email_mode(user):
+    setting = LibraryEmailSetting.objects.filter(user=user).first()
+    return setting.email_mode if setting else EmailMode.EACH
+
+
+def set_library_email_mode(user, mode):
+    LibraryEmailSetting.objects.update_or_create(user=user, defaults={"email_mode": mode})
+
+
+def unsubscribe_library(user_id, source_key):
+    """notifications' one-click unsubscribe handler for "library"."""
+    LibraryEmailSetting.objects.update_or_create(
+        user_id=user_id, defaults={"email_mode": EmailMode.NONE}
+    )
+    return LIBRARY_LABEL
+
+
+def _notify_library(users, *, kind, title, url, target_key=""):
+    users = list(users)
+    if not users:
+        return []
+    modes = dict(
+        LibraryEmailSetting.objects.filter(user__in=users).values_list("user_id", "email_mode")
+    )
+    return notify(
+        users,
+        kind=kind,
+        title=title,
+        url=url,
+        source_key=LIBRARY_SOURCE,
+        source_label=LIBRARY_LABEL,
+        email_modes={user.pk: modes.get(user.pk, EmailMode.EACH) for user in users},
+        target_key=target_key,
+    )
+
+
+# --- Watched fiches -----------------------------------------------------------------------------
+
+REVIEW_NOTICE_DAYS = 30
+
+
+def follow_fiche(user, fiche):
+    FicheFollow.objects.get_or_create(user=user, fiche=fiche)
+
+
+def unfollow_fiche(user, fiche):
+    FicheFollow.objects.filter(user=user, fiche=fiche).delete()
+
+
+def is_following(user, fiche):
+    return user.is_authenticated and FicheFollow.objects.filter(user=user, fiche=fiche).exists()
+
+
+def citing_actions(fiche):
+    """Live actions inspirantes that cite the fiche: a link in their body (Wagtail's reference
+    index records page links of rich text and page choosers) or their "fiches liées" (a
+    many-to-many relation, which the reference index does not record)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    linked = (
+        ReferenceIndex.get_references_to(fiche)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
+    return (
+        ActionInspirantePage.objects.live()
+        .filter(Q(pk__in=[int(pk) for pk in linked]) | Q(related_fiches=fiche))
+        .distinct()
+    )
+
+
+def fiche_change_recipients(fiche):
+    """Followers, and the teams of the cités whose actions cite the fiche, who may read it."""
+    cite_ids = set(citing_actions(fiche).values_list("cite_id", flat=True))
+    cite_ids.discard(None)
+    users = (
+        User.objects.filter(is_active=True)
+        .filter(Q(followed_fiches__fiche=fiche) | Q(cite_id__in=cite_ids))
+        .distinct()
+        .order_by("pk")
+    )
+    return [user for user in users if can_view_page(user, fiche)]
+
+
+def record_major_change(fiche, revision):
+    """page_published of a fiche: a ticked "modification importante" is recorded once for the
+    revision and announced after commit; the flag is cleared so the next publication starts
+    without it."""
+    if not fiche.major_change:
+        return None
+    from ressources.tasks import notify_fiche_change
+
+    with transaction.atomic():
+        change, created = FicheChange.objects.get_or_create(
+            revision=revision,
+            defaults={
+                "fiche": fiche,
+                "summary": fiche.major_change_summary.strip()[:200] or "Fiche mise à jour",
+                "published_by": revision.user,
+            },
+        )
+        FicheDispositifPage.objects.filter(pk=fiche.pk).update(
+            major_change=False, major_change_summary=""
+        )
+        if created:
+            transaction.on_commit(lambda: notify_fiche_change.enqueue(change.pk), robust=True)
+    return change
+
+
+def send_fiche_change_notifications(change_id):
+    """Tell the recipients of a major change; `notified_at`, set in the same transaction under a
+    row lock, makes a retried or concurrent task send nothing."""
+    with transaction.atomic():
+        change = FicheChange.objects.select_for_update().select_related("fiche").get(pk=change_id)
+        if change.notified_at is not None:
+            return 0
+        fiche = change.fiche
+        users = fiche_change_recipients(fiche) if fiche.live else []
+        _notify_library(
+            users,
+            kind="fiche_change",
+            title=f"Fiche « {fiche.title} » modifiée : {change.summary}",
+            url=fiche.url or "/",
+        )
+        change.notified_at = timezone.now()
+        change.recipients = len(users)
+        change.save(update_fields=["notified_at", "recipients"])
+    return len(users)
+
+
+def fiches_to_review(today=None):
+    """Fiches whose validity has ended or ends within REVIEW_NOTICE_DAYS, soonest first."""
+    today = today or timezone.localdate()
+    return FicheDispositifPage.objects.filter(
+        valid_until__lte=today + timedelta(days=REVIEW_NOTICE_DAYS)
+    ).order_by("valid_until", "title")
+
+
+def anct_editors():
+    return User.objects.filter(is_active=True, groups__name=ANCT_GROUP_NAME).distinct()
+
+
+def send_review_reminders(today=None):
+    """ANCT editors are told once per fiche and validity date (a unique row, created in the same
+    transaction as the notifications): a second run, or a concurrent one, sends nothing. A new
+    date set by an editor gets its own reminder."""
+    sent = 0
+    editors = list(anct_editors())
+    for fiche in fiches_to_review(today).live():
+        with transaction.atomic():
+            _, created = FicheReviewReminder.objects.get_or_create(
+                fiche=fiche,
+                valid_until=fiche.valid_until,
+                defaults={"recipients": len(editors)},
+            )
+            if not created:
+                continue
+            _notify_library(
+                editors,
+                kind="fiche_review",
+                title=(
+                    f"Fiche « {fiche.title} » à revoir : valide jusqu'au "
+                    f"{fiche.valid_until:%d/%m/%Y}"
+                ),
+                url=reverse("wagtailadmin_pages:edit", args=[fiche.pk]),
+            )
+            sent += 1
+    return sent
 
 
 # --- Subscriptions -----------------------------------------------------------------------------

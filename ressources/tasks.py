@@ -20,3 +20,10 @@ def send_bulletin(sending_id):
     from ressources.services import run_sending
 
     run_sending(sending_id)
+
+
+@task()
+def notify_fiche_change(change_id):
+    from ressources.services import send_fiche_change_notifications
+
+    return send_fiche_change_notifications(change_id)

@@ -41,6 +41,7 @@ from ressources.permissions import (
     can_manage_bulletin,
     can_propose_action,
     can_see_suggestions,
+    can_view_page,
     image_is_hidden_from,
     visible_pages,
 )
@@ -357,6 +358,17 @@ def _feedback_target(post):
     return post.get("kind", ""), int(target), useful == "1"
 
 
+# --- Followed fiches ----------------------------------------------------------------------------
+
+
+def _visible_fiche_or_404(user, page_id):
+    """A live fiche the user may read; anything else (absent, draft, reserved) is the same 404."""
+    fiche = FicheDispositifPage.objects.live().filter(pk=page_id).first()
+    if fiche is None or not can_view_page(user, fiche):
+        raise Http404
+    return fiche
+
+
 @login_required
 @require_POST
 def suggestion_feedback(request, slug):
@@ -382,6 +394,27 @@ def suggestion_feedback(request, slug):
             request, "C'est noté : cette suggestion ne sera plus proposée à votre cité."
         )
     return redirect(back)
+
+
+@login_required
+@require_POST
+def follow_fiche(request, page_id):
+    fiche = _visible_fiche_or_404(request.user, page_id)
+    services.follow_fiche(request.user, fiche)
+    messages.success(
+        request,
+        "Vous suivez cette fiche : vous serez prévenu(e) de ses modifications importantes.",
+    )
+    return redirect(fiche.url)
+
+
+@login_required
+@require_POST
+def unfollow_fiche(request, page_id):
+    fiche = _visible_fiche_or_404(request.user, page_id)
+    services.unfollow_fiche(request.user, fiche)
+    messages.success(request, "Vous ne suivez plus cette fiche.")
+    return redirect(fiche.url)
 
 
 # --- Sending (ANCT) ----------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 from django.http import Http404
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from ressources.models import BulletinPage, RessourcePage
 from ressources.permissions import can_manage_bulletin, can_view_page, document_is_hidden_from
+from ressources.reports import FichesToReviewView
 
 
 @hooks.register("before_serve_page", order=-10)
@@ -32,4 +34,36 @@ class BulletinSendingMenuItem(MenuItem):
 def register_sending_menu_item():
     return BulletinSendingMenuItem(
         "Envois du bulletin", reverse("ressources:sendings"), icon_name="mail", order=320
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_fiches_to_review_urls():
+    return [
+        path(
+            "reports/fiches-a-revoir/",
+            FichesToReviewView.as_view(),
+            name="ressources_fiches_to_review",
+        ),
+        path(
+            "reports/fiches-a-revoir/results/",
+            FichesToReviewView.as_view(results_only=True),
+            name="ressources_fiches_to_review_results",
+        ),
+    ]
+
+
+class FichesToReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_any_permission(request.user, ["change", "publish"])
+
+
+@hooks.register("register_reports_menu_item")
+def register_fiches_to_review_menu_item():
+    return FichesToReviewMenuItem(
+        "Fiches à revoir",
+        reverse("ressources_fiches_to_review"),
+        name="fiches-a-revoir",
+        icon_name="time",
+        order=650,
     )

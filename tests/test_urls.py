@@ -55,6 +55,7 @@ def urls(cite):
         ("/admin/snippets/cites/cite/", "admin"),
         (f"/admin/snippets/cites/cite/edit/{cite.pk}/", "admin"),
         (f"/admin/snippets/themes/theme/edit/{theme.pk}/", "admin"),
+        ("/admin/reports/fiches-a-revoir/", "admin"),
     ]
 
 

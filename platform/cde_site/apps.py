@@ -34,3 +34,11 @@ class CdeSiteConfig(AppConfig):
             from groups.registrations import open_national_discussion
 
             register_question_destination(open_national_discussion)
+
+        # A group document proposed to the national library becomes a draft ressource in the
+        # "Relecture ANCT" workflow (groups.registry).
+        if apps.is_installed("groups") and apps.is_installed("ressources"):
+            from groups.registry import register_library_destination
+            from ressources.services import describe_proposal, propose_document
+
+            register_library_destination(propose_document, describe=describe_proposal)

@@ -27,7 +27,7 @@ BELOW = {
     "notifications": set(),
     "search": set(),
     "groups": {"audit", "notifications", "search"},
-    "ressources": {"search"},
+    "ressources": {"notifications", "search"},  # followed fiches, proposals (issue #18)
     "cafes_cites": {"audit", "search"},
     "rgpd": {"audit"},
     "espace": {"audit", "notifications", "search", "groups", "cafes_cites", "ressources"},

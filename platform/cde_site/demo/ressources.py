@@ -3,6 +3,9 @@ portraits, a testimony and three bulletins (data.py)."""
 
 import datetime
 
+from django.conf import settings
+
+from accounts.models import CiteRole, User
 from cde_site.demo import data
 from cites.models import Cite
 from ressources.models import (
@@ -12,10 +15,14 @@ from ressources.models import (
     ParcoursBeneficiairePage,
     PortraitCitePage,
 )
-from ressources.services import save_ressource, set_members_only
+from ressources.services import follow_fiche, save_ressource, set_members_only
 from ressources.setup import ensure_library
 from themes.models import PublicCible, Theme
 
+# Issue #18: one fiche near the end of its validity (ANCT's "Fiches à revoir" report and
+# reminder), followed by the consultante and the Saint-Omer team; a group document proposed to
+# the library (build_library_proposal).
+NEAR_EXPIRY_FICHE = "1-jeune-1-mentor"
 BULLETIN_TITLES = {
     312: "Une année charnière pour l'emploi dans les quartiers",
     313: "Mobilité et contraintes familiales",
@@ -70,6 +77,13 @@ def build_ressources(home):
                 "region": item["scope"],
                 "date": datetime.date(2024, 1, 8) + datetime.timedelta(days=7 * position),
                 "last_reviewed": datetime.date(2024, 6, 1),
+                # Relative to the day the demo is loaded: ANCT's "Fiches à revoir" report and
+                # reminder always have one fiche to show.
+                "valid_until": (
+                    datetime.date.today() + datetime.timedelta(days=12)
+                    if item["slug"] == NEAR_EXPIRY_FICHE
+                    else None
+                ),
             },
             themes=[themes[slug] for slug in item["themes"]],
             publics=[publics[slug] for slug in item["publics_cibles"]],
@@ -166,7 +180,57 @@ def build_ressources(home):
     )
     for item in data.BULLETINS:
         build_bulletin(archive, item)
+    build_watched_fiches(fiches)
+    build_library_proposal()
     return []
+
+
+def build_watched_fiches(fiches):
+    near = fiches.get(NEAR_EXPIRY_FICHE)
+    if near is not None:
+        for email in (
+            f"consultante@{settings.DEMO_EMAIL_DOMAIN}",
+            *User.objects.filter(is_demo=True, cite__slug="saint-omer").values_list(
+                "email", flat=True
+            ),
+        ):
+            user = User.objects.filter(email=email).first()
+            if user is not None:
+                follow_fiche(user, near)
+
+
+def build_library_proposal():
+    """The Saint-Omer coordinator proposed the group's "Permanences emploi" table: a draft in
+    ANCT's review queue (once: the same version is never proposed twice)."""
+    from django.core.exceptions import ValidationError
+
+    from groups import services as group_services
+    from groups.models import Document
+
+    document = (
+        Document.objects.filter(group__cite__slug="saint-omer", title="Permanences emploi")
+        .select_related("group")
+        .first()
+    )
+    author = User.objects.filter(
+        is_demo=True, cite__slug="saint-omer", cite_role=CiteRole.COORDINATEUR
+    ).first()
+    if document is None or author is None or document.latest is None:
+        return None
+    try:
+        return group_services.propose_to_library(
+            document,
+            document.latest,
+            author,
+            description=(
+                "Le tableau des permanences emploi tenues chaque semaine dans nos quartiers : "
+                "lieux, horaires, partenaires présents. Une trame que d'autres cités peuvent "
+                "reprendre telle quelle."
+            ),
+            themes=Theme.objects.filter(slug="reseau-professionnel"),
+        )
+    except ValidationError:
+        return None  # already proposed by an earlier run
 
 
 def build_bulletin(archive, item):

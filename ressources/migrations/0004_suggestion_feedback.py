@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cites', '0001_initial'),
-        ('ressources', '0002_subscription_requests'),
+        ('ressources', '0003_fiche_watch_and_proposals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

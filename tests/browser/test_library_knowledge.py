@@ -1,0 +1,129 @@
+"""Issue #18 in a browser: a member proposes a group document to the library (error summary
+focused, then sent), and a logged-in professional follows and unfollows a fiche; axe-clean."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from cde_site.setup import setup_site
+from groups import services as group_services
+from notifications.models import Notification
+from ressources.models import FicheDispositifPage, FicheFollow, LibraryProposal
+from ressources.services import follow_fiche, save_ressource
+from ressources.setup import ensure_library
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_ressources import log_in, publish
+from tests.factories import CiteFactory, UserFactory, make_anct_user
+from themes.models import Theme
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def focused_id(page):
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def test_member_proposes_a_group_document(page, live_server, media):
+    ensure_library(setup_site())
+    cite = CiteFactory()
+    member = UserFactory(cite=cite, coordinator=True)
+    group_services.add_member(cite.group, member)
+    document = group_services.upload_document(
+        cite.group, member, uploaded=SimpleUploadedFile("trame.pdf", PDF), title="Trame du forum"
+    )
+    log_in(page, live_server, member)
+
+    page.goto(live_server.url + document.get_absolute_url())
+    page.get_by_role("link", name="Proposer à la bibliothèque").click()
+    expect(
+        page.get_by_role(
+            "heading", level=2, name="Proposer « Trame du forum » à la bibliothèque nationale"
+        )
+    ).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Proposer à la bibliothèque").click()
+    expect(page.locator("#erreurs-formulaire")).to_be_visible()
+    expect(page.locator("#erreurs-formulaire")).to_contain_text("Décrivez le document")
+    assert focused_id(page) == "erreurs-formulaire"
+    assert_accessible(page)
+    assert not LibraryProposal.objects.exists()
+
+    page.get_by_label("Description courte").fill("La trame de notre forum emploi de quartier.")
+    # DSFR draws the box over the input: click its label, as a person would.
+    page.get_by_text("Encourager et faciliter la mobilité").click()
+    page.get_by_role("button", name="Proposer à la bibliothèque").click()
+    expect(page.get_by_text("a été proposé à la bibliothèque nationale")).to_be_visible()
+    proposal = LibraryProposal.objects.get()
+    assert proposal.proposer == member and not proposal.page.live
+
+
+def test_professional_follows_and_unfollows_a_fiche(page, live_server):
+    library, _ = ensure_library(setup_site())
+    fiche, _ = save_ressource(
+        library,
+        FicheDispositifPage,
+        "permis",
+        {"title": "Aide au permis", "summary": "Pour les jeunes.", "porteur": "Région"},
+        themes=[Theme.objects.get(slug="mobilite")],
+    )
+    user = UserFactory()
+    log_in(page, live_server, user)
+
+    page.goto(live_server.url + fiche.url)
+    follow = page.get_by_role("button", name="Suivre cette fiche")
+    expect(follow).to_be_visible()
+    assert_accessible(page)
+    follow.click()
+    unfollow = page.get_by_role("button", name="Ne plus suivre cette fiche")
+    expect(unfollow).to_be_visible()
+    assert FicheFollow.objects.filter(user=user, fiche=fiche).exists()
+    assert_accessible(page)
+    unfollow.click()
+    expect(page.get_by_role("button", name="Suivre cette fiche")).to_be_visible()
+    assert not FicheFollow.objects.exists()
+
+
+def test_anct_publishes_a_major_change_once_in_the_admin(page, live_server):
+    library, _ = ensure_library(setup_site())
+    fiche, _ = save_ressource(
+        library,
+        FicheDispositifPage,
+        "permis",
+        {"title": "Aide au permis", "summary": "Pour les jeunes.", "porteur": "Région"},
+        themes=[Theme.objects.get(slug="mobilite")],
+    )
+    follower = UserFactory()
+    follow_fiche(follower, fiche)
+    log_in(page, live_server, make_anct_user())
+    edit_url = f"{live_server.url}/admin/pages/{fiche.pk}/edit/"
+
+    page.goto(edit_url)
+    page.wait_for_load_state("networkidle")
+    page.locator("#id_major_change").check()
+    page.locator("#id_major_change_summary").fill("Plafond porté à 800 €")
+    publish(page, library)
+    changes = Notification.objects.filter(recipient=follower, kind="fiche_change")
+    assert [n.title for n in changes] == [
+        "Fiche « Aide au permis » modifiée : Plafond porté à 800 €"
+    ]
+
+    # The next edit starts unticked, and publishing it tells nobody again.
+    page.goto(edit_url)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#id_major_change")).not_to_be_checked()
+    expect(page.locator("#id_major_change_summary")).to_have_value("")
+    page.locator("#id_summary").fill("Pour les jeunes de 17 à 25 ans.")
+    publish(page, library)
+    assert changes.count() == 1
