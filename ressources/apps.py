@@ -33,5 +33,10 @@ class RessourcesConfig(AppConfig):
         from ressources.theme_sections import propose_action_panel
 
         register_cite_panel(propose_action_panel)
+
+        from ressources.bulletin_sources import register_bulletin_source
+        from ressources.composition import published_ressources
+
+        register_bulletin_source("page", "Ressource", published_ressources)
         post_migrate.connect(ensure_review_setup, sender=self)
         post_save.connect(attach_review_workflow, sender=RessourcesIndexPage)

@@ -34,3 +34,10 @@ class CdeSiteConfig(AppConfig):
             from groups.registrations import open_national_discussion
 
             register_question_destination(open_national_discussion)
+
+        # Café-cité replays are offered to the bulletin de veille (ressources.bulletin_sources).
+        if apps.is_installed("cafes_cites") and apps.is_installed("ressources"):
+            from cafes_cites.bulletin import published_replays
+            from ressources.bulletin_sources import register_bulletin_source
+
+            register_bulletin_source("replay", "Replay de café-cité", published_replays)
