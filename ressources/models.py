@@ -313,7 +313,7 @@ class BulletinPage(Page):
         *Page.content_panels,
         FieldRowPanel([FieldPanel("number"), FieldPanel("date")]),
         FieldPanel("intro"),
-        ComposeFromLibraryPanel(heading="Composer depuis la bibliothèque"),
+        ComposeFromLibraryPanel(heading="Nouveautés de la bibliothèque"),
         FieldPanel("sections"),
     ]
     search_fields = [
