@@ -222,6 +222,14 @@ def compose_bulletin(bulletin, user, data):
         raise CompositionError(
             ["Ce numéro a déjà été envoyé aux abonnés : sa composition ne peut plus changer."]
         )
+    lock = bulletin.get_lock()
+    if lock and lock.for_user(user):
+        raise CompositionError(
+            [
+                "Ce numéro est verrouillé dans l'éditeur par une autre personne : réessayez quand "
+                "il sera déverrouillé."
+            ]
+        )
     draft = bulletin.get_latest_revision_as_object()
     chosen = chosen_items(draft, data)
     if not chosen:

@@ -319,6 +319,21 @@ def test_an_issue_already_sent_cannot_be_recomposed(client, anct_user, world):
     assert bulletin.revisions.count() == revisions
 
 
+def test_an_issue_locked_by_someone_else_is_not_recomposed(client, anct_user, world):
+    from tests.factories import make_anct_user
+
+    bulletin = world["bulletin"]
+    Page.objects.filter(pk=bulletin.pk).update(
+        locked=True, locked_by=make_anct_user(email="collegue@example.org"), locked_at=NOW
+    )
+    revisions = bulletin.revisions.count()
+    client.force_login(anct_user)
+    url = reverse("ressources:compose", args=[bulletin.pk])
+    response = client.post(url, compose_data((f"page-{world['fiche'].pk}", 1, None)))
+    assert "verrouillé dans l'éditeur par une autre personne" in page_text(response)
+    assert bulletin.revisions.count() == revisions
+
+
 def test_composition_view_for_each_role(role_client, world):
     bulletin = world["bulletin"]
     url = reverse("ressources:compose", args=[bulletin.pk])
