@@ -118,6 +118,11 @@ class Session(index.Indexed, ClusterableModel):
     )
     is_cancelled = models.BooleanField("annulée", default=False)
     replay_url = models.URLField("lien du replay", blank=True)
+    # Set when a replay link first appears (cleared with it): the bulletin de veille proposes
+    # the replays published since its last issue (cafes_cites.bulletin).
+    replay_published_at = models.DateTimeField(
+        "publication du replay", null=True, blank=True, editable=False
+    )
     compte_rendu = RichTextField("compte-rendu", blank=True, features=RICH_TEXT_FEATURES)
     # RFC 5545 SEQUENCE: bumped whenever the time changes or the session is cancelled.
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -188,6 +193,13 @@ class Session(index.Indexed, ClusterableModel):
             self.sequence += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        if "replay_url" in self.__dict__:
+            if self.replay_url and self.replay_published_at is None:
+                self.replay_published_at = timezone.now()
+            elif not self.replay_url:
+                self.replay_published_at = None
+            if kwargs.get("update_fields") is not None and "replay_url" in kwargs["update_fields"]:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "replay_published_at"}
         super().save(*args, **kwargs)
         self._tracked = self._calendar_state()
 

@@ -37,6 +37,11 @@ class RessourcesConfig(AppConfig):
 
         register_cite_panel(cite_actions_section)
         register_cite_panel(cite_suggestions_section)
+
+        from ressources.bulletin_sources import register_bulletin_source
+        from ressources.composition import published_ressources
+
+        register_bulletin_source("page", "Ressource", published_ressources)
         post_migrate.connect(ensure_review_setup, sender=self)
 
         from wagtail.signals import page_published, task_rejected

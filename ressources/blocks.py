@@ -94,6 +94,13 @@ class BulletinItemBlock(blocks.StructBlock):
 
 class BulletinSectionBlock(blocks.StructBlock):
     title = blocks.CharBlock(label="titre de la rubrique")
+    theme = blocks.ChoiceBlock(
+        choices=theme_choices,
+        required=False,
+        label="champ d'action",
+        help_text="Les abonnés qui ont choisi des champs d'action ne reçoivent que les rubriques "
+        "de leurs champs. Vide : la rubrique suit les champs de ses brèves.",
+    )
     items = blocks.ListBlock(BulletinItemBlock(), label="brèves")
 
     class Meta:

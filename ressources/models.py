@@ -21,7 +21,7 @@ from cites.regions import REGION_LABELS, REGIONS
 from commons.urls import absolute_url
 from notifications.models import EmailMode
 from ressources.blocks import RICH_TEXT_FEATURES, BodyBlock, BulletinBlock, LinksBlock
-from ressources.panels import ProposalPanel
+from ressources.panels import ComposeFromLibraryPanel, ProposalPanel
 from ressources.permissions import visible_pages
 
 NATIONAL = "national"
@@ -391,6 +391,7 @@ class BulletinPage(Page):
         *Page.content_panels,
         FieldRowPanel([FieldPanel("number"), FieldPanel("date")]),
         FieldPanel("intro"),
+        ComposeFromLibraryPanel(heading="Nouveautés de la bibliothèque"),
         FieldPanel("sections"),
     ]
     search_fields = [
@@ -418,7 +419,8 @@ class BulletinPage(Page):
         return context
 
     def section_list(self, absolute=False):
-        """Sections as plain data (page links resolved, theme labels) for the page and e-mails."""
+        """Sections as plain data (page links resolved, theme labels) for the page and e-mails.
+        Each section carries `slugs`, the champs d'action it is sent for (see section_slugs)."""
         from themes.models import Theme
 
         labels = dict(Theme.objects.values_list("slug", "short_label"))
@@ -438,17 +440,41 @@ class BulletinPage(Page):
                         "themes": [(slug, labels.get(slug, slug)) for slug in item["themes"] or []],
                     }
                 )
-            sections.append({"title": section.value["title"], "items": items})
+            theme = section.value.get("theme") or ""
+            sections.append(
+                {
+                    "title": section.value["title"],
+                    "theme": theme,
+                    "theme_label": labels.get(theme, ""),
+                    "slugs": section_slugs(section.value),
+                    "items": items,
+                }
+            )
         return sections
 
     @property
     def theme_slugs(self):
-        return {
-            slug
-            for section in self.sections
-            for item in section.value["items"]
-            for slug in item["themes"] or []
-        }
+        return {slug for section in self.sections for slug in section_slugs(section.value)}
+
+
+def section_slugs(section):
+    """The champs d'action a bulletin section is sent for: its own champ when it has one, else
+    the champs of its items (older issues tagged items only). Empty: a section for everyone."""
+    if section.get("theme"):
+        return {section["theme"]}
+    return {slug for item in section["items"] for slug in item["themes"] or []}
+
+
+def sections_for_themes(sections, theme_slugs):
+    """The sections (section_list data) a subscriber receives. `theme_slugs` None or empty:
+    everything. Otherwise the sections of those champs and, when at least one matched, the
+    sections for everyone (édito-like news); none matched: nothing, the issue is not sent."""
+    if not theme_slugs:
+        return list(sections)
+    wanted = set(theme_slugs)
+    if not any(section["slugs"] & wanted for section in sections):
+        return []
+    return [s for s in sections if not s["slugs"] or s["slugs"] & wanted]
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -456,10 +482,15 @@ class SubscriberQuerySet(models.QuerySet):
         return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
     def for_themes(self, theme_slugs):
-        """Active subscribers who want everything or at least one of these champs."""
+        """Active subscribers who want everything (or chose no champ) or at least one of these
+        champs."""
         return (
             self.active()
-            .filter(models.Q(all_themes=True) | models.Q(themes__slug__in=list(theme_slugs)))
+            .filter(
+                models.Q(all_themes=True)
+                | models.Q(themes__isnull=True)
+                | models.Q(themes__slug__in=list(theme_slugs))
+            )
             .distinct()
         )
 
@@ -483,6 +514,12 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+    def chosen_theme_slugs(self):
+        """The champs whose sections this subscriber receives; empty: everything."""
+        if self.all_themes:
+            return set()
+        return {theme.slug for theme in self.themes.all()}
 
 
 class SubscriptionRequest(models.Model):
@@ -536,6 +573,9 @@ class DeliveryStatus(models.TextChoices):
     CLAIMED = "claimed", "En cours d'envoi"
     SENT = "sent", "Envoyé"
     FAILED = "failed", "Échec"
+    # The subscriber's champs matched no section of the issue (they changed them during the
+    # sending): nothing is sent, and the record keeps the sending from retrying them.
+    SKIPPED = "skipped", "Rien pour ses champs d'action"
 
 
 class Delivery(models.Model):

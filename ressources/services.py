@@ -28,6 +28,7 @@ from notifications.models import EmailMode
 from notifications.services import notify
 from ressources.models import (
     ActionInspirantePage,
+    BulletinPage,
     BulletinSending,
     Delivery,
     DeliveryStatus,
@@ -43,6 +44,7 @@ from ressources.models import (
     Subscriber,
     SubscriptionRequest,
     SuggestionFeedback,
+    sections_for_themes,
 )
 from ressources.permissions import can_give_suggestion_feedback, can_view_page
 from ressources.suggestions import target_exists
@@ -569,6 +571,37 @@ def unsubscribe(token):
     return subscriber
 
 
+# --- Bulletin composition ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def compose_bulletin(bulletin, user, data):
+    """The editor's choice among the proposal (ressources.composition) becomes the sections of a
+    new draft revision of the bulletin, to be reviewed and published in the page editor.
+    Raises CompositionError (French messages) and changes nothing when the choice is refused."""
+    from ressources.composition import CompositionError, chosen_items, composed_sections
+
+    bulletin = BulletinPage.objects.select_for_update().get(pk=bulletin.pk)
+    if BulletinSending.objects.filter(bulletin=bulletin).exists():
+        raise CompositionError(
+            ["Ce numéro a déjà été envoyé aux abonnés : sa composition ne peut plus changer."]
+        )
+    lock = bulletin.get_lock()
+    if lock and lock.for_user(user):
+        raise CompositionError(
+            [
+                "Ce numéro est verrouillé dans l'éditeur par une autre personne : réessayez quand "
+                "il sera déverrouillé."
+            ]
+        )
+    draft = bulletin.get_latest_revision_as_object()
+    chosen = chosen_items(draft, data)
+    if not chosen:
+        raise CompositionError(["Choisissez au moins un élément à faire paraître dans ce numéro."])
+    draft.sections = composed_sections(draft, chosen)
+    return draft.save_revision(user=user, log_action=True)
+
+
 # --- Bulletin sending --------------------------------------------------------------------------
 
 
@@ -594,12 +627,16 @@ def start_sending(bulletin, user):
     return sending
 
 
-def _bulletin_message(bulletin, subscriber, sections):
+def _bulletin_message(bulletin, subscriber, sections, chosen_labels=()):
+    """The issue as this subscriber receives it: `sections` are already those of their champs
+    (`chosen_labels`, empty when they receive everything)."""
     unsubscribe_link = unsubscribe_url(subscriber)
     context = {
         "bulletin": bulletin,
         "bulletin_url": absolute_url(bulletin.url or "/"),
         "bulletin_sections": sections,
+        "chosen_labels": list(chosen_labels),
+        "subscribe_url": absolute_url(reverse("ressources:subscribe")),
         "site_url": site_url(),
         "unsubscribe_url": unsubscribe_link,
     }
@@ -630,15 +667,31 @@ def send_next_batch(sending, batch_size=BATCH_SIZE):
         .values_list("pk", flat=True)[:batch_size]
     )
     sections = bulletin.section_list(absolute=True) if pending else []
-    for subscriber in Subscriber.objects.filter(pk__in=pending).order_by("pk"):
+    labels = dict(Theme.objects.values_list("slug", "short_label"))
+    order = {
+        slug: n for n, slug in enumerate(Theme.objects.ordered().values_list("slug", flat=True))
+    }
+    subscribers = Subscriber.objects.filter(pk__in=pending).prefetch_related("themes")
+    for subscriber in subscribers.order_by("pk"):
+        chosen = subscriber.chosen_theme_slugs()
+        own_sections = sections_for_themes(sections, chosen)
         try:
             delivery = Delivery.objects.create(
-                bulletin=bulletin, subscriber=subscriber, status=DeliveryStatus.CLAIMED
+                bulletin=bulletin,
+                subscriber=subscriber,
+                status=DeliveryStatus.CLAIMED if own_sections else DeliveryStatus.SKIPPED,
             )
         except IntegrityError:
             continue  # another worker claimed it
+        if not own_sections:
+            continue
+        chosen_labels = [
+            labels[slug]
+            for slug in sorted(chosen, key=lambda slug: order.get(slug, len(order)))
+            if slug in labels
+        ]
         try:
-            _bulletin_message(bulletin, subscriber, sections).send()
+            _bulletin_message(bulletin, subscriber, own_sections, chosen_labels).send()
         except Exception as error:
             delivery.status = DeliveryStatus.FAILED
             delivery.save(update_fields=["status", "updated_at"])
@@ -679,6 +732,7 @@ def sending_progress(sending):
         "sent": counts.get(DeliveryStatus.SENT, 0),
         "failed": counts.get(DeliveryStatus.FAILED, 0),
         "uncertain": counts.get(DeliveryStatus.CLAIMED, 0),
+        "skipped": counts.get(DeliveryStatus.SKIPPED, 0),
         "done": done,
         "total": total,
         "percent": round(100 * done / total) if total else 100,

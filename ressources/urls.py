@@ -20,4 +20,5 @@ urlpatterns = [
     path("veille/envois/", views.sendings, name="sendings"),
     path("veille/envois/<int:bulletin_id>/", views.sending_detail, name="sending"),
     path("veille/envois/<int:bulletin_id>/lancer/", views.start_sending, name="start_sending"),
+    path("veille/composer/<int:bulletin_id>/", views.compose_bulletin, name="compose"),
 ]

@@ -464,6 +464,41 @@ def start_sending(request, bulletin_id):
     return redirect("ressources:sending", bulletin_id=bulletin.pk)
 
 
+def compose_bulletin(request, bulletin_id):
+    """Compose an issue from what the library published since the last one (ANCT): pick,
+    order, and the choice becomes a draft revision of the bulletin, published from its editor.
+    Anyone who may not edit the bulletin gets the same 404 as for a missing one."""
+    from ressources.composition import CompositionError, keep_posted_choice, proposal
+
+    _require_bulletin_manager(request)
+    bulletin = get_object_or_404(BulletinPage, pk=bulletin_id)
+    if not bulletin.permissions_for_user(request.user).can_edit():
+        raise Http404
+    errors = []
+    if request.method == "POST":
+        try:
+            services.compose_bulletin(bulletin, request.user, request.POST)
+        except CompositionError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                f"Le bulletin n° {bulletin.number} a été composé : vérifiez-le puis publiez-le.",
+            )
+            return redirect("wagtailadmin_pages:edit", bulletin.pk)
+    draft = bulletin.get_latest_revision_as_object()
+    offered = proposal(draft)
+    if errors:
+        keep_posted_choice(offered, request.POST)
+    context = {
+        "bulletin": draft,
+        "proposal": offered,
+        "errors": errors,
+        "already_sent": BulletinSending.objects.filter(bulletin=bulletin).exists(),
+    }
+    return render(request, "ressources/compose.html", context)
+
+
 # --- Image files ---------------------------------------------------------------------------------
 
 IMAGE_FOLDERS = ("original_images", "images")

@@ -23,13 +23,25 @@ def expected_status(url_kind, role):
         return 302 if role == "anonymous" else 200
     if url_kind == "anonymous_only":
         return 200 if role == "anonymous" else 302
+    if url_kind == "anct_tool":  # ANCT's tools outside /admin/: the same 404 as a missing page
+        return 200 if role == "anct_user" else 404
     if url_kind == "admin":  # anonymous: to the login page; logged in without rights: refused
         return {"anct_user": 200, "anonymous": 302}.get(role, 403)
     raise AssertionError(url_kind)
 
 
+def draft_bulletin():
+    from ressources.models import BulletinIndexPage, BulletinPage
+
+    bulletin = BulletinPage(title="Numéro 1", slug="1", number=1, live=False)
+    BulletinIndexPage.objects.get().add_child(instance=bulletin)
+    bulletin.save_revision()
+    return bulletin
+
+
 def urls(cite):
     theme = Theme.objects.first()
+    bulletin = draft_bulletin()
     return [
         ("/", "public"),
         (reverse("cites:directory"), "public"),
@@ -51,6 +63,9 @@ def urls(cite):
         (reverse("espace:home"), "private"),
         (reverse("espace:preferences"), "private"),
         (reverse("groups:index"), "private"),
+        (reverse("ressources:sendings"), "anct_tool"),
+        (reverse("ressources:compose", args=[bulletin.pk]), "anct_tool"),
+        (f"/admin/pages/{bulletin.pk}/edit/", "admin"),
         ("/admin/", "admin"),
         ("/admin/snippets/cites/cite/", "admin"),
         (f"/admin/snippets/cites/cite/edit/{cite.pk}/", "admin"),

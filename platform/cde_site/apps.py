@@ -42,3 +42,9 @@ class CdeSiteConfig(AppConfig):
             from ressources.services import describe_proposal, propose_document
 
             register_library_destination(propose_document, describe=describe_proposal)
+        # Café-cité replays are offered to the bulletin de veille (ressources.bulletin_sources).
+        if apps.is_installed("cafes_cites") and apps.is_installed("ressources"):
+            from cafes_cites.bulletin import published_replays
+            from ressources.bulletin_sources import register_bulletin_source
+
+            register_bulletin_source("replay", "Replay de café-cité", published_replays)

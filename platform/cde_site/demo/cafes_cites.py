@@ -77,6 +77,17 @@ def _chat(session, messages, start):
         store_imported_message(message)
 
 
+# The recording of #17 went online after the last bulletin sent (n° 314, 9 April 2024): composing
+# the next bulletin proposes it (ressources.composition, cde_site.demo.ressources).
+REPLAY_17_ONLINE = datetime.datetime(2024, 4, 16, 14, 0, tzinfo=PARIS)
+
+
+def _put_replay_online(session, when):
+    session.replay_url = f"https://video.example.org/cafes-cites/{session.number}"
+    session.save()
+    Session.objects.filter(pk=session.pk).update(replay_published_at=when)
+
+
 def build_cafes_cites(home):
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     series, _ = Series.objects.update_or_create(
@@ -122,6 +133,7 @@ def build_cafes_cites(home):
             )
         if item["number"] == 17:
             _chat(session, ARCHIVE_17, start)
+            _put_replay_online(session, REPLAY_17_ONLINE)
     generate_upcoming_sessions(series)
 
     # A one-off session running now, moved to the current hour at every load.

@@ -2,8 +2,10 @@
 portraits, a testimony and three bulletins (data.py)."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from wagtail.models import Page
 
 from accounts.models import CiteRole, User
 from cde_site.demo import data
@@ -11,9 +13,12 @@ from cites.models import Cite
 from ressources.models import (
     ActionInspirantePage,
     BulletinPage,
+    BulletinSending,
     FicheDispositifPage,
     ParcoursBeneficiairePage,
     PortraitCitePage,
+    RessourcePage,
+    SendingStatus,
 )
 from ressources.services import follow_fiche, save_ressource, set_members_only
 from ressources.setup import ensure_library
@@ -23,6 +28,7 @@ from themes.models import PublicCible, Theme
 # reminder), followed by the consultante and the Saint-Omer team; a group document proposed to
 # the library (build_library_proposal).
 NEAR_EXPIRY_FICHE = "1-jeune-1-mentor"
+PARIS = ZoneInfo("Europe/Paris")
 BULLETIN_TITLES = {
     312: "Une année charnière pour l'emploi dans les quartiers",
     313: "Mobilité et contraintes familiales",
@@ -182,6 +188,9 @@ def build_ressources(home):
         build_bulletin(archive, item)
     build_watched_fiches(fiches)
     build_library_proposal()
+    record_publication_history(library)
+    mark_issues_sent()
+    ensure_issue_in_preparation(archive)
     return []
 
 
@@ -231,6 +240,43 @@ def build_library_proposal():
         )
     except ValidationError:
         return None  # already proposed by an earlier run
+
+
+def record_publication_history(library):
+    """Each ressource first published on its own date, as if the library had grown over months:
+    the pages dated after the last bulletin sent are what composing the next one proposes."""
+    for page in RessourcePage.objects.child_of(library).only("pk", "date"):
+        published = datetime.datetime.combine(page.date, datetime.time(9, 0), tzinfo=PARIS)
+        Page.objects.filter(pk=page.pk).update(first_published_at=published)
+
+
+def mark_issues_sent():
+    """The demo issues were sent on their date (no subscriber then: nothing to deliver)."""
+    for bulletin in BulletinPage.objects.filter(number__in=[b["number"] for b in data.BULLETINS]):
+        sent_at = datetime.datetime.combine(bulletin.date, datetime.time(10, 0), tzinfo=PARIS)
+        sending, _ = BulletinSending.objects.get_or_create(bulletin=bulletin)
+        BulletinSending.objects.filter(pk=sending.pk).update(
+            status=SendingStatus.DONE,
+            started_at=sent_at,
+            finished_at=sent_at + datetime.timedelta(minutes=5),
+        )
+
+
+def ensure_issue_in_preparation(archive):
+    """A draft n° 315 for ANCT to compose from the library (left as is when it exists: a demo
+    visitor may have composed it already)."""
+    number = max(b["number"] for b in data.BULLETINS) + 1
+    if BulletinPage.objects.filter(number=number).exists():
+        return
+    page = BulletinPage(
+        number=number,
+        slug=str(number),
+        title=f"Bulletin n° {number} (en préparation)",
+        intro="La sélection de l'équipe nationale pour les équipes projet des cités.",
+        live=False,
+    )
+    archive.add_child(instance=page)
+    page.save_revision()
 
 
 def build_bulletin(archive, item):
