@@ -353,6 +353,20 @@ function createEditor(textarea) {
       History,
       Dropcursor,
       Gapcursor,
+      // Ctrl+K opens the site's French link dialog: the bundle's Link binds it to its own
+      // English menu, and this extension runs first.
+      Extension.create({
+        name: "cdeLinkShortcut",
+        priority: 1000,
+        addKeyboardShortcuts() {
+          return {
+            "Mod-k": () => {
+              openLinkDialog(this.editor);
+              return true;
+            },
+          };
+        },
+      }),
       ...(mention ? [mention.extension] : []),
     ].filter(Boolean),
     editorProps: {

@@ -66,6 +66,28 @@
       submitted = true;
       clearTimeout(timer);
     });
+    // "Annuler" gives the post up: its draft is deleted (an empty draft is deleted by the
+    // server) before leaving, so it does not come back pre-filled next time.
+    var cancel = form.querySelector("[data-draft-discard]");
+    if (cancel) {
+      cancel.addEventListener("click", function (event) {
+        event.preventDefault();
+        submitted = true;
+        clearTimeout(timer);
+        var data = payload();
+        data.set("title", "");
+        data.set("body", "");
+        var leave = function () {
+          window.location.href = cancel.href;
+        };
+        fetch(url, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        }).then(leave, leave);
+      });
+    }
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && dirty && !submitted) {
         dirty = false;
