@@ -12,7 +12,6 @@ matching only synonyms.
 """
 
 import hashlib
-import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -332,13 +331,18 @@ class DatabaseBackend:
     def _counts(request, rows):
         """Total and facet counts from (kind, region, themes) of every visible match, in one
         pass: each facet's counts apply the other facets' filters, not its own."""
+        return DatabaseBackend._count_groups(request, Counter(rows))
+
+    @staticmethod
+    def _count_groups(request, groups):
+        """_counts from {(kind, region, themes): number of matches}: matches share few
+        combinations, each is examined once."""
         selected = request.facet_filters()
         types, regions = set(selected["type"]), set(selected["region"])
         themes = [f"|{value}|" for value in selected["theme"]]
         counts = {"type": {}, "region": {}, "theme": {}}
         total = 0
-        # Matches share few (kind, region, themes) combinations: each is examined once.
-        for (kind, region, packed), number in Counter(rows).items():
+        for (kind, region, packed), number in groups.items():
             type_ok = not types or kind in types
             region_ok = not regions or region in regions
             theme_ok = not themes or any(theme in packed for theme in themes)
@@ -351,6 +355,52 @@ class DatabaseBackend:
                     counts["theme"][slug] = counts["theme"].get(slug, 0) + number
             total += number if type_ok and region_ok and theme_ok else 0
         return total, counts
+
+    def _postgres_candidates(self, request, audience, plan, limit):
+        """(count, facet counts, candidate rows (pk, kind, region, themes, date, rank)) in one
+        pass over the matches: the facet counts grouped by the database (a few rows, not one
+        per match) and the first `limit` matches passing the facet filters, by one cheap
+        ts_rank (or by date)."""
+        wide = self._postgres_matching(self._filtered(request, audience, facets=False), plan)
+        wide = wide.annotate(
+            coarse=RawSQL(
+                "ts_rank(search_entry.search_vector, to_tsquery('simple', %s))",
+                [self._postgres_typed(plan)],
+                output_field=FloatField(),
+            )
+        ).values_list("pk", "kind", "region", "themes", "date", "coarse")
+        matches_sql, matches_params = wide.query.sql_with_params()
+        selected = request.facet_filters()
+        conditions, params = ["TRUE"], []
+        if selected["type"]:
+            conditions.append("kind = ANY(%s)")
+            params.append(list(selected["type"]))
+        if selected["region"]:
+            conditions.append("region = ANY(%s)")
+            params.append(list(selected["region"]))
+        if selected["theme"]:
+            conditions.append("themes LIKE ANY(%s)")
+            params.append([f"%%|{value}|%%" for value in selected["theme"]])
+        order = "coarse DESC, pk"
+        if request.sort == "date":
+            order = "date DESC NULLS LAST, coarse DESC, pk"
+        sql = (
+            f"WITH m AS MATERIALIZED ({matches_sql}) "  # noqa: S608 (Django's SQL, bound values)
+            "SELECT 0, kind, region, themes, count(*), NULL::date, NULL::float8, NULL::int "
+            "FROM m GROUP BY kind, region, themes "
+            "UNION ALL (SELECT 1, kind, region, themes, 0, date, coarse, pk FROM m "
+            f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT %s)"
+        )
+        groups, rows = Counter(), []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*matches_params, *params, limit])
+            for part, kind, region, themes, number, date, coarse, pk in cursor.fetchall():
+                if part == 0:
+                    groups[(kind, region, themes)] += number
+                else:
+                    rows.append((pk, kind, region, themes, date, coarse))
+        count, counts = self._count_groups(request, groups)
+        return count, counts, rows
 
     def _matches_and_page(self, request, audience, plan):
         """(count, facet counts, rows of the requested page): the visible matches are read once
@@ -370,37 +420,53 @@ class DatabaseBackend:
                 counts,
                 list(queryset.defer(*deferred)[request.offset : end]) if count else [],
             )
-        wide = self._filtered(request, audience, facets=False)
-        fields = ["pk", "kind", "region", "themes", "date"]
-        components = None
+        end = request.offset + request.page_size
+
+        def date_key(row):
+            return row[4].toordinal() if row[4] else 0
+
         if self.postgres:
-            wide = self._postgres_matching(wide, plan)
-            coarse = RawSQL(
-                "ts_rank(search_entry.search_vector, to_tsquery('simple', %s))",
-                [self._postgres_typed(plan)],
-                output_field=FloatField(),
-            )
-            wide = wide.annotate(coarse=coarse)
-            fields.append("coarse")
-        else:
-            components = self._sqlite_components(plan)
-            pks = list(components)
-            wide = wide.filter(pk__in=pks) if len(pks) < 30_000 else wide
-        rows = list(wide.values_list(*fields))
+            limit = end if request.sort == "date" else end + RERANKED
+            count, counts, rows = self._postgres_candidates(request, audience, plan, limit)
+            if request.sort != "date":
+                # The full score (a ts_rank per word, synonym and phrase) for the candidates
+                # only, chosen by one cheap rank.
+                weights = self._postgres_weights(plan)
+                scores = {
+                    pk: score_components(plan, weights, parts)[1:]
+                    for pk, parts in self._postgres_components(
+                        plan, [row[0] for row in rows]
+                    ).items()
+                }
+                rows.sort(
+                    key=lambda row: (
+                        -scores[row[0]][0],
+                        -scores[row[0]][1],
+                        -date_key(row),
+                        row[0],
+                    )
+                )
+            page = [row[0] for row in rows[request.offset : end]]
+            found = Entry.objects.defer(*deferred).in_bulk(page)
+            return count, counts, [found[pk] for pk in page if pk in found]
+        wide = self._filtered(request, audience, facets=False)
+        components = self._sqlite_components(plan)
+        pks = list(components)
+        wide = wide.filter(pk__in=pks) if len(pks) < 30_000 else wide
+        rows = list(wide.values_list("pk", "kind", "region", "themes", "date"))
         scores = {}
-        if components is not None:
-            for row in rows:
-                found = components.get(row[0])
-                if found is not None:
-                    matched, tier, score = score_components(plan, [1.0] * len(plan.terms), found)
-                    if matched >= plan.minimum_should_match or any(
-                        value > 0 and len(alternative.stems) > 1
-                        for value, alternative in zip(
-                            found.alternatives, plan.alternatives, strict=True
-                        )
-                    ):
-                        scores[row[0]] = (tier, score)
-            rows = [row for row in rows if row[0] in scores]
+        for row in rows:
+            found = components.get(row[0])
+            if found is not None:
+                matched, tier, score = score_components(plan, [1.0] * len(plan.terms), found)
+                if matched >= plan.minimum_should_match or any(
+                    value > 0 and len(alternative.stems) > 1
+                    for value, alternative in zip(
+                        found.alternatives, plan.alternatives, strict=True
+                    )
+                ):
+                    scores[row[0]] = (tier, score)
+        rows = [row for row in rows if row[0] in scores]
         count, counts = self._counts(request, [row[1:4] for row in rows])
         selected = request.facet_filters()
         themes = [f"|{value}|" for value in selected["theme"]]
@@ -411,26 +477,7 @@ class DatabaseBackend:
             and (not selected["region"] or row[2] in selected["region"])
             and (not themes or any(theme in row[3] for theme in themes))
         ]
-
-        def date_key(row):
-            return row[4].toordinal() if row[4] else 0
-
-        end = request.offset + request.page_size
-        if self.postgres and request.sort == "date":
-            rows.sort(key=lambda row: (-date_key(row), -row[5], row[0]))
-        elif self.postgres:
-            # Candidates by one cheap rank; the full score (a ts_rank per word, synonym and
-            # phrase) only for them.
-            rows = heapq.nsmallest(end + RERANKED, rows, key=lambda row: (-row[5], row[0]))
-            weights = self._postgres_weights(plan)
-            found = self._postgres_components(plan, [row[0] for row in rows])
-            for pk, parts in found.items():
-                _matched, tier, score = score_components(plan, weights, parts)
-                scores[pk] = (tier, score)
-            rows.sort(
-                key=lambda row: (-scores[row[0]][0], -scores[row[0]][1], -date_key(row), row[0])
-            )
-        elif request.sort == "date":
+        if request.sort == "date":
             rows.sort(key=lambda row: (-date_key(row), -scores[row[0]][0], -scores[row[0]][1]))
         else:
             rows.sort(
