@@ -56,6 +56,12 @@ class Components:
     title_phrase: float = 0.0
 
 
+def standalone(plan, alternative):
+    """A multi-word thesaurus expression matched in full is enough when it stands for as many
+    query words as a document must match ("garde d'enfants" for "nounou"), not for fewer."""
+    return len(alternative.stems) > 1 and len(alternative.covers) >= plan.minimum_should_match
+
+
 def score_components(plan, weights, parts):
     """(words matched, tier, score) of a document: each word counts through itself or, at a
     lower weight, through its best synonym (never their sum: many synonyms must not outweigh
@@ -133,7 +139,9 @@ class DatabaseBackend:
 
     def _phrases_text(self, plan):
         """The multi-word thesaurus expressions: "" or one tsquery matching any of them."""
-        phrases = {self._alternative_text(alt) for alt in plan.alternatives if len(alt.stems) > 1}
+        phrases = {
+            self._alternative_text(alt) for alt in plan.alternatives if standalone(plan, alt)
+        }
         return " | ".join(sorted(phrases))
 
     @staticmethod
@@ -460,7 +468,7 @@ class DatabaseBackend:
             if found is not None:
                 matched, tier, score = score_components(plan, [1.0] * len(plan.terms), found)
                 if matched >= plan.minimum_should_match or any(
-                    value > 0 and len(alternative.stems) > 1
+                    value > 0 and standalone(plan, alternative)
                     for value, alternative in zip(
                         found.alternatives, plan.alternatives, strict=True
                     )

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q, Search
 
 from search import pipeline, registry
-from search.backends.database import FEW_RESULTS
+from search.backends.database import FEW_RESULTS, standalone
 from search.documents import (
     DOCUMENT_CLASSES,
     MAPPING_VERSION,
@@ -231,7 +231,7 @@ class ElasticBackend:
                 if len(alt.stems) == 1
             ]
             groups.append(queries[0] if len(queries) == 1 else Q("dis_max", queries=queries))
-        phrases = {alt.text for alt in plan.alternatives if len(alt.stems) > 1}
+        phrases = {alt.text for alt in plan.alternatives if standalone(plan, alt)}
         phrase_alternatives = [
             Q("multi_match", query=text, fields=TEXT_FIELDS, type="phrase", boost=SYNONYM_WEIGHT)
             for text in sorted(phrases)
@@ -242,6 +242,16 @@ class ElasticBackend:
                 "constant_score",
                 filter=typed[0] if len(typed) == 1 else Q("bool", should=typed),
                 boost=TYPED_TIER,
+            )
+        ]
+        should += [  # the other multi-word synonyms: scoring only
+            Q("multi_match", query=text, fields=TEXT_FIELDS, type="phrase", boost=SYNONYM_WEIGHT)
+            for text in sorted(
+                {
+                    alt.text
+                    for alt in plan.alternatives
+                    if len(alt.stems) > 1 and not standalone(plan, alt)
+                }
             )
         ]
         if len(plan.terms) >= 2:
