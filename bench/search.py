@@ -207,6 +207,11 @@ def main():
     parser.add_argument("--size", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--before", help="git revision to measure as well (before/after)")
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="one rebuild (mirror and index), no reindexing times: latency only",
+    )
     args = parser.parse_args()
     create_database()
     call_command("migrate", verbosity=0)
@@ -233,6 +238,16 @@ def main():
     start = time.perf_counter()
     call_command("rebuild_search_index", restart=True, stdout=io.StringIO())
     total = time.perf_counter() - start
+    if args.latency_only:
+        print(f"Entrées indexées : {Entry.objects.count()} (réindexation : {total:.1f} s)")
+    else:
+        reindex_times(url, total)
+    measure_all(args, url)
+    if server:
+        server.close()
+
+
+def reindex_times(url, total):
     settings.ELASTICSEARCH_URL = ""
     elastic.reset()
     start = time.perf_counter()
@@ -248,6 +263,8 @@ def main():
     print(f"  recalcul des entrées depuis les pages seul (sans Elasticsearch) : {mirror:.1f} s")
     print(f"  chargement d'Elasticsearch et bascule seuls (--elastic-only) : {load_only:.1f} s")
 
+
+def measure_all(args, url):
     print(
         f"{'moteur':<15} | {'p50 ms':>7} | {'p95 ms':>7}  ({len(QUERIES)} requêtes × {args.requests})"
     )
@@ -260,8 +277,6 @@ def main():
         print(f"Avant ({args.before}, même base, même index)")
         for measured in measure_before(args.before, args.requests, url):
             report(*measured)
-    if server:
-        server.close()
 
 
 if __name__ == "__main__":

@@ -11,11 +11,14 @@ Everywhere, a document matching a word typed (or its typo variants) ranks above 
 matching only synonyms.
 """
 
+import hashlib
 import math
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, IntegerField, Q
+from django.db.models import BooleanField, F, FloatField, Q
 from django.db.models.expressions import RawSQL
 
 from search import pipeline, registry
@@ -27,8 +30,57 @@ from search.text import WORD_RE, highlight, normalize, terms
 # Relative weights of the parts of the score (the words typed count 1 each).
 PHRASE_WEIGHT = 1.0
 TITLE_PHRASE_WEIGHT = 1.0
+# ts_rank's weights of the body, summary and title (D unused, C, B, A) and its length
+# normalisation (0: none). The body counts more than PostgreSQL's default {0.1, 0.2, 0.4, 1.0}:
+# development set 0.692 against 0.680 (length normalisation 1, 2 or 32: no better).
+RANK_WEIGHTS = "{0.1, 0.4, 0.6, 1.0}"
+RANK_NORMALIZATION = 0
+# SQLite bm25 weights of the title, summary and body columns.
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+# PostgreSQL: how many candidates (by one cheap ts_rank) get the full score, beyond the page.
+RERANKED = 200
+# Document frequencies of the query words (idf) are cached this long.
+DF_CACHE_SECONDS = 600
 # A result list shorter than this also gets an "Essayez plutôt" when a correction finds more.
 FEW_RESULTS = 3
+
+
+@dataclass
+class Components:
+    """The parts of a document's score: per word typed (with its typo variants), per thesaurus
+    alternative, exact phrase anywhere and in the title (0 when absent)."""
+
+    typed: list[float]
+    alternatives: list[float]
+    phrase: float = 0.0
+    title_phrase: float = 0.0
+
+
+def standalone(plan, alternative):
+    """A multi-word thesaurus expression matched in full is enough when it stands for as many
+    query words as a document must match ("garde d'enfants" for "nounou"), not for fewer."""
+    return len(alternative.stems) > 1 and len(alternative.covers) >= plan.minimum_should_match
+
+
+def score_components(plan, weights, parts):
+    """(words matched, tier, score) of a document: each word counts through itself or, at a
+    lower weight, through its best synonym (never their sum: many synonyms must not outweigh
+    the word); a document matching a word typed (tier 1) ranks above synonym-only matches."""
+    matched = 0
+    score = 0.0
+    for index, weight in enumerate(weights):
+        synonyms = [
+            parts.alternatives[a]
+            for a, alternative in enumerate(plan.alternatives)
+            if index in alternative.covers
+        ]
+        best_synonym = max(synonyms, default=0.0)
+        if parts.typed[index] > 0 or best_synonym > 0:
+            matched += 1
+        score += weight * max(parts.typed[index], pipeline.SYNONYM_WEIGHT * best_synonym)
+    score += PHRASE_WEIGHT * parts.phrase + TITLE_PHRASE_WEIGHT * parts.title_phrase
+    tier = int(any(value > 0 for value in parts.typed))
+    return matched, tier, score
 
 
 def entry_from_row(row):
@@ -76,13 +128,21 @@ class DatabaseBackend:
         return "(" + " <-> ".join(alternative.stems) + ")"
 
     def _covered_texts(self, plan):
-        """Per query word: the tsquery text matching it, its typo variants or a synonym."""
+        """Per query word: the tsquery text matching it, its typo variants or a one-word
+        synonym. (Multi-word synonyms are matched apart, see _postgres_matching.)"""
         texts = []
         for index, term in enumerate(plan.terms):
             parts = [self._group_text(term)]
-            parts += [self._alternative_text(alt) for alt in plan.covering(index)]
-            texts.append(" | ".join(f"({part})" for part in parts))
+            parts += [alt.stems[0] for alt in plan.covering(index) if len(alt.stems) == 1]
+            texts.append(" | ".join(f"({part})" for part in dict.fromkeys(parts)))
         return texts
+
+    def _phrases_text(self, plan):
+        """The multi-word thesaurus expressions: "" or one tsquery matching any of them."""
+        phrases = {
+            self._alternative_text(alt) for alt in plan.alternatives if standalone(plan, alt)
+        }
+        return " | ".join(sorted(phrases))
 
     @staticmethod
     def _join(parts, joiner, before="", after=""):
@@ -101,22 +161,31 @@ class DatabaseBackend:
     def _matches(text, cast=""):
         return f"(search_entry.search_vector @@ to_tsquery('simple', %s)){cast}", [text]
 
+    def _postgres_typed(self, plan):
+        """One tsquery matching any word typed or its typo variants (the candidates' rank)."""
+        return " | ".join(f"({self._group_text(term)})" for term in plan.terms)
+
     def _postgres_matching(self, queryset, plan):
-        """queryset restricted to the documents matching enough words."""
+        """queryset restricted to the documents matching enough words (each through itself, a
+        typo variant or a one-word synonym) or a multi-word synonym in full. The two are
+        separate tsqueries: a phrase makes GIN recheck every row of its bitmap, so it must not
+        share one with the common words. A per-word count only when some words may be missing
+        (three words or more)."""
         covered = self._covered_texts(plan)
         if plan.minimum_should_match >= len(covered):
-            condition = " & ".join(f"({text})" for text in covered)
-            return queryset.filter(self._sql([self._matches(condition)], "", BooleanField()))
-        anything = " | ".join(f"({text})" for text in covered)
-        count = [self._matches(text, "::int") for text in covered]
-        minimum = f") >= {int(plan.minimum_should_match)}", []
-        return queryset.filter(
-            self._sql(
-                [self._matches(anything), (" AND (", []), *self._plus(count), minimum],
-                "",
-                BooleanField(),
-            )
-        )
+            words = [self._matches(" & ".join(f"({text})" for text in covered))]
+        else:
+            count = [self._matches(text, "::int") for text in covered]
+            words = [
+                self._matches(" | ".join(f"({text})" for text in covered)),
+                (" AND (", []),
+                *self._plus(count),
+                (f") >= {int(plan.minimum_should_match)}", []),
+            ]
+        phrases = self._phrases_text(plan)
+        if phrases:
+            words = [("((", []), *words, (") OR ", []), self._matches(phrases), (")", [])]
+        return queryset.filter(self._sql(words, "", BooleanField()))
 
     @staticmethod
     def _plus(parts):
@@ -127,37 +196,75 @@ class DatabaseBackend:
             joined.append(part)
         return joined
 
-    def _postgres_rank(self, plan, weights):
-        """(tier, score) expressions: words typed (each by its weight), synonyms lower,
-        exact phrase anywhere and in the title."""
+    def _postgres_components(self, plan, pks):
+        """{pk: Components} of these documents (the candidates only: one ts_rank per word, per
+        synonym and per phrase costs too much on every match of a common word)."""
+        texts = [self._group_text(term) for term in plan.terms]
+        texts += [self._alternative_text(alt) for alt in plan.alternatives]
+        phrase = " <-> ".join(plan.stems) if len(plan.terms) >= 2 else ""
+        columns, params = [], []
+        rank = f"ts_rank('{RANK_WEIGHTS}', search_vector, to_tsquery('simple', %s), {RANK_NORMALIZATION})"
+        for text in texts:
+            columns.append(rank)
+            columns.append("search_vector @@ to_tsquery('simple', %s)")
+            params += [text, text]
+        if phrase:
+            columns.append(rank)
+            columns.append(rank.replace(RANK_WEIGHTS, "{0, 0, 0, 1}"))
+            params += [phrase, phrase]
+        sql = f"SELECT id, {', '.join(columns)} FROM search_entry WHERE id = ANY(%s)"  # noqa: S608 (fixed columns, parameters bound)
+        size = len(plan.terms)
+        found = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, list(pks)])
+            for row in cursor.fetchall():
+                values = row[1 : 1 + 2 * len(texts)]
+                ranks, hits = values[0::2], values[1::2]
+                found[row[0]] = Components(
+                    typed=[
+                        rank if hit else 0.0
+                        for rank, hit in zip(ranks[:size], hits[:size], strict=True)
+                    ],
+                    alternatives=[
+                        rank if hit else 0.0
+                        for rank, hit in zip(ranks[size:], hits[size:], strict=True)
+                    ],
+                    phrase=row[-2] if phrase else 0.0,
+                    title_phrase=row[-1] if phrase else 0.0,
+                )
+        return found
 
-        def rank(weight, text, title_only=False):
-            field_weights = "'{0, 0, 0, 1}', " if title_only else ""
-            return (
-                f"{float(weight):.4f} * ts_rank({field_weights}search_entry.search_vector, "
-                "to_tsquery('simple', %s))",
-                [text],
-            )
-
-        parts = []
-        for index, (term, weight) in enumerate(zip(plan.terms, weights, strict=True)):
-            # A word counts through itself or, at a lower weight, through one synonym: the
-            # best of them, never their sum (many synonyms must not outweigh the word).
-            ranks = [rank(1.0, self._group_text(term))]
-            ranks += [
-                rank(pipeline.SYNONYM_WEIGHT, self._alternative_text(alternative))
-                for alternative in plan.covering(index)
-            ]
-            best = ranks[0] if len(ranks) == 1 else self._join(ranks, ", ", "GREATEST(", ")")
-            parts.append(self._join([best], "", f"{float(weight):.4f} * (", ")"))
-        if len(plan.terms) >= 2:
-            phrase = " <-> ".join(plan.stems)
-            parts.append(rank(PHRASE_WEIGHT, phrase))
-            parts.append(rank(TITLE_PHRASE_WEIGHT, phrase, title_only=True))
-        typed = " | ".join(f"({self._group_text(term)})" for term in plan.terms)
-        # The tier: a document matching a word typed ranks above any synonym-only match.
-        tier = self._sql([self._matches(typed, "::int")], "", IntegerField())
-        return tier, self._sql(parts, " + ", FloatField())
+    def _postgres_weights(self, plan):
+        """Per query word, its rarity in the index (idf): in a long question the rare words
+        ("nounou") weigh more than the common ones ("aider"). Document frequencies are counted
+        with the GIN index and cached for a few minutes (a ranking statistic, not a filter)."""
+        if len(plan.terms) < 2:
+            return [1.0] * len(plan.terms)
+        keys = {
+            text: "search:df:" + hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 (a key)
+            for text in (self._group_text(term) for term in plan.terms)
+        }
+        keys["*"] = "search:df:*"
+        cached = cache.get_many(list(keys.values()))
+        missing = {text: key for text, key in keys.items() if key not in cached}
+        if missing:
+            with connection.cursor() as cursor:
+                for text, key in missing.items():
+                    if text == "*":
+                        cursor.execute("SELECT count(*) FROM search_entry")
+                    else:
+                        cursor.execute(
+                            "SELECT count(*) FROM search_entry "
+                            "WHERE search_vector @@ to_tsquery('simple', %s)",
+                            [text],
+                        )
+                    cached[key] = cursor.fetchone()[0]
+            cache.set_many({key: cached[key] for key in missing.values()}, DF_CACHE_SECONDS)
+        total = cached[keys["*"]]
+        return [
+            math.log(1 + (total + 1) / (cached[keys[self._group_text(term)]] + 1))
+            for term in plan.terms
+        ]
 
     # --- Text matching: SQLite FTS5 ----------------------------------------------------------
 
@@ -165,9 +272,9 @@ class DatabaseBackend:
     def _fts(query):
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid, -bm25(search_entry_fts, 10.0, 4.0, 1.0) FROM search_entry_fts "
+                "SELECT rowid, -bm25(search_entry_fts, %s, %s, %s) FROM search_entry_fts "
                 "WHERE search_entry_fts MATCH %s",
-                [query],
+                [*FTS_WEIGHTS, query],
             )
             return dict(cursor.fetchall())
 
@@ -178,8 +285,8 @@ class DatabaseBackend:
             parts.append(f'"{term.stem}"*')
         return " OR ".join(parts)
 
-    def _sqlite_scores(self, plan):
-        """{entry id: (tier, score)} of the documents matching enough words."""
+    def _sqlite_components(self, plan):
+        """{pk: Components} of every document matching a word, a typo variant or a synonym."""
         typed = [self._fts(self._fts_group(term)) for term in plan.terms]
         alternatives = [self._fts('"' + " ".join(alt.stems) + '"') for alt in plan.alternatives]
         phrase = title = {}
@@ -187,32 +294,15 @@ class DatabaseBackend:
             text = '"' + " ".join(plan.stems) + '"'
             phrase = self._fts(text)
             title = self._fts("title_terms : " + text)
-        candidates = set().union(*typed, *alternatives)
-        scores = {}
-        for pk in candidates:
-            matched = 0
-            for index, found in enumerate(typed):
-                if pk in found or any(
-                    pk in alternatives[a]
-                    for a, alt in enumerate(plan.alternatives)
-                    if index in alt.covers
-                ):
-                    matched += 1
-            if matched < plan.minimum_should_match:
-                continue
-            # A word counts through itself or, lower, through its best synonym (never a sum).
-            score = 0.0
-            for index, found in enumerate(typed):
-                synonyms = [
-                    alternatives[a].get(pk, 0.0)
-                    for a, alt in enumerate(plan.alternatives)
-                    if index in alt.covers
-                ]
-                score += max(found.get(pk, 0.0), pipeline.SYNONYM_WEIGHT * max(synonyms, default=0))
-            score += PHRASE_WEIGHT * phrase.get(pk, 0.0) + TITLE_PHRASE_WEIGHT * title.get(pk, 0.0)
-            tier = int(any(pk in found for found in typed))
-            scores[pk] = (tier, score)
-        return scores
+        return {
+            pk: Components(
+                typed=[found.get(pk, 0.0) for found in typed],
+                alternatives=[found.get(pk, 0.0) for found in alternatives],
+                phrase=phrase.get(pk, 0.0),
+                title_phrase=title.get(pk, 0.0),
+            )
+            for pk in set().union(*typed, *alternatives)
+        }
 
     def _filtered(self, request, audience, facets=True):
         """Visible entries passing the request's filters (text aside); without `facets`, the
@@ -249,81 +339,142 @@ class DatabaseBackend:
     def _counts(request, rows):
         """Total and facet counts from (kind, region, themes) of every visible match, in one
         pass: each facet's counts apply the other facets' filters, not its own."""
+        return DatabaseBackend._count_groups(request, Counter(rows))
+
+    @staticmethod
+    def _count_groups(request, groups):
+        """_counts from {(kind, region, themes): number of matches}: matches share few
+        combinations, each is examined once."""
         selected = request.facet_filters()
         types, regions = set(selected["type"]), set(selected["region"])
         themes = [f"|{value}|" for value in selected["theme"]]
         counts = {"type": {}, "region": {}, "theme": {}}
         total = 0
-        for kind, region, packed in rows:
+        for (kind, region, packed), number in groups.items():
             type_ok = not types or kind in types
             region_ok = not regions or region in regions
             theme_ok = not themes or any(theme in packed for theme in themes)
             if region_ok and theme_ok:
-                counts["type"][kind] = counts["type"].get(kind, 0) + 1
+                counts["type"][kind] = counts["type"].get(kind, 0) + number
             if type_ok and theme_ok and region:
-                counts["region"][region] = counts["region"].get(region, 0) + 1
+                counts["region"][region] = counts["region"].get(region, 0) + number
             if type_ok and region_ok:
                 for slug in unpack(packed):
-                    counts["theme"][slug] = counts["theme"].get(slug, 0) + 1
-            total += type_ok and region_ok and theme_ok
+                    counts["theme"][slug] = counts["theme"].get(slug, 0) + number
+            total += number if type_ok and region_ok and theme_ok else 0
         return total, counts
 
-    @staticmethod
-    def _weights(plan, flags, total):
-        """Per query word, its rarity among the matches (idf): in a long question, the rare
-        words ("nounou") weigh more than the common ones ("aider")."""
-        weights = []
-        for index in range(len(plan.terms)):
-            found = sum(1 for row in flags if row[index])
-            weights.append(math.log(1 + (total + 1) / (found + 1)))
-        return weights or [1.0]
-
-    def _page_rows(self, request, audience, plan, weights):
-        queryset = self._filtered(request, audience)
-        date_order = F("date").desc(nulls_last=True)
-        if plan is None:
-            queryset = queryset.order_by(date_order, "pk")
-        else:
-            queryset = self._postgres_matching(queryset, plan)
-            tier, rank = self._postgres_rank(plan, weights)
-            queryset = queryset.annotate(tier=tier, rank=rank)
-            order = ("-tier", "-rank", date_order, "pk")
-            if request.sort == "date":
-                order = (date_order, "-tier", "-rank", "pk")
-            queryset = queryset.order_by(*order)
-        return list(
-            queryset.defer("title_terms", "summary_terms", "body_terms", "search_vector")[
-                request.offset : request.offset + request.page_size
-            ]
+    def _postgres_candidates(self, request, audience, plan, limit):
+        """(count, facet counts, candidate rows (pk, kind, region, themes, date, rank)) in one
+        pass over the matches: the facet counts grouped by the database (a few rows, not one
+        per match) and the first `limit` matches passing the facet filters, by one cheap
+        ts_rank (or by date)."""
+        wide = self._postgres_matching(self._filtered(request, audience, facets=False), plan)
+        wide = wide.annotate(
+            coarse=RawSQL(
+                "ts_rank(search_entry.search_vector, to_tsquery('simple', %s))",
+                [self._postgres_typed(plan)],
+                output_field=FloatField(),
+            )
+        ).values_list("pk", "kind", "region", "themes", "date", "coarse")
+        matches_sql, matches_params = wide.query.sql_with_params()
+        selected = request.facet_filters()
+        conditions, params = ["TRUE"], []
+        if selected["type"]:
+            conditions.append("kind = ANY(%s)")
+            params.append(list(selected["type"]))
+        if selected["region"]:
+            conditions.append("region = ANY(%s)")
+            params.append(list(selected["region"]))
+        if selected["theme"]:
+            conditions.append("themes LIKE ANY(%s)")
+            params.append([f"%%|{value}|%%" for value in selected["theme"]])
+        order = "coarse DESC, pk"
+        if request.sort == "date":
+            order = "date DESC NULLS LAST, coarse DESC, pk"
+        sql = (
+            f"WITH m AS MATERIALIZED ({matches_sql}) "  # noqa: S608 (Django's SQL, bound values)
+            "SELECT 0, kind, region, themes, count(*), NULL::date, NULL::float8, NULL::int "
+            "FROM m GROUP BY kind, region, themes "
+            "UNION ALL (SELECT 1, kind, region, themes, 0, date, coarse, pk FROM m "
+            f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT %s)"
         )
+        groups, rows = Counter(), []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*matches_params, *params, limit])
+            for part, kind, region, themes, number, date, coarse, pk in cursor.fetchall():
+                if part == 0:
+                    groups[(kind, region, themes)] += number
+                else:
+                    rows.append((pk, kind, region, themes, date, coarse))
+        count, counts = self._count_groups(request, groups)
+        return count, counts, rows
 
-    def _postgres_search(self, request, audience, plan):
-        wide = self._filtered(request, audience, facets=False)
-        fields = ["kind", "region", "themes"]
-        if plan is not None:
-            wide = self._postgres_matching(wide, plan)
-            flags = {
-                f"t{index}": self._sql([self._matches(self._group_text(term))], "", BooleanField())
-                for index, term in enumerate(plan.terms)
-            }
-            wide = wide.annotate(**flags)
-            fields += list(flags)
-        rows = list(wide.values_list(*fields))
-        count, counts = self._counts(request, [row[:3] for row in rows])
-        weights = self._weights(plan, [row[3:] for row in rows], len(rows)) if plan else []
-        hits_rows = self._page_rows(request, audience, plan, weights) if count else []
-        return count, counts, hits_rows
+    def _matches_and_page(self, request, audience, plan):
+        """(count, facet counts, rows of the requested page): the visible matches are read once
+        (facet counts, total), ranked, and only the page's rows are fetched whole."""
+        deferred = ("title_terms", "summary_terms", "body_terms", "search_vector")
+        if plan is None:  # no text: the newest first, sorted and sliced by the database
+            rows = self._filtered(request, audience, facets=False).values_list(
+                "kind", "region", "themes"
+            )
+            count, counts = self._counts(request, list(rows))
+            queryset = self._filtered(request, audience).order_by(
+                F("date").desc(nulls_last=True), "pk"
+            )
+            end = request.offset + request.page_size
+            return (
+                count,
+                counts,
+                list(queryset.defer(*deferred)[request.offset : end]) if count else [],
+            )
+        end = request.offset + request.page_size
 
-    def _sqlite_search(self, request, audience, plan):
+        def date_key(row):
+            return row[4].toordinal() if row[4] else 0
+
+        if self.postgres:
+            limit = end if request.sort == "date" else end + RERANKED
+            count, counts, rows = self._postgres_candidates(request, audience, plan, limit)
+            if request.sort != "date":
+                # The full score (a ts_rank per word, synonym and phrase) for the candidates
+                # only, chosen by one cheap rank.
+                weights = self._postgres_weights(plan)
+                scores = {
+                    pk: score_components(plan, weights, parts)[1:]
+                    for pk, parts in self._postgres_components(
+                        plan, [row[0] for row in rows]
+                    ).items()
+                }
+                rows.sort(
+                    key=lambda row: (
+                        -scores[row[0]][0],
+                        -scores[row[0]][1],
+                        -date_key(row),
+                        row[0],
+                    )
+                )
+            page = [row[0] for row in rows[request.offset : end]]
+            found = Entry.objects.defer(*deferred).in_bulk(page)
+            return count, counts, [found[pk] for pk in page if pk in found]
         wide = self._filtered(request, audience, facets=False)
-        scores = None
-        if plan is not None:
-            scores = self._sqlite_scores(plan)
-            pks = list(scores)
-            wide = wide.filter(pk__in=pks) if len(pks) < 30_000 else wide
+        components = self._sqlite_components(plan)
+        pks = list(components)
+        wide = wide.filter(pk__in=pks) if len(pks) < 30_000 else wide
         rows = list(wide.values_list("pk", "kind", "region", "themes", "date"))
-        if scores is not None:
-            rows = [row for row in rows if row[0] in scores]
+        scores = {}
+        for row in rows:
+            found = components.get(row[0])
+            if found is not None:
+                matched, tier, score = score_components(plan, [1.0] * len(plan.terms), found)
+                if matched >= plan.minimum_should_match or any(
+                    value > 0 and standalone(plan, alternative)
+                    for value, alternative in zip(
+                        found.alternatives, plan.alternatives, strict=True
+                    )
+                ):
+                    scores[row[0]] = (tier, score)
+        rows = [row for row in rows if row[0] in scores]
         count, counts = self._counts(request, [row[1:4] for row in rows])
         selected = request.facet_filters()
         themes = [f"|{value}|" for value in selected["theme"]]
@@ -334,20 +485,14 @@ class DatabaseBackend:
             and (not selected["region"] or row[2] in selected["region"])
             and (not themes or any(theme in row[3] for theme in themes))
         ]
-
-        def date_key(row):
-            return row[4].toordinal() if row[4] else 0
-
-        if scores is None:
-            rows.sort(key=lambda row: (-date_key(row), row[0]))
-        elif request.sort == "date":
+        if request.sort == "date":
             rows.sort(key=lambda row: (-date_key(row), -scores[row[0]][0], -scores[row[0]][1]))
         else:
             rows.sort(
                 key=lambda row: (-scores[row[0]][0], -scores[row[0]][1], -date_key(row), row[0])
             )
-        page = [row[0] for row in rows[request.offset : request.offset + request.page_size]]
-        found = Entry.objects.defer("title_terms", "summary_terms", "body_terms").in_bulk(page)
+        page = [row[0] for row in rows[request.offset : end]]
+        found = Entry.objects.defer(*deferred).in_bulk(page)
         return count, counts, [found[pk] for pk in page if pk in found]
 
     def search(self, request, audience, plan=None):
@@ -355,10 +500,7 @@ class DatabaseBackend:
             plan = pipeline.build_plan(request.q)
         if plan is not None and not plan.terms:
             plan = None
-        if self.postgres:
-            count, counts, hits_rows = self._postgres_search(request, audience, plan)
-        else:
-            count, counts, hits_rows = self._sqlite_search(request, audience, plan)
+        count, counts, hits_rows = self._matches_and_page(request, audience, plan)
         labels = registry.kind_labels()
         query_terms = terms(request.q)
         hits = [
@@ -426,8 +568,5 @@ class DatabaseBackend:
             return ""
         probe = replace(request, q=candidate, page=1, page_size=1)
         plan = pipeline.build_plan(candidate)
-        if self.postgres:
-            found, _counts, _rows = self._postgres_search(probe, audience, plan)
-        else:
-            found, _counts, _rows = self._sqlite_search(probe, audience, plan)
+        found, _counts, _rows = self._matches_and_page(probe, audience, plan)
         return candidate if found and found >= count else ""

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q, Search
 
 from search import pipeline, registry
-from search.backends.database import FEW_RESULTS
+from search.backends.database import FEW_RESULTS, standalone
 from search.documents import (
     DOCUMENT_CLASSES,
     MAPPING_VERSION,
@@ -215,38 +215,56 @@ class ElasticBackend:
 
     def _text_query(self, plan):
         """The query plan (search.pipeline) as one bool query: a should group per word (the
-        word, its typos, the thesaurus expressions covering it at a lower weight), at least
-        `minimum_should_match` groups; exact phrase and title phrase boosts; and a constant
-        boost for matching a word typed, so that synonym-only matches rank below."""
+        word, its typos, its one-word synonyms at a lower weight), at least
+        `minimum_should_match` groups — or a multi-word synonym in full (each such expression
+        once, not once per word it covers); exact phrase and title phrase boosts; and a
+        constant boost for matching a word typed, so that synonym-only matches rank below."""
         groups = []
         for index, term in enumerate(plan.terms):
+            typed = self._term_clauses(term)
+            queries = [typed[0] if len(typed) == 1 else Q("bool", should=typed)]
             # The best of the word and its synonyms (dis_max), never their sum: many synonyms
             # must not outweigh the word.
-            queries = [Q("bool", should=self._term_clauses(term), minimum_should_match=1)]
-            for alternative in plan.covering(index):
-                queries.append(
-                    Q(
-                        "multi_match",
-                        query=alternative.text,
-                        fields=TEXT_FIELDS,
-                        type="phrase",
-                        boost=SYNONYM_WEIGHT,
-                    )
-                )
+            queries += [
+                Q("multi_match", query=alt.text, fields=TEXT_FIELDS, boost=SYNONYM_WEIGHT)
+                for alt in plan.covering(index)
+                if len(alt.stems) == 1
+            ]
             groups.append(queries[0] if len(queries) == 1 else Q("dis_max", queries=queries))
+        phrases = {alt.text for alt in plan.alternatives if standalone(plan, alt)}
+        phrase_alternatives = [
+            Q("multi_match", query=text, fields=TEXT_FIELDS, type="phrase", boost=SYNONYM_WEIGHT)
+            for text in sorted(phrases)
+        ]
         typed = [clause for term in plan.terms for clause in self._term_clauses(term)]
         should = [
             Q(
                 "constant_score",
-                filter=Q("bool", should=typed, minimum_should_match=1),
+                filter=typed[0] if len(typed) == 1 else Q("bool", should=typed),
                 boost=TYPED_TIER,
+            )
+        ]
+        should += [  # the other multi-word synonyms: scoring only
+            Q("multi_match", query=text, fields=TEXT_FIELDS, type="phrase", boost=SYNONYM_WEIGHT)
+            for text in sorted(
+                {
+                    alt.text
+                    for alt in plan.alternatives
+                    if len(alt.stems) > 1 and not standalone(plan, alt)
+                }
             )
         ]
         if len(plan.terms) >= 2:
             phrase = " ".join(term.word for term in plan.terms)
             should.append(Q("multi_match", query=phrase, fields=TEXT_FIELDS, type="phrase"))
             should.append(Q("match_phrase", title={"query": phrase, "boost": 2}))
-        matched = Q("bool", should=groups, minimum_should_match=plan.minimum_should_match)
+        if len(groups) == 1 and plan.minimum_should_match == 1:
+            words = groups[0]
+        else:
+            words = Q("bool", should=groups, minimum_should_match=plan.minimum_should_match)
+        matched = words
+        if phrase_alternatives:
+            matched = Q("bool", should=[words, *phrase_alternatives], minimum_should_match=1)
         return Q("bool", must=[matched], should=should)
 
     def _base_filters(self, request, audience):
