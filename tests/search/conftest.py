@@ -36,9 +36,6 @@ def use_elasticsearch(settings, url):
     settings.ELASTICSEARCH_REPLICAS = 0
     settings.ELASTICSEARCH_RETRY_AFTER = 0
     settings.ELASTICSEARCH_TIMEOUT = 2
-    # A test's bulk writes are a few documents: 5 s is ample, and a server the test froze
-    # (test_indexing.py's outage) fails them after 5 s instead of production's 60.
-    settings.ELASTICSEARCH_BULK_TIMEOUT = 5
     elastic.reset()
 
 
