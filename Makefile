@@ -40,8 +40,13 @@ quality: install
 	$(MANAGE) makemigrations --check --dry-run
 	PYTHONPATH=platform $(UV) run --frozen lint-imports
 
+# The suite in parallel (pytest-xdist, one worker per core). xdist's default "load"
+# distribution keeps each worker's tests in pytest-django's order (transactional tests, which
+# empty the database, last); loadfile/loadscope do not, and later tests then miss the data of
+# the migrations. PYTEST_XDIST="-n 0" runs the suite in one process.
+PYTEST_XDIST ?= -n auto
 test: quality
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+	$(UV) run --frozen pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 format: install
 	$(UV) run --frozen ruff check --fix .

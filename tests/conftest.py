@@ -11,6 +11,24 @@ def _db_for_all(db):
     """Every test may touch the database (les-emplois' convention)."""
 
 
+@pytest.fixture(scope="class")
+def demo_content(django_db_setup, django_db_blocker):
+    """The demo content (manage.py load_demo), built once for a class of tests that only read it
+    (or whose changes are rolled back): like Django's TestCase.setUpTestData, it is written in a
+    transaction that each test's own transaction nests in as a savepoint, rolled back after each
+    test, and the whole is rolled back after the class. Building it per test cost each test
+    several seconds; class scope keeps it away from the module's other tests."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(DEBUG=True):  # load_demo refuses to run otherwise
+            call_command("load_demo")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def cite():
     return CiteFactory()

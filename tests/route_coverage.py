@@ -5,6 +5,10 @@ The test client and the websocket communicator record what they request (the rou
 role_client role); when the whole suite ran (no file, -k or --lf selection), the run fails if a
 route of the platform's apps was never requested, and lists them. A targeted run only records
 (ROUTE_COVERAGE=1 checks it anyway).
+
+Under pytest-xdist each worker only sees its own requests: a worker hands what it recorded to
+the controller at its session end (xdist's workeroutput), and the controller, which runs no test
+itself, checks the union in its own pytest_sessionfinish (after every worker went down).
 """
 
 import os
@@ -85,6 +89,22 @@ def pytest_configure(config):
         original_init(self, application, path, *args, **kwargs)
 
     WebsocketCommunicator.__init__ = init
+    if config.pluginmanager.hasplugin("xdist") and not _is_worker(config):
+        config.pluginmanager.register(_WorkerRoutes(), "route_coverage_workers")
+
+
+def _is_worker(config):
+    return hasattr(config, "workerinput")
+
+
+class _WorkerRoutes:
+    """Controller side of an xdist run: gathers the routes each worker requested. A plugin of
+    its own, registered only when xdist is loaded (its hook is unknown to pytest otherwise)."""
+
+    def pytest_testnodedown(self, node, error):
+        for name, roles in getattr(node, "workeroutput", {}).get("route_coverage", {}).items():
+            for role in roles:
+                _record(name, role)
 
 
 def _whole_suite(session):
@@ -97,6 +117,11 @@ def _whole_suite(session):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if _is_worker(session.config):  # the controller checks the union of the workers' requests
+        session.config.workeroutput["route_coverage"] = {
+            name: sorted(roles) for name, roles in requested.items()
+        }
+        return
     if not _whole_suite(session) or exitstatus != 0:
         return
     missing = sorted((platform_route_names() | websocket_routes()) - set(requested))

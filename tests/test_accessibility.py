@@ -8,7 +8,6 @@ from collections import defaultdict
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
@@ -56,57 +55,57 @@ def listing_variants(url, body, with_filters):
     return found
 
 
-@pytest.fixture
-def demo(settings):
-    """The demo content, its accounts usable (they are refused outside DEBUG)."""
-    settings.DEBUG = True
-    call_command("load_demo")
+@pytest.mark.usefixtures("demo_content")
+class TestOnDemoContent:
+    """Lists and folders of the demo content, built once (tests/conftest.py, demo_content)."""
 
+    @pytest.fixture(autouse=True)
+    def _demo_accounts_usable(self, settings):
+        settings.DEBUG = True  # the demo's accounts are refused outside DEBUG
 
-@pytest.mark.parametrize("who", ["anonymous", "member"])
-def test_listings_with_filters_folders_and_pages_have_distinct_titles(demo, who):
-    client = Client()
-    starts = ["/cites/", "/cafes-cites/", "/ressources/", "/ressources/veille/"]
-    if who == "member":
+    @pytest.mark.parametrize("who", ["anonymous", "member"])
+    def test_listings_with_filters_folders_and_pages_have_distinct_titles(self, who):
+        client = Client()
+        starts = ["/cites/", "/cafes-cites/", "/ressources/", "/ressources/veille/"]
+        if who == "member":
+            user = User.objects.filter(is_demo=True, cite__slug="est-ensemble").first()
+            client.force_login(user)
+            group = user.cite.group
+            starts += [
+                "/groupes/",
+                group.get_absolute_url(),
+                group.get_absolute_url() + "documents/",
+                "/notifications/",
+            ]
+        listings = {urlsplit(start).path for start in starts}
+        titles = defaultdict(set)
+        queue, seen = list(starts), set()
+        while queue and len(seen) < 300:
+            url = canonical(queue.pop(0))
+            if url in seen or urlsplit(url).path not in listings:
+                continue
+            seen.add(url)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            titles[title_of(response)].add(url)
+            queue += listing_variants(url, response.content.decode(), url in starts)
+        assert len(seen) > 60, seen  # the filters and folders were reached, not just the lists
+        shared = {title: urls for title, urls in titles.items() if len(urls) > 1}
+        assert not shared, shared
+
+    def test_folder_and_filters_are_in_the_title(self):
         user = User.objects.filter(is_demo=True, cite__slug="est-ensemble").first()
+        client = Client()
         client.force_login(user)
-        group = user.cite.group
-        starts += [
-            "/groupes/",
-            group.get_absolute_url(),
-            group.get_absolute_url() + "documents/",
-            "/notifications/",
-        ]
-    listings = {urlsplit(start).path for start in starts}
-    titles = defaultdict(set)
-    queue, seen = list(starts), set()
-    while queue and len(seen) < 300:
-        url = canonical(queue.pop(0))
-        if url in seen or urlsplit(url).path not in listings:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        assert response.status_code == 200, url
-        titles[title_of(response)].add(url)
-        queue += listing_variants(url, response.content.decode(), url in starts)
-    assert len(seen) > 60, seen  # the filters and folders were reached, not just the lists
-    shared = {title: urls for title, urls in titles.items() if len(urls) > 1}
-    assert not shared, shared
-
-
-def test_folder_and_filters_are_in_the_title(demo):
-    user = User.objects.filter(is_demo=True, cite__slug="est-ensemble").first()
-    client = Client()
-    client.force_login(user)
-    documents = user.cite.group.get_absolute_url() + "documents/"
-    folder = user.cite.group.documents.exclude(folder="").first().folder
-    title = title_of(client.get(documents, {"dossier": folder}))
-    assert title.startswith(f"Documents — dossier « {folder} » — ")
-    title = title_of(client.get("/cites/", {"region": "32", "q": "omer"}))
-    assert title.startswith("Annuaire des cités de l'emploi — « omer », Hauts-de-France")
-    # Page 1 of a list is the list itself: its pagination links to it without "page=1".
-    body = page_text(client.get("/ressources/", {"page": 2}))
-    assert 'href="/ressources/"' in body and "page=1" not in body
+        documents = user.cite.group.get_absolute_url() + "documents/"
+        folder = user.cite.group.documents.exclude(folder="").first().folder
+        title = title_of(client.get(documents, {"dossier": folder}))
+        assert title.startswith(f"Documents — dossier « {folder} » — ")
+        title = title_of(client.get("/cites/", {"region": "32", "q": "omer"}))
+        assert title.startswith("Annuaire des cités de l'emploi — « omer », Hauts-de-France")
+        # Page 1 of a list is the list itself: its pagination links to it without "page=1".
+        body = page_text(client.get("/ressources/", {"page": 2}))
+        assert 'href="/ressources/"' in body and "page=1" not in body
 
 
 def test_failed_submit_puts_erreur_in_the_title_and_lists_the_errors(client):

@@ -5,7 +5,6 @@ import datetime
 import json
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from openapi_spec_validator import validate
 
@@ -15,6 +14,7 @@ from ressources import services
 from ressources.models import ActionInspirantePage, BulletinPage, FicheDispositifPage
 from ressources.setup import ensure_library
 from tests.factories import CiteFactory
+from tests.utils import clear_cache
 from themes.models import PublicCible, Theme
 
 ENDPOINTS = ["/api/v2/ressources/", "/api/v2/bulletins/", "/api/v1/cafes-cites/", "/api/v1/cites/"]
@@ -22,9 +22,9 @@ ENDPOINTS = ["/api/v2/ressources/", "/api/v2/bulletins/", "/api/v1/cafes-cites/"
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limit():
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

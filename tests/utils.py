@@ -61,3 +61,20 @@ def wait_for_http(url, process, message, timeout=60):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(message) from error
             time.sleep(0.1)
+
+
+def clear_cache():
+    """Empty this test process's cache. Django's RedisCache.clear() is FLUSHDB, which would also
+    empty the keys of the other pytest-xdist workers sharing the Redis database (their
+    KEY_PREFIX differs, cde_site.settings.test): delete only the keys under our prefix."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # the redis-py client of Django's backend
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
