@@ -145,22 +145,7 @@ def test_menu_skip_link_reaches_the_navigation(page, live_server, width):
     assert_accessible(page)
 
 
-@pytest.mark.parametrize(
-    "width",
-    [
-        pytest.param(
-            width,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Known defect (issue #16, left open): at 390 px the merged sessions page "
-                "is 421 px wide; strict, so this marker must go once it is fixed.",
-            ),
-        )
-        if width == 390
-        else width
-        for width in WIDTHS
-    ],
-)
+@pytest.mark.parametrize("width", WIDTHS)
 def test_sessions_table_reads_without_scrolling(page, live_server, width):
     setup_site()
     user = UserFactory()
