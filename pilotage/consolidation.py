@@ -50,8 +50,11 @@ def figure(values, kind):
     if kind == Kind.YES_NO:
         result.yes = sum(1 for v in values if v == YES)
     elif kind in (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENTAGE):
-        result.total = sum(values, Decimal(0))
-        result.median = Decimal(median(values)).quantize(Decimal("0.01"))
+        # Adding up the cités' percentages means nothing (found in a user walk: "106 %").
+        result.total = None if kind == Kind.PERCENTAGE else sum(values, Decimal(0))
+        middle = Decimal(median(values)).quantize(Decimal("0.01"))
+        # A whole median reads "9", not "9,00 réunions".
+        result.median = middle.quantize(Decimal(1)) if middle == middle.to_integral() else middle
     return result
 
 

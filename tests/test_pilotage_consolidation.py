@@ -56,6 +56,8 @@ def test_national_table_and_dimensions(indicators, anct_user):
     assert table["beneficiaires"].total == 1000
     assert table["beneficiaires"].median == Decimal("250.00")
     assert table["taux-femmes"].median == Decimal("41.50")
+    assert table["taux-femmes"].total is None  # a sum of percentages means nothing
+    assert str(table["beneficiaires"].median) == "250"
     assert table["cotech"].yes == 2
     vi = campaign.version.indicators.get(code="beneficiaires")
     regions = dict(consolidation.by_dimension(campaign, vi, "region"))
