@@ -64,11 +64,22 @@ FRAME_SANDBOX = (
 
 def _mailbox(user):
     """The demo e-mails addressed to `user` (all of them for a superuser): another account's
-    messages carry its private group content and its personal reply address."""
+    messages carry its private group content and its personal reply address. The ANCT team also
+    reads those sent to addresses with no account yet (invitations, subscription confirmations):
+    without them nobody could follow an invitation to the sign-up form in the demo."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Q
+
+    from accounts.roles import is_anct
+
     emails = OutboxEmail.objects.all()
     if user.is_superuser:
         return emails
-    return emails.filter(to__icontains=user.email)
+    mine = Q(to__icontains=user.email)
+    if is_anct(user):
+        accounts = get_user_model().objects.filter(email__iexact=OuterRef("to"))
+        mine |= ~Exists(accounts)
+    return emails.filter(mine)
 
 
 @login_required

@@ -606,6 +606,33 @@ def test_outbox_backend_and_pages_in_debug(role_client, settings, team, thread):
     assert html.content.startswith(b'<base target="_top">')
 
 
+def test_anct_reads_demo_emails_sent_to_addresses_without_an_account(client, settings, team):
+    """Found in a user walk: an invitation to someone with no account could be read by nobody
+    in the demo, so the invitation → sign-up path could not be followed."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ANCT_GROUP_NAME
+
+    settings.DEBUG = True
+    newcomer = OutboxEmail.objects.create(
+        subject="Invitation au groupe", to="nouvelle@exemple.fr", body="Lien d'invitation"
+    )
+    member_mail = OutboxEmail.objects.create(
+        subject="Nouveauté du groupe", to=team["member"].email, body="Contenu du groupe"
+    )
+    anct = UserFactory()
+    anct.groups.add(Group.objects.get_or_create(name=ANCT_GROUP_NAME)[0])
+    client.force_login(anct)
+    listing = page_text(client.get("/notifications/courriels-de-demo/"))
+    assert newcomer.subject in listing and member_mail.subject not in listing
+    assert client.get(f"/notifications/courriels-de-demo/{newcomer.pk}/").status_code == 200
+    assert client.get(f"/notifications/courriels-de-demo/{member_mail.pk}/").status_code == 404
+    client.force_login(team["member"])
+    listing = page_text(client.get("/notifications/courriels-de-demo/"))
+    assert member_mail.subject in listing and newcomer.subject not in listing
+    assert client.get(f"/notifications/courriels-de-demo/{newcomer.pk}/").status_code == 404
+
+
 # --- IMAP polling -------------------------------------------------------------------------------
 
 
