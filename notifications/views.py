@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_anct
 from notifications.models import Notification, OutboxEmail
 from notifications.services import apply_unsubscribe, mark_read, read_unsubscribe_token
 
@@ -67,11 +70,6 @@ def _mailbox(user):
     messages carry its private group content and its personal reply address. The ANCT team also
     reads those sent to addresses with no account yet (invitations, subscription confirmations):
     without them nobody could follow an invitation to the sign-up form in the demo."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Exists, OuterRef, Q
-
-    from accounts.roles import is_anct
-
     emails = OutboxEmail.objects.all()
     if user.is_superuser:
         return emails
