@@ -4,7 +4,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from pilotage.models import Reminder
+from accounts.models import CiteRole
+from pilotage.models import Reminder, Response
 
 
 @task()
@@ -37,6 +38,40 @@ def send_reminder_email(reminder_id):
         to=recipients,
     ).send()
     Reminder.objects.filter(pk=reminder.pk).update(recipients=len(recipients))
+    return len(recipients)
+
+
+@task()
+def send_reopen_email(response_id):
+    """Tell the cité's coordinator(s) that ANCT reopened their questionnaire, until when."""
+    from accounts.models import User
+
+    response = Response.objects.select_related("campaign", "cite").filter(pk=response_id).first()
+    if response is None or response.is_submitted or response.extended_until is None:
+        return 0
+    recipients = list(
+        User.objects.filter(
+            cite=response.cite, cite_role=CiteRole.COORDINATEUR, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    url = reverse("pilotage:questionnaire", args=[response.cite.slug, response.campaign.code, 1])
+    context = {
+        "campaign": response.campaign,
+        "cite": response.cite,
+        "until": response.extended_until,
+        "url": settings.SITE_URL.rstrip("/") + url,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    EmailMessage(
+        subject=(
+            f"[{settings.WAGTAIL_SITE_NAME}] Questionnaire de pilotage {response.campaign.code} "
+            f"rouvert jusqu'au {response.extended_until:%d/%m/%Y}"
+        ),
+        body=render_to_string("pilotage/email/reopened.txt", context),
+        to=recipients,
+    ).send()
     return len(recipients)
 
 
