@@ -172,6 +172,7 @@ def get_or_create_response(campaign, cite):
                     number=old.number,
                     text=old.text,
                     breakdown=old.breakdown,
+                    breakdown_confirmed=old.breakdown_confirmed,
                     prefilled=True,
                 )
                 for old in previous.answers.all()

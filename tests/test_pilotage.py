@@ -219,13 +219,18 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     assert Response.objects.get().is_submitted
 
 
-def test_ticks_survive_a_step_sent_back_with_an_error(client, member, cite, indicators, anct_user):
+def _prefilled_quarter(cite, member, anct_user):
+    """2026-T4 open, pre-filled from 2026-T3 (submitted then closed)."""
     previous = make_campaign(2026, 3, open_by=anct_user)
     answer_and_submit(
         previous, cite, member, {"comites-pilotage": 2, "taux-femmes": 48, "beneficiaires": 310}
     )
     services.close_campaign(previous, anct_user)
-    current = make_campaign(2026, 4, open_by=anct_user)
+    return make_campaign(2026, 4, open_by=anct_user)
+
+
+def test_ticks_survive_a_step_sent_back_with_an_error(client, member, cite, indicators, anct_user):
+    current = _prefilled_quarter(cite, member, anct_user)
     client.force_login(member)
     client.get(step_url(cite, current, 2))
     sent = {
@@ -262,12 +267,7 @@ def test_a_breakdown_adding_up_needs_no_confirmation(client, member, cite, campa
 def test_prefilled_from_the_previous_quarter_and_marked(
     client, member, cite, indicators, anct_user
 ):
-    previous = make_campaign(2026, 3, open_by=anct_user)
-    answer_and_submit(
-        previous, cite, member, {"comites-pilotage": 2, "taux-femmes": 48, "beneficiaires": 310}
-    )
-    services.close_campaign(previous, anct_user)
-    current = make_campaign(2026, 4, open_by=anct_user)
+    current = _prefilled_quarter(cite, member, anct_user)
     client.force_login(member)
     page = client.get(step_url(cite, current, 1))
     assert "Repris du trimestre précédent" in page_text(page)

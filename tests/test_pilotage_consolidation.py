@@ -159,16 +159,8 @@ def test_consolidation_export_read_back(client, indicators, anct_user):
     assert national["beneficiaires"]["Total"] == "600,00"
     assert national["beneficiaires"]["Nombre de cités"] == "3"
     assert any(r["Regroupement"] == "Région" for r in rows)
-    assert list(rows[0]) == [
-        "Regroupement",
-        "Groupe",
-        "Code de l'indicateur",
-        "Indicateur",
-        "Nombre de cités",
-        "Total",
-        "Médiane",
-        "Réponses « oui »",
-    ]
+    assert list(rows[0]) == exports.CONSOLIDATION_HEADER
+    assert {"Code de l'indicateur", "Médiane", "Nombre de cités"} <= set(rows[0])
 
 
 def test_answers_export_writes_the_breakdown_in_words(client, indicators, anct_user):

@@ -126,7 +126,7 @@ def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(p
     breakdown = page.locator("#q-beneficiaires details")
     # Nothing in it yet: collapsed.
     expect(breakdown).not_to_have_attribute("open", "")
-    page.locator("#p-beneficiaires").check()
+    page.locator("label[for=p-beneficiaires]").click()  # DSFR: the label covers the box
     breakdown.locator("summary").click()
     breakdown.locator("input").first.fill("30")
     page.get_by_label(re.compile("Part de femmes")).fill("148")
@@ -152,7 +152,7 @@ def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(p
     ).breakdown == {"themes": {Theme.objects.ordered().first().slug: "30"}}
     assert_accessible(page)
 
-    page.locator("#c-beneficiaires").check()
+    page.locator("label[for=c-beneficiaires]").click()
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
     page.goto(live_server.url + step2)
