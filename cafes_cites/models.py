@@ -4,6 +4,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -207,6 +208,7 @@ class Session(index.Indexed, ClusterableModel):
         return self.label
 
     @property
+    @admin.display(description="séance")
     def label(self):
         return f"Café-cité #{self.number} — {self.title}" if self.number else self.title
 
@@ -240,6 +242,7 @@ class Session(index.Indexed, ClusterableModel):
         return self.status_at(timezone.now())
 
     @property
+    @admin.display(description="état")
     def status_label(self):
         return self.status.label
 

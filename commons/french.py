@@ -2,8 +2,9 @@
 Django's `pluralize` writes "0 inscrits") and the first day of a month ("1er février").
 
 Registered as template builtins (settings TEMPLATES "builtins"), so every template can write
-`{{ n }} place{{ n|pluriel }}`, `{{ n|pluriel:"al,aux" }}` and `{{ day|date_fr:"l j F Y" }}`
-without `{% load %}`; Python code calls `plural()` and `format_date()`.
+`{{ n }} place{{ n|pluriel }}`, `{{ n|pluriel:"al,aux" }}`, `{{ n }} {{ unit|unite:n }}` and
+`{{ day|date_fr:"l j F Y" }}` without `{% load %}`; Python code calls `plural()`, `unit_for()`
+and `format_date()`.
 """
 
 import re
@@ -30,6 +31,22 @@ def plural(count, forms="s"):
         except TypeError:
             return singular
     return many if count >= 2 else singular
+
+
+def unit_for(count, unit):
+    """A unit written after a number, agreed like `plural`: "1 besoin", "2 besoins".
+
+    Units are written in the plural ("personnes", "types d'acteurs"); below 2 the first word loses
+    its final "s". "singulier,pluriel" spells both forms for the words that rule gets wrong;
+    symbols ("%", "k€") stay as they are."""
+    unit = unit or ""
+    if "," in unit:
+        singular, _, many = unit.partition(",")
+        return plural(count, f"{singular.strip()},{many.strip()}")
+    first, space, rest = unit.partition(" ")
+    if len(first) > 2 and first.endswith("s") and not first.endswith("ss"):
+        return plural(count, f"{first[:-1]}{space}{rest},{unit}")
+    return unit
 
 
 def format_date(value, fmt="j F Y"):
@@ -61,6 +78,12 @@ def file_size_filter(value):
 @register.filter(name="pluriel", is_safe=False)
 def pluriel_filter(value, forms="s"):
     return plural(value, forms)
+
+
+@register.filter(name="unite", is_safe=False)
+def unit_filter(unit, count):
+    """`{{ n }} {{ indicator.unit|unite:n }}`: see `unit_for`."""
+    return unit_for(count, unit)
 
 
 @register.filter(name="date_fr", expects_localtime=True, is_safe=False)

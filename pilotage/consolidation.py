@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
+from django.db.models import Max, Q
+
 from cites.models import Cite, Wave
 from cites.regions import REGION_LABELS
 from pilotage.models import (
@@ -103,9 +105,16 @@ def national_table(campaign):
 
 
 def response_statuses(campaign):
-    """{cite_id: Response} for the campaign (1 query)."""
+    """{cite_id: Response} for the campaign (1 query), each with `last_edit`: when a member last
+    changed an answer (None if nobody did). Not the response's updated_at, which ANCT's extension
+    or reopening also moves, nor pre-filled answers, which nobody typed."""
     return {
-        r.cite_id: r for r in Response.objects.filter(campaign=campaign).select_related("campaign")
+        r.cite_id: r
+        for r in Response.objects.filter(campaign=campaign)
+        .select_related("campaign")
+        .annotate(
+            last_edit=Max("answers__updated_at", filter=Q(answers__prefilled=False)),
+        )
     }
 
 

@@ -12,6 +12,7 @@ from cites.models import Wave
 from cites.regions import REGION_LABELS
 from pilotage import consolidation
 from pilotage.models import Answer, Enjeu, ResponseStatus
+from themes.models import PublicCible, Theme
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -19,40 +20,55 @@ FORMATS = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 
+# Headers in French, as people read them in a spreadsheet; the indicator's stable code stays in
+# its own column, so series can still be matched across questionnaire versions.
 ANSWER_HEADER = [
-    "trimestre",
-    "code_cite",
-    "cite",
-    "region",
-    "departement",
-    "vague",
-    "etat",
-    "code_indicateur",
-    "indicateur",
-    "enjeu",
-    "valeur",
-    "unite",
-    "ventilation",
+    "Trimestre",
+    "Code de la cité",
+    "Cité",
+    "Région",
+    "Département",
+    "Vague de labellisation",
+    "État du questionnaire",
+    "Code de l'indicateur",
+    "Indicateur",
+    "Enjeu",
+    "Valeur",
+    "Unité",
+    "Ventilation",
 ]
 
 CONSOLIDATION_HEADER = [
-    "dimension",
-    "groupe",
-    "code_indicateur",
-    "indicateur",
-    "cites",
-    "total",
-    "mediane",
-    "oui",
+    "Regroupement",
+    "Groupe",
+    "Code de l'indicateur",
+    "Indicateur",
+    "Nombre de cités",
+    "Total",
+    "Médiane",
+    "Réponses « oui »",
 ]
 
+BREAKDOWN_LABELS = {"themes": "Champ d'action", "publics": "Public cible"}
 
-def _breakdown_text(breakdown):
+
+def breakdown_labels():
+    """{dimension: {slug: label}} for the breakdown column (2 queries)."""
+    return {
+        "themes": dict(Theme.objects.values_list("slug", "short_label")),
+        "publics": dict(PublicCible.objects.values_list("slug", "label")),
+    }
+
+
+def _breakdown_text(breakdown, labels):
+    """ "Champ d'action : mobilité = 150 ; Public cible : jeunes = 12"."""
     parts = []
-    for dimension in ("themes", "publics"):
+    for dimension, title in BREAKDOWN_LABELS.items():
+        names = labels.get(dimension, {})
         for slug, value in sorted((breakdown or {}).get(dimension, {}).items()):
-            parts.append(f"{dimension}:{slug}={value}")
-    return "; ".join(parts)
+            number = str(value).replace(".", ",")
+            parts.append(f"{title} : {names.get(slug, slug)} = {number}")
+    return " ; ".join(parts)
 
 
 def answer_rows():
@@ -60,6 +76,7 @@ def answer_rows():
     enjeux = dict(Enjeu.choices)
     waves = dict(Wave.choices)
     statuses = dict(ResponseStatus.choices)
+    labels = breakdown_labels()
     qs = (
         Answer.objects.order_by(
             "response__campaign__year",
@@ -103,14 +120,14 @@ def answer_rows():
             enjeux.get(enjeu, enjeu),
             number if number is not None else text,
             unit,
-            _breakdown_text(breakdown),
+            _breakdown_text(breakdown, labels),
         ]
 
 
 def consolidation_rows(campaign):
     dims = consolidation.CiteDimensions()
     for vi, fig in consolidation.national_table(campaign):
-        yield ["national", "France", vi.code, vi.label, fig.cites, fig.total, fig.median, fig.yes]
+        yield ["National", "France", vi.code, vi.label, fig.cites, fig.total, fig.median, fig.yes]
     for vi in consolidation.campaign_questions(campaign):
         for key, label in consolidation.DIMENSIONS:
             for group, fig in consolidation.by_dimension(campaign, vi, key, dims):

@@ -5,6 +5,9 @@ VersionIndicator rows rather than declared. Field names: v-<code> (value), b-<co
 (breakdown parts), r-<code> (revision the form started from), o-<code> (digest of the value the
 form started from: a value sent back unchanged is not an edit, even if another member changed it
 meanwhile), c-<code> (warning confirmed), p-<code> (pre-filled value checked).
+
+A warning (a breakdown not adding up to its total) never blocks saving the draft: the answer is
+saved with its confirmation state, and only the submission asks for every warning to be confirmed.
 """
 
 import hashlib
@@ -27,6 +30,8 @@ class AnswerValue:
     text: str = ""
     breakdown: dict = field(default_factory=dict)
     confirmed_prefill: bool = False
+    # The breakdown does not add up to the total and the member ticked « Je confirme ces chiffres ».
+    confirmed_breakdown: bool = False
     # Sent back as the form showed it: this member did not edit it (see value_digest).
     untouched: bool = False
 
@@ -126,8 +131,7 @@ def read_field(vi, data, themes, publics):
         value.text = raw[:255]
     if result.error:
         return result
-    mismatches = []
-    for dimension, label, items in breakdown_dimensions(vi, themes, publics):
+    for dimension, _, items in breakdown_dimensions(vi, themes, publics):
         parts = {}
         for slug, _ in items:
             part_raw = (data.get(f"b-{code}-{dimension}-{slug}") or "").strip()
@@ -140,31 +144,47 @@ def read_field(vi, data, themes, publics):
                 parts[slug] = str(number)
         if parts:
             value.breakdown[dimension] = parts
-            total = sum(Decimal(v) for v in parts.values())
-            if value.number is None or total != value.number:
-                mismatches.append(
-                    f"la ventilation par {label} fait {format_number(total)} "
-                    f"alors que le total est {format_number(value.number) or 'vide'}"
-                )
     if result.part_errors:
         result.error = "Corrigez la ventilation : " + " ".join(
             sorted(set(result.part_errors.values()))
         )
-    elif mismatches and data.get(f"c-{code}") != "on":
-        result.warning = (
-            "Attention : "
-            + " ; ".join(mismatches)
-            + ". Corrigez, ou cochez « Je confirme ces chiffres »."
-        )
+        return result
+    result.warning = breakdown_warning(value.number, value.breakdown)
+    value.confirmed_breakdown = bool(result.warning) and data.get(f"c-{code}") == "on"
     return result
 
 
+def breakdown_warning(number, breakdown):
+    """The warning for a breakdown whose parts do not add up to the total ("" if they do)."""
+    labels = {"themes": "champ d'action", "publics": "public cible"}
+    mismatches = []
+    for dimension, label in labels.items():
+        parts = (breakdown or {}).get(dimension) or {}
+        if not parts:
+            continue
+        total = sum(Decimal(str(v)) for v in parts.values())
+        if number is None or total != number:
+            mismatches.append(
+                f"la ventilation par {label} fait {format_number(total)} "
+                f"alors que le total est {format_number(number) or 'vide'}"
+            )
+    if not mismatches:
+        return ""
+    return (
+        "Attention : "
+        + " ; ".join(mismatches)
+        + ". Corrigez, ou cochez « Je confirme ces chiffres » avant de transmettre."
+    )
+
+
 def read_step(indicators, data, themes, publics):
-    """({indicator id: AnswerValue}, {indicator id: revision}, {code: FieldResult} with problems)."""
+    """({indicator id: AnswerValue}, {indicator id: revision}, {code: FieldResult} with errors).
+
+    Warnings are not problems: the value is saved, with its confirmation state."""
     values, revisions, problems = {}, {}, {}
     for vi in indicators:
         result = read_field(vi, data, themes, publics)
-        if result.error or result.warning:
+        if result.error:
             problems[vi.code] = result
             continue
         value = result.value

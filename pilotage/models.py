@@ -93,7 +93,15 @@ class IndicatorDefinition(models.Model):
     help_text = models.TextField("aide", blank=True)
     enjeu = models.CharField("enjeu", max_length=20, choices=Enjeu.choices)
     kind = models.CharField("type de réponse", max_length=12, choices=Kind.choices)
-    unit = models.CharField("unité", max_length=40, blank=True, help_text="Ex. : personnes")
+    unit = models.CharField(
+        "unité",
+        max_length=40,
+        blank=True,
+        help_text=(
+            "Au pluriel, ex. : personnes (la plateforme écrit « 1 personne », « 2 personnes ») ; "
+            "« singulier,pluriel » si le pluriel n'ajoute pas un s au premier mot."
+        ),
+    )
     min_value = models.DecimalField(
         "minimum", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -404,6 +412,9 @@ class Answer(models.Model):
     breakdown = models.JSONField(default=dict, blank=True)
     # Copied from the previous quarter and not yet touched by the cité.
     prefilled = models.BooleanField(default=False)
+    # The breakdown does not add up to `number` and a member confirmed it anyway: saved drafts
+    # may hold unconfirmed mismatches, a submission may not.
+    breakdown_confirmed = models.BooleanField(default=False)
     # Optimistic concurrency: a save names the revision it started from.
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import record_action
 from pilotage import permissions
+from pilotage.forms import breakdown_warning
 from pilotage.models import (
     FROZEN_FIELDS,
     Answer,
@@ -28,6 +29,7 @@ from pilotage.models import (
     VersionIndicator,
     previous_quarter,
 )
+from pilotage.tasks import send_reminder_email, send_reopen_email
 
 # --- Référentiel and campaigns ---------------------------------------------------------------
 
@@ -114,7 +116,8 @@ def extend_response(campaign, cite, until, actor):
     if response.is_submitted:
         raise ValidationError("Ce questionnaire est déjà transmis : rouvrez-le plutôt.")
     response.extended_until = until
-    response.save(update_fields=["extended_until", "updated_at"])
+    # Not updated_at: the cité's answers did not change.
+    response.save(update_fields=["extended_until"])
     record_action(actor, Action.PILOTAGE_EXTEND, response, details={"jusqu_au": until})
     return response
 
@@ -131,6 +134,7 @@ def reopen_response(campaign, cite, until, actor):
     response.submitted_at = None
     response.save(update_fields=["status", "extended_until", "submitted_at", "updated_at"])
     record_action(actor, Action.PILOTAGE_REOPEN, response, details={"jusqu_au": until})
+    transaction.on_commit(lambda: send_reopen_email.enqueue(response.pk), robust=True)
     return response
 
 
@@ -168,6 +172,7 @@ def get_or_create_response(campaign, cite):
                     number=old.number,
                     text=old.text,
                     breakdown=old.breakdown,
+                    breakdown_confirmed=old.breakdown_confirmed,
                     prefilled=True,
                 )
                 for old in previous.answers.all()
@@ -193,6 +198,14 @@ def _same_value(answer, value):
         answer.number == value.number
         and answer.text == value.text
         and (answer.breakdown or {}) == (value.breakdown or {})
+    )
+
+
+def _only_ticks_changed(answer, value):
+    """Same value, but a box ticked or unticked: pre-filled value checked, mismatch confirmed.
+    Ticks are this member's own decision on what the form shows: never a conflict."""
+    return (answer.prefilled and value.confirmed_prefill) or (
+        answer.breakdown_confirmed != value.confirmed_breakdown
     )
 
 
@@ -224,7 +237,7 @@ def save_answers(response, user, values, base_revisions):
     for indicator_id, value in values.items():
         answer = current.get(indicator_id)
         if answer is not None and _same_value(answer, value):
-            if answer.prefilled and value.confirmed_prefill:
+            if _only_ticks_changed(answer, value):
                 changes.append((indicator_id, value, answer))
             continue
         if answer is None and value.is_empty:
@@ -245,6 +258,7 @@ def save_answers(response, user, values, base_revisions):
         answer.number = value.number
         answer.text = value.text
         answer.breakdown = value.breakdown
+        answer.breakdown_confirmed = value.confirmed_breakdown
         answer.prefilled = False
         answer.revision += 1
         answer.updated_by = user
@@ -259,6 +273,18 @@ def save_answers(response, user, values, base_revisions):
             details={"indicateurs": sorted(versions[a.indicator_id].code for a in result.saved)},
         )
     return result
+
+
+def unconfirmed_breakdowns(response):
+    """Answers whose breakdown does not add up to their total, not confirmed yet (1 query)."""
+    return [
+        answer
+        for answer in response.answers.filter(breakdown_confirmed=False)
+        .exclude(breakdown={})
+        .select_related("indicator")
+        .order_by("indicator__enjeu", "indicator__position", "indicator__code")
+        if breakdown_warning(answer.number, answer.breakdown)
+    ]
 
 
 def missing_required(response):
@@ -292,6 +318,15 @@ def submit_response(response, user):
             "Des réponses reprises du trimestre précédent n'ont pas été vérifiées : "
             "confirmez-les ou corrigez-les avant de transmettre."
         )
+    unconfirmed = unconfirmed_breakdowns(response)
+    if unconfirmed:
+        raise ValidationError(
+            [
+                f"La ventilation ne correspond pas au total : {answer.indicator.label}. "
+                "Corrigez-la ou cochez « Je confirme ces chiffres »."
+                for answer in unconfirmed
+            ]
+        )
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.submitted_by = user
@@ -316,8 +351,6 @@ def send_due_reminders(today=None):
     """J-7 and J-1 before an open campaign closes, to every cité that has not submitted.
     The Reminder row is created before the e-mail, in the same transaction as the check:
     a second run (or a concurrent one) finds it and sends nothing."""
-    from pilotage.tasks import send_reminder_email
-
     today = today or date.today()
     sent = 0
     for campaign in Campaign.objects.filter(status=CampaignStatus.OPEN):

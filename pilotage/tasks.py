@@ -4,40 +4,70 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from pilotage.models import Reminder
+from accounts.models import CiteRole
+from pilotage.models import Reminder, Response
+
+
+def _email_cite(cite, campaign, *, roles=None, subject, template, **extra):
+    """One e-mail to the cité's active members (only those with one of `roles` if given), with
+    the questionnaire's address; returns how many received it."""
+    from accounts.models import User
+
+    members = User.objects.filter(cite=cite, is_active=True)
+    if roles is not None:
+        members = members.filter(cite_role__in=roles)
+    recipients = list(members.values_list("email", flat=True))
+    if not recipients:
+        return 0
+    url = reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 1])
+    context = {
+        "campaign": campaign,
+        "cite": cite,
+        "url": settings.SITE_URL.rstrip("/") + url,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        **extra,
+    }
+    EmailMessage(
+        subject=f"[{settings.WAGTAIL_SITE_NAME}] Questionnaire de pilotage {campaign.code} {subject}",
+        body=render_to_string(template, context),
+        to=recipients,
+    ).send()
+    return len(recipients)
 
 
 @task()
 def send_reminder_email(reminder_id):
     """One e-mail to the cité's team; the Reminder row (created before) records the sending."""
-    from accounts.models import User
-
     reminder = Reminder.objects.select_related("campaign", "cite").filter(pk=reminder_id).first()
     if reminder is None:
         return 0
-    recipients = list(
-        User.objects.filter(cite=reminder.cite, is_active=True).values_list("email", flat=True)
+    campaign = reminder.campaign
+    sent = _email_cite(
+        reminder.cite,
+        campaign,
+        subject=f": clôture le {campaign.closes_on:%d/%m/%Y}",
+        template="pilotage/email/reminder.txt",
+        reminder=reminder,
     )
-    if not recipients:
+    if sent:
+        Reminder.objects.filter(pk=reminder.pk).update(recipients=sent)
+    return sent
+
+
+@task()
+def send_reopen_email(response_id):
+    """Tell the cité's coordinator(s) that ANCT reopened their questionnaire, until when."""
+    response = Response.objects.select_related("campaign", "cite").filter(pk=response_id).first()
+    if response is None or response.is_submitted or response.extended_until is None:
         return 0
-    url = reverse("pilotage:questionnaire", args=[reminder.cite.slug, reminder.campaign.code, 1])
-    context = {
-        "reminder": reminder,
-        "campaign": reminder.campaign,
-        "cite": reminder.cite,
-        "url": settings.SITE_URL.rstrip("/") + url,
-        "site_name": settings.WAGTAIL_SITE_NAME,
-    }
-    EmailMessage(
-        subject=(
-            f"[{settings.WAGTAIL_SITE_NAME}] Questionnaire de pilotage {reminder.campaign.code} : "
-            f"clôture le {reminder.campaign.closes_on:%d/%m/%Y}"
-        ),
-        body=render_to_string("pilotage/email/reminder.txt", context),
-        to=recipients,
-    ).send()
-    Reminder.objects.filter(pk=reminder.pk).update(recipients=len(recipients))
-    return len(recipients)
+    return _email_cite(
+        response.cite,
+        response.campaign,
+        roles=[CiteRole.COORDINATEUR],
+        subject=f"rouvert jusqu'au {response.extended_until:%d/%m/%Y}",
+        template="pilotage/email/reopened.txt",
+        until=response.extended_until,
+    )
 
 
 @task()

@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_anct
 from pilotage import consolidation, exports, permissions, publication, services
-from pilotage.forms import ExtendForm, format_number, read_step, value_digest
+from pilotage.forms import (
+    ExtendForm,
+    breakdown_dimensions,
+    breakdown_warning,
+    format_number,
+    read_field,
+    read_step,
+    value_digest,
+)
 from pilotage.models import (
     ENJEU_ORDER,
     QUARTER_RE,
@@ -84,19 +92,24 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
     A step sent back (`data`) shows what the user typed, never the stored values, so nothing
     they entered is lost. After input errors the revisions stay those the form started from
     (nothing was compared yet); after a conflict they become the current ones, so saving again
-    knowingly replaces the other member's values."""
-    from pilotage.forms import breakdown_dimensions
-
+    knowingly replaces the other member's values. The member's ticks (« Valeur vérifiée », « Je
+    confirme ces chiffres ») come back as they sent them."""
     rows = []
     for vi in questions:
         answer = answers.get(vi.indicator_id)
         problem = problems.get(vi.code)
         if data is not None:
             raw = data.get(f"v-{vi.code}", "")
+            sent = problem or read_field(vi, data, themes, publics)
+            warning = "" if sent.error else sent.warning
+            confirmed = data.get(f"c-{vi.code}") == "on"
+            prefill_checked = data.get(f"p-{vi.code}") == "on"
         elif answer is not None:
             raw = format_number(answer.number) if vi.is_numeric else answer.text
+            warning = breakdown_warning(answer.number, answer.breakdown)
+            confirmed, prefill_checked = answer.breakdown_confirmed, False
         else:
-            raw = ""
+            raw, warning, confirmed, prefill_checked = "", "", False, False
         dims = []
         for dimension, label, items in breakdown_dimensions(vi, themes, publics):
             parts = (answer.breakdown or {}).get(dimension, {}) if answer else {}
@@ -110,20 +123,35 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
                     part = format_number(services_decimal(part)) if part != "" else ""
                 error = problem.part_errors.get(f"{dimension}-{slug}") if problem else ""
                 inputs.append({"name": name, "label": item_label, "value": part, "error": error})
-            dims.append({"label": label, "inputs": inputs})
+            # Open when there is something to see: values, an error or a total not matching.
+            is_open = bool(warning) or any(i["value"] or i["error"] for i in inputs)
+            dims.append({"label": label, "inputs": inputs, "open": is_open})
         rows.append(
             {
                 "vi": vi,
                 "answer": answer,
                 "raw": raw,
                 "error": problem.error if problem else "",
-                "warning": problem.warning if problem else "",
+                "warning": warning,
+                "confirmed": confirmed,
+                "prefill_checked": prefill_checked,
                 "revision": _revision(vi, answer, data, conflicted),
                 "digest": _digest(vi, answer, data, conflicted),
                 "dims": dims,
             }
         )
     return rows
+
+
+def _unconfirmed_labels(questions, values):
+    """Labels of the questions just saved with a breakdown mismatch nobody confirmed."""
+    return [
+        vi.label
+        for vi in questions
+        if (value := values.get(vi.indicator_id)) is not None
+        and not value.confirmed_breakdown
+        and breakdown_warning(value.number, value.breakdown)
+    ]
 
 
 def _revision(vi, answer, data, conflicted):
@@ -204,8 +232,19 @@ def questionnaire(request, slug, code, step):
         if not problems:
             result = services.save_answers(response, user, values, revisions)
             if not result.conflicts:
-                messages.success(request, "Brouillon enregistré.")
+                unconfirmed = _unconfirmed_labels(step_questions, values)
                 target = step + 1 if "next" in data else step
+                if unconfirmed:
+                    # Saved, but the member stays on the step to see what to check.
+                    target = step
+                    messages.warning(
+                        request,
+                        "Brouillon enregistré. Avant de transmettre, vérifiez la ventilation de : "
+                        + ", ".join(unconfirmed)
+                        + " (corrigez-la ou cochez « Je confirme ces chiffres »).",
+                    )
+                else:
+                    messages.success(request, "Brouillon enregistré.")
                 return redirect("pilotage:questionnaire", slug=cite.slug, code=code, step=target)
             conflicts = result.conflicts
             answers = {a.indicator_id: a for a in response.answers.select_related("updated_by")}
@@ -231,6 +270,11 @@ def questionnaire(request, slug, code, step):
         "conflicts": conflicts,
         "missing": services.missing_required(response) if step == RECAP_STEP else [],
         "prefilled_left": sum(1 for a in answers.values() if a.prefilled),
+        "unconfirmed_left": sum(
+            1
+            for a in answers.values()
+            if not a.breakdown_confirmed and breakdown_warning(a.number, a.breakdown)
+        ),
         "Kind": Kind,
         "breadcrumb": [
             {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
@@ -315,7 +359,11 @@ def indicator_detail(request, code):
             for key, label in consolidation.DIMENSIONS
         ]
     kind = vi.kind if vi else indicator.kind
-    evolution = consolidation.evolution(indicator.pk, kind, campaigns)
+    # Only closed quarters: an open one holds the few questionnaires transmitted so far, and its
+    # total next to complete quarters would read as a fall.
+    closed = [c for c in campaigns if c.is_closed]
+    in_progress = [c for c in campaigns if not c.is_closed]
+    evolution = consolidation.evolution(indicator.pk, kind, closed)
     from cites.models import Cite
 
     cite = None
@@ -323,7 +371,7 @@ def indicator_detail(request, code):
     if request.GET.get("cite"):
         cite = Cite.objects.filter(slug=request.GET["cite"]).first()
     if cite is not None:
-        series = consolidation.cite_series(cite, [indicator.pk], campaigns).get(indicator.pk, {})
+        series = consolidation.cite_series(cite, [indicator.pk], closed).get(indicator.pk, {})
         comparison = [(c, series.get(c.pk), fig) for c, fig in evolution]
     aggregation = vi.aggregation if vi else indicator.aggregation
     unit = indicator.unit
@@ -356,6 +404,7 @@ def indicator_detail(request, code):
         "vi": vi,
         "campaign": campaign,
         "campaigns": campaigns,
+        "in_progress": in_progress,
         "tables": tables,
         "evolution": evolution,
         "cite": cite,

@@ -168,3 +168,33 @@ def test_sessions_table_reads_without_scrolling(page, live_server, width):
     assert overflow and max(overflow) <= 0, overflow
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
+
+
+def test_seance_admin_list_and_edit_form(page, live_server):
+    """ANCT's séance pages in the Wagtail admin: French column headers, and the rich-text fields
+    (Draftail) named by their labels."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cafes_cites.models import Session
+    from tests.factories import make_anct_user
+
+    setup_site()
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    session = Session.objects.create(
+        title="Mobilité et permis", start=start, end=start + datetime.timedelta(hours=1)
+    )
+    page.set_default_timeout(60_000)  # the admin's pages are heavy for a shared machine
+    log_in(page, live_server, make_anct_user())
+    page.goto(live_server.url + "/admin/snippets/cafes_cites/session/")
+    headers = page.locator("table.listing thead th")
+    expect(headers.first).to_be_visible()
+    texts = [t.strip() for t in headers.all_inner_texts()]
+    assert "Séance" in texts and "État" in texts, texts
+    assert "Label" not in texts and "Status label" not in texts, texts
+    page.goto(live_server.url + f"/admin/snippets/cafes_cites/session/edit/{session.pk}/")
+    description = page.get_by_role("textbox", name="Description")
+    expect(description).to_be_visible()
+    expect(page.get_by_role("textbox", name="Compte-rendu")).to_be_attached()
+    assert_accessible(page)

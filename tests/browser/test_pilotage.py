@@ -9,11 +9,13 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from cde_site.setup import setup_site
+from pilotage import services
 from pilotage.models import Response, ResponseStatus
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_rgpd import login
 from tests.factories import CiteFactory, UserFactory, make_anct_user
 from tests.factories.pilotage import answer_and_submit, make_campaign, make_indicators
+from themes.models import Theme
 
 pytestmark = [
     pytest.mark.browser,
@@ -100,3 +102,58 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(page, live_server):
+    setup_site()
+    make_indicators()
+    anct = make_anct_user()
+    cite = CiteFactory(short_name="Saint-Omer")
+    coordinator = UserFactory(cite=cite, coordinator=True)
+    previous = make_campaign(2026, 3, open_by=anct)
+    answer_and_submit(
+        previous,
+        cite,
+        coordinator,
+        {"comites-pilotage": 2, "taux-femmes": 48, "beneficiaires": 310},
+    )
+    services.close_campaign(previous, anct)
+    current = make_campaign(2026, 4, open_by=anct)
+    step2 = reverse("pilotage:questionnaire", args=[cite.slug, current.code, 2])
+
+    login(page, live_server, coordinator)
+    page.goto(live_server.url + step2)
+    breakdown = page.locator("#q-beneficiaires details")
+    # Nothing in it yet: collapsed.
+    expect(breakdown).not_to_have_attribute("open", "")
+    page.locator("label[for=p-beneficiaires]").click()  # DSFR: the label covers the box
+    breakdown.locator("summary").click()
+    breakdown.locator("input").first.fill("30")
+    page.get_by_label(re.compile("Part de femmes")).fill("148")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+
+    # Sent back for the error: the tick and the breakdown are as the coordinator left them.
+    expect(page.locator("#erreurs")).to_be_focused()
+    expect(page.locator("#p-beneficiaires")).to_be_checked()
+    expect(breakdown).to_have_attribute("open", "")
+    assert_accessible(page)
+
+    # The breakdown does not add up: a warning, but the draft is saved.
+    page.get_by_label(re.compile("Part de femmes")).fill("48")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.get_by_text("Brouillon enregistré. Avant de transmettre")).to_be_visible()
+    expect(page.locator("#v-beneficiaires-msg")).to_contain_text(
+        "fait 30 alors que le total est 310"
+    )
+    expect(breakdown).to_have_attribute("open", "")
+    expect(page.locator("#c-beneficiaires")).not_to_be_checked()
+    assert Response.objects.get(campaign=current).answers.get(
+        indicator__code="beneficiaires"
+    ).breakdown == {"themes": {Theme.objects.ordered().first().slug: "30"}}
+    assert_accessible(page)
+
+    page.locator("label[for=c-beneficiaires]").click()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
+    page.goto(live_server.url + step2)
+    expect(page.locator("#c-beneficiaires")).to_be_checked()

@@ -17,8 +17,8 @@ from pypdf import PdfReader, PdfWriter
 from commons.extraction import ExtractionError, Limits, extract, extract_text
 from groups import services
 from groups.models import Document, DocumentVersion, Role, TextStatus
-from tests.factories import files as documents
 from tests.factories import CiteFactory, UserFactory
+from tests.factories import files as documents
 from tests.utils import page_text
 
 WORD = "ornithorynque"

@@ -12,8 +12,9 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import Action, AuditEntry
-from pilotage import consolidation, services
-from pilotage.models import Answer, Reminder
+from commons.french import unit_for
+from pilotage import consolidation, exports, services
+from pilotage.models import Answer, Indicator, Reminder
 from tests.factories import CiteFactory, UserFactory
 from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign, make_indicators
 from tests.utils import page_text
@@ -110,12 +111,14 @@ def test_answers_export_read_back_equals_the_database(client, indicators, anct_u
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     got = {}
     for row in rows:
-        value = row["valeur"]
+        value = row["Valeur"]
         number = value.replace(",", ".")
-        got[(row["trimestre"], row["code_cite"], row["code_indicateur"])] = (
+        got[(row["Trimestre"], row["Code de la cité"], row["Code de l'indicateur"])] = (
             Decimal(number) if number.replace(".", "").isdigit() else value
         )
     assert got == expected
+    assert list(rows[0]) == exports.ANSWER_HEADER
+    assert "Code de l'indicateur" in rows[0] and "code_indicateur" not in rows[0]
 
     from openpyxl import load_workbook
 
@@ -125,10 +128,10 @@ def test_answers_export_read_back_equals_the_database(client, indicators, anct_u
     header, *data = list(sheet.iter_rows(values_only=True))
     index = {name: i for i, name in enumerate(header)}
     got = {
-        (r[index["trimestre"]], r[index["code_cite"]], r[index["code_indicateur"]]): (
-            Decimal(str(r[index["valeur"]]))
-            if isinstance(r[index["valeur"]], int | float)
-            else r[index["valeur"]]
+        (r[index["Trimestre"]], r[index["Code de la cité"]], r[index["Code de l'indicateur"]]): (
+            Decimal(str(r[index["Valeur"]]))
+            if isinstance(r[index["Valeur"]], int | float)
+            else r[index["Valeur"]]
         )
         for r in data
     }
@@ -152,10 +155,32 @@ def test_consolidation_export_read_back(client, indicators, anct_user):
             io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
         )
     )
-    national = {r["code_indicateur"]: r for r in rows if r["dimension"] == "national"}
-    assert national["beneficiaires"]["total"] == "600,00"
-    assert national["beneficiaires"]["cites"] == "3"
-    assert any(r["dimension"] == "Région" for r in rows)
+    national = {r["Code de l'indicateur"]: r for r in rows if r["Regroupement"] == "National"}
+    assert national["beneficiaires"]["Total"] == "600,00"
+    assert national["beneficiaires"]["Nombre de cités"] == "3"
+    assert any(r["Regroupement"] == "Région" for r in rows)
+    assert list(rows[0]) == exports.CONSOLIDATION_HEADER
+    assert {"Code de l'indicateur", "Médiane", "Nombre de cités"} <= set(rows[0])
+
+
+def test_answers_export_writes_the_breakdown_in_words(client, indicators, anct_user):
+    campaign = make_campaign(open_by=anct_user)
+    cite = _network(1, campaign)[0]
+    mobilite = Theme.objects.get(slug="mobilite")
+    Answer.objects.filter(indicator__code="beneficiaires").update(
+        breakdown={"themes": {"mobilite": "60.5", "logement": "39.5"}}
+    )
+    logement = Theme.objects.get(slug="logement")
+    client.force_login(anct_user)
+    response = client.get(reverse("pilotage:export", args=["reponses", "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    row = next(r for r in rows if r["Code de l'indicateur"] == "beneficiaires")
+    assert row["Code de la cité"] == cite.code
+    assert row["Ventilation"] == (
+        f"Champ d'action : {logement.short_label} = 39,5 ; "
+        f"Champ d'action : {mobilite.short_label} = 60,5"
+    )
 
 
 # --- Public key figures --------------------------------------------------------------------------
@@ -207,6 +232,79 @@ def test_public_threshold_cannot_be_lowered_below_three(client, indicators, anct
     _network(2, campaign)
     services.close_campaign(campaign, anct_user)
     assert client.get(reverse("pilotage:api_key_figures")).json()["chiffres"] == []
+
+
+def test_key_figures_are_linked_from_the_footer_and_the_home_page(client):
+    from cde_site.setup import setup_site
+
+    setup_site()
+    url = reverse("pilotage:key_figures")
+    home = page_text(client.get("/"))
+    footer = home[home.index('id="pied-de-page"') :]
+    assert f'href="{url}">Chiffres clés</a>' in footer
+    assert f'href="{url}">Voir les chiffres clés</a>' in home[: home.index('id="pied-de-page"')]
+
+
+def test_units_agree_with_the_number(client, indicators, anct_user):
+    Indicator.objects.filter(code="beneficiaires").update(unit="personnes")
+    closed = make_campaign(2026, 3, open_by=anct_user)
+    for _ in range(3):
+        cite = CiteFactory()
+        answer_and_submit(
+            closed,
+            cite,
+            UserFactory(cite=cite, coordinator=True),
+            {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 1},
+        )
+    services.close_campaign(closed, anct_user)
+    figures = " ".join(page_text(client.get(reverse("pilotage:key_figures"))).split())
+    assert "3 personnes" in figures
+    coordinator = UserFactory(cite=cite, coordinator=True)
+    client.force_login(coordinator)
+    recap = " ".join(
+        page_text(
+            client.get(reverse("pilotage:questionnaire", args=[cite.slug, closed.code, 4]))
+        ).split()
+    )
+    assert "1 personne" in recap and "1 personnes" not in recap
+
+
+@pytest.mark.parametrize(
+    ("count", "unit", "expected"),
+    [
+        (1, "besoins", "besoin"),
+        (0, "besoins", "besoin"),
+        (2, "besoins", "besoins"),
+        (Decimal("1.5"), "personnes", "personne"),
+        (1, "types d'acteurs", "type d'acteurs"),
+        (1, "k€", "k€"),
+        (1, "%", "%"),
+        (1, "cheval,chevaux", "cheval"),
+        (3, "cheval,chevaux", "chevaux"),
+        (1, "", ""),
+    ],
+)
+def test_unit_for(count, unit, expected):
+    assert unit_for(count, unit) == expected
+
+
+def test_indicator_page_evolution_leaves_out_the_open_quarter(client, indicators, anct_user):
+    closed = make_campaign(2026, 3, open_by=anct_user)
+    _network(3, closed)
+    services.close_campaign(closed, anct_user)
+    current = make_campaign(2026, 4, open_by=anct_user)
+    _network(1, current)  # one questionnaire transmitted so far: a partial quarter
+    client.force_login(anct_user)
+    response = client.get(reverse("pilotage:indicator", args=["beneficiaires"]))
+    assert response.status_code == 200
+    evolution = response.context["evolution_chart"]
+    assert [label for label, _ in evolution["rows"]] == ["2026-T3"]
+    assert evolution["rows"][0][1] == ["600"]
+    text = " ".join(page_text(response).split())
+    assert "2026-T4 est en cours et n'y figure pas" in text
+    # The label, not the technical code.
+    assert "Code" not in text[text.index("<h1") : text.index("Évolution par trimestre")]
+    assert "<code>" not in text
 
 
 # --- Reminders ------------------------------------------------------------------------------------

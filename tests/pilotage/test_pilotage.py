@@ -5,10 +5,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Action, AuditEntry
+from commons.french import format_date
 from pilotage import services
 from pilotage.models import (
     Answer,
@@ -169,22 +172,83 @@ def test_bad_inputs_get_a_french_error_and_change_nothing(
     assert not Answer.objects.exists()
 
 
-def test_a_breakdown_not_adding_up_is_a_warning_to_confirm(client, member, cite, campaign):
+def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
+    client, member, cite, campaign
+):
     client.force_login(member)
+    client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "2"})
     data = {
         "v-taux-femmes": "50",
         "v-beneficiaires": "100",
         "b-beneficiaires-themes-mobilite": "30",
         "b-beneficiaires-themes-logement": "20",
+        "next": "",
     }
-    response = client.post(step_url(cite, campaign, 2), data)
-    assert response.status_code == 400
-    assert "fait 50 alors que le total est 100" in page_text(response)
-    assert not Answer.objects.exists()
-    confirmed = client.post(step_url(cite, campaign, 2), {**data, "c-beneficiaires": "on"})
-    assert confirmed.status_code == 302
+    # A warning does not block the draft: saved, and the member stays on the step to check.
+    response = client.post(step_url(cite, campaign, 2), data, follow=True)
+    assert response.redirect_chain == [(step_url(cite, campaign, 2), 302)]
+    text = page_text(response)
+    assert "Brouillon enregistré. Avant de transmettre" in text
+    assert "fait 50 alors que le total est 100" in text
     answer = Answer.objects.get(indicator__code="beneficiaires")
     assert answer.breakdown == {"themes": {"mobilite": "30", "logement": "20"}}
+    assert not answer.breakdown_confirmed
+    # The breakdown with values is shown open, the confirmation box unticked.
+    assert re.search(r"<details[^>]*\bopen\b", text)
+    assert re.search(
+        r'<input type="checkbox"\s+id="c-beneficiaires"\s+name="c-beneficiaires"\s+>', text
+    )
+    recap = client.get(step_url(cite, campaign, 4))
+    assert "1 ventilation différente du total à corriger ou à confirmer" in page_text(recap)
+    refused = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
+    assert "La ventilation ne correspond pas au total : Bénéficiaires accompagnés" in page_text(
+        refused
+    )
+    assert not Response.objects.get().is_submitted
+    # Confirming (same values, box ticked) is saved, comes back ticked, and lets the cité submit.
+    revisions = {"r-beneficiaires": "1", "r-taux-femmes": "1"}
+    confirmed = client.post(
+        step_url(cite, campaign, 2), {**data, **revisions, "c-beneficiaires": "on"}
+    )
+    assert confirmed.status_code == 302 and confirmed.url == step_url(cite, campaign, 3)
+    answer.refresh_from_db()
+    assert answer.breakdown_confirmed
+    page = page_text(client.get(step_url(cite, campaign, 2)))
+    assert re.search(r'id="c-beneficiaires"\s+name="c-beneficiaires"\s+checked', page)
+    client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
+    assert Response.objects.get().is_submitted
+
+
+def _prefilled_quarter(cite, member, anct_user):
+    """2026-T4 open, pre-filled from 2026-T3 (submitted then closed)."""
+    previous = make_campaign(2026, 3, open_by=anct_user)
+    answer_and_submit(
+        previous, cite, member, {"comites-pilotage": 2, "taux-femmes": 48, "beneficiaires": 310}
+    )
+    services.close_campaign(previous, anct_user)
+    return make_campaign(2026, 4, open_by=anct_user)
+
+
+def test_ticks_survive_a_step_sent_back_with_an_error(client, member, cite, indicators, anct_user):
+    current = _prefilled_quarter(cite, member, anct_user)
+    client.force_login(member)
+    client.get(step_url(cite, current, 2))
+    sent = {
+        "v-taux-femmes": "148",  # an error: nothing is saved, the step comes back
+        "r-taux-femmes": "1",
+        "v-beneficiaires": "310",
+        "r-beneficiaires": "1",
+        "p-beneficiaires": "on",
+        "b-beneficiaires-themes-mobilite": "30",
+        "c-beneficiaires": "on",
+    }
+    response = client.post(step_url(cite, current, 2), sent)
+    assert response.status_code == 400
+    text = page_text(response)
+    assert re.search(r'id="p-beneficiaires"\s+name="p-beneficiaires"\s+checked', text)
+    assert re.search(r'id="c-beneficiaires"\s+name="c-beneficiaires"\s+checked', text)
+    assert re.search(r"<details[^>]*\bopen\b", text)
+    assert Answer.objects.get(indicator__code="beneficiaires", response__campaign=current).prefilled
 
 
 def test_a_breakdown_adding_up_needs_no_confirmation(client, member, cite, campaign):
@@ -203,12 +267,7 @@ def test_a_breakdown_adding_up_needs_no_confirmation(client, member, cite, campa
 def test_prefilled_from_the_previous_quarter_and_marked(
     client, member, cite, indicators, anct_user
 ):
-    previous = make_campaign(2026, 3, open_by=anct_user)
-    answer_and_submit(
-        previous, cite, member, {"comites-pilotage": 2, "taux-femmes": 48, "beneficiaires": 310}
-    )
-    services.close_campaign(previous, anct_user)
-    current = make_campaign(2026, 4, open_by=anct_user)
+    current = _prefilled_quarter(cite, member, anct_user)
     client.force_login(member)
     page = client.get(step_url(cite, current, 1))
     assert "Repris du trimestre précédent" in page_text(page)
@@ -384,6 +443,68 @@ def test_campaign_closes_extends_and_reopens_one_cite(client, anct_user, member,
     assert reopened.status_code == 302
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {Action.PILOTAGE_CAMPAIGN_CLOSE, Action.PILOTAGE_REOPEN} <= actions
+
+
+def test_extending_shows_the_state_of_the_answers_not_of_the_extension(
+    client, anct_user, member, cite, campaign
+):
+    dashboard = reverse("pilotage:dashboard") + f"?campagne={campaign.code}"
+    until = TODAY + datetime.timedelta(days=30)
+    client.force_login(anct_user)
+    client.post(
+        reverse("pilotage:campaign_action", args=[campaign.code, "prolonger"]),
+        {"cite": cite.slug, "until": until.isoformat()},
+    )
+    row = _dashboard_row(client.get(dashboard), cite)
+    # Extending created the (empty) questionnaire: nobody wrote anything yet.
+    assert "Non commencé" in row and "Brouillon" not in row
+    assert f"{until:%d/%m/%Y} (prolongée)" in row
+    # Once a member writes, the date shown is that of their answer.
+    edited = timezone.now() - datetime.timedelta(days=3)
+    response = Response.objects.get()
+    Answer.objects.create(
+        response=response, indicator=campaign.version.indicators.first().indicator, number=2
+    )
+    Answer.objects.update(updated_at=edited)
+    client.post(
+        reverse("pilotage:campaign_action", args=[campaign.code, "prolonger"]),
+        {"cite": cite.slug, "until": (until + datetime.timedelta(days=1)).isoformat()},
+    )
+    row = _dashboard_row(client.get(dashboard), cite)
+    assert f"Brouillon (modifié le {timezone.localtime(edited):%d/%m/%Y})" in row
+
+
+def _dashboard_row(page, cite):
+    text = page_text(page)
+    start = text.index(f'href="{reverse("pilotage:cite", args=[cite.slug])}"')
+    return " ".join(text[start : text.index("</tr>", start)].split())
+
+
+def test_reopening_tells_the_coordinators_by_email(
+    client, anct_user, member, partner, cite, campaign, django_capture_on_commit_callbacks
+):
+    answer_and_submit(
+        campaign, cite, member, {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 10}
+    )
+    until = TODAY + datetime.timedelta(days=10)
+    client.force_login(anct_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("pilotage:campaign_action", args=[campaign.code, "rouvrir"]),
+            {"cite": cite.slug, "until": until.isoformat()},
+        )
+    assert [m.to for m in mail.outbox] == [[member.email]]  # the coordinator, not the partner
+    message = mail.outbox[0]
+    assert f"{campaign.code} rouvert jusqu'au {until:%d/%m/%Y}" in message.subject
+    assert format_date(until) in message.body
+    assert reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 1]) in message.body
+    # Extending a draft sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("pilotage:campaign_action", args=[campaign.code, "prolonger"]),
+            {"cite": cite.slug, "until": until.isoformat()},
+        )
+    assert len(mail.outbox) == 1
 
 
 def test_extension_in_the_past_is_refused(client, anct_user, cite, campaign):

@@ -383,6 +383,10 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Wagtail's workflow e-mails: kept in step with commons.urls.site_url().
 WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
+# Draftail with its label as accessible name (Wagtail's leaves the text box unnamed).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "commons.draftail.LabelledDraftailRichTextArea"}
+}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
