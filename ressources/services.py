@@ -1,5 +1,6 @@
 """Writes of the ressources app (verb-named). E-mails leave through tasks, after commit."""
 
+import json
 import logging
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
@@ -373,9 +375,8 @@ def change_proposal_kind(proposal, kind, actor):
     the proposal moves to it and the old draft is deleted; the review starts again for the new
     page, in the proposer's name so that they keep receiving the decision. Only a pending,
     never published proposal may change; an audit line records it."""
-    proposal = (
-        LibraryProposal.objects.select_for_update().select_related("proposer").get(pk=proposal.pk)
-    )
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join (proposer).
+    proposal = LibraryProposal.objects.select_for_update().get(pk=proposal.pk)
     model = PROPOSAL_KINDS.get(kind)
     if model is None:
         raise ValidationError("Choisissez le type de ressource parmi ceux proposés.")
@@ -393,7 +394,7 @@ def change_proposal_kind(proposal, kind, actor):
         title=draft.title,
         slug=_unique_slug(library, draft.title),
         summary=draft.summary,
-        body=draft.body.get_prep_value(),
+        body=json.dumps(draft.body.get_prep_value(), cls=DjangoJSONEncoder),
         date=draft.date,
         region=draft.region,
         cite_id=draft.cite_id,

@@ -695,6 +695,13 @@ def test_proposal_emails_are_french_with_absolute_links(
     assert "L'équipe ANCT n'a pas retenu votre proposition « Trame du forum »" in refused.subject
     assert f"https://cites.example.fr{document.get_absolute_url()}" in refused.body
     assert "Message de l'équipe ANCT" in refused.body and "Trop local." in refused.body
+    # Wagtail's own workflow e-mail to the proposer (no admin access): French, no admin link.
+    wagtail_mails = [m for m in mail.outbox if m.to == [member.email] and m not in (refused,)]
+    assert wagtail_mails, [m.subject for m in mail.outbox]
+    for message in wagtail_mails:
+        assert "/admin/" not in message.body, message.body
+        assert "https://cites.example.fr/notifications/" in message.body
+        assert "modifications" in message.subject
 
 
 def test_followed_fiches_in_mon_espace(client, library, professional, anct_user):
