@@ -408,9 +408,10 @@ def change_proposal_kind(proposal, kind, actor):
     proposal.save(update_fields=["page"])
     old.delete()  # its revisions and workflow state go with it
     page.slug = slug
-    page.save()
+    # Parental relations are written by save(): in the page itself and in its revision below.
     page.themes.set(themes)
     page.publics_cibles.set(publics)
+    page.save()
     requester = proposal.proposer if proposal.proposer and proposal.proposer.is_active else actor
     page.save_revision(user=requester)
     _start_review(page, requester)

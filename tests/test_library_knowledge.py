@@ -277,7 +277,7 @@ def test_anct_refuses_with_a_message_the_proposer_is_told(
 def test_without_a_destination_the_button_and_the_form_are_absent(client, shared, member):
     from groups import registry
 
-    saved = registry.library_destination(), registry._describe
+    saved = registry.library_destination(), registry._describe, registry.library_kinds()
     registry.register_library_destination(None)
     try:
         client.force_login(member)
@@ -287,7 +287,7 @@ def test_without_a_destination_the_button_and_the_form_are_absent(client, shared
         )
         assert client.get(propose_url(document)).status_code == 404
     finally:
-        registry.register_library_destination(saved[0], describe=saved[1])
+        registry.register_library_destination(saved[0], describe=saved[1], kinds=saved[2])
 
 
 # --- Following a fiche ---------------------------------------------------------------------------
@@ -662,7 +662,8 @@ def test_anct_changes_the_kind_at_review_the_decision_still_reaches_the_proposer
 def test_proposal_emails_are_french_with_absolute_links(
     client, settings, shared, member, anct_user, django_capture_on_commit_callbacks
 ):
-    settings.SITE_URL = "https://cites.example.fr"
+    # Both come from the SITE_URL environment variable (settings/base.py).
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = "https://cites.example.fr"
     document = shared["document"]
     proposal = _propose(client, document, member)
     page = proposal.page.specific
