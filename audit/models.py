@@ -39,6 +39,10 @@ class Action(models.TextChoices):
     PILOTAGE_SAVE = "pilotage.response.save", "Réponses au questionnaire enregistrées"
     PILOTAGE_SUBMIT = "pilotage.response.submit", "Questionnaire transmis à l'ANCT"
     PILOTAGE_REMIND = "pilotage.reminder.send", "Relance du questionnaire envoyée"
+    LIBRARY_PROPOSE = "library.proposal.submit", "Document proposé à la bibliothèque"
+    LIBRARY_PUBLISH = "library.proposal.publish", "Proposition publiée dans la bibliothèque"
+    LIBRARY_REFUSE = "library.proposal.refuse", "Proposition non retenue par l'ANCT"
+    LIBRARY_KIND = "library.proposal.kind", "Type d'une proposition changé"
 
 
 class AuditEntry(models.Model):

@@ -17,7 +17,7 @@ from groups.models import Membership
 from ressources import services as ressources_services
 from ressources.models import RessourcePage
 from ressources.permissions import can_give_suggestion_feedback, can_see_suggestions
-from ressources.suggestions import suggestions_for
+from ressources.suggestions import just_dismissed, suggestions_for
 
 SESSIONS_SHOWN = 5
 # "Nouveautés" go back this far at most: older unread lines are history, not news.
@@ -78,6 +78,8 @@ def home(request):
         if cite and can_see_suggestions(user, cite)
         else None,
         "suggestions_feedback": bool(cite) and can_give_suggestion_feedback(user, cite),
+        "just_dismissed": just_dismissed(cite, user, request=request) if cite else [],
+        "followed_fiches": ressources_services.followed_fiches(user, request=request),
         "preferences_path": settings.NOTIFICATIONS_PREFERENCES_PATH,
         "demo_outbox": settings.DEBUG
         and settings.EMAIL_BACKEND == "notifications.outbox.DatabaseEmailBackend",

@@ -198,9 +198,28 @@ class LibraryProposalForm(forms.Form):
         error_messages={"required": "Choisissez au moins un champ d'action."},
     )
 
-    def __init__(self, *args, document, **kwargs):
+    kind = forms.ChoiceField(
+        label="Type de ressource",
+        help_text="L'équipe ANCT peut le changer à la relecture.",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez le type de ressource.",
+            "invalid_choice": "Choisissez le type de ressource parmi ceux proposés.",
+        },
+    )
+
+    def __init__(self, *args, document, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.document = document
+        if kinds:
+            self.fields["kind"].choices = [
+                (value, f"{label} : {hint}" if hint else label) for value, label, hint in kinds
+            ]
+            self.fields["kind"].initial = kinds[0][0]
+        else:  # a destination with a single kind of page
+            del self.fields["kind"]
+        # Ordered as the form reads: what it is, then what it is about.
+        self.order_fields(["version", "kind", "description", "themes"])
 
     def clean_description(self):
         description = self.cleaned_data["description"].strip()

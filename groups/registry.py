@@ -9,17 +9,25 @@ that creates the proposal and raises ValidationError with a French message when 
 (the same version already proposed, an empty description). `open_file()` is a context manager
 giving the version's bytes. Without one, the "Proposer à la bibliothèque" button is not shown
 and its address answers 404. `describe(source_key)` (optional) answers a French sentence about
-an earlier proposal of that exact source, or "" — shown on the document's page."""
+an earlier proposal of that exact source, or "" — shown on the document's page. `kinds`
+(optional) lists what the document may become, as (value, label, hint): the proposer picks one
+and `propose` receives it as `kind=`; without kinds, `propose` is called without `kind`."""
 
 _destination = None
 _describe = None
+_kinds = ()
 
 
-def register_library_destination(propose, describe=None):
-    global _destination, _describe
+def register_library_destination(propose, describe=None, kinds=()):
+    global _destination, _describe, _kinds
     _destination = propose
     _describe = describe
+    _kinds = tuple(kinds)
     return propose
+
+
+def library_kinds():
+    return _kinds
 
 
 def library_destination():

@@ -1011,11 +1011,12 @@ def library_source_key(version):
     return f"groups.documentversion:{version.pk}"
 
 
-def propose_to_library(document, version, actor, *, description, themes):
+def propose_to_library(document, version, actor, *, description, themes, kind=None):
     """A member proposes one version of a group document to the national library, through the
     destination the host registered (groups.registry). The group's document and its file are
-    only read. Raises PermissionDenied without a destination or for a non-poster, and the
-    destination's ValidationError (French) when it refuses."""
+    only read. `kind` is one of groups.registry.library_kinds() (None when it lists none).
+    Raises PermissionDenied without a destination or for a non-poster, and the destination's
+    ValidationError (French) when it refuses."""
     from groups.registry import library_destination
 
     propose = library_destination()
@@ -1032,6 +1033,7 @@ def propose_to_library(document, version, actor, *, description, themes):
         themes=themes,
         filename=version.original_name,
         open_file=partial(version.file.open, "rb"),
+        **({"kind": kind} if kind else {}),
     )
 
 

@@ -30,7 +30,7 @@ from groups.forms import (
     VersionUploadForm,
 )
 from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Role
-from groups.registry import library_destination, library_status
+from groups.registry import library_destination, library_kinds, library_status
 
 
 def _errors(error):
@@ -688,7 +688,10 @@ def propose_document(request, slug, pk):
     ):
         raise Http404(permissions.NOT_FOUND)
     form = LibraryProposalForm(
-        request.POST or None, document=document, initial={"version": latest.number}
+        request.POST or None,
+        document=document,
+        kinds=library_kinds(),
+        initial={"version": latest.number},
     )
     if request.method == "POST":
         if form.is_valid():
@@ -699,6 +702,7 @@ def propose_document(request, slug, pk):
                     request.user,
                     description=form.cleaned_data["description"],
                     themes=form.cleaned_data["themes"],
+                    kind=form.cleaned_data.get("kind"),
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -39,6 +39,7 @@ def cite_suggestions_section(cite, user):
             "cite": cite,
             "suggestions": suggestions.suggestions_for(cite, user),
             "can_feedback": can_give_suggestion_feedback(user, cite),
+            "just_dismissed": suggestions.just_dismissed(cite, user),
             "next": f"{cite.get_absolute_url()}#pour-ma-cite",
             "all_url": reverse("ressources:cite_suggestions", args=[cite.slug]),
         },

@@ -80,3 +80,20 @@ class ActionProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact = forms.CharField(label="Contact", max_length=200, required=False)
+
+
+class ProposalKindForm(forms.Form):
+    """ANCT, at review: the library page type a proposed document becomes."""
+
+    kind = forms.ChoiceField(
+        label="Type de ressource",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez le type de ressource.",
+            "invalid_choice": "Choisissez le type de ressource parmi ceux proposés.",
+        },
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(value, f"{label} : {hint}") for value, label, hint in kinds]

@@ -266,6 +266,7 @@ class ActionInspirantePage(RessourcePage):
     )
 
     content_panels = [
+        ProposalPanel(heading="Proposition d'un groupe"),
         *Page.content_panels,
         *RessourcePage.common_panels,
         FieldPanel("territory"),
@@ -316,6 +317,7 @@ class PortraitCitePage(RessourcePage):
     key_lesson = models.TextField("ce qu'il faut retenir", blank=True)
 
     content_panels = [
+        ProposalPanel(heading="Proposition d'un groupe"),
         *Page.content_panels,
         *RessourcePage.common_panels,
         FieldPanel("body"),

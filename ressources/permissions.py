@@ -89,6 +89,11 @@ def can_give_suggestion_feedback(user, cite):
     return is_cite_member(user, cite)
 
 
+def can_review_proposals(user):
+    """ANCT reviews what is proposed to the library (and may change a proposal's type)."""
+    return is_anct(user) or (user.is_authenticated and user.is_superuser)
+
+
 def can_manage_bulletin(user):
     return is_anct(user) or (user.is_authenticated and user.is_superuser)
 

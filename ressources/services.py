@@ -1,5 +1,6 @@
 """Writes of the ressources app (verb-named). E-mails leave through tasks, after commit."""
 
+import json
 import logging
 from datetime import timedelta
 
@@ -9,8 +10,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +23,8 @@ from wagtail.models import Collection, Page, PageViewRestriction, ReferenceIndex
 
 from accounts.models import User
 from accounts.roles import ANCT_GROUP_NAME
+from audit.models import Action
+from audit.services import record_action
 from commons.html import user_text_to_html
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
@@ -38,6 +42,7 @@ from ressources.models import (
     FicheReviewReminder,
     LibraryEmailSetting,
     LibraryProposal,
+    PortraitCitePage,
     ProposalStatus,
     RessourcesIndexPage,
     SendingStatus,
@@ -60,6 +65,14 @@ BATCH_SIZE = getattr(settings, "RESSOURCES_BULLETIN_BATCH_SIZE", 50)
 
 def absolute_url(path):
     return commons_absolute_url(path)
+
+
+def page_path(page):
+    """The page's path on the platform, for notifications: e-mails make it absolute on SITE_URL
+    (notifications.emails), whereas Page.url carries the Wagtail Site's own host when there are
+    several sites, and None for a page outside any."""
+    parts = page.get_url_parts()
+    return parts[2] if parts else "/"
 
 
 # --- Library pages ----------------------------------------------------------------------------
@@ -107,6 +120,14 @@ def _unique_slug(parent, title):
     return slug
 
 
+def _start_review(page, user):
+    """Submit a draft to its workflow ("Relecture ANCT"), when the library has one, in `user`'s
+    name: they receive Wagtail's decision e-mails."""
+    workflow = page.get_workflow()
+    if workflow is not None:
+        workflow.start(page, user)
+
+
 @transaction.atomic
 def propose_action(user, data):
     """A cité member's proposal becomes a draft action submitted to the review workflow."""
@@ -130,40 +151,65 @@ def propose_action(user, data):
     page.themes.set(data["themes"])
     page.publics_cibles.set(data.get("publics_cibles") or [])
     revision = page.save_revision(user=user)
-    workflow = page.get_workflow()
-    if workflow is not None:
-        workflow.start(page, user)
+    _start_review(page, user)
     return page, revision
 
 
-def _proposal_refusal(proposal):
+# Where an earlier proposal of the same source stands, said after "elle est" / "elle a été".
+PROPOSAL_STATES = {
+    ProposalStatus.PENDING: "en cours de relecture par l'équipe ANCT",
+    ProposalStatus.PUBLISHED: "publiée dans la bibliothèque",
+    ProposalStatus.REFUSED: "non retenue par l'équipe ANCT",
+}
+
+
+def _proposal_status_sentence(proposal, subject):
+    """One sentence for both places an earlier proposal is mentioned: the refusal of a second
+    proposal (`subject` "Cette version du document") and the document's page ("Cette version")."""
     when = timezone.localtime(proposal.created_at).strftime("%d/%m/%Y")
-    state = {
-        ProposalStatus.PENDING: "elle est en cours de relecture par l'équipe ANCT",
-        ProposalStatus.PUBLISHED: "elle est publiée dans la bibliothèque",
-        ProposalStatus.REFUSED: "l'équipe ANCT ne l'a pas retenue",
-    }[proposal.status]
     return (
-        f"Cette version du document a déjà été proposée à la bibliothèque le {when} ({state}). "
-        "Déposez une nouvelle version du document pour la proposer à nouveau."
+        f"{subject} a déjà été proposée à la bibliothèque le {when} : "
+        f"{PROPOSAL_STATES[proposal.status]}. Déposez une nouvelle version pour la proposer à "
+        "nouveau."
     )
+
+
+def _proposal_refusal(proposal):
+    return _proposal_status_sentence(proposal, "Cette version du document")
 
 
 def describe_proposal(source_key):
     """groups.registry's `describe`: where an earlier proposal of this exact source stands."""
     proposal = LibraryProposal.objects.filter(source_key=source_key).first()
-    if proposal is None:
-        return ""
-    when = timezone.localtime(proposal.created_at).strftime("%d/%m/%Y")
-    state = {
-        ProposalStatus.PENDING: "en cours de relecture par l'équipe ANCT",
-        ProposalStatus.PUBLISHED: "publiée dans la bibliothèque",
-        ProposalStatus.REFUSED: "non retenue par l'équipe ANCT",
-    }[proposal.status]
-    return (
-        f"Cette version a été proposée à la bibliothèque le {when} : {state}. Déposez une "
-        "nouvelle version pour la proposer à nouveau."
-    )
+    return _proposal_status_sentence(proposal, "Cette version") if proposal else ""
+
+
+# The library's page types a proposed document may become (the proposer picks one, ANCT may
+# change it at review). A parcours de bénéficiaire is a person's testimony, not a document.
+PROPOSAL_KINDS = {
+    "fiche": FicheDispositifPage,
+    "action": ActionInspirantePage,
+    "portrait": PortraitCitePage,
+}
+PROPOSAL_KIND_HINTS = {
+    "fiche": "un dispositif, une aide, une offre de service mobilisable par les cités",
+    "action": "une action menée sur le terrain : trame, bilan, outil qui en est issu",
+    "portrait": "la présentation d'une cité, de son territoire et de son équipe",
+}
+DEFAULT_PROPOSAL_KIND = "fiche"
+
+
+def proposal_kinds():
+    """(value, label, hint) of each kind, for groups.registry (the proposal form)."""
+    return [
+        (kind, model._meta.verbose_name.capitalize(), PROPOSAL_KIND_HINTS[kind])
+        for kind, model in PROPOSAL_KINDS.items()
+    ]
+
+
+def proposal_kind_of(page):
+    specific_class = page.specific_class
+    return next((kind for kind, model in PROPOSAL_KINDS.items() if model is specific_class), "")
 
 
 def propose_document(
@@ -177,9 +223,11 @@ def propose_document(
     themes,
     filename,
     open_file,
+    kind=DEFAULT_PROPOSAL_KIND,
 ):
     """A document shared elsewhere (a group's document version, see groups.registry) proposed
-    to the national library: a draft fiche in the "Relecture ANCT" workflow, with a copy of the
+    to the national library: a draft page of the chosen `kind` (PROPOSAL_KINDS) in the
+    "Relecture ANCT" workflow, with a copy of the
     file as a Wagtail document and a record of where it comes from. The original is not touched.
     A Wagtail document used only by a draft page stays hidden from the public until the page
     is published (ressources.permissions.document_is_hidden_from). Raises ValidationError
@@ -187,6 +235,9 @@ def propose_document(
     description = (description or "").strip()
     if not description:
         raise ValidationError("Décrivez le document en quelques phrases.")
+    model = PROPOSAL_KINDS.get(kind)
+    if model is None:
+        raise ValidationError("Choisissez le type de ressource parmi ceux proposés.")
     existing = LibraryProposal.objects.filter(source_key=source_key).first()
     if existing is not None:
         raise ValidationError(_proposal_refusal(existing))
@@ -202,7 +253,7 @@ def propose_document(
                 document.file.save(filename, File(handle, name=filename), save=False)
                 document._set_document_file_metadata()
                 document.save()
-            page = FicheDispositifPage(
+            page = model(
                 title=title,
                 slug=_unique_slug(library, title),
                 summary=description,
@@ -226,9 +277,13 @@ def propose_document(
                 source_url=source_url,
                 document=document,
             )
-            workflow = page.get_workflow()
-            if workflow is not None:
-                workflow.start(page, user)
+            _start_review(page, user)
+            record_action(
+                user,
+                Action.LIBRARY_PROPOSE,
+                proposal,
+                details={"page": page.pk, "type": kind, "origine": source_url},
+            )
     except IntegrityError:
         # Proposed at the same moment from another tab: the unique source_key kept one.
         existing = LibraryProposal.objects.filter(source_key=source_key).first()
@@ -238,9 +293,26 @@ def propose_document(
     return proposal
 
 
-def proposal_published(page):
-    """page_published of a ressource: a proposal it came from is published, its author
-    credited on the page and told."""
+def _publisher(revision):
+    """Who published `revision`: the reviewer who approved it in the workflow, else whoever
+    saved it (publishing from the editor saves a revision of one's own first). Wagtail writes
+    its own log entry only after page_published, so it cannot be read here."""
+    if revision is None:
+        return None
+    from wagtail.models import TaskState
+
+    approval = (
+        TaskState.objects.filter(revision=revision, status=TaskState.STATUS_APPROVED)
+        .select_related("finished_by")
+        .order_by("-finished_at")
+        .first()
+    )
+    return approval.finished_by if approval and approval.finished_by else revision.user
+
+
+def proposal_published(page, revision=None):
+    """page_published of a ressource: a proposal it came from is published (an audit line), its
+    author credited on the page and told."""
     proposal = (
         LibraryProposal.objects.filter(page_id=page.pk)
         .exclude(status=ProposalStatus.PUBLISHED)
@@ -252,20 +324,26 @@ def proposal_published(page):
     proposal.status = ProposalStatus.PUBLISHED
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
+    record_action(
+        _publisher(revision),
+        Action.LIBRARY_PUBLISH,
+        proposal,
+        details={"page": page.pk, "type": proposal_kind_of(page)},
+    )
     if proposal.proposer and proposal.proposer.is_active:
         _notify_library(
             [proposal.proposer],
             kind="proposal_published",
             title=f"Votre proposition « {page.title} » est publiée dans la bibliothèque",
-            url=page.url or "/",
+            url=page_path(page),
             target_key=f"proposal:{proposal.pk}",
         )
     return proposal
 
 
-def proposal_refused(page, comment):
+def proposal_refused(page, comment, actor=None):
     """A rejected review task ("demander des modifications" in Wagtail) on a proposed page: the
-    proposer is told, with the reviewer's message."""
+    proposer is told, with the reviewer's message (an audit line names the reviewer)."""
     proposal = (
         LibraryProposal.objects.filter(page_id=page.pk, status=ProposalStatus.PENDING)
         .select_related("proposer")
@@ -277,6 +355,9 @@ def proposal_refused(page, comment):
     proposal.decided_at = timezone.now()
     proposal.message = comment or ""
     proposal.save(update_fields=["status", "decided_at", "message"])
+    record_action(
+        actor, Action.LIBRARY_REFUSE, proposal, details={"page": page.pk, "message": comment or ""}
+    )
     if proposal.proposer and proposal.proposer.is_active:
         reason = f" : {comment}" if comment else ""
         _notify_library(
@@ -287,6 +368,63 @@ def proposal_refused(page, comment):
             target_key=f"proposal:{proposal.pk}",
         )
     return proposal
+
+
+@transaction.atomic
+def change_proposal_kind(proposal, kind, actor):
+    """ANCT, at review, turns a proposal into another page type (PROPOSAL_KINDS): Wagtail cannot
+    change a page's type, so a new draft of that type takes the latest draft's common fields
+    (title, slug, summary, body with the copy of the file, date, champs, publics, cité, portée),
+    the proposal moves to it and the old draft is deleted; the review starts again for the new
+    page, in the proposer's name so that they keep receiving the decision. Only a pending,
+    never published proposal may change; an audit line records it."""
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join (proposer).
+    proposal = LibraryProposal.objects.select_for_update().get(pk=proposal.pk)
+    model = PROPOSAL_KINDS.get(kind)
+    if model is None:
+        raise ValidationError("Choisissez le type de ressource parmi ceux proposés.")
+    old = proposal.page.specific
+    if proposal.status != ProposalStatus.PENDING or old.live or old.first_published_at:
+        raise ValidationError(
+            "Seule une proposition en cours de relecture, jamais publiée, peut changer de type."
+        )
+    previous_kind = proposal_kind_of(old)
+    if previous_kind == kind:
+        raise ValidationError("La proposition est déjà de ce type : rien n'a été modifié.")
+    draft = old.get_latest_revision_as_object()
+    library = RessourcesIndexPage.objects.get()
+    page = model(
+        title=draft.title,
+        slug=_unique_slug(library, draft.title),
+        summary=draft.summary,
+        body=json.dumps(draft.body.get_prep_value(), cls=DjangoJSONEncoder),
+        date=draft.date,
+        region=draft.region,
+        cite_id=draft.cite_id,
+        owner=old.owner,
+        live=False,
+    )
+    library.add_child(instance=page)
+    themes, publics = list(draft.themes.all()), list(draft.publics_cibles.all())
+    slug = old.slug
+    proposal.page = page
+    proposal.save(update_fields=["page"])
+    old.delete()  # its revisions and workflow state go with it
+    page.slug = slug
+    # Parental relations are written by save(): in the page itself and in its revision below.
+    page.themes.set(themes)
+    page.publics_cibles.set(publics)
+    page.save()
+    requester = proposal.proposer if proposal.proposer and proposal.proposer.is_active else actor
+    page.save_revision(user=requester)
+    _start_review(page, requester)
+    record_action(
+        actor,
+        Action.LIBRARY_KIND,
+        proposal,
+        details={"page": page.pk, "de": previous_kind, "vers": kind},
+    )
+    return page
 
 
 def proposal_email_content(notification, user):
@@ -362,6 +500,31 @@ def unfollow_fiche(user, fiche):
     FicheFollow.objects.filter(user=user, fiche=fiche).delete()
 
 
+def followed_fiches(user, request=None):
+    """The live fiches `user` follows and may still read, soonest validity end first (then by
+    title), each with `latest_change` (its latest FicheChange or None) and `url`. Three queries
+    whatever the number of fiches (Mon espace, « Fiches suivies »)."""
+    from ressources.permissions import visible_pages
+
+    if not user.is_authenticated:
+        return []
+    latest_change = FicheChange.objects.filter(fiche=OuterRef("pk")).order_by(
+        "-published_at", "-pk"
+    )
+    fiches = list(
+        visible_pages(FicheDispositifPage.objects.live().filter(follows__user=user), user)
+        .annotate(latest_change_id=Subquery(latest_change.values("pk")[:1]))
+        .order_by(F("valid_until").asc(nulls_last=True), "title")
+    )
+    latest = FicheChange.objects.in_bulk(
+        [fiche.latest_change_id for fiche in fiches if fiche.latest_change_id]
+    )
+    for fiche in fiches:
+        fiche.latest_change = latest.get(fiche.latest_change_id)
+        fiche.follow_url = fiche.get_url(request)
+    return fiches
+
+
 def is_following(user, fiche):
     return user.is_authenticated and FicheFollow.objects.filter(user=user, fiche=fiche).exists()
 
@@ -434,7 +597,7 @@ def send_fiche_change_notifications(change_id):
             users,
             kind="fiche_change",
             title=f"Fiche « {fiche.title} » modifiée : {change.summary}",
-            url=fiche.url or "/",
+            url=page_path(fiche),
         )
         change.notified_at = timezone.now()
         change.recipients = len(users)
@@ -766,3 +929,19 @@ def give_suggestion_feedback(cite, user, kind, target_id, useful):
         cite=cite, kind=kind, target_id=target_id, defaults={"useful": useful, "given_by": user}
     )
     return row
+
+
+@transaction.atomic
+def withdraw_suggestion_feedback(cite, user, kind, target_id):
+    """Undo the cité's opinion on a suggestion (« Annuler » right after a "pas utile", or
+    « Rétablir » from the dismissed list): the suggestion is scored as if no one had judged it.
+    Only the cité's own row is touched, so nothing is checked about the target (it may have
+    become reserved since). Returns whether there was an opinion to withdraw."""
+    if not can_give_suggestion_feedback(user, cite):
+        raise ValidationError("Seule l'équipe projet de la cité peut donner son avis.")
+    if kind not in SuggestionFeedback.Kind.values:
+        raise ValidationError("Type de suggestion inconnu : rien n'a été modifié.")
+    deleted, _ = SuggestionFeedback.objects.filter(
+        cite=cite, kind=kind, target_id=target_id
+    ).delete()
+    return bool(deleted)

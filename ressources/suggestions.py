@@ -7,6 +7,7 @@ of queries does not depend on the number of cités, pages or feedback rows.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Sum
@@ -23,6 +24,10 @@ from ressources.models import (
 from ressources.permissions import visible_pages
 
 SHOWN = 6  # on the cité page and in Mon espace
+# How long a "pas utile" keeps its « Annuler » next to the suggestions, for whoever gave it;
+# after that it is restored from the list of dismissed suggestions (« Rétablir »).
+UNDO_WINDOW = timedelta(minutes=15)
+UNDO_SHOWN = 3
 KIND_LABELS = {
     scoring.ACTION: "Action inspirante",
     scoring.FICHE: "Fiche dispositif",
@@ -217,3 +222,70 @@ def cite_actions(cite, user, limit=None):
     pages = visible_pages(ActionInspirantePage.objects.live().filter(cite=cite), user)
     pages = pages.order_by("-date", "title")
     return list(pages[:limit] if limit else pages)
+
+
+@dataclass
+class Dismissed:
+    """A suggestion the cité's team marked "pas utile" (hidden from its suggestions)."""
+
+    kind: str
+    target_id: int
+    title: str
+    url: str
+    given_at: object
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
+
+
+def dismissed_for(cite, user, *, request=None, since=None, given_by=None, limit=None):
+    """The cité's "pas utile" suggestions, newest first, that `user` may still open (a page that
+    became reserved or was unpublished is left out: its title is not revealed). `since` and
+    `given_by` narrow it to one person's latest ones (the « Annuler » right after). Three
+    queries at most, whatever the number of rows."""
+    rows = SuggestionFeedback.objects.filter(cite_id=cite.pk, useful=False)
+    if since is not None:
+        rows = rows.filter(updated_at__gte=since)
+    if given_by is not None:
+        rows = rows.filter(given_by=given_by)
+    rows = list(rows.order_by("-updated_at", "-pk").values_list("kind", "target_id", "updated_at"))
+    page_ids = [target for kind, target, _ in rows if kind != scoring.CITE]
+    cite_ids = [target for kind, target, _ in rows if kind == scoring.CITE]
+    pages = (
+        {
+            page.pk: page
+            for page in visible_pages(RessourcePage.objects.live().filter(pk__in=page_ids), user)
+        }
+        if page_ids
+        else {}
+    )
+    cites = (
+        {other.pk: other for other in Cite.objects.published().filter(pk__in=cite_ids)}
+        if cite_ids
+        else {}
+    )
+    result = []
+    for kind, target, given_at in rows:
+        if kind == scoring.CITE:
+            other = cites.get(target)
+            if other is not None:
+                result.append(
+                    Dismissed(kind, target, other.short_name, other.get_absolute_url(), given_at)
+                )
+            continue
+        page = pages.get(target)
+        if page is not None and kind_of(page) == kind:
+            result.append(Dismissed(kind, target, page.title, page.get_url(request), given_at))
+    return result[:limit] if limit else result
+
+
+def just_dismissed(cite, user, *, request=None, now=None):
+    """What `user` marked "pas utile" in the last UNDO_WINDOW: shown above the suggestions with
+    « Annuler », so a wrong click is undone where it was made."""
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    return dismissed_for(
+        cite, user, request=request, since=now - UNDO_WINDOW, given_by=user, limit=UNDO_SHOWN
+    )

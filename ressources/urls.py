@@ -12,6 +12,7 @@ urlpatterns = [
     path("pour-ma-cite/<slug:slug>/avis/", views.suggestion_feedback, name="suggestion_feedback"),
     path("fiches/<int:page_id>/suivre/", views.follow_fiche, name="follow"),
     path("fiches/<int:page_id>/ne-plus-suivre/", views.unfollow_fiche, name="unfollow"),
+    path("propositions/<int:proposal_id>/type/", views.change_proposal_kind, name="proposal_kind"),
     path("veille/", views.bulletins, name="bulletins"),
     path("veille/flux/", views.BulletinFeed(), name="bulletin_feed"),
     path("veille/abonnement/", views.subscribe, name="subscribe"),

@@ -22,7 +22,7 @@ from wagtail.images import get_image_model
 from cites.models import Cite
 from commons.http import client_ip
 from ressources import services, suggestions
-from ressources.forms import ActionProposalForm, SubscriptionForm
+from ressources.forms import ActionProposalForm, ProposalKindForm, SubscriptionForm
 from ressources.models import (
     REGION_CHOICES,
     ActionInspirantePage,
@@ -30,8 +30,10 @@ from ressources.models import (
     BulletinPage,
     BulletinSending,
     FicheDispositifPage,
+    LibraryProposal,
     ParcoursBeneficiairePage,
     PortraitCitePage,
+    ProposalStatus,
     RessourcePage,
     RessourcesIndexPage,
 )
@@ -40,6 +42,7 @@ from ressources.permissions import (
     can_give_suggestion_feedback,
     can_manage_bulletin,
     can_propose_action,
+    can_review_proposals,
     can_see_suggestions,
     can_view_page,
     image_is_hidden_from,
@@ -341,6 +344,8 @@ def cite_suggestions(request, slug):
             cite, request.user, limit=SUGGESTIONS_LISTED, request=request
         ),
         "can_feedback": can_give_suggestion_feedback(request.user, cite),
+        "just_dismissed": suggestions.just_dismissed(cite, request.user, request=request),
+        "dismissed": suggestions.dismissed_for(cite, request.user, request=request),
         "breadcrumb": [
             {"label": "Cités", "url": reverse("cites:directory")},
             {"label": cite.short_name, "url": cite.get_absolute_url()},
@@ -377,6 +382,8 @@ def suggestion_feedback(request, slug):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("ressources:cite_suggestions", args=[cite.slug])
+    if request.POST.get("annuler") == "1":
+        return _withdraw_feedback(request, cite, back)
     parsed = _feedback_target(request.POST)
     if parsed is None:
         messages.error(request, "Avis non reconnu : votre avis n'a pas été enregistré.")
@@ -391,8 +398,29 @@ def suggestion_feedback(request, slug):
         messages.success(request, "Merci : cette suggestion est notée utile pour votre cité.")
     else:
         messages.success(
-            request, "C'est noté : cette suggestion ne sera plus proposée à votre cité."
+            request,
+            "C'est noté : cette suggestion ne sera plus proposée à votre cité. « Annuler », "
+            "au-dessus des suggestions, la rétablit.",
         )
+    return redirect(back)
+
+
+def _withdraw_feedback(request, cite, back):
+    target = request.POST.get("target", "")
+    if not target.isdigit() or len(target) > 18:
+        messages.error(request, "Suggestion non reconnue : rien n'a été modifié.")
+        return redirect(back)
+    try:
+        withdrawn = services.withdraw_suggestion_feedback(
+            cite, request.user, request.POST.get("kind", ""), int(target)
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(back)
+    if withdrawn:
+        messages.success(request, "C'est annulé : cette suggestion est de nouveau proposée.")
+    else:
+        messages.info(request, "Cette suggestion n'était pas écartée : rien n'a été modifié.")
     return redirect(back)
 
 
@@ -413,8 +441,54 @@ def follow_fiche(request, page_id):
 def unfollow_fiche(request, page_id):
     fiche = _visible_fiche_or_404(request.user, page_id)
     services.unfollow_fiche(request.user, fiche)
-    messages.success(request, "Vous ne suivez plus cette fiche.")
-    return redirect(fiche.url)
+    messages.success(request, f"Vous ne suivez plus la fiche « {fiche.title} ».")
+    # From Mon espace's « Fiches suivies », back there; otherwise to the fiche.
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = fiche.url
+    return redirect(back)
+
+
+# --- Proposals from groups (ANCT) ----------------------------------------------------------------
+
+
+@login_required
+def change_proposal_kind(request, proposal_id):
+    """ANCT turns a proposal under review into another page type; everyone else, and a missing
+    proposal, get the same 404."""
+    if not can_review_proposals(request.user):
+        raise Http404
+    proposal = get_object_or_404(
+        LibraryProposal.objects.select_related("page", "proposer"), pk=proposal_id
+    )
+    current = services.proposal_kind_of(proposal.page)
+    form = ProposalKindForm(
+        request.POST or None, kinds=services.proposal_kinds(), initial={"kind": current}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                page = services.change_proposal_kind(
+                    proposal, form.cleaned_data["kind"], request.user
+                )
+            except ValidationError as error:
+                form.add_error("kind", error)
+            else:
+                messages.success(
+                    request,
+                    f"La proposition est maintenant : {page.specific_class._meta.verbose_name}. "
+                    "Complétez ses champs avant de la publier.",
+                )
+                return redirect("wagtailadmin_pages:edit", page.pk)
+        messages.error(request, "Le type n'a pas été changé : corrigez les erreurs indiquées.")
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "current_label": proposal.page.specific_class._meta.verbose_name,
+        "can_change": proposal.status == ProposalStatus.PENDING
+        and not proposal.page.first_published_at,
+    }
+    return render(request, "ressources/proposal_kind.html", context)
 
 
 # --- Sending (ANCT) ----------------------------------------------------------------------------

@@ -39,9 +39,11 @@ class CdeSiteConfig(AppConfig):
         # "Relecture ANCT" workflow (groups.registry).
         if apps.is_installed("groups") and apps.is_installed("ressources"):
             from groups.registry import register_library_destination
-            from ressources.services import describe_proposal, propose_document
+            from ressources.services import describe_proposal, proposal_kinds, propose_document
 
-            register_library_destination(propose_document, describe=describe_proposal)
+            register_library_destination(
+                propose_document, describe=describe_proposal, kinds=proposal_kinds()
+            )
         # Café-cité replays are offered to the bulletin de veille (ressources.bulletin_sources).
         if apps.is_installed("cafes_cites") and apps.is_installed("ressources"):
             from cafes_cites.bulletin import published_replays

@@ -1,6 +1,8 @@
 """Issue #18 in a browser: a member proposes a group document to the library (error summary
 focused, then sent), and a logged-in professional follows and unfollows a fiche; axe-clean."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
@@ -8,7 +10,13 @@ from playwright.sync_api import expect
 from cde_site.setup import setup_site
 from groups import services as group_services
 from notifications.models import Notification
-from ressources.models import FicheDispositifPage, FicheFollow, LibraryProposal
+from ressources.models import (
+    ActionInspirantePage,
+    FicheDispositifPage,
+    FicheFollow,
+    LibraryProposal,
+    PortraitCitePage,
+)
 from ressources.services import follow_fiche, save_ressource
 from ressources.setup import ensure_library
 from tests.browser.conftest import assert_accessible
@@ -63,10 +71,24 @@ def test_member_proposes_a_group_document(page, live_server, media):
     page.get_by_label("Description courte").fill("La trame de notre forum emploi de quartier.")
     # DSFR draws the box over the input: click its label, as a person would.
     page.get_by_text("Encourager et faciliter la mobilité").click()
+    page.get_by_text("Action inspirante : une action menée sur le terrain").click()
     page.get_by_role("button", name="Proposer à la bibliothèque").click()
     expect(page.get_by_text("a été proposé à la bibliothèque nationale")).to_be_visible()
     proposal = LibraryProposal.objects.get()
     assert proposal.proposer == member and not proposal.page.live
+    assert proposal.page.specific_class is ActionInspirantePage
+
+    # ANCT, at review, makes it a portrait de cité.
+    page.context.clear_cookies()
+    log_in(page, live_server, make_anct_user())
+    page.goto(f"{live_server.url}/ressources/propositions/{proposal.pk}/type/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Type de la proposition")
+    assert_accessible(page)
+    page.get_by_text("Portrait de cité : la présentation d'une cité").click()
+    page.get_by_role("button", name="Changer le type").click()
+    page.wait_for_url(f"{live_server.url}/admin/pages/*/edit/")
+    proposal.refresh_from_db()
+    assert proposal.page.specific_class is PortraitCitePage
 
 
 def test_professional_follows_and_unfollows_a_fiche(page, live_server):
@@ -75,7 +97,12 @@ def test_professional_follows_and_unfollows_a_fiche(page, live_server):
         library,
         FicheDispositifPage,
         "permis",
-        {"title": "Aide au permis", "summary": "Pour les jeunes.", "porteur": "Région"},
+        {
+            "title": "Aide au permis",
+            "summary": "Pour les jeunes.",
+            "porteur": "Région",
+            "valid_until": datetime.date(2030, 12, 31),
+        },
         themes=[Theme.objects.get(slug="mobilite")],
     )
     user = UserFactory()
@@ -92,6 +119,19 @@ def test_professional_follows_and_unfollows_a_fiche(page, live_server):
     assert_accessible(page)
     unfollow.click()
     expect(page.get_by_role("button", name="Suivre cette fiche")).to_be_visible()
+    assert not FicheFollow.objects.exists()
+
+    # Followed again; Mon espace lists it, with its validity, and unfollows it.
+    page.get_by_role("button", name="Suivre cette fiche").click()
+    page.goto(live_server.url + "/mon-espace/")
+    section = page.get_by_role("region", name="Fiches suivies")
+    expect(section.get_by_role("link", name="Aide au permis")).to_be_visible()
+    expect(section.get_by_text("Valide jusqu'au 31 décembre 2030")).to_be_visible()
+    assert_accessible(page)
+    section.get_by_role("button", name="Ne plus suivre : Aide au permis").click()
+    expect(page.get_by_text("Vous ne suivez plus la fiche « Aide au permis ».")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
+    expect(page.get_by_text("Vous ne suivez aucune fiche dispositif.")).to_be_visible()
     assert not FicheFollow.objects.exists()
 
 

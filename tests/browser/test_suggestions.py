@@ -75,6 +75,30 @@ def test_coordinator_sees_and_dismisses_suggestions(browser, live_server, javasc
         section = page.get_by_role("region", name="Pour ma cité")
         expect(section.get_by_role("link", name="Auto-école sociale")).to_be_visible()
         expect(section.get_by_role("link", name="Aide au permis")).to_have_count(0)
+        # A wrong click is undone right there.
+        expect(section.get_by_text("Vous avez écarté « Aide au permis »")).to_be_visible()
+        if javascript:
+            assert_accessible(page)
+        section.get_by_role("button", name="Annuler : Aide au permis").click()
+        expect(
+            page.get_by_text("C'est annulé : cette suggestion est de nouveau proposée.")
+        ).to_be_visible()
+        section = page.get_by_role("region", name="Pour ma cité")
+        expect(section.get_by_role("link", name="Aide au permis")).to_be_visible()
+        section.get_by_role("button", name="Pas utile : Aide au permis").click()
+        # Later, from the list of dismissed suggestions.
+        page.goto(live_server.url + f"/ressources/pour-ma-cite/{cite.slug}/")
+        dismissed = page.get_by_role("region", name="Suggestions écartées (1)")
+        expect(dismissed.get_by_role("link", name="Aide au permis")).to_be_visible()
+        if javascript:
+            assert_accessible(page)
+        dismissed.get_by_role("button", name="Rétablir : Aide au permis").click()
+        expect(page.get_by_text("C'est annulé")).to_be_visible()
+        expect(page.get_by_role("region", name="Suggestions écartées (1)")).to_have_count(0)
+        page.goto(live_server.url + cite.get_absolute_url())
+        section = page.get_by_role("region", name="Pour ma cité")
+        section.get_by_role("button", name="Pas utile : Aide au permis").click()
+        expect(page.get_by_text("cette suggestion ne sera plus proposée")).to_be_visible()
 
         page.goto(live_server.url + "/mon-espace/")
         section = page.get_by_role("region", name="Pour ma cité")

@@ -27,7 +27,8 @@ BELOW = {
     "notifications": set(),
     "search": set(),
     "groups": {"audit", "notifications", "search"},
-    "ressources": {"notifications", "search"},  # followed fiches, proposals (issue #18)
+    # followed fiches, proposals and their audit lines (issue #18)
+    "ressources": {"audit", "notifications", "search"},
     "cafes_cites": {"audit", "search"},
     "rgpd": {"audit"},
     "espace": {"audit", "notifications", "search", "groups", "cafes_cites", "ressources"},

@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 from wagtail.documents import get_document_model
 from wagtail.models import Page, WorkflowState
 
+from audit.models import Action, AuditEntry
 from cde_site.setup import setup_site
 from groups import services as group_services
 from groups.models import Document
@@ -27,6 +28,7 @@ from ressources.models import (
     FicheReviewReminder,
     LibraryEmailSetting,
     LibraryProposal,
+    PortraitCitePage,
     ProposalStatus,
 )
 from ressources.setup import ensure_library
@@ -71,6 +73,7 @@ def proposal_data(document, **overrides):
         "version": document.latest.number,
         "description": "La trame qui a servi à organiser notre forum emploi de quartier.",
         "themes": [Theme.objects.get(slug="mobilite").pk],
+        "kind": "fiche",
     }
     data.update(overrides)
     return data
@@ -158,7 +161,7 @@ def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
     assert LibraryProposal.objects.count() == 1
     # The document's page says so instead of offering the button.
     page = page_text(client.get(document.get_absolute_url()))
-    assert "Cette version a été proposée à la bibliothèque le" in page
+    assert "Cette version a déjà été proposée à la bibliothèque le" in page
     assert "en cours de relecture par l'équipe ANCT" in page
     assert propose_url(document) not in page
     # A new version may be proposed.
@@ -260,13 +263,13 @@ def test_anct_refuses_with_a_message_the_proposer_is_told(
     assert Document.objects.get().versions.count() == 1  # the group document is untouched
     # Proposing the same version again is refused with the reason.
     again = client.post(propose_url(shared["document"]), proposal_data(shared["document"]))
-    assert "l'équipe ANCT ne l'a pas retenue" in page_text(again)
+    assert "non retenue par l'équipe ANCT" in page_text(again)
 
 
 def test_without_a_destination_the_button_and_the_form_are_absent(client, shared, member):
     from groups import registry
 
-    saved = registry.library_destination(), registry._describe
+    saved = registry.library_destination(), registry._describe, registry.library_kinds()
     registry.register_library_destination(None)
     try:
         client.force_login(member)
@@ -276,7 +279,7 @@ def test_without_a_destination_the_button_and_the_form_are_absent(client, shared
         )
         assert client.get(propose_url(document)).status_code == 404
     finally:
-        registry.register_library_destination(saved[0], describe=saved[1])
+        registry.register_library_destination(saved[0], describe=saved[1], kinds=saved[2])
 
 
 # --- Following a fiche ---------------------------------------------------------------------------
@@ -521,3 +524,220 @@ def test_follows_and_proposals_are_exported_and_follows_erased(client, shared, m
     personal_data.erase(member, member.email, "efface@example.org", [])
     assert not FicheFollow.objects.filter(user=member).exists()
     assert LibraryProposal.objects.filter(proposer=member).exists()  # a contribution, kept
+
+
+# --- Kinds, audit, e-mails (issue #18 follow-up) -------------------------------------------------
+
+
+def test_the_proposer_chooses_the_kind(client, shared, member):
+    document = shared["document"]
+    client.force_login(member)
+    form = page_text(client.get(propose_url(document)))
+    for label in ("Fiche dispositif", "Action inspirante", "Portrait de cité"):
+        assert label in form
+    assert "Parcours de bénéficiaire" not in form
+    bad = client.post(propose_url(document), proposal_data(document, kind="parcours"))
+    assert bad.status_code == 200 and not LibraryProposal.objects.exists()
+    assert "Choisissez le type de ressource parmi ceux proposés." in page_text(bad)
+    response = client.post(propose_url(document), proposal_data(document, kind="action"))
+    assert response.status_code == 302
+    page = LibraryProposal.objects.get().page.specific
+    assert isinstance(page, ActionInspirantePage) and not page.live
+    assert page.cite == member.cite
+    assert WorkflowState.objects.get(object_id=str(page.pk)).status == "in_progress"
+
+
+def _audit(action):
+    return list(AuditEntry.objects.filter(action=action).order_by("pk"))
+
+
+def test_submitted_published_and_refused_proposals_are_audited(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    document = shared["document"]
+    proposal = _propose(client, document, member)
+    (submitted,) = _audit(Action.LIBRARY_PROPOSE)
+    assert submitted.actor == member and submitted.target_id == str(proposal.pk)
+    assert submitted.target_label.startswith("Trame du forum (version 1)")
+    assert submitted.details["type"] == "fiche"
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal.page.specific.current_workflow_task_state.approve(user=anct_user)
+    (published,) = _audit(Action.LIBRARY_PUBLISH)
+    assert published.actor == anct_user and published.target_id == str(proposal.pk)
+    # A second version, refused by ANCT with a message.
+    group_services.add_version(
+        document, member, uploaded=SimpleUploadedFile("trame-v2.pdf", PDF + b"%v2\n")
+    )
+    document.refresh_from_db()
+    client.post(propose_url(document), proposal_data(document))
+    second = LibraryProposal.objects.exclude(pk=proposal.pk).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        second.page.specific.current_workflow_task_state.reject(user=anct_user, comment="Non.")
+    (refused,) = _audit(Action.LIBRARY_REFUSE)
+    assert refused.actor == anct_user and refused.details["message"] == "Non."
+    assert len(_audit(Action.LIBRARY_PROPOSE)) == 2
+    # Publishing from the editor (no workflow approval) names whoever published.
+    third_page = services.save_ressource(
+        LibraryProposal.objects.get(pk=proposal.pk).page.get_parent().specific,
+        FicheDispositifPage,
+        "sans-proposition",
+        {"title": "Sans proposition", "summary": "r"},
+    )[0]
+    assert third_page.live and len(_audit(Action.LIBRARY_PUBLISH)) == 1  # no proposal: no line
+
+
+def test_change_kind_url_for_each_role(role_client, shared, member):
+    document = shared["document"]
+    proposal = group_services.propose_to_library(
+        document, document.latest, member, description="Une trame.", themes=[], kind="fiche"
+    )
+    assert proposal.page.specific_class is FicheDispositifPage
+    url = reverse("ressources:proposal_kind", args=[proposal.pk])
+    get = role_client.get(url)
+    post = role_client.post(url, {"kind": "portrait"})
+    proposal.refresh_from_db()
+    if role_client.role == "anonymous":
+        assert get.status_code == 302 and get["Location"].startswith(reverse("account_login"))
+    elif role_client.role == "anct_user":
+        assert get.status_code == 200
+        assert "Elle est aujourd'hui : fiche dispositif." in page_text(get)
+        assert post.status_code == 302
+        assert post["Location"] == reverse("wagtailadmin_pages:edit", args=[proposal.page_id])
+    else:
+        assert get.status_code == 404 and post.status_code == 404
+        missing = reverse("ressources:proposal_kind", args=[999999])
+        assert role_client.get(missing).status_code == 404
+    expected = PortraitCitePage if role_client.role == "anct_user" else FicheDispositifPage
+    assert proposal.page.specific_class is expected
+
+
+def test_anct_changes_the_kind_at_review_the_decision_still_reaches_the_proposer(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    document = shared["document"]
+    proposal = _propose(client, document, member)
+    old = proposal.page.specific
+    old_pk, slug, copy = old.pk, old.slug, proposal.document
+    client.force_login(anct_user)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[old_pk]))
+    url = reverse("ressources:proposal_kind", args=[proposal.pk])
+    assert url in edit.content.decode()
+    bad = client.post(url, {"kind": "parcours"})
+    assert bad.status_code == 200 and "parmi ceux proposés" in page_text(bad)
+    same = client.post(url, {"kind": "fiche"})
+    assert "La proposition est déjà de ce type" in page_text(same)
+    response = client.post(url, {"kind": "action"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    page = proposal.page.specific
+    assert isinstance(page, ActionInspirantePage) and page.pk != old_pk
+    assert not Page.objects.filter(pk=old_pk).exists()
+    assert page.slug == slug and not page.live
+    assert [theme.slug for theme in page.themes.all()] == ["mobilite"]
+    assert [b.value["document"] for b in page.body if b.block_type == "link"] == [copy]
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    assert state.status == "in_progress" and state.requested_by == member
+    (changed,) = _audit(Action.LIBRARY_KIND)
+    assert changed.actor == anct_user and changed.details == {
+        "page": page.pk,
+        "de": "fiche",
+        "vers": "action",
+    }
+    # ANCT sees the panel on the new page too, and publishing credits the proposer.
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert "Trame du forum (version 1)" in edit.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=anct_user)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PUBLISHED
+    assert Notification.objects.filter(recipient=member, kind="proposal_published").exists()
+    # Once published, the type no longer changes.
+    refused = client.post(url, {"kind": "fiche"})
+    assert "Seule une proposition en cours de relecture" in page_text(refused)
+    assert LibraryProposal.objects.get().page.specific_class is ActionInspirantePage
+
+
+def test_proposal_emails_are_french_with_absolute_links(
+    client, settings, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    # Both come from the SITE_URL environment variable (settings/base.py).
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = "https://cites.example.fr"
+    document = shared["document"]
+    proposal = _propose(client, document, member)
+    page = proposal.page.specific
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=anct_user)
+    page.refresh_from_db()
+    (published,) = [m for m in mail.outbox if "est publiée dans la bibliothèque" in m.subject]
+    assert published.subject.endswith(
+        "Votre proposition « Trame du forum » est publiée dans la bibliothèque"
+    )
+    assert f"https://cites.example.fr{page.url}" in published.body
+    assert "Bonjour" in published.body and "Régler toutes vos notifications" in published.body
+    html = published.alternatives[0][0]
+    assert f'href="https://cites.example.fr{page.url}"' in html
+    # Refused: the link goes back to the group document, absolute.
+    group_services.add_version(
+        document, member, uploaded=SimpleUploadedFile("trame-v2.pdf", PDF + b"%v2\n")
+    )
+    document.refresh_from_db()
+    client.force_login(member)
+    client.post(propose_url(document), proposal_data(document))
+    second = LibraryProposal.objects.exclude(pk=proposal.pk).get()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        second.page.specific.current_workflow_task_state.reject(
+            user=anct_user, comment="Trop local."
+        )
+    (refused,) = [m for m in mail.outbox if "n'a pas retenu" in m.subject]
+    assert "L'équipe ANCT n'a pas retenu votre proposition « Trame du forum »" in refused.subject
+    assert f"https://cites.example.fr{document.get_absolute_url()}" in refused.body
+    assert "Message de l'équipe ANCT" in refused.body and "Trop local." in refused.body
+    # Wagtail's own workflow e-mail to the proposer (no admin access): French, no admin link.
+    wagtail_mails = [m for m in mail.outbox if m.to == [member.email] and m not in (refused,)]
+    assert wagtail_mails, [m.subject for m in mail.outbox]
+    for message in wagtail_mails:
+        assert "/admin/" not in message.body, message.body
+        assert "https://cites.example.fr/notifications/" in message.body
+        assert "modifications" in message.subject
+
+
+def test_followed_fiches_in_mon_espace(client, library, professional, anct_user):
+    soon = make_fiche(
+        library, "cheque-mobilite", title="Chèque mobilité", valid_until=datetime.date(2027, 1, 31)
+    )
+    later = make_fiche(library, "aide-permis", title="Aide au permis")
+    hidden = make_fiche(library, "brouillon", title="Fiche dépubliée")
+    for fiche in (later, soon, hidden):
+        services.follow_fiche(professional, fiche)
+    hidden.unpublish()
+    revision = soon.save_revision(user=anct_user)
+    revision.publish(user=anct_user)
+    FicheChange.objects.create(
+        fiche=soon, revision=revision, summary="Plafond porté à 600 €", published_by=anct_user
+    )
+    client.force_login(professional)
+    response = client.get(reverse("espace:home"))
+    text = " ".join(page_text(response).split())
+    section = text[text.index("Fiches suivies") :]
+    assert section.index("Chèque mobilité") < section.index("Aide au permis")
+    assert "Plafond porté à 600 €" in section and "Valide jusqu'au 31 janvier 2027" in section
+    assert "Aucune modification importante depuis sa publication." in section
+    assert "Fiche dépubliée" not in text
+    espace = reverse("espace:home") + "#fiches-suivies"
+    unfollow = client.post(reverse("ressources:unfollow", args=[soon.pk]), {"next": espace})
+    assert unfollow["Location"] == espace
+    assert not FicheFollow.objects.filter(user=professional, fiche=soon).exists()
+    # A foreign address is not followed.
+    away = client.post(
+        reverse("ressources:unfollow", args=[later.pk]), {"next": "https://ailleurs.example"}
+    )
+    assert away["Location"] == later.url
+    text = page_text(client.get(reverse("espace:home")))
+    assert "Vous ne suivez aucune fiche dispositif." in text
+    # Someone else's follows are not shown.
+    client.force_login(anct_user)
+    assert "Vous ne suivez aucune fiche dispositif." in page_text(
+        client.get(reverse("espace:home"))
+    )

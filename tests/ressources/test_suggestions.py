@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from cde_site.setup import setup_site
-from ressources import scoring, services
+from ressources import scoring, services, suggestions
 from ressources.models import ActionInspirantePage, FicheDispositifPage, SuggestionFeedback
 from ressources.setup import ensure_library
 from ressources.suggestions import suggestions_for
@@ -205,9 +206,94 @@ def test_not_useful_hides_it_for_that_cite_only(client, world, cite, other_cite,
     assert response["Location"] == reverse("espace:home") + "#pour-ma-cite"
     assert "fiche:aide-au-permis" not in suggestion_keys(cite, member)
     assert "fiche:aide-au-permis" in suggestion_keys(third, third_member)
-    text = page_text(client.get(response["Location"]))
+    page = client.get(response["Location"])
+    text = page_text(page)
     assert "C'est noté : cette suggestion ne sera plus proposée à votre cité." in text
-    assert "Aide au permis" not in text
+    # Gone from the suggestions, named only in the « Annuler » notice right after.
+    assert world["fiche"].url not in page.content.decode()
+    assert "Vous avez écarté « Aide au permis »" in text
+
+
+def feedback(client, cite, target, kind="fiche", **data):
+    return client.post(
+        reverse("ressources:suggestion_feedback", args=[cite.slug]),
+        {"kind": kind, "target": target.pk, **data},
+        follow=True,
+    )
+
+
+def test_not_useful_is_undone_right_after_and_restored_later(client, world, cite, member):
+    fiche = world["fiche"]
+    client.force_login(member)
+    text = page_text(feedback(client, cite, fiche, useful="0"))
+    assert "Vous avez écarté « Aide au permis »" in text
+    assert '<span class="fr-sr-only">: Aide au permis</span>' in text  # « Annuler : … »
+    assert "fiche:aide-au-permis" not in suggestion_keys(cite, member)
+    # « Annuler » right after: back among the suggestions, no row left.
+    text = page_text(feedback(client, cite, fiche, annuler="1"))
+    assert "C'est annulé : cette suggestion est de nouveau proposée." in text
+    assert "fiche:aide-au-permis" in suggestion_keys(cite, member)
+    assert not SuggestionFeedback.objects.exists()
+    assert "Vous avez écarté" not in text
+    # Undoing twice changes nothing and says so.
+    text = page_text(feedback(client, cite, fiche, annuler="1"))
+    assert "Cette suggestion n'était pas écartée : rien n'a été modifié." in text
+
+    # Dismissed again; the notice is for whoever clicked, and only for a while.
+    feedback(client, cite, fiche, useful="0")
+    colleague = UserFactory(cite=cite, partner=True)
+    client.force_login(colleague)
+    assert "Vous avez écarté" not in page_text(client.get(cite.get_absolute_url()))
+    client.force_login(member)
+    SuggestionFeedback.objects.update(
+        updated_at=timezone.now() - suggestions.UNDO_WINDOW - datetime.timedelta(minutes=1)
+    )
+    assert "Vous avez écarté" not in page_text(client.get(reverse("espace:home")))
+    # The whole team finds it in « Suggestions écartées » and may restore it there.
+    client.force_login(colleague)
+    all_url = reverse("ressources:cite_suggestions", args=[cite.slug])
+    text = page_text(client.get(all_url))
+    assert "Suggestions écartées (1)" in text and 'name="annuler"' in text
+    response = client.post(
+        reverse("ressources:suggestion_feedback", args=[cite.slug]),
+        {"kind": "fiche", "target": fiche.pk, "annuler": "1", "next": all_url + "#ecartees"},
+    )
+    assert response["Location"] == all_url + "#ecartees"
+    assert "fiche:aide-au-permis" in suggestion_keys(cite, member)
+    assert "Suggestions écartées" not in page_text(client.get(all_url))
+
+
+def test_dismissed_list_per_role_and_never_a_reserved_title(
+    role_client, world, cite, member, other_cite
+):
+    SuggestionFeedback.objects.create(
+        cite=cite, kind="fiche", target_id=world["fiche"].pk, useful=False, given_by=member
+    )
+    secret = make(world["library"], FicheDispositifPage, "fiche-secrete", title="Fiche secrète")
+    SuggestionFeedback.objects.create(
+        cite=cite, kind="fiche", target_id=secret.pk, useful=False, given_by=member
+    )
+    secret.unpublish()
+    # Another cité's opinions are its own.
+    SuggestionFeedback.objects.create(
+        cite=other_cite, kind="action", target_id=world["own"].pk, useful=False
+    )
+    url = reverse("ressources:cite_suggestions", args=[cite.slug])
+    response = role_client.get(url)
+    if role_client.role in ("member", "anct_user"):
+        text = page_text(response)
+        assert "Suggestions écartées (1)" in text and "Aide au permis" in text
+        assert "Fiche secrète" not in text and "Garage solidaire" not in text
+        assert ('name="annuler"' in text) is (role_client.role == "member")  # « Rétablir »
+    else:
+        assert response.status_code in (302, 404)
+    undo = role_client.post(
+        reverse("ressources:suggestion_feedback", args=[cite.slug]),
+        {"kind": "fiche", "target": world["fiche"].pk, "annuler": "1"},
+    )
+    assert undo.status_code in (302, 404)
+    still_hidden = SuggestionFeedback.objects.filter(cite=cite, target_id=world["fiche"].pk)
+    assert still_hidden.exists() is (role_client.role != "member")
 
 
 def test_useful_lifts_it_and_says_so(client, world, cite, member):

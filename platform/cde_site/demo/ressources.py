@@ -237,6 +237,9 @@ def build_library_proposal():
                 "reprendre telle quelle."
             ),
             themes=Theme.objects.filter(slug="reseau-professionnel"),
+            # Chosen by the coordinator in the form (fiche dispositif by default): what the
+            # cité does each week, so ANCT reviews an action inspirante.
+            kind="action",
         )
     except ValidationError:
         return None  # already proposed by an earlier run

@@ -53,3 +53,15 @@ def page_href(context, number):
     if int(number) > 1:
         query["page"] = number
     return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+@register.filter
+def can_use_admin(user):
+    """Wagtail's workflow e-mails also reach people without the admin (a cité member whose
+    proposal is reviewed): they get no link they could not open."""
+    return bool(user) and user.has_perm("wagtailadmin.access_admin")
+
+
+@register.simple_tag
+def notification_preferences_path():
+    return settings.NOTIFICATIONS_PREFERENCES_PATH
