@@ -704,11 +704,14 @@ def test_proposal_emails_are_french_with_absolute_links(
 
 
 def test_followed_fiches_in_mon_espace(client, library, professional, anct_user):
-    soon = make_fiche(
-        library, "cheque-mobilite", title="Chèque mobilité", valid_until=datetime.date(2027, 1, 31)
+    soon = make_ressource(
+        library,
+        slug="cheque-mobilite",
+        title="Chèque mobilité",
+        valid_until=datetime.date(2027, 1, 31),
     )
-    later = make_fiche(library, "aide-permis", title="Aide au permis")
-    hidden = make_fiche(library, "brouillon", title="Fiche dépubliée")
+    later = make_ressource(library, slug="aide-permis", title="Aide au permis")
+    hidden = make_ressource(library, slug="brouillon", title="Fiche dépubliée")
     for fiche in (later, soon, hidden):
         services.follow_fiche(professional, fiche)
     hidden.unpublish()
