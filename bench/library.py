@@ -86,31 +86,35 @@ def generate(library, target):
         rows.append((n, model, page))
     with transaction.atomic():
         Page.objects.bulk_create([page for _, _, page in rows], batch_size=2000)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO ressources_ressourcepage (page_ptr_id, summary, body, date, region, "
-                "cite_id) VALUES (%s, %s, '[]', %s, %s, %s)",
-                [
-                    (
-                        page.pk,
-                        "Un dispositif ou une action générés pour mesurer la bibliothèque.",
-                        datetime.date(2020, 1, 1) + datetime.timedelta(days=n % 1500),
-                        regions[n % len(regions)],
-                        cites[n % len(cites)] if model is ActionInspirantePage else None,
-                    )
-                    for n, model, page in rows
-                ],
-            )
-            cursor.executemany(
-                "INSERT INTO ressources_fichedispositifpage (ressourcepage_ptr_id, offer, how_to, "
-                "porteur, funding, contacts, links) VALUES (%s, '', '', 'Porteur', '', '', '[]')",
-                [(page.pk,) for _, model, page in rows if model is FicheDispositifPage],
-            )
-            cursor.executemany(
-                "INSERT INTO ressources_actioninspirantepage (ressourcepage_ptr_id, territory, "
-                "partners, budget, funding, results, contact) VALUES (%s, '', '', '', '', '', '')",
-                [(page.pk,) for _, model, page in rows if model is ActionInspirantePage],
-            )
+        _insert_rows(
+            RessourcePage,
+            [
+                {
+                    "page_ptr_id": page.pk,
+                    "summary": "Un dispositif ou une action générés pour mesurer la bibliothèque.",
+                    "date": datetime.date(2020, 1, 1) + datetime.timedelta(days=n % 1500),
+                    "region": regions[n % len(regions)],
+                    "cite_id": cites[n % len(cites)] if model is ActionInspirantePage else None,
+                }
+                for n, model, page in rows
+            ],
+        )
+        _insert_rows(
+            FicheDispositifPage,
+            [
+                {"ressourcepage_ptr_id": page.pk, "porteur": "Porteur"}
+                for _, model, page in rows
+                if model is FicheDispositifPage
+            ],
+        )
+        _insert_rows(
+            ActionInspirantePage,
+            [
+                {"ressourcepage_ptr_id": page.pk}
+                for _, model, page in rows
+                if model is ActionInspirantePage
+            ],
+        )
         RessourcePage.themes.through.objects.bulk_create(
             [
                 RessourcePage.themes.through(ressourcepage_id=page.pk, theme_id=theme.pk)
@@ -133,6 +137,23 @@ def generate(library, target):
         cursor.execute("ANALYZE")  # what autovacuum would do after such a load
     print(f"  génération de {len(rows)} pages : {time.perf_counter() - start:.0f} s", flush=True)
     return len(rows)
+
+
+def _insert_rows(model, rows):
+    """Rows of one table of a multi-table page model (Django's bulk_create cannot write those):
+    the given columns, every other column of that table at its field's default, so that a field
+    added later to the model does not break the bench."""
+    fields = list(model._meta.local_concrete_fields)
+    columns = [field.column for field in fields]
+    defaults = {
+        field.column: field.get_db_prep_save(field.get_default(), connection) for field in fields
+    }
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 (model metadata, no input)
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[row.get(c, defaults[c]) for c in columns] for row in rows])
 
 
 def _last_step(library):

@@ -80,7 +80,7 @@ def _oldest_mark(memberships, now):
 @login_required
 def home(request):
     """Where people land after logging in. A fixed number of queries whatever the number of
-    groups and activity lines (tests/test_espace.py, bench/inbox.py)."""
+    groups and activity lines (tests/espace/test_espace.py, bench/inbox.py)."""
     user = request.user
     now = timezone.now()
     memberships = list(group_queries.memberships_with_unread(user))

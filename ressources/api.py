@@ -5,11 +5,13 @@ Only live pages without any view restriction, on their own or through an ancesto
 in `total_count`. Field names are French snake case, stable (docs/api.md)."""
 
 import datetime
+import hashlib
 from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, Max, OuterRef
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -18,7 +20,7 @@ from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.serializers import PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 from wagtail.rich_text import expand_db_html
 
 from cites.regions import REGION_LABELS
@@ -160,7 +162,7 @@ class Pagination(WagtailPagination):
         if self.limit > limit_max:
             raise APIError(f"« limit » ne peut pas dépasser {limit_max}.")
         self.request = request
-        self.total_count = queryset.count()
+        self.total_count = _cached_count(request, queryset)
         return queryset[self.offset : self.offset + self.limit]
 
     def _link(self, offset):
@@ -348,9 +350,43 @@ class BulletinsAPIViewSet(PublicPagesViewSet):
         )
 
 
+def library_version(request):
+    """The last entry of Wagtail's page log (id, time), read once per request through the
+    primary key. Every change that can alter these listings is logged there: publishing,
+    unpublishing, deleting, moving a page, adding or removing a view restriction. The latest
+    publication date would miss an unpublished or restricted page (a partner polling with
+    If-Modified-Since would be told nothing changed) and costs a scan of the library."""
+    if not hasattr(request, "_library_version"):
+        request._library_version = (
+            PageLogEntry.objects.order_by("-pk").values_list("pk", "timestamp").first()
+        ) or (None, None)
+    return request._library_version
+
+
 def last_published(request, *args, **kwargs):
-    model = BulletinPage if "/bulletins/" in request.path else RessourcePage
-    return model.objects.live().aggregate(latest=Max("last_published_at"))["latest"]
+    return library_version(request)[1]
+
+
+def _cached_count(request, queryset):
+    """`total_count` is the same for every page of a listing until the library changes: counted
+    once per version of the library and set of filters (the count of the visible library is
+    the costliest query of a listing at 20,000 pages, docs/benchmarks.md)."""
+    version = library_version(request)[0]
+    if version is None:
+        return queryset.count()
+    filters = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in ("offset", "limit", "fields")
+        for value in values
+    )
+    digest = hashlib.sha256(repr((request.path, filters)).encode()).hexdigest()[:32]
+    key = f"api:count:{version}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, 24 * 3600)
+    return count
 
 
 def attach_api_fields():

@@ -90,7 +90,10 @@ def set_members_only(page, members_only):
     if members_only and not restrictions.exists():
         PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     elif not members_only:
-        restrictions.delete()
+        # One by one: PageViewRestriction.delete() writes Wagtail's page log, which tells the
+        # open-data APIs that the listing changed (ressources.api.library_version).
+        for restriction in restrictions:
+            restriction.delete()
 
 
 # --- Proposals ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """A redis-server of a test's own (loopback, free port, no persistence), which the fault
-drills kill and start again on the same port: tests/test_fault_redis.py and the browser drill of
+drills kill and start again on the same port: tests/cafes_cites/test_fault_redis.py and the browser drill of
 tests/browser/test_cafes_cites.py."""
 
 import subprocess

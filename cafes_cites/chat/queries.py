@@ -247,7 +247,7 @@ def chat_room_for(session_id, user):
 
     Written in SQL: a reconnection storm queues every handshake of a process on its database
     thread, and the same query through the ORM cost 2 to 3 ms of compilation per handshake
-    (docs/benchmarks.md, issue #7). tests/test_cafes_cites_chat.py checks it against the
+    (docs/benchmarks.md, issue #7). tests/cafes_cites/test_chat.py checks it against the
     Python rules (permissions.chat_post_refusal, presence_count)."""
     sql, moderator_params = _room_sql()
     stale = connection.ops.adapt_datetimefield_value(stale_before())

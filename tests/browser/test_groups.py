@@ -12,8 +12,8 @@ from cde_site.setup import setup_site
 from groups import services
 from groups.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.documents import make_docx
 from tests.factories import PASSWORD, CiteFactory, UserFactory
+from tests.factories.files import make_docx
 
 pytestmark = [
     pytest.mark.browser,

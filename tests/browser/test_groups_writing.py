@@ -16,8 +16,8 @@ from notifications.models import Notification
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_groups import log_in
 from tests.browser.test_xss import DOM_CHECK
+from tests.cde_site.test_security import PAYLOADS
 from tests.factories import CiteFactory, UserFactory
-from tests.test_security import PAYLOADS
 
 pytestmark = [
     pytest.mark.browser,

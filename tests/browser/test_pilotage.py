@@ -13,7 +13,7 @@ from pilotage.models import Response, ResponseStatus
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_rgpd import login
 from tests.factories import CiteFactory, UserFactory, make_anct_user
-from tests.pilotage_world import answer_and_submit, make_campaign, make_indicators
+from tests.factories.pilotage import answer_and_submit, make_campaign, make_indicators
 
 pytestmark = [
     pytest.mark.browser,

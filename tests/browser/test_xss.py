@@ -22,8 +22,8 @@ from groups import services as group_services
 from groups.models import Role
 from ressources import services as ressources_services
 from ressources.setup import ensure_library
+from tests.cde_site.test_security import PAYLOADS
 from tests.factories import CiteFactory, UserFactory
-from tests.test_security import PAYLOADS
 from themes.models import Theme
 
 pytestmark = [

@@ -1,4 +1,4 @@
-"""Minimal Wagtail sites for the pluggability test (tests/test_pluggability.py): the host with
+"""Minimal Wagtail sites for the pluggability test (tests/cde_site/test_pluggability.py): the host with
 `themes`, `cites`, `accounts` and one app at a time (plus the apps below it), on SQLite.
 
 Each settings_<app>.py module builds its settings with site_settings(); the test runs

@@ -1,4 +1,4 @@
-"""URL smoke test of a minimal site (run by tests/test_pluggability.py with a
+"""URL smoke test of a minimal site (run by tests/cde_site/test_pluggability.py with a
 tests.minimal_site.settings_<app> module; not collected by the main run): `manage.py check`
 passes, and every URL without parameters of the installed platform apps answers below 500 for
 an anonymous visitor and for a logged-in professional."""

@@ -12,7 +12,6 @@ from cafes_cites.models import Session, Speaker
 from cde_site.setup import setup_site
 from groups import services as group_services
 from groups.models import Access, Role
-from ressources import services as ressource_services
 from ressources.models import ActionInspirantePage, BulletinPage, FicheDispositifPage
 from ressources.setup import ensure_library
 from search.backends import elastic
@@ -20,8 +19,9 @@ from search.indexing import process_pending
 from search.models import SynonymGroup
 from search.pipeline import clear_thesaurus_cache
 from search.thesaurus import load_groups
-from tests.documents import make_docx
 from tests.factories import CiteFactory, UserFactory, make_anct_user
+from tests.factories.files import make_docx
+from tests.factories.ressources import make_ressource
 from themes.models import Theme
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -57,14 +57,6 @@ def engine(request, settings):
 
 def theme(slug):
     return Theme.objects.get(slug=slug)
-
-
-def make_ressource(library, model, slug, **fields):
-    themes = [theme(s) for s in fields.pop("themes", ["mobilite"])]
-    fields.setdefault("title", slug.replace("-", " ").capitalize())
-    fields.setdefault("summary", f"Résumé de {slug}")
-    page, _ = ressource_services.save_ressource(library, model, slug, fields, themes=themes)
-    return page
 
 
 def load_thesaurus():

@@ -13,7 +13,7 @@ from groups.models import TextStatus
 from search import service
 from search.indexing import process_pending
 from search.models import PendingUpdate
-from tests import documents
+from tests.factories import files as documents
 from tests.search.conftest import SECRET_WORD
 from tests.search.test_search import run
 

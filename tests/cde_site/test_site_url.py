@@ -1,0 +1,104 @@
+"""Absolute links in e-mails and .ics files: SITE_URL, or in the demo the address served; Wagtail's
+workflow e-mails in French with the same address."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from cafes_cites import ics
+from commons import urls
+from groups import services
+from groups.models import Access
+from tests.factories import UserFactory
+from themes.models import Theme
+
+
+@pytest.fixture
+def library():
+    from cde_site.setup import setup_site
+    from ressources.setup import ensure_library
+
+    home = setup_site()
+    return ensure_library(home)[0]
+
+
+@pytest.fixture
+def forget_served_address():
+    yield
+    urls._served["origin"] = ""
+
+
+def invitation_mail(django_capture_on_commit_callbacks):
+    animateur = UserFactory()
+    group = services.create_group(name="Mobilité", access=Access.OPEN, animateurs=[animateur])
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invite(group, "invitee@example.org", actor=animateur)
+    return invitation, mail.outbox[-1].body
+
+
+def test_links_use_site_url(settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://cites.example.org"
+    invitation, body = invitation_mail(django_capture_on_commit_callbacks)
+    assert f"https://cites.example.org{invitation.get_absolute_url()}" in body
+    assert ":8000" not in body
+
+
+def test_demo_links_follow_the_address_served(
+    client, settings, forget_served_address, django_capture_on_commit_callbacks
+):
+    """`runserver 127.0.0.1:8123` without SITE_URL: e-mails and .ics point to port 8123."""
+    settings.SITE_URL = ""
+    settings.DEBUG = True
+    client.get("/", HTTP_HOST="127.0.0.1:8123")
+    invitation, body = invitation_mail(django_capture_on_commit_callbacks)
+    assert f"http://127.0.0.1:8123{invitation.get_absolute_url()}" in body
+    assert settings.WAGTAILADMIN_BASE_URL == "http://127.0.0.1:8123"
+    from tests.factories.cafes_cites import make_session
+
+    event = ics.session_event(make_session(), stamp=datetime.datetime.now(datetime.UTC))
+    assert str(event["url"]).startswith("http://127.0.0.1:8123/")
+
+
+def test_production_never_takes_links_from_the_host_header(
+    client, settings, forget_served_address, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    settings.DEBUG = False
+    client.get("/", HTTP_HOST="127.0.0.1:8123")
+    _, body = invitation_mail(django_capture_on_commit_callbacks)
+    assert "8123" not in body
+
+
+def test_workflow_emails_are_french_with_the_site_address(
+    client,
+    settings,
+    library,
+    member,
+    anct_user,
+    django_capture_on_commit_callbacks,
+):
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = "https://cites.example.org"
+    client.force_login(member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("ressources:propose"),
+            {
+                "title": "Un petit-déjeuner des employeurs",
+                "summary": "Chaque mois, dix employeurs rencontrent des habitants.",
+                "description": "Premier paragraphe.",
+                "themes": [Theme.objects.get(slug="reseau-professionnel").pk],
+                "start_date": "15/03/2024",
+            },
+        )
+    assert response.status_code == 302
+    sent = [m for m in mail.outbox if anct_user.email in m.to]
+    assert sent, [m.subject for m in mail.outbox]
+    for message in sent:
+        assert message.body.startswith(f"Bonjour {anct_user.first_name},")
+        assert "Salut" not in message.body and "Hello" not in message.body
+        assert "https://cites.example.org/admin/pages/" in message.body
+        assert "localhost" not in message.body
+        assert "relecture" in (message.subject + message.body).lower()

@@ -1,0 +1,364 @@
+"""pilotage/: consolidation, exports read back, public key figures, reminders, Mes données."""
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from audit.models import Action, AuditEntry
+from pilotage import consolidation, services
+from pilotage.models import Answer, Reminder
+from tests.factories import CiteFactory, UserFactory
+from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign, make_indicators
+from tests.utils import page_text
+from themes.models import Theme
+
+
+@pytest.fixture
+def indicators():
+    return make_indicators()
+
+
+def _network(n, campaign, *, region_of=lambda i: "32"):
+    """n cités, each with a coordinator who submitted (beneficiaires = 100 × (i + 1))."""
+    cites = []
+    for i in range(n):
+        cite = CiteFactory(region=region_of(i))
+        coordinator = UserFactory(cite=cite, coordinator=True)
+        answer_and_submit(
+            campaign,
+            cite,
+            coordinator,
+            {
+                "comites-pilotage": i + 1,
+                "taux-femmes": 40 + i,
+                "beneficiaires": 100 * (i + 1),
+                "cotech": "oui" if i % 2 == 0 else "non",
+            },
+        )
+        cites.append(cite)
+    return cites
+
+
+def test_national_table_and_dimensions(indicators, anct_user):
+    campaign = make_campaign(open_by=anct_user)
+    _network(4, campaign, region_of=lambda i: "32" if i < 3 else "11")
+    # A draft never counts.
+    services.get_or_create_response(campaign, CiteFactory())
+    table = {vi.code: fig for vi, fig in consolidation.national_table(campaign)}
+    assert table["beneficiaires"].cites == 4
+    assert table["beneficiaires"].total == 1000
+    assert table["beneficiaires"].median == Decimal("250.00")
+    assert table["taux-femmes"].median == Decimal("41.50")
+    assert table["taux-femmes"].total is None  # a sum of percentages means nothing
+    assert str(table["beneficiaires"].median) == "250"
+    assert table["cotech"].yes == 2
+    vi = campaign.version.indicators.get(code="beneficiaires")
+    regions = dict(consolidation.by_dimension(campaign, vi, "region"))
+    assert regions["Hauts-de-France"].total == 600 and regions["Île-de-France"].total == 400
+
+
+def test_consolidation_by_champ_uses_breakdown_parts(indicators, anct_user):
+    from pilotage.forms import AnswerValue
+
+    campaign = make_campaign(open_by=anct_user)
+    mobilite = Theme.objects.get(slug="mobilite")
+    for parts in ({"mobilite": "30", "logement": "20"}, {"mobilite": "10"}):
+        cite = CiteFactory()
+        coordinator = UserFactory(cite=cite, coordinator=True)
+        response = services.get_or_create_response(campaign, cite)
+        services.save_answers(
+            response,
+            coordinator,
+            {
+                indicators["beneficiaires"].pk: AnswerValue(
+                    number=Decimal(sum(int(v) for v in parts.values())),
+                    breakdown={"themes": parts},
+                )
+            },
+            {},
+        )
+        answer_and_submit(campaign, cite, coordinator, {"comites-pilotage": 1, "taux-femmes": 5})
+    vi = campaign.version.indicators.get(code="beneficiaires")
+    themes = dict(consolidation.by_dimension(campaign, vi, "themes"))
+    assert themes[mobilite.short_label].total == 40
+    assert themes[mobilite.short_label].cites == 2
+
+
+def test_answers_export_read_back_equals_the_database(client, indicators, anct_user):
+    campaign = make_campaign(open_by=anct_user)
+    cites = _network(3, campaign)
+    services.get_or_create_response(make_campaign(2027, 1, open_by=anct_user), cites[0])
+    client.force_login(anct_user)
+
+    expected = {
+        (a.response.campaign.code, a.response.cite.code, a.indicator.code): (
+            a.number if a.number is not None else a.text
+        )
+        for a in Answer.objects.select_related("response__campaign", "response__cite", "indicator")
+    }
+    assert len(expected) == 16  # 3 cités × 4 answers, plus 4 pre-filled in the 2027-T1 draft
+
+    response = client.get(reverse("pilotage:export", args=["reponses", "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    got = {}
+    for row in rows:
+        value = row["valeur"]
+        number = value.replace(",", ".")
+        got[(row["trimestre"], row["code_cite"], row["code_indicateur"])] = (
+            Decimal(number) if number.replace(".", "").isdigit() else value
+        )
+    assert got == expected
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("pilotage:export", args=["reponses", "xlsx"]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    sheet = workbook.active
+    header, *data = list(sheet.iter_rows(values_only=True))
+    index = {name: i for i, name in enumerate(header)}
+    got = {
+        (r[index["trimestre"]], r[index["code_cite"]], r[index["code_indicateur"]]): (
+            Decimal(str(r[index["valeur"]]))
+            if isinstance(r[index["valeur"]], int | float)
+            else r[index["valeur"]]
+        )
+        for r in data
+    }
+    assert got == expected
+
+    ods = client.get(reverse("pilotage:export", args=["reponses", "ods"]))
+    assert ods.status_code == 200
+    content = b"".join(ods.streaming_content)
+    assert zipfile.ZipFile(io.BytesIO(content)).read("mimetype").startswith(b"application/")
+
+
+def test_consolidation_export_read_back(client, indicators, anct_user):
+    campaign = make_campaign(open_by=anct_user)
+    _network(3, campaign)
+    client.force_login(anct_user)
+    response = client.get(
+        reverse("pilotage:export", args=["consolidation", "csv"]) + f"?campagne={campaign.code}"
+    )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    national = {r["code_indicateur"]: r for r in rows if r["dimension"] == "national"}
+    assert national["beneficiaires"]["total"] == "600,00"
+    assert national["beneficiaires"]["cites"] == "3"
+    assert any(r["dimension"] == "Région" for r in rows)
+
+
+# --- Public key figures --------------------------------------------------------------------------
+
+
+def test_no_public_figure_below_three_cites(client, indicators, anct_user):
+    campaign = make_campaign(open_by=anct_user)
+    _network(2, campaign)
+    services.close_campaign(campaign, anct_user)
+    data = client.get(reverse("pilotage:api_key_figures")).json()
+    assert data["campagne"] is None and data["chiffres"] == []
+    assert "Aucun chiffre publié" in page_text(client.get(reverse("pilotage:key_figures")))
+
+
+def test_a_campaign_closed_with_too_few_answers_keeps_the_previous_figures(
+    client, indicators, anct_user
+):
+    """Found in a user walk: closing a quarter early with 2 answers blanked the public page."""
+    previous = make_campaign(2026, 3, open_by=anct_user)
+    _network(3, previous)
+    services.close_campaign(previous, anct_user)
+    early = make_campaign(2026, 4, open_by=anct_user)
+    _network(2, early)
+    services.close_campaign(early, anct_user)
+    data = client.get(reverse("pilotage:api_key_figures")).json()
+    assert data["campagne"] == "2026-T3" and data["chiffres"][0]["nombre_de_cites"] == 3
+
+
+def test_public_figures_of_the_last_closed_campaign_only(client, indicators, anct_user):
+    closed = make_campaign(2026, 3, open_by=anct_user)
+    _network(3, closed)
+    services.close_campaign(closed, anct_user)
+    current = make_campaign(2026, 4, open_by=anct_user)
+    _network(4, current)  # open: not published
+    data = client.get(reverse("pilotage:api_key_figures")).json()
+    assert data["campagne"] == "2026-T3"
+    # Only what ANCT chose to publish (is_public), from 3 cités: never a single cité's answer.
+    assert [(f["code"], f["valeur"], f["nombre_de_cites"]) for f in data["chiffres"]] == [
+        ("beneficiaires", 600.0, 3)
+    ]
+    page = page_text(client.get(reverse("pilotage:key_figures")))
+    assert "600" in page and "Bénéficiaires accompagnés" in page
+    assert "Testville" not in page
+
+
+def test_public_threshold_cannot_be_lowered_below_three(client, indicators, anct_user, settings):
+    settings.PILOTAGE_PUBLIC_MIN_CITES = 1
+    campaign = make_campaign(open_by=anct_user)
+    _network(2, campaign)
+    services.close_campaign(campaign, anct_user)
+    assert client.get(reverse("pilotage:api_key_figures")).json()["chiffres"] == []
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+
+def test_reminders_j7_and_j1_are_sent_once(
+    indicators, anct_user, django_capture_on_commit_callbacks
+):
+    campaign = make_campaign(open_by=anct_user, closes_in=7)
+    late = CiteFactory()
+    UserFactory(cite=late, coordinator=True, email="coord@late.example")
+    UserFactory(cite=late, partner=True, email="partner@late.example")
+    done = CiteFactory()
+    answer_and_submit(
+        campaign,
+        done,
+        UserFactory(cite=done, coordinator=True, email="coord@done.example"),
+        {"comites-pilotage": 1, "taux-femmes": 50, "beneficiaires": 10},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_due_reminders(TODAY) >= 1
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert {"coord@late.example", "partner@late.example"} <= recipients
+    assert "coord@done.example" not in recipients
+    assert "2026-T4" in mail.outbox[0].subject
+    sent = len(mail.outbox)
+    # Again the same day: nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_due_reminders(TODAY) == 0
+    assert len(mail.outbox) == sent
+    assert Reminder.objects.filter(cite=late, kind="j-7").count() == 1
+    # J-1 is another reminder, sent once too.
+    day_before = campaign.closes_on - datetime.timedelta(days=1)
+    assert services.send_due_reminders(day_before) >= 1
+    assert services.send_due_reminders(day_before) == 0
+    assert Reminder.objects.filter(cite=late).count() == 2
+    assert (
+        AuditEntry.objects.filter(action=Action.PILOTAGE_REMIND).count() == Reminder.objects.count()
+    )
+    # Another day: nothing is due.
+    assert services.send_due_reminders(TODAY + datetime.timedelta(days=2)) == 0
+
+
+def test_reminders_command(indicators, anct_user):
+    from django.core.management import call_command
+
+    make_campaign(open_by=anct_user, closes_in=1)
+    CiteFactory()
+    call_command("pilotage_reminders")
+    count = Reminder.objects.count()
+    assert count >= 1
+    call_command("pilotage_reminders")
+    assert Reminder.objects.count() == count
+
+
+# --- Mes données --------------------------------------------------------------------------------
+
+
+def test_my_data_export_holds_the_answers_saved_and_submitted(client, indicators, anct_user):
+    campaign = make_campaign(open_by=anct_user)
+    cite = CiteFactory()
+    coordinator = UserFactory(cite=cite, coordinator=True)
+    answer_and_submit(
+        campaign, cite, coordinator, {"comites-pilotage": 3, "taux-femmes": 50, "beneficiaires": 10}
+    )
+    client.force_login(coordinator)
+    response = client.post(reverse("rgpd:export"))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("pilotage.json"))
+    assert data["questionnaires_transmis"][0]["trimestre"] == "2026-T4"
+    assert {a["indicateur"] for a in data["reponses_enregistrees"]} == {
+        "comites-pilotage",
+        "taux-femmes",
+        "beneficiaires",
+    }
+    # Someone else's export holds none of it.
+    client.force_login(UserFactory(cite=cite, partner=True))
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.post(reverse("rgpd:export")).streaming_content))
+    )
+    assert json.loads(archive.read("pilotage.json")) == {
+        "questionnaires_transmis": [],
+        "reponses_enregistrees": [],
+    }
+
+
+# --- Activity dashboard ---------------------------------------------------------------------------
+
+
+def test_activity_dashboard_shows_aggregates_from_the_registered_apps(client, anct_user):
+    from cafes_cites import services as cafes_services
+    from groups import services as group_services
+    from groups.models import Role
+    from tests.factories.cafes_cites import make_session
+
+    cite = CiteFactory(short_name="Maubeuge")
+    alice = UserFactory(cite=cite, coordinator=True, first_name="Alice", last_name="Secret")
+    bob = UserFactory(cite=cite, partner=True, first_name="Bob", last_name="Discret")
+    group = cite.group
+    group_services.add_member(group, alice, role=Role.ANIMATEUR)
+    group_services.add_member(group, bob)
+    thread = group_services.create_thread(group, alice, title="Sujet", body="Bonjour")
+    group_services.reply(thread, bob, body="Réponse")
+    session = make_session(title="Café-cité mobilité")
+    cafes_services.register(alice, session)
+    cafes_services.register(bob, session)
+
+    client.force_login(anct_user)
+    response = client.get(reverse("pilotage:activity"))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Membres actifs par cité et par mois" in text
+    assert "Maubeuge" in text and group.name in text and "Café-cité mobilité" in text
+    # Aggregates only: nobody is named.
+    assert "Alice" not in text and "Bob" not in text and "Secret" not in text
+
+
+def test_activity_dashboard_by_role(as_role_activity):
+    client, role = as_role_activity
+    expected = 200 if role == "anct_user" else 404
+    assert client.get(reverse("pilotage:activity")).status_code == expected
+
+
+@pytest.fixture(params=["anonymous", "professional", "member", "non_member", "anct_user"])
+def as_role_activity(request, client):
+    if request.param != "anonymous":
+        client.force_login(request.getfixturevalue(request.param))
+    return client, request.param
+
+
+def test_steering_pages_query_count_does_not_grow_with_the_data(client, indicators, anct_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(anct_user)
+    first = make_campaign(2026, 3, open_by=anct_user)
+    _network(1, first)
+    urls = [
+        reverse("pilotage:dashboard") + "?campagne=2026-T3",
+        reverse("pilotage:indicator", args=["beneficiaires"]) + "?campagne=2026-T3",
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            client.get(url)  # warm caches (site, session)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result.append(len(ctx.captured_queries))
+        return result
+
+    small = counts()
+    _network(4, first)
+    _network(3, make_campaign(2026, 4, open_by=anct_user))
+    assert counts() == small

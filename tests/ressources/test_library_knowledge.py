@@ -1,0 +1,523 @@
+"""Issue #18: a group document proposed to the national library (groups.registry wired by the
+host to ressources.services.propose_document), and watched fiches (follows, major changes,
+review reminders, the "Fiches à revoir" report)."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.documents import get_document_model
+from wagtail.models import Page, WorkflowState
+
+from cde_site.setup import setup_site
+from groups import services as group_services
+from groups.models import Document
+from notifications.models import EmailMode, Notification
+from ressources import services
+from ressources.models import (
+    ActionInspirantePage,
+    FicheChange,
+    FicheDispositifPage,
+    FicheFollow,
+    FicheReviewReminder,
+    LibraryEmailSetting,
+    LibraryProposal,
+    ProposalStatus,
+)
+from ressources.setup import ensure_library
+from tests.factories import CiteFactory, UserFactory
+from tests.factories.ressources import make_ressource
+from tests.utils import page_text
+from themes.models import Theme
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path
+
+
+@pytest.fixture
+def library():
+    library, _ = ensure_library(setup_site())
+    return library
+
+
+@pytest.fixture
+def shared(media, library, cite, member):
+    """`member` belongs to their cité's group, which holds one document (one version)."""
+    group = cite.group
+    group_services.add_member(group, member)
+    document = group_services.upload_document(
+        group, member, uploaded=SimpleUploadedFile("trame-forum.pdf", PDF), title="Trame du forum"
+    )
+    return {"group": group, "document": document}
+
+
+def propose_url(document):
+    return reverse("groups:propose_document", args=[document.group.slug, document.pk])
+
+
+def proposal_data(document, **overrides):
+    data = {
+        "version": document.latest.number,
+        "description": "La trame qui a servi à organiser notre forum emploi de quartier.",
+        "themes": [Theme.objects.get(slug="mobilite").pk],
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Proposing a group document ----------------------------------------------------------------
+
+
+def test_propose_form_for_each_role(role_client, shared):
+    document = shared["document"]
+    url = propose_url(document)
+    get = role_client.get(url)
+    post = role_client.post(url, proposal_data(document))
+    if role_client.role == "anonymous":
+        assert get.status_code == 302 and get["Location"].startswith(reverse("account_login"))
+        assert post.status_code == 302
+    elif role_client.role == "member":
+        assert get.status_code == 200
+        assert "Proposer « Trame du forum » à la bibliothèque nationale" in page_text(get)
+        assert post.status_code == 302
+    else:  # not in the group (ANCT included): the same 404 as a missing document
+        assert get.status_code == 404
+        assert post.status_code == 404
+    expected = 1 if role_client.role == "member" else 0
+    assert LibraryProposal.objects.count() == expected
+
+
+def test_member_proposal_becomes_a_draft_fiche_with_a_copy_and_a_link_back(
+    client, shared, member, anct_user
+):
+    document = shared["document"]
+    client.force_login(member)
+    assert "Proposer à la bibliothèque" in page_text(client.get(document.get_absolute_url()))
+    response = client.post(propose_url(document), proposal_data(document))
+    assert response.status_code == 302
+    assert response["Location"] == document.get_absolute_url()
+
+    proposal = LibraryProposal.objects.get()
+    fiche = proposal.page.specific
+    assert isinstance(fiche, FicheDispositifPage)
+    assert not fiche.live and fiche.title == "Trame du forum"
+    assert fiche.summary.startswith("La trame qui a servi")
+    draft = fiche.get_latest_revision_as_object()
+    assert [theme.slug for theme in draft.themes.all()] == ["mobilite"]
+    state = WorkflowState.objects.get(object_id=str(fiche.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.workflow.name == "Relecture ANCT"
+    assert proposal.proposer == member and proposal.status == ProposalStatus.PENDING
+    assert proposal.source_url == document.get_absolute_url()
+    # The copy is a Wagtail document with the same bytes, linked from the draft's body.
+    copy = proposal.document
+    with copy.open_file() as handle:
+        assert handle.read() == PDF
+    assert copy.file_size == len(PDF)
+    body_documents = [b.value["document"] for b in fiche.body if b.block_type == "link"]
+    assert body_documents == [copy]
+    # The group document is untouched.
+    document.refresh_from_db()
+    assert document.versions.count() == 1
+    with document.latest.file.open("rb") as handle:
+        assert handle.read() == PDF
+    # The copy is not public while the page is a draft.
+    client.logout()
+    assert client.get(copy.url).status_code == 404
+    # ANCT reviewers see who proposed it and the link back, in the admin.
+    client.force_login(anct_user)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[fiche.pk]))
+    assert edit.status_code == 200
+    html = edit.content.decode()
+    assert document.get_absolute_url() in html
+    assert "Trame du forum (version 1)" in html and member.display_name in html
+
+
+def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
+    document = shared["document"]
+    client.force_login(member)
+    client.post(propose_url(document), proposal_data(document))
+    pages, documents = Page.objects.count(), get_document_model().objects.count()
+    again = client.post(propose_url(document), proposal_data(document))
+    assert again.status_code == 200
+    text = page_text(again)
+    assert "Cette version du document a déjà été proposée à la bibliothèque" in text
+    assert "en cours de relecture" in text
+    assert (Page.objects.count(), get_document_model().objects.count()) == (pages, documents)
+    assert LibraryProposal.objects.count() == 1
+    # The document's page says so instead of offering the button.
+    page = page_text(client.get(document.get_absolute_url()))
+    assert "Cette version a été proposée à la bibliothèque le" in page
+    assert "en cours de relecture par l'équipe ANCT" in page
+    assert propose_url(document) not in page
+    # A new version may be proposed.
+    group_services.add_version(
+        document, member, uploaded=SimpleUploadedFile("trame-v2.pdf", PDF + b"%v2\n")
+    )
+    document.refresh_from_db()
+    assert client.post(propose_url(document), proposal_data(document)).status_code == 302
+    assert LibraryProposal.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"description": "   "}, "Décrivez le document en quelques phrases."),
+        ({"themes": []}, "Choisissez au moins un champ d'action."),
+        ({"version": 99}, "Cette version du document n'existe pas."),
+    ],
+)
+def test_bad_proposals_change_nothing(client, shared, member, overrides, message):
+    document = shared["document"]
+    client.force_login(member)
+    pages = Page.objects.count()
+    response = client.post(propose_url(document), proposal_data(document, **overrides))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Le formulaire contient des erreurs" in text and message in text
+    assert "<title>Erreur : Proposer à la bibliothèque" in text
+    assert Page.objects.count() == pages and not LibraryProposal.objects.exists()
+
+
+def test_unknown_document_is_a_404(client, shared, member, other_cite):
+    client.force_login(member)
+    group = shared["group"]
+    missing = reverse("groups:propose_document", args=[group.slug, 999999])
+    assert client.get(missing).status_code == 404
+    # A document of another group, reached through the member's group address: 404 too.
+    other = other_cite.group
+    outsider = UserFactory(cite=other_cite)
+    group_services.add_member(other, outsider)
+    foreign = group_services.upload_document(
+        other, outsider, uploaded=SimpleUploadedFile("x.pdf", PDF), title="Autre"
+    )
+    forged = reverse("groups:propose_document", args=[group.slug, foreign.pk])
+    assert client.post(forged, proposal_data(foreign)).status_code == 404
+    assert not LibraryProposal.objects.exists()
+
+
+def _propose(client, document, member):
+    client.force_login(member)
+    client.post(propose_url(document), proposal_data(document))
+    return LibraryProposal.objects.get()
+
+
+def test_anct_publishes_the_proposal_the_proposer_is_credited_and_notified(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    proposal = _propose(client, shared["document"], member)
+    fiche = proposal.page.specific
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche.current_workflow_task_state.approve(user=anct_user)
+    fiche.refresh_from_db()
+    proposal.refresh_from_db()
+    assert fiche.live and proposal.status == ProposalStatus.PUBLISHED
+    notification = Notification.objects.get(recipient=member, kind="proposal_published")
+    assert notification.url == fiche.url
+    # (Wagtail also sends its own "approved" e-mail to the submitter.)
+    ours = [m for m in mail.outbox if "est publiée dans la bibliothèque" in m.subject]
+    assert [m.to for m in ours] == [[member.email]]
+    client.logout()
+    text = " ".join(strip_tags(page_text(client.get(fiche.url))).split())
+    assert f"Proposé par {member.display_name} ({member.cite.name})" in text
+    assert client.get(proposal.document.url).status_code == 200  # the copy is public now
+    # Publishing again does not notify again.
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche.save_revision(user=anct_user).publish(user=anct_user)
+    assert Notification.objects.filter(kind="proposal_published").count() == 1
+
+
+def test_anct_refuses_with_a_message_the_proposer_is_told(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    proposal = _propose(client, shared["document"], member)
+    fiche = proposal.page.specific
+    mail.outbox.clear()
+    reason = "Document trop propre à votre quartier : gardez-le dans le groupe."
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche.current_workflow_task_state.reject(user=anct_user, comment=reason)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REFUSED and proposal.message == reason
+    notification = Notification.objects.get(recipient=member, kind="proposal_refused")
+    assert reason in notification.title
+    assert notification.url == shared["document"].get_absolute_url()
+    ours = [m for m in mail.outbox if "n'a pas retenu" in m.subject]
+    assert len(ours) == 1 and reason in ours[0].body
+    fiche.refresh_from_db()
+    assert not fiche.live
+    assert Document.objects.get().versions.count() == 1  # the group document is untouched
+    # Proposing the same version again is refused with the reason.
+    again = client.post(propose_url(shared["document"]), proposal_data(shared["document"]))
+    assert "l'équipe ANCT ne l'a pas retenue" in page_text(again)
+
+
+def test_without_a_destination_the_button_and_the_form_are_absent(client, shared, member):
+    from groups import registry
+
+    saved = registry.library_destination(), registry._describe
+    registry.register_library_destination(None)
+    try:
+        client.force_login(member)
+        document = shared["document"]
+        assert "Proposer à la bibliothèque" not in page_text(
+            client.get(document.get_absolute_url())
+        )
+        assert client.get(propose_url(document)).status_code == 404
+    finally:
+        registry.register_library_destination(saved[0], describe=saved[1])
+
+
+# --- Following a fiche ---------------------------------------------------------------------------
+
+
+def test_follow_and_unfollow_for_each_role(role_client, library):
+    fiche = make_ressource(library, slug="cheque-mobilite")
+    follow = role_client.post(reverse("ressources:follow", args=[fiche.pk]))
+    if role_client.role == "anonymous":
+        assert follow.status_code == 302
+        assert follow["Location"].startswith(reverse("account_login"))
+        assert not FicheFollow.objects.exists()
+        assert "Suivre cette fiche" not in page_text(role_client.get(fiche.url))
+        return
+    assert follow.status_code == 302 and follow["Location"] == fiche.url
+    assert FicheFollow.objects.filter(fiche=fiche).count() == 1
+    text = page_text(role_client.get(fiche.url))
+    assert "Ne plus suivre cette fiche" in text
+    role_client.post(reverse("ressources:follow", args=[fiche.pk]))  # twice: still one
+    assert FicheFollow.objects.count() == 1
+    unfollow = role_client.post(reverse("ressources:unfollow", args=[fiche.pk]))
+    assert unfollow.status_code == 302 and not FicheFollow.objects.exists()
+    assert "Suivre cette fiche" in page_text(role_client.get(fiche.url))
+
+
+def test_follow_refuses_forged_draft_and_reserved_fiches(client, library, professional):
+    client.force_login(professional)
+    action = services.save_ressource(
+        library, ActionInspirantePage, "une-action", {"title": "Action", "summary": "r"}
+    )[0]
+    draft = make_ressource(library, slug="brouillon")
+    draft.unpublish()
+    for page_id in (999999, action.pk, draft.pk):
+        assert client.post(reverse("ressources:follow", args=[page_id])).status_code == 404
+        assert client.post(reverse("ressources:unfollow", args=[page_id])).status_code == 404
+    assert client.get(reverse("ressources:follow", args=[draft.pk])).status_code == 405
+    assert not FicheFollow.objects.exists()
+
+
+# --- Major changes -------------------------------------------------------------------------------
+
+
+def _publish_major_change(fiche, summary, editor, capture):
+    fiche = FicheDispositifPage.objects.get(pk=fiche.pk)
+    fiche.major_change = True
+    fiche.major_change_summary = summary
+    with capture(execute=True):
+        fiche.save_revision(user=editor).publish(user=editor)
+    return fiche
+
+
+def test_major_change_notifies_followers_and_citing_cites_once(
+    library, anct_user, django_capture_on_commit_callbacks
+):
+    fiche = make_ressource(library, slug="cheque-mobilite", title="Chèque mobilité")
+    linking, related, unrelated = CiteFactory(), CiteFactory(), CiteFactory()
+    linking_team = UserFactory(cite=linking, coordinator=True)
+    related_team = UserFactory(cite=related, partner=True)
+    unrelated_team = UserFactory(cite=unrelated, coordinator=True)
+    follower = UserFactory()
+    quiet_follower = UserFactory()
+    LibraryEmailSetting.objects.create(user=quiet_follower, email_mode=EmailMode.NONE)
+    services.follow_fiche(follower, fiche)
+    services.follow_fiche(quiet_follower, fiche)
+    link = f'<p>Voir <a linktype="page" id="{fiche.pk}">la fiche</a>.</p>'
+    services.save_ressource(
+        library,
+        ActionInspirantePage,
+        "action-liee",
+        {"title": "Lien", "summary": "r", "cite": linking, "body": [("paragraph", link)]},
+    )
+    with_related, _ = services.save_ressource(
+        library,
+        ActionInspirantePage,
+        "action-rel",
+        {"title": "Rel", "summary": "r", "cite": related},
+    )
+    with_related.related_fiches.set([fiche])
+    with_related.save_revision().publish()
+    services.save_ressource(  # an action of the unrelated cité that cites nothing
+        library,
+        ActionInspirantePage,
+        "autre",
+        {"title": "Autre", "summary": "r", "cite": unrelated},
+    )
+    mail.outbox.clear()
+
+    _publish_major_change(
+        fiche, "Plafond porté à 800 €", anct_user, django_capture_on_commit_callbacks
+    )
+
+    notified = set(
+        Notification.objects.filter(kind="fiche_change").values_list("recipient", flat=True)
+    )
+    assert notified == {linking_team.pk, related_team.pk, follower.pk, quiet_follower.pk}
+    assert unrelated_team.pk not in notified
+    title = Notification.objects.filter(kind="fiche_change").first().title
+    assert title == "Fiche « Chèque mobilité » modifiée : Plafond porté à 800 €"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [linking_team.email, related_team.email, follower.email]
+    )
+    change = FicheChange.objects.get()
+    assert change.recipients == 4 and change.notified_at is not None
+    # The flag was cleared: the next publication tells nobody.
+    fiche = FicheDispositifPage.objects.get(pk=fiche.pk)
+    assert not fiche.major_change and fiche.major_change_summary == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche.save_revision(user=anct_user).publish(user=anct_user)
+    # The task retried, or the same revision published again: nothing more.
+    assert services.send_fiche_change_notifications(change.pk) == 0
+    services.record_major_change(
+        FicheDispositifPage(pk=fiche.pk, major_change=True, major_change_summary="x"),
+        change.revision,
+    )
+    assert Notification.objects.filter(kind="fiche_change").count() == 4
+    assert FicheChange.objects.count() == 1
+
+
+def test_major_change_form_needs_a_summary_and_starts_unticked(library, anct_user):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    fiche = make_ressource(library, slug="fiche-formulaire")
+    form_class = FicheDispositifPage.get_edit_handler().get_form_class()
+    fiche.major_change = True
+    fiche.major_change_summary = "Ancien résumé"
+    fiche.save_revision().publish()
+    fiche = FicheDispositifPage.objects.get(pk=fiche.pk).get_latest_revision_as_object()
+    form = form_class(instance=fiche, for_user=anct_user)
+    assert form.initial["major_change"] is False and form.initial["major_change_summary"] == ""
+    data = nested_form_data(
+        {
+            "title": fiche.title,
+            "slug": fiche.slug,
+            "summary": fiche.summary,
+            "body": streamfield([]),
+            "links": streamfield([]),
+            "major_change": "on",
+            "major_change_summary": " ",
+        }
+    )
+    form = form_class(data=data, instance=fiche, for_user=anct_user)
+    form.is_valid()
+    assert "Résumez la modification importante en une ligne" in str(
+        form.errors["major_change_summary"]
+    )
+
+
+def test_admin_edit_shows_the_validity_and_publication_fields(client, library, anct_user):
+    fiche = make_ressource(library, slug="fiche-admin")
+    client.force_login(anct_user)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[fiche.pk])).content.decode()
+    assert "Valide jusqu&#x27;au" in html or "Valide jusqu'au" in html
+    assert "Modification importante" in html
+
+
+# --- Review reminders and the "Fiches à revoir" report ---------------------------------------------
+
+
+def test_review_reminders_are_sent_once_per_date(library, anct_user, professional):
+    today = timezone.localdate()
+    soon = make_ressource(library, slug="bientot", valid_until=today + datetime.timedelta(days=20))
+    make_ressource(library, slug="plus-tard", valid_until=today + datetime.timedelta(days=60))
+    make_ressource(library, slug="sans-date")
+    mail.outbox.clear()
+    assert services.send_review_reminders(today) == 1
+    reminders = Notification.objects.filter(kind="fiche_review")
+    assert [n.recipient for n in reminders] == [anct_user]
+    assert "Bientot" in reminders[0].title
+    assert reminders[0].url == reverse("wagtailadmin_pages:edit", args=[soon.pk])
+    assert services.send_review_reminders(today) == 0
+    call_command("remind_fiches_to_review")
+    assert Notification.objects.filter(kind="fiche_review").count() == 1
+    assert FicheReviewReminder.objects.count() == 1
+    # A new date is a new reminder, once.
+    soon.valid_until = today + datetime.timedelta(days=10)
+    soon.save_revision().publish()
+    assert services.send_review_reminders(today) == 1
+    assert services.send_review_reminders(today) == 0
+    assert Notification.objects.filter(kind="fiche_review").count() == 2
+
+
+def test_fiches_to_review_report_for_each_role(role_client, library):
+    today = timezone.localdate()
+    make_ressource(
+        library, slug="echue", title="Fiche échue", valid_until=today - datetime.timedelta(days=3)
+    )
+    make_ressource(
+        library,
+        slug="bientot",
+        title="Fiche bientôt",
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    make_ressource(
+        library,
+        slug="loin",
+        title="Fiche lointaine",
+        valid_until=today + datetime.timedelta(days=90),
+    )
+    url = reverse("ressources_fiches_to_review")
+    response = role_client.get(url)
+    if role_client.role == "anonymous":
+        assert response.status_code == 302
+        return
+    if role_client.role != "anct_user":  # logged in without admin rights
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    text = page_text(response)
+    assert text.index("Fiche échue") < text.index("Fiche bientôt")
+    assert "Fiche lointaine" not in text
+    assert "(échue)" in text
+    assert url in page_text(role_client.get("/admin/"))  # in the Reports menu
+
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+def test_library_email_preference_and_one_click_unsubscribe(client, library, professional):
+    from notifications.services import apply_unsubscribe
+
+    client.force_login(professional)
+    response = client.post(reverse("espace:preferences"), {"library": "digest"})
+    assert response.status_code == 302
+    assert services.library_email_mode(professional) == EmailMode.DIGEST
+    assert apply_unsubscribe(professional.pk, "library") == "Bibliothèque de ressources"
+    assert services.library_email_mode(professional) == EmailMode.NONE
+    bad = client.post(reverse("espace:preferences"), {"library": "n'importe"})
+    assert bad.status_code == 200
+    assert services.library_email_mode(professional) == EmailMode.NONE
+
+
+def test_follows_and_proposals_are_exported_and_follows_erased(client, shared, member, library):
+    from ressources import personal_data
+
+    fiche = make_ressource(library, slug="suivie", title="Fiche suivie")
+    services.follow_fiche(member, fiche)
+    client.force_login(member)
+    client.post(propose_url(shared["document"]), proposal_data(shared["document"]))
+    data = personal_data.export(member, None)
+    assert [f["fiche"] for f in data["fiches_suivies"]] == ["Fiche suivie"]
+    assert data["documents_proposes"][0]["etat"] == "En relecture"
+    personal_data.erase(member, member.email, "efface@example.org", [])
+    assert not FicheFollow.objects.filter(user=member).exists()
+    assert LibraryProposal.objects.filter(proposer=member).exists()  # a contribution, kept
