@@ -12,7 +12,7 @@ from groups.models import Role
 from notifications.models import EmailMode
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, CiteFactory, UserFactory, make_anct_user
-from tests.pilotage_world import make_campaign, make_indicators
+from tests.factories.pilotage import make_campaign, make_indicators
 
 pytestmark = [
     pytest.mark.browser,

@@ -457,7 +457,7 @@ def test_mon_espace_query_count_does_not_grow(
 
     from cafes_cites.models import Registration, Session
     from tests.factories import make_anct_user
-    from tests.pilotage_world import make_campaign, make_indicators
+    from tests.factories.pilotage import make_campaign, make_indicators
 
     settings.GROUP_POST_RATE_COUNT = 0
     make_indicators()
@@ -558,7 +558,7 @@ def test_bulletin_subscription_pending_confirmation_is_shown_in_words(
 
 @pytest.fixture
 def open_campaign(anct_user):
-    from tests.pilotage_world import make_campaign, make_indicators
+    from tests.factories.pilotage import make_campaign, make_indicators
 
     make_indicators()
     return make_campaign(open_by=anct_user, closes_in=9)
