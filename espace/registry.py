@@ -4,7 +4,7 @@ the same layer): the host registers a provider(user, cite) -> CitePanel | None i
 `context` (the provider's app owns the template), else as a title, a text and a link.
 
 A provider runs on every visit of Mon espace: it must make a fixed number of queries, whatever
-the user's history (tests/test_espace.py, bench/inbox.py)."""
+the user's history (tests/espace/test_espace.py, bench/inbox.py)."""
 
 _providers = []
 
