@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -55,6 +55,13 @@ class CafesCitesConfig(AppConfig):
         from themes.registry import register_theme_section
 
         register_theme_section(sessions_for_theme)
+        if apps.is_installed("notifications"):
+            # The reminders' e-mails carry a one-click unsubscribe answered by notifications/.
+            from cafes_cites.emails import REMINDERS_SOURCE
+            from cafes_cites.services import unsubscribe_reminders
+            from notifications.services import register_unsubscribe_handler
+
+            register_unsubscribe_handler(REMINDERS_SOURCE.split(":")[0], unsubscribe_reminders)
         post_migrate.connect(grant_anct_permissions, sender=self)
         # Open chat sockets close promptly on logout, password change, deactivation, deletion.
         user_logged_out.connect(session_auth.on_logged_out, dispatch_uid="cafes_cites_logout")

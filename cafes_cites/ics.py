@@ -39,7 +39,15 @@ def session_event(session, stamp, attendee=None, with_video=False):
     event.add("url", url)
     description = strip_tags(session.description).strip()
     video = session.video_url if with_video and not session.is_cancelled else ""
-    lines = [description, f"Visioconférence : {video}" if video else "", url]
+    # Without the link (not yet open, or not for this reader), say where and when it appears:
+    # the rule of permissions.can_see_video_link.
+    where = (
+        f"Visioconférence : {video}"
+        if video
+        else "Visioconférence : lien affiché sur la page de la séance "
+        f"{settings.CAFES_CITES_VIDEO_LINK_BEFORE} minutes avant le début"
+    )
+    lines = [description, "" if session.is_cancelled else where, url]
     event.add("description", "\n\n".join(line for line in lines if line))
     event.add("location", video or "Visioconférence (lien sur la page de la séance)")
     if attendee is not None:
@@ -72,7 +80,8 @@ def build_calendar(sessions, name):
 
 def registrant_calendar(session, user, *, with_video):
     """The .ics e-mailed to one registrant: an invitation (METHOD:REQUEST) that calendars keep
-    and update, or its cancellation (METHOD:CANCEL), with the visio link for confirmed ones."""
+    and update, or its cancellation (METHOD:CANCEL); `with_video` when the registrant may see
+    the visio link at the time of sending (emails.build_email)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -183,6 +184,17 @@ def set_reminders(user, enabled):
         ReminderOptOut.objects.filter(user=user).delete()
     else:
         ReminderOptOut.objects.get_or_create(user=user)
+
+
+def unsubscribe_reminders(user_id, source_key):
+    """notifications' unsubscribe handler for the reminders' one-click link (emails.py)."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    set_reminders(user, False)
+    from cafes_cites.emails import REMINDERS_LABEL
+
+    return REMINDERS_LABEL
 
 
 def schedule_session_change(session):

@@ -1,12 +1,10 @@
 """E-mails of the cafés-cités, sent as background tasks (enqueued on commit by services)."""
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from cafes_cites.ics import itip_method, registrant_calendar
+from cafes_cites.emails import build_email
 from cafes_cites.models import (
     Registration,
     RegistrationStatus,
@@ -15,33 +13,10 @@ from cafes_cites.models import (
     ReminderSent,
     Session,
 )
-from commons.urls import absolute_url
-
-SUBJECT_PREFIX = "[Cités de l'emploi] "
 
 
 def _send(registration, template, subject, attach_ics=False, **extra):
-    session = registration.session
-    context = {
-        "registration": registration,
-        "session": session,
-        "user": registration.user,
-        "session_url": absolute_url(session.get_absolute_url()),
-        **extra,
-    }
-    message = EmailMultiAlternatives(
-        subject=SUBJECT_PREFIX + subject,
-        body=render_to_string(f"cafes_cites/emails/{template}.txt", context),
-        to=[registration.user.email],
-    )
-    if attach_ics:
-        # The registrant's own invitation: confirmed ones get the visio link in it.
-        message.attach(
-            f"cafe-cite-{session.pk}.ics",
-            registrant_calendar(session, registration.user, with_video=registration.is_confirmed),
-            f"text/calendar; charset=utf-8; method={itip_method(session)}",
-        )
-    message.send()
+    build_email(registration, template, subject, attach_ics=attach_ics, **extra).send()
 
 
 @task()
@@ -99,7 +74,7 @@ def send_session_change(session_id, sequence):
         _send(
             registration,
             "session_cancelled" if cancelled else "session_moved",
-            f"{'Annulé' if cancelled else 'Nouvel horaire'} : {session.label}",
+            f"{'Café-cité annulé' if cancelled else 'Nouvel horaire'} : {session.label}",
             attach_ics=True,
         )
         sent += 1

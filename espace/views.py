@@ -10,8 +10,10 @@ from cafes_cites.models import Registration
 from cafes_cites.permissions import can_see_video_link
 from cafes_cites.services import wants_reminders
 from cites.models import Cite
+from commons.http import client_ip
 from espace import services
 from espace.forms import PreferencesForm
+from espace.registry import home_sections
 from groups import queries as group_queries
 from groups.models import Membership
 from ressources import services as ressources_services
@@ -49,6 +51,27 @@ def _cite_pages(user):
     return cite, pages
 
 
+def _split_notifications(notifications, activity):
+    """Each unread item once: a notification about a line of "Nouveautés de mes groupes" (a new
+    discussion, a reply, a document: the same URL; a mention in an opening message: the
+    discussion's URL plus an anchor) goes on that line, opened through the notification (which
+    marks it read), with its kind; the others stay under "Mes autres notifications"."""
+    lines = {line.target_url: line for line in activity if line.target_url}
+    threads = {
+        line.target_url: line
+        for line in activity
+        if line.target_url and line.verb == line.Verb.THREAD
+    }
+    others = []
+    for notification in notifications:
+        line = lines.get(notification.url) or threads.get(notification.url.split("#", 1)[0])
+        if line is None:
+            others.append(notification)
+        elif getattr(line, "notification", None) is None or notification.kind == "mention":
+            line.notification = notification  # a mention says more than "new reply"
+    return others[:NOTIFICATIONS_SHOWN]
+
+
 def _oldest_mark(memberships, now):
     marks = [m.last_seen_at or m.joined_at for m in memberships]
     return max(min(marks, default=now), now - ACTIVITY_HORIZON)
@@ -63,13 +86,18 @@ def home(request):
     memberships = list(group_queries.memberships_with_unread(user))
     cite, cite_pages = _cite_pages(user)
     cite_group = next((m.group for m in memberships if cite and m.group.cite_id == cite.pk), None)
+    activity = list(group_queries.unread_activity(user, since=_oldest_mark(memberships, now)))
+    # Enough unread notifications to fill the block once those shown as "Nouveautés" are set
+    # aside (one query whatever the number).
+    notifications = list(user.notifications.unread()[: NOTIFICATIONS_SHOWN + len(activity)])
     context = {
         "memberships": memberships,
         "unread_cap": group_queries.UNREAD_CAP,
-        "activity": list(group_queries.unread_activity(user, since=_oldest_mark(memberships, now))),
+        "activity": activity,
         "questions": list(group_queries.waiting_questions(user)),
         "registrations": _next_registrations(user, now),
-        "notifications": list(user.notifications.unread()[:NOTIFICATIONS_SHOWN]),
+        "notifications": _split_notifications(notifications, activity),
+        "home_sections": home_sections(user, cite),
         "cite": cite,
         "cite_group": cite_group,
         "cite_pages": cite_pages,
@@ -95,9 +123,11 @@ def preferences(request):
         .select_related("group")
         .order_by("group__kind", "group__name")
     )
+    bulletin_state, bulletin_pending_since = services.bulletin_state(user)
     initial = {
         "reminders": wants_reminders(user),
-        "bulletin": services.bulletin_subscriber(user) is not None,
+        # A request awaiting its confirmation stays ticked: the choice was taken into account.
+        "bulletin": bulletin_state != "none",
         "library": ressources_services.library_email_mode(user),
     }
     form = PreferencesForm(request.POST or None, memberships=memberships, initial=initial)
@@ -109,6 +139,7 @@ def preferences(request):
                 reminders=form.cleaned_data["reminders"],
                 bulletin=form.cleaned_data["bulletin"],
                 library=form.cleaned_data["library"] or None,
+                ip=client_ip(request),
             )
             messages.success(request, "Vos préférences de notification sont enregistrées.")
             for note in notes:
@@ -117,4 +148,9 @@ def preferences(request):
         messages.error(
             request, "Vos préférences n'ont pas été enregistrées : corrigez le formulaire."
         )
-    return render(request, "espace/preferences.html", {"form": form})
+    context = {
+        "form": form,
+        "bulletin_pending_since": bulletin_pending_since,
+        "bulletin_email": user.email,
+    }
+    return render(request, "espace/preferences.html", context)

@@ -714,6 +714,28 @@ def request_subscription(email, theme_slugs):
     transaction.on_commit(lambda: send_subscription_confirmation.enqueue(email, url))
 
 
+def pending_subscription_since(email):
+    """When the last confirmation e-mail still waiting to be followed was sent to `email`, or
+    None: an active subscriber has nothing pending, and requests are only kept a day
+    (check_subscription_rate), so older ones are not known."""
+    if Subscriber.objects.active().filter(email__iexact=email).exists():
+        return None
+    return (
+        SubscriptionRequest.objects.filter(
+            email_digest=_digest(email), created_at__gte=timezone.now() - timedelta(days=1)
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def forget_subscription_requests(email):
+    """The address's owner no longer wants the subscription they asked for: it stops showing as
+    pending (the link already sent stays valid; following it is a new choice)."""
+    SubscriptionRequest.objects.filter(email_digest=_digest(email)).delete()
+
+
 @transaction.atomic
 def confirm_subscription(email, theme_slugs):
     subscriber, _ = Subscriber.objects.get_or_create(email=email)

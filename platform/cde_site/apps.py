@@ -50,3 +50,9 @@ class CdeSiteConfig(AppConfig):
             from ressources.bulletin_sources import register_bulletin_source
 
             register_bulletin_source("replay", "Replay de café-cité", published_replays)
+        # Mon espace shows the cité's quarterly questionnaire due (espace.registry).
+        if apps.is_installed("espace") and apps.is_installed("pilotage"):
+            from espace.registry import register_home_section
+            from pilotage.registrations import questionnaire_home_section
+
+            register_home_section(questionnaire_home_section)

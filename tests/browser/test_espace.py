@@ -11,7 +11,8 @@ from groups import services
 from groups.models import Role
 from notifications.models import EmailMode
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, CiteFactory, UserFactory
+from tests.factories import PASSWORD, CiteFactory, UserFactory, make_anct_user
+from tests.factories.pilotage import make_campaign, make_indicators
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,6 +30,10 @@ def test_mon_espace_and_preferences(page, live_server):
     services.create_thread(
         cite.group, animateur, title="Qui vient jeudi ?", body="Dites-le", is_question=True
     )
+    make_indicators()
+    campaign = make_campaign(open_by=make_anct_user(), closes_in=9)
+    other = services.create_group(name="Groupe voisin", access="open", animateurs=[animateur])
+    services.invite(other, member.email, actor=animateur)
 
     page.goto(live_server.url + "/comptes/login/")
     page.locator("#id_login").fill(member.email)
@@ -39,7 +44,21 @@ def test_mon_espace_and_preferences(page, live_server):
     questions = page.get_by_role("region", name="Questions en attente de réponse")
     expect(questions.get_by_role("link", name="Qui vient jeudi ?")).to_be_visible()
     expect(page.get_by_role("heading", name="Ma cité : Testville")).to_be_visible()
+    due = page.get_by_role("region", name="Questionnaire trimestriel")
+    expect(due).to_contain_text(f"Campagne du {campaign.label}")
+    expect(due).to_contain_text("Pas encore commencé")
+    # Each unread item once: the new discussion is a line of "Nouveautés", the invitation is
+    # among the other notifications.
+    news = page.get_by_role("region", name="Nouveautés de mes groupes")
+    expect(news.get_by_role("link", name="Qui vient jeudi ?")).to_have_count(1)
+    others = page.get_by_role("region", name="Mes autres notifications")
+    expect(others).to_contain_text("vous invite à rejoindre « Groupe voisin »")
+    expect(others).not_to_contain_text("Qui vient jeudi ?")
     assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(due.get_by_role("link", name="Remplir le questionnaire")).to_be_visible()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Régler mes notifications par courriel").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes notifications par courriel")
@@ -52,7 +71,17 @@ def test_mon_espace_and_preferences(page, live_server):
     expect(
         page.get_by_label(re.compile("Recevoir les rappels des cafés-cités"))
     ).not_to_be_checked()
+    page.locator("label", has_text="Recevoir le bulletin de veille").click()
     page.get_by_role("button", name="Enregistrer mes préférences").click()
     expect(page.get_by_text("Vos préférences de notification sont enregistrées.")).to_be_visible()
     assert_accessible(page)
     assert cite.group.memberships.get(user=member).email_mode == EmailMode.NONE
+    # The bulletin waits for its confirmation: still ticked, and the page says why.
+    bulletin = page.get_by_label(re.compile("Recevoir le bulletin de veille"))
+    expect(bulletin).to_be_checked()
+    expect(bulletin).to_have_accessible_description(
+        re.compile(f"Confirmation en attente : ouvrez le courriel envoyé à {member.email}")
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_text("Confirmation en attente")).to_be_visible()
+    assert_accessible(page)

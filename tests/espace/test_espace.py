@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 from django.core import mail, signing
 from django.core.management import call_command
 from django.urls import reverse
+from icalendar import Calendar
 
 from espace.models import InboundEmail, InboundStatus
 from groups import services
@@ -421,7 +422,13 @@ def test_mon_espace_shows_unread_activity_questions_and_notifications(client, te
     text = page_text(client.get("/mon-espace/"))
     assert "a ouvert la discussion" in text and "Sujet" in text
     assert "Questions en attente de réponse" in text
-    assert "Nouvelle discussion" in text  # unread notification
+    # The "new discussion" notification is the activity line itself, opened through it.
+    notification = Notification.objects.get(recipient=member, kind="thread")
+    assert text.count("Sujet") == 1 and "Nouvelle discussion" not in text
+    assert (
+        reverse("notifications:open", args=[notification.pk])
+        in client.get("/mon-espace/").content.decode()
+    )
     assert team["cite"].short_name in text
     client.get(thread.get_absolute_url())  # seen
     question = services.create_thread(
@@ -449,8 +456,12 @@ def test_mon_espace_query_count_does_not_grow(
     from django.utils import timezone
 
     from cafes_cites.models import Registration, Session
+    from tests.factories import make_anct_user
+    from tests.factories.pilotage import make_campaign, make_indicators
 
     settings.GROUP_POST_RATE_COUNT = 0
+    make_indicators()
+    make_campaign(open_by=make_anct_user(), closes_in=9)  # the questionnaire block's queries
     member = team["member"]
     client.force_login(member)
     client.get("/mon-espace/")  # warm caches (site root paths, content types)
@@ -495,6 +506,121 @@ def test_preferences_page_saves_every_setting(client, team, django_capture_on_co
     assert group.memberships.get(user=member).email_mode == EmailMode.DIGEST
 
 
+def bulletin_box(client):
+    """The bulletin checkbox as the page draws it: (ticked, text of the page)."""
+    response = client.get("/mon-espace/preferences/")
+    html = response.content.decode()
+    tag = html[html.index('name="bulletin"') :]
+    return "checked" in tag[: tag.index(">")], page_text(response)
+
+
+def test_bulletin_subscription_pending_confirmation_is_shown_in_words(
+    client, team, django_capture_on_commit_callbacks
+):
+    import re
+
+    from ressources.models import Subscriber
+
+    member = team["member"]
+    group_choice = {f"groupe_{team['group'].pk}": "each"}
+    client.force_login(member)
+    assert bulletin_box(client)[0] is False
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/mon-espace/preferences/", {**group_choice, "bulletin": "on"})
+    (confirmation,) = answers_to(member.email)
+    ticked, text = bulletin_box(client)
+    assert ticked, "the choice must not look ignored"
+    assert f"Confirmation en attente : ouvrez le courriel envoyé à {member.email}" in text
+    assert not Subscriber.objects.exists()
+    # Saving again while pending sends no second e-mail and says it still waits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/mon-espace/preferences/", {**group_choice, "bulletin": "on"}, follow=True
+        )
+    assert len(answers_to(member.email)) == 1
+    assert "attend toujours votre confirmation" in page_text(response)
+    # Unticked: the request is dropped and the page says so.
+    response = client.post("/mon-espace/preferences/", group_choice, follow=True)
+    assert "Demande d'abonnement au bulletin de veille abandonnée" in page_text(response)
+    ticked, text = bulletin_box(client)
+    assert not ticked and "Confirmation en attente" not in text
+    # Asked again, then confirmed through the e-mail's link: subscribed, no pending words.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/mon-espace/preferences/", {**group_choice, "bulletin": "on"})
+    (confirmation,) = answers_to(member.email)
+    link = re.search(r"http://\S+/veille/abonnement/\S+/", confirmation.body).group(0)
+    client.post(link.removeprefix("http://127.0.0.1:8000"))
+    assert Subscriber.objects.active().filter(email=member.email).exists()
+    ticked, text = bulletin_box(client)
+    assert ticked and "Confirmation en attente" not in text
+
+
+@pytest.fixture
+def open_campaign(anct_user):
+    from tests.factories.pilotage import make_campaign, make_indicators
+
+    make_indicators()
+    return make_campaign(open_by=anct_user, closes_in=9)
+
+
+def test_mon_espace_shows_the_cite_questionnaire_due_to_its_team_only(
+    client, team, open_campaign, professional, anct_user
+):
+    from django.utils import timezone
+
+    from pilotage import services as pilotage
+
+    coordinator, partner = team["animateur"], team["member"]
+    client.force_login(coordinator)
+    text = page_text(client.get("/mon-espace/"))
+    assert "Questionnaire trimestriel" in text
+    assert f"Campagne du {open_campaign.label}" in text and "(dans 9 jours)" in text
+    assert "Pas encore commencé" in text and "Remplir le questionnaire" in text
+    step = reverse("pilotage:questionnaire", args=[team["cite"].slug, open_campaign.code, 1])
+    assert step in client.get("/mon-espace/").content.decode()
+    response = pilotage.get_or_create_response(open_campaign, team["cite"])
+    client.force_login(partner)
+    text = page_text(client.get("/mon-espace/"))
+    assert "Brouillon en cours" in text and "revient au coordinateur" in text
+    response.status, response.submitted_at = "submitted", timezone.now()
+    response.save()
+    client.force_login(coordinator)
+    text = page_text(client.get("/mon-espace/"))
+    assert "Transmis le" in text and "Voir le pilotage de la cité" in text
+    for outsider in (professional, anct_user):
+        client.force_login(outsider)
+        assert "Questionnaire trimestriel" not in page_text(client.get("/mon-espace/"))
+
+
+def test_mon_espace_without_an_open_campaign_has_no_questionnaire_block(client, team):
+    client.force_login(team["animateur"])
+    assert "Questionnaire trimestriel" not in page_text(client.get("/mon-espace/"))
+
+
+def test_mon_espace_shows_each_unread_item_once(client, team, thread):
+    """A notification about a line of "Nouveautés" is that line (with its kind); the others are
+    listed under "Mes autres notifications"."""
+    member, animateur = team["member"], team["animateur"]
+    services.reply(thread, member, body="Je participe.")
+    services.reply(thread, animateur, body=f"Merci @{member.display_name}, à jeudi.")
+    other = services.create_group(name="Groupe voisin", access="open", animateurs=[animateur])
+    services.invite(other, member.email, actor=animateur)
+    client.force_login(member)
+    response = client.get("/mon-espace/")
+    html, text = response.content.decode(), page_text(response)
+    assert Notification.objects.filter(recipient=member, read_at__isnull=True).count() >= 3
+    for notification in Notification.objects.filter(recipient=member):
+        assert html.count(reverse("notifications:open", args=[notification.pk])) == 1, (
+            notification.title
+        )
+    assert "Nouvelle discussion" not in text  # shown as its activity line
+    notifications = text[text.index("Mes autres notifications") :]
+    assert "vous invite à rejoindre « Groupe voisin »" in notifications
+    assert "Sujet" not in notifications
+
+
 def test_members_tab_links_to_preferences(client, team):
     client.force_login(team["member"])
     text = page_text(client.get(reverse("groups:members", args=[team["group"].slug])))
@@ -504,48 +630,122 @@ def test_members_tab_links_to_preferences(client, team):
 # --- Cafés-cités: moves and cancellations -----------------------------------------------------
 
 
-def test_moved_and_cancelled_session_emails_updated_ics(
-    professional, django_capture_on_commit_callbacks
+def smtp_parts(message):
+    text, html = parts(message)
+    (ics,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    return text, html, Calendar.from_ical(ics.get_content())
+
+
+def test_cafe_cite_emails_over_smtp_html_preferences_unsubscribe_and_visio_rule(
+    professional, smtp, client, django_capture_on_commit_callbacks
 ):
+    """Registration, move and cancellation e-mails through a real SMTP exchange: the sober HTML
+    and text parts of the group notifications, the preferences link, a one-click unsubscribe
+    from the reminders; the visio link always in a confirmed registrant's .ics, in the text only
+    once the session page would show it (15 minutes before the start); a cancellation says so, points to the upcoming
+    cafés-cités and cancels the same UID."""
     from django.utils import timezone
-    from icalendar import Calendar
 
     from cafes_cites import services as cafes
+    from cafes_cites.models import ReminderOptOut
 
+    visio = "https://visio.example.org/salle-42"
     start = timezone.now() + timezone.timedelta(days=3)
     session = cafes.Session.objects.create(
         title="Emploi des jeunes",
         start=start,
         end=start + timezone.timedelta(hours=1),
-        video_url="https://visio.example.org/salle-42",
+        video_url=visio,
     )
     with django_capture_on_commit_callbacks(execute=True):
         cafes.register(professional, session)
-    registration_ics = Calendar.from_ical(mail.outbox[-1].attachments[0][1])
-    (event,) = registration_ics.walk("VEVENT")
-    assert "https://visio.example.org/salle-42" in str(event["description"])
+    ((recipients, registered),) = smtp.messages
+    assert recipients == [professional.email]
+    text, html, calendar = smtp_parts(registered)
+    (event,) = calendar.walk("VEVENT")
     uid = str(event["uid"])
-    mail.outbox.clear()
+    # Three days ahead: the registrant's .ics carries the link (people join from their
+    # calendar); the text does not yet, it says the link is in the invitation and when the
+    # session page shows it.
+    assert visio in str(event["location"]) and visio in str(event["description"])
+    assert visio not in text and visio not in html
+    assert "15 minutes avant le début" in text and "15 minutes avant le début" in html
+    assert "est dans l'invitation jointe" in text and "contient le lien" in text
+    assert "/mon-espace/preferences/" in text and "/mon-espace/preferences/" in html
+    assert html.lstrip().startswith("<!DOCTYPE html>") and "<script" not in html
+    assert registered["Auto-Submitted"] == "auto-generated"
+    unsubscribe = str(registered["List-Unsubscribe"]).strip().strip("<>")
+    assert registered["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in text and unsubscribe.replace("&", "&amp;") in html
+
+    # Moved to a start 10 minutes away: the visio window is open, the link is given.
+    smtp.messages.clear()
+    soon = timezone.now() + timezone.timedelta(minutes=10)
     with django_capture_on_commit_callbacks(execute=True):
-        cafes.move_session(
-            session, start + timezone.timedelta(days=1), start + timezone.timedelta(days=1, hours=1)
-        )
-    (moved,) = mail.outbox
-    assert "Nouvel horaire" in moved.subject
-    calendar = Calendar.from_ical(moved.attachments[0][1])
+        cafes.move_session(session, soon, soon + timezone.timedelta(hours=1))
+    ((_, moved),) = smtp.messages
+    assert "Nouvel horaire" in moved["Subject"]
+    text, html, calendar = smtp_parts(moved)
     (event,) = calendar.walk("VEVENT")
     assert str(calendar["method"]) == "REQUEST" and str(event["uid"]) == uid
     assert int(event["sequence"]) == 1
-    assert "salle-42" in str(event["location"])
-    mail.outbox.clear()
+    assert visio in text and visio in html and visio in str(event["location"])
+
+    # Moved back three days later: the text no longer prints it, the updated .ics keeps it.
+    smtp.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cafes.move_session(session, start, start + timezone.timedelta(hours=1))
+    ((_, moved),) = smtp.messages
+    text, html, calendar = smtp_parts(moved)
+    (event,) = calendar.walk("VEVENT")
+    assert visio not in text and visio not in html and visio in str(event["location"])
+    assert "15 minutes avant le début" in text
+
+    smtp.messages.clear()
     with django_capture_on_commit_callbacks(execute=True):
         cafes.cancel_session(session)
-    (cancelled,) = mail.outbox
-    calendar = Calendar.from_ical(cancelled.attachments[0][1])
+    ((_, cancelled),) = smtp.messages
+    assert "annulé" in cancelled["Subject"]
+    text, html, calendar = smtp_parts(cancelled)
     (event,) = calendar.walk("VEVENT")
     assert str(calendar["method"]) == "CANCEL" and str(event["uid"]) == uid
-    assert int(event["sequence"]) == 2 and str(event["status"]) == "CANCELLED"
-    assert "annulé" in cancelled.body
+    assert int(event["sequence"]) == 3 and str(event["status"]) == "CANCELLED"
+    assert "est annulé : il n'aura pas lieu" in text and "est annulé : il n'aura pas lieu" in html
+    agenda = "http://127.0.0.1:8000" + reverse("cafes_cites:agenda")
+    assert agenda in text and f'href="{agenda}"' in html
+    assert session.get_absolute_url() not in text and session.get_absolute_url() not in html
+    assert visio not in text and visio not in calendar.to_ical().decode()
+
+    # The mail client's one-click unsubscribe (RFC 8058 POST, no session) stops the reminders.
+    assert not ReminderOptOut.objects.filter(user=professional).exists()
+    path = unsubscribe.removeprefix("http://127.0.0.1:8000")
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "Rappels des cafés-cités" in page_text(response)
+    assert ReminderOptOut.objects.filter(user=professional).exists()
+
+
+def test_reminder_email_has_html_preferences_and_no_early_visio_link(professional, smtp):
+    from django.utils import timezone
+
+    from cafes_cites import services as cafes
+    from cafes_cites.tasks import send_reminder
+
+    start = timezone.now() + timezone.timedelta(hours=1)
+    session = cafes.Session.objects.create(
+        title="Bientôt",
+        start=start,
+        end=start + timezone.timedelta(hours=1),
+        video_url="https://visio.example.org/salle-7",
+    )
+    registration = cafes.Registration.objects.create(
+        session=session, user=professional, status="confirmed"
+    )
+    send_reminder.enqueue(registration.pk, "hour_before")
+    ((_, reminder),) = smtp.messages
+    text, html = parts(reminder)
+    assert "commence dans une heure" in text and "commence dans une heure" in html
+    assert "salle-7" not in text and "15 minutes avant le début" in text
+    assert "/mon-espace/preferences/" in html and reminder["List-Unsubscribe"]
 
 
 def test_reminder_opt_out_is_respected(professional):
