@@ -295,6 +295,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
+# Ahead of the apps' catalogues: a few of Wagtail's French labels reworded.
+LOCALE_PATHS = [BASE_DIR / "platform" / "cde_site" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -383,6 +385,8 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Wagtail's workflow e-mails: kept in step with commons.urls.site_url().
 WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
+# Ahead of the apps' catalogues: a few of Wagtail's French labels reworded.
+LOCALE_PATHS = [BASE_DIR / "platform" / "cde_site" / "locale"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
