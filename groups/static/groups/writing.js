@@ -5,7 +5,8 @@
 //   acknowledged yet is also kept in this tab (sessionStorage): the save sent while leaving the
 //   page (a beacon) can reach the server after the next page was served with the previous
 //   draft, and typing there would then overwrite the newer text. Back on the page, that copy
-//   wins over the server's before anything can be typed;
+//   wins over the server's before anything can be typed. The forms say autocomplete="off" so
+//   that the browser does not put back, on Back, text that was published or given up;
 // - attachments: files can be dropped on the form's file field, and are listed with a button to
 //   remove each one before publishing.
 (function () {
@@ -20,6 +21,7 @@
 
     var thread = form.elements.namedItem("thread");
     var key = "cde-brouillon:" + url + ":" + (thread ? thread.value : "");
+    var restored = "";
 
     function field(name) {
       var element = form.elements.namedItem(name);
@@ -69,7 +71,8 @@
       } else if (body) {
         body.value = kept.body;
       }
-      if (status) status.textContent = "Brouillon repris : votre dernière saisie est rétablie.";
+      restored = "Votre dernière saisie est rétablie. ";
+      if (status) status.textContent = "Brouillon repris : " + restored;
       dirty = true;
       timer = setTimeout(save, 200);
     }
@@ -90,11 +93,13 @@
           if (response.ok) {
             var now = new Date();
             status.textContent =
+              restored +
               "Brouillon enregistré à " +
               now.getHours() +
               " h " +
               String(now.getMinutes()).padStart(2, "0") +
               ".";
+            restored = "";
           } else {
             return response
               .json()
