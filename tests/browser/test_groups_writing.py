@@ -362,7 +362,12 @@ def test_text_sent_while_leaving_is_not_lost_to_the_served_draft(browser, live_s
     expect(page.get_by_text(re.compile("Brouillon enregistré"))).to_be_visible(timeout=15_000)
     page.keyboard.type(" et la suite")
     page.goto(live_server.url + group.get_absolute_url())
-    # The page coming next is served before the beacon is handled: the older draft.
+    # The page coming next is served before the beacon is handled: the older draft. (Once the
+    # beacon is in, the server is set back to what it had before it.)
+    for _ in range(20):
+        if "la suite" in Draft.objects.get(user=coordinator, thread=thread).body:
+            break
+        page.wait_for_timeout(500)
     services.save_draft(coordinator, group, thread=thread, body="<p>Premier jet</p>")
     page.go_back()
     area = editor_ready(page)
