@@ -20,6 +20,16 @@ class PlatformSite:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's French ("sont incorrects") says neither which nor what to do next.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": (
+            "L'adresse électronique ou le mot de passe est incorrect. Vérifiez votre saisie "
+            "(majuscules, espaces) ou choisissez « Mot de passe oublié ? » pour en créer un "
+            "nouveau."
+        ),
+    }
+
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, TitleFieldPanel
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.search import index
 
 from groups.storage import private_storage
@@ -32,7 +33,7 @@ class Access(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    ANIMATEUR = "animateur", "Animateur"
+    ANIMATEUR = "animateur", "Animateur ou animatrice"
     MEMBRE = "membre", "Membre"
 
 
@@ -70,15 +71,18 @@ class Group(index.Indexed, ClusterableModel):
     objects = GroupQuerySet.as_manager()
 
     panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
+        # On a new group, the URL identifier follows the name as it is typed (Wagtail's sync).
+        TitleFieldPanel("name", targets=["slug"]),
+        FieldPanel("slug", widget=SlugInput),
         FieldPanel("kind"),
         FieldPanel("access"),
         FieldPanel("cite"),
         FieldPanel("description"),
         FieldPanel("themes"),
         FieldPanel("is_archived"),
-        InlinePanel("memberships", heading="Membres et animateurs", label="membre"),
+        InlinePanel(
+            "memberships", heading="Membres, animateurs et animatrices", label="membre du groupe"
+        ),
     ]
     search_fields = [index.SearchField("name"), index.FilterField("access")]
 
@@ -101,7 +105,10 @@ class Group(index.Indexed, ClusterableModel):
 class Membership(models.Model):
     group = ParentalKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name="personne",
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.MEMBRE)
     email_mode = models.CharField(

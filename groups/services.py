@@ -814,6 +814,11 @@ def save_draft(user, group, *, thread=None, title="", body=""):
     return draft
 
 
+def discard_draft(user, group, thread=None):
+    """The author gives the post up ("Annuler")."""
+    Draft.objects.filter(user=user, group=group, thread=thread).delete()
+
+
 @transaction.atomic
 def hide_post(post, actor, *, hidden=True):
     if not permissions.can_moderate_post(actor, post):

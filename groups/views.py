@@ -176,7 +176,7 @@ def members(request, slug):
 def _manager_group_or_404(request, slug):
     group = permissions.get_member_group_or_404(request.user, slug)
     if not permissions.can_manage_group(request.user, group):
-        raise PermissionDenied
+        raise Http404(permissions.NOT_FOUND)
     return group
 
 
@@ -298,7 +298,10 @@ def invitation(request, token):
 def new_thread(request, slug):
     group = permissions.get_member_group_or_404(request.user, slug)
     if not permissions.can_post(request.user, group):
-        raise PermissionDenied
+        raise Http404(permissions.NOT_FOUND)
+    if request.method == "POST" and request.POST.get("abandonner"):
+        services.discard_draft(request.user, group)
+        return redirect(group)
     draft = services.get_draft(request.user, group)
     initial = {"title": draft.title, "body": draft.body} if draft else {}
     form = ThreadForm(request.POST or None, request.FILES or None, group=group, initial=initial)
@@ -319,7 +322,22 @@ def new_thread(request, slug):
             return redirect(thread)
     context = _group_context(request, group, "activite")
     context.update({"form": form, "draft": draft, "draft_thread": None})
-    return render(request, "groups/thread_form.html", context)
+    return _never_cached(render(request, "groups/thread_form.html", context))
+
+
+def _never_cached(response):
+    """A page that shows a draft is asked to the server each time, the Back button included: a
+    copy from the browser's cache would show an older draft, which typing would then save over
+    the newer one."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _refuse_post_unless_writable(request, group):
+    """Pages members read in an archived group: writing there answers the 404 of any URL one
+    may not use."""
+    if request.method == "POST" and not permissions.can_post(request.user, group):
+        raise Http404(permissions.NOT_FOUND)
 
 
 def _add_post_error(form, error):
@@ -330,6 +348,7 @@ def _add_post_error(form, error):
 @login_required
 def thread_detail(request, slug, pk):
     group, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
+    _refuse_post_unless_writable(request, group)
     draft = services.get_draft(request.user, group, thread)
     form = ReplyForm(
         request.POST or None,
@@ -368,7 +387,7 @@ def thread_detail(request, slug, pk):
             "can_mark_solution": permissions.can_mark_solution(request.user, thread),
         }
     )
-    return render(request, "groups/thread.html", context)
+    return _never_cached(render(request, "groups/thread.html", context))
 
 
 @login_required
@@ -376,7 +395,7 @@ def thread_detail(request, slug, pk):
 def mark_solution(request, slug, pk):
     _, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
     if not permissions.can_mark_solution(request.user, thread):
-        raise PermissionDenied
+        raise Http404(permissions.NOT_FOUND)
     post = None
     if request.POST.get("post"):
         post = thread.posts.filter(pk=request.POST["post"]).first()
@@ -473,8 +492,8 @@ def save_draft(request, slug):
             title=request.POST.get("title", ""),
             body=request.POST.get("body", ""),
         )
-    except PermissionDenied:
-        return JsonResponse({"error": "Vous ne pouvez pas écrire dans ce groupe."}, status=403)
+    except PermissionDenied:  # an archived group: like any page one may not write to
+        return JsonResponse({"error": permissions.NOT_FOUND}, status=404)
     except ValidationError as error:
         return JsonResponse({"error": _errors(error)}, status=400)
     response = JsonResponse({"saved": True})
@@ -511,7 +530,7 @@ def attachment_thumbnail(request, slug, pk):
 def pin_thread(request, slug, pk):
     group, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
     if not permissions.can_manage_group(request.user, group):
-        raise PermissionDenied
+        raise Http404(permissions.NOT_FOUND)
     pinned = request.POST.get("pinned") == "1"
     services.pin_thread(thread, request.user, pinned=pinned)
     messages.success(request, "Discussion épinglée." if pinned else "Discussion désépinglée.")
@@ -530,11 +549,17 @@ def _post_for_user_or_404(request, slug, pk):
     return group, post
 
 
-@login_required
-def edit_post(request, slug, pk):
+def _own_post_or_404(request, slug, pk):
+    """Someone else's post (or a deleted one) answers like a post that does not exist."""
     group, post = _post_for_user_or_404(request, slug, pk)
     if not permissions.can_edit_post(request.user, post):
-        raise PermissionDenied
+        raise Http404(permissions.NOT_FOUND)
+    return group, post
+
+
+@login_required
+def edit_post(request, slug, pk):
+    group, post = _own_post_or_404(request, slug, pk)
     form = EditPostForm(request.POST or None, group=group, initial={"body": post.body_html})
     if request.method == "POST" and form.is_valid():
         try:
@@ -553,9 +578,7 @@ def edit_post(request, slug, pk):
 def delete_post(request, slug, pk):
     """Asks first (a page, so it works without JavaScript); only the confirmation's POST
     deletes, a bare POST is sent to the question."""
-    group, post = _post_for_user_or_404(request, slug, pk)
-    if not permissions.can_edit_post(request.user, post):
-        raise PermissionDenied
+    group, post = _own_post_or_404(request, slug, pk)
     if request.method == "POST" and request.POST.get("confirmer") == "1":
         services.delete_post(post, request.user)
         messages.success(request, "Message supprimé.")
@@ -571,6 +594,8 @@ def delete_post(request, slug, pk):
 @require_POST
 def hide_post(request, slug, pk):
     _, post = _post_for_user_or_404(request, slug, pk)
+    if not permissions.can_moderate_post(request.user, post):
+        raise Http404(permissions.NOT_FOUND)
     hidden = request.POST.get("hidden") == "1"
     services.hide_post(post, request.user, hidden=hidden)
     messages.success(request, "Message masqué." if hidden else "Message de nouveau visible.")
@@ -593,6 +618,7 @@ def report_post(request, slug, pk):
 @login_required
 def documents(request, slug):
     group = permissions.get_member_group_or_404(request.user, slug)
+    _refuse_post_unless_writable(request, group)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
@@ -638,6 +664,7 @@ def documents(request, slug):
 @login_required
 def document_detail(request, slug, pk):
     group, document = permissions.get_document_for_user_or_404(request.user, slug, pk)
+    _refuse_post_unless_writable(request, group)
     form = VersionUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():

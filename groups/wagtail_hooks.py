@@ -1,9 +1,10 @@
 from django.core.exceptions import ValidationError
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from groups import services
 from groups.forms import GroupAdminForm
@@ -66,6 +67,11 @@ class GroupEditView(_SavedThroughServices, EditView):
         return group
 
 
+class GroupIndexView(IndexView):
+    # Wagtail's French for "Add %(model_name)s" is "Ajouter un(e) groupe".
+    add_item_label = "Créer un groupe"
+
+
 class GroupViewSet(SnippetViewSet):
     """ANCT creates groups and appoints animateurs (inline memberships). Saved through
     groups.services (eligibility rule, "at least one animateur", audit log, activity feed)."""
@@ -75,9 +81,21 @@ class GroupViewSet(SnippetViewSet):
     menu_label = "Groupes"
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["name", "kind", "access", "is_archived"]
+    list_display = [
+        "name",
+        "kind",
+        "access",
+        # Words, not Python's True/False.
+        Column(
+            "is_archived",
+            label="État",
+            accessor=lambda group: "Archivé" if group.is_archived else "Actif",
+            sort_key="is_archived",
+        ),
+    ]
     list_filter = ["kind", "access", "is_archived"]
     search_fields = ["name"]
+    index_view_class = GroupIndexView
     add_view_class = GroupCreateView
     copy_view_class = GroupCopyView
     edit_view_class = GroupEditView

@@ -78,7 +78,23 @@ def test_login_with_email_and_password(client):
 def test_wrong_password_gets_french_error(client):
     user = UserFactory()
     html = page_text(login(client, user.email, "mauvais"))
-    assert "incorrect" in html
+    assert "L'adresse électronique ou le mot de passe est incorrect." in html
+    assert "sont incorrects" not in html
+    assert "Mot de passe oublié ?" in html  # the way out the message names is on the page
+
+
+@pytest.mark.parametrize(
+    "next_url, reason",
+    [
+        ("/groupes/", "Connectez-vous pour accéder à vos groupes."),
+        ("/notifications/", "Connectez-vous pour accéder à cette page."),
+    ],
+)
+def test_login_page_says_why_a_visitor_was_sent_there(client, next_url, reason):
+    response = client.get(next_url, follow=True)
+    assert response.redirect_chain, next_url
+    assert reason in page_text(response)
+    assert "Connectez-vous pour" not in page_text(client.get(reverse("account_login")))
 
 
 @pytest.mark.parametrize("debug, can_login", [(False, False), (True, True)])

@@ -171,6 +171,8 @@ def test_two_people_chat_and_one_reconnects(browser, asgi_server):
         bob_page.locator("[data-chat-url]").dispatch_event("cde-chat-drop")
         expect(bob_page.locator("#chat-etat")).to_contain_text("Déconnecté")
         alice_page.get_by_role("button", name="Supprimer le message de Alice Martin").click()
+        confirm = alice_page.get_by_role("dialog", name="Supprimer ce message ?")
+        confirm.get_by_role("button", name="Supprimer").click()
         expect(alice_page.locator("#chat-messages li")).to_have_count(0)
         for text in ("Pendant ton absence", "Deuxième message"):
             alice_page.get_by_label("Votre message").fill(text)

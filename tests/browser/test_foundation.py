@@ -145,3 +145,34 @@ def test_mobile_menu_opens_the_navigation(page, live_server):
     expect(cites_link).to_be_visible()
     expect(main_nav(page).get_by_role("link", name="Accueil", exact=True)).to_be_visible()
     assert_accessible(page)
+
+
+LOGO_CUT = """() => {
+    const logo = document.querySelector('.fr-header__logo .fr-logo');
+    return logo.scrollWidth > logo.clientWidth + 1;
+}"""
+
+
+def test_groups_menu_explains_the_login_and_the_logo_is_whole(page, live_server):
+    """An anonymous visitor choosing "Groupes" is told why she must log in; logged in as ANCT
+    (the longest header: "Administration"), the Marianne logo is not cut at 1280 or 390 px."""
+    from tests.factories import make_anct_user
+
+    setup_site()
+    page.goto(live_server.url + "/")
+    main_nav(page).get_by_role("link", name="Groupes").click()
+    expect(page).to_have_url(re.compile(r"/comptes/login/\?next=/groupes/$"))
+    expect(page.get_by_text("Connectez-vous pour accéder à vos groupes.")).to_be_visible()
+    assert_accessible(page)
+    anct = make_anct_user(first_name="Claire", last_name="Moreau")
+    email, password = login_fields(page)
+    email.fill(anct.email)
+    password.fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + "/")
+        assert not page.evaluate(LOGO_CUT), width
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert_accessible(page)

@@ -88,3 +88,33 @@ def test_muting_someone_in_the_chat_asks_first(browser, asgi_server):  # noqa: F
         dialog.get_by_role("button", name="Rendre muet").click()
         expect(bob_page.locator("#chat-erreur")).to_contain_text("suspendu votre participation")
         assert ChatMute.objects.filter(user__first_name="Bob").exists()
+
+
+def test_deleting_a_chat_message_asks_first_and_focus_goes_to_the_list(
+    browser,
+    asgi_server,  # noqa: F811
+):
+    alice = make_anct_user(first_name="Alice", last_name="Martin")  # an animateur
+    with _alice_and_bob_in_the_chat(browser, asgi_server, alice) as (alice_page, bob_page):
+        for text in ("Premier", "Second"):
+            bob_page.get_by_label("Votre message").fill(text)
+            bob_page.get_by_label("Votre message").press("Enter")
+        messages = alice_page.locator("#chat-messages li")
+        expect(messages).to_have_count(2)
+        delete = messages.first.get_by_role("button", name="Supprimer le message de Bob Durand")
+        delete.click()
+        dialog = alice_page.get_by_role("dialog", name="Supprimer ce message ?")
+        expect(dialog).to_contain_text("disparaîtra du chat pour tous les participants")
+        assert_accessible(alice_page)
+        alice_page.keyboard.press("Escape")  # cancels
+        expect(dialog).to_be_hidden()
+        expect(delete).to_be_focused()
+        expect(messages).to_have_count(2)
+        delete.click()
+        dialog.get_by_role("button", name="Supprimer").click()
+        expect(messages).to_have_count(1)
+        expect(messages.first).to_contain_text("Second")
+        # Not on the next message's "Supprimer": on the list, the deletion announced.
+        expect(alice_page.locator("#chat-messages")).to_be_focused()
+        expect(alice_page.locator("#chat-annonces")).to_contain_text("supprimé")
+        expect(bob_page.locator("#chat-messages li")).to_have_count(1)

@@ -282,3 +282,114 @@ def test_editor_on_the_edit_and_proposal_pages(browser, live_server, team):
     expect(page.get_by_role("textbox", name="Description")).to_be_visible()
     assert_clean(page)
     page.context.close()
+
+
+def editor_ready(page):
+    """The editor's own ready signal (editor.js sets data-ready once it takes input): keys
+    pressed before it would go to a page without the editor or its shortcuts."""
+    expect(page.locator(".cde-editor[data-ready]").first).to_be_attached()
+    return page.locator(".cde-editor__area").first
+
+
+def test_ctrl_k_links_the_whole_keyboard_selection(browser, live_server, team):
+    """Shift+arrows then Ctrl+K at typing speed: ProseMirror hears of the last arrow after the
+    shortcut, and the link used to land on part of the word. An address without https://
+    is completed, not refused by the browser's URL check."""
+    group, coordinator, _ = team
+    thread = services.create_thread(group, coordinator, title="Liens", body="Ouverture")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + thread.get_absolute_url())
+    area = editor_ready(page)
+    area.click()
+    page.keyboard.type("Lisez le guide")
+    for _ in range(5):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Control+k")
+    dialog = page.get_by_role("dialog", name="Lien")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_label("Adresse du lien (https://…)")).to_be_focused()
+    assert_accessible(page)
+    page.keyboard.type("service-public.fr")
+    page.keyboard.press("Enter")
+    expect(dialog).to_have_count(0)
+    expect(area).to_be_focused()
+    link = area.get_by_role("link")
+    expect(link).to_have_text("guide")
+    expect(link).to_have_attribute("href", "https://service-public.fr")
+    # Escape leaves the text as it was.
+    page.keyboard.press("Control+k")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(area).to_have_text("Lisez le guide")
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_text("Votre réponse est publiée.")).to_be_visible()
+    assert '<a href="https://service-public.fr"' in thread.posts.latest("pk").body_html
+    assert_clean(page)
+    page.context.close()
+
+
+def test_cancel_on_a_new_discussion_deletes_its_draft(browser, live_server, team):
+    group, coordinator, _ = team
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
+    area = editor_ready(page)
+    page.get_by_label("Titre").fill("Idée abandonnée")
+    area.click()
+    page.keyboard.type("Finalement non")
+    expect(page.get_by_text(re.compile("Brouillon enregistré"))).to_be_visible(timeout=15_000)
+    assert Draft.objects.filter(user=coordinator, thread=None).exists()
+    page.get_by_role("button", name="Annuler").last.click()
+    expect(page).to_have_url(live_server.url + group.get_absolute_url())
+    assert not Draft.objects.filter(user=coordinator).exists()
+    assert not Thread.objects.filter(title="Idée abandonnée").exists()
+    page.go_back()
+    expect(page.get_by_label("Titre")).to_have_value("")
+    expect(editor_ready(page)).to_have_text("")
+    page.context.close()
+
+
+def test_text_sent_while_leaving_is_not_lost_to_the_served_draft(browser, live_server, team):
+    """The save sent while leaving (a beacon) may reach the server after the next page was
+    served with the older draft: the tab's copy wins, and a link added right away keeps it."""
+    group, coordinator, _ = team
+    thread = services.create_thread(group, coordinator, title="Course", body="Ouverture")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + thread.get_absolute_url())
+    area = editor_ready(page)
+    area.click()
+    page.keyboard.type("Premier jet")
+    expect(page.get_by_text(re.compile("Brouillon enregistré"))).to_be_visible(timeout=15_000)
+    page.keyboard.type(" et la suite")
+    page.goto(live_server.url + group.get_absolute_url())
+    # The page coming next is served before the beacon is handled: the older draft. (Once the
+    # beacon is in, the server is set back to what it had before it.)
+    for _ in range(20):
+        if "la suite" in Draft.objects.get(user=coordinator, thread=thread).body:
+            break
+        page.wait_for_timeout(500)
+    services.save_draft(coordinator, group, thread=thread, body="<p>Premier jet</p>")
+    page.go_back()
+    area = editor_ready(page)
+    expect(area).to_have_text("Premier jet et la suite")
+    expect(page.locator("[data-draft-status]")).to_contain_text(
+        "Votre dernière saisie est rétablie."
+    )
+    area.click()
+    page.keyboard.press("End")
+    for _ in range(5):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Control+k")
+    page.keyboard.type("https://exemple.fr")
+    page.keyboard.press("Enter")
+    expect(area.get_by_role("link")).to_have_text("suite")
+    page.wait_for_timeout(1500)  # the former reload came about a second after the page showed
+    expect(area).to_have_text("Premier jet et la suite")
+    for _ in range(30):  # the autosave runs 3 s after the last change
+        body = Draft.objects.get(user=coordinator, thread=thread).body
+        if "exemple.fr" in body:
+            break
+        page.wait_for_timeout(500)
+    assert "Premier jet et la " in body and 'href="https://exemple.fr"' in body
+    assert_clean(page)
+    page.context.close()

@@ -196,3 +196,28 @@ def test_group_admin_is_closed_to_other_roles(client, request, role):
     response = client.post(ADD_URL, group_post())
     assert response.status_code in (302, 403)
     assert not Group.objects.filter(slug="mobilite-permis").exists()
+
+
+def test_admin_speaks_french_to_anct(client, anct_user):
+    """No "False" column, no "User", no "un(e)", no masculine-only "Animateur"; on a new group
+    the URL identifier follows the name (Wagtail's title → slug sync)."""
+    for name, archived in [("Ancien groupe", True), ("Groupe actif", False)]:
+        services.create_group(
+            name=name,
+            access=Access.OPEN,
+            animateurs=[UserFactory()],
+            is_archived=archived,
+            actor=anct_user,
+        )
+    client.force_login(anct_user)
+    index = page_text(client.get(INDEX_URL))
+    assert "Archivé" in index and "Actif" in index
+    assert "False" not in index and "True" not in index
+    assert "Créer un groupe" in index and "un(e)" not in index
+    response = client.get(ADD_URL)
+    html, text = response.content.decode(), page_text(response)
+    assert "un(e)" not in text and "Ajouter : membre du groupe" in text
+    assert "User" not in text and "Personne" in text
+    assert "Animateur ou animatrice" in html
+    assert 'data-w-sync-target-value="#id_slug"' in html
+    assert 'data-controller="w-slug"' in html

@@ -164,7 +164,7 @@ def test_a_member_who_did_not_ask_cannot_mark_the_solution(client, w):
     services.add_member(w["group"], other)
     client.force_login(other)
     url = reverse("groups:mark_solution", args=[w["group"].slug, w["thread"].pk])
-    assert client.post(url, {"post": w["reply"].pk}).status_code == 403
+    assert client.post(url, {"post": w["reply"].pk}).status_code == 404
     w["thread"].refresh_from_db()
     assert w["thread"].solution is None
 
@@ -429,3 +429,62 @@ def test_drafts_are_restored_and_deleted_on_publish(client, w):
     services.add_member(other, w["animateur"], role=Role.ANIMATEUR)
     foreign = services.create_thread(other, w["animateur"], title="Ailleurs", body="Autre")
     assert client.post(url, {"thread": foreign.pk, "body": "x"}).status_code == 404
+
+
+def write_urls(w, post_pk):
+    s = w["group"].slug
+    return [
+        reverse("groups:edit_post", args=[s, post_pk]),
+        reverse("groups:delete_post", args=[s, post_pk]),
+        reverse("groups:hide_post", args=[s, post_pk]),
+    ]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_members_post_answers_like_a_missing_one(client, w, method):
+    """The project's rule: what one may not use answers the same 404 as what does not exist."""
+    client.force_login(w["member"])
+    for private, missing in zip(write_urls(w, w["reply"].pk), write_urls(w, 999999), strict=True):
+        a = getattr(client, method)(private, {"body": "<p>Remplacé</p>", "confirmer": "1"})
+        b = getattr(client, method)(missing, {"body": "<p>Remplacé</p>", "confirmer": "1"})
+        if "masquer" in private and method == "get":
+            assert a.status_code == b.status_code == 405
+            continue
+        assert a.status_code == b.status_code == 404, private
+        assert comparable(a, private) == comparable(b, missing)
+    w["reply"].refresh_from_db()
+    assert w["reply"].body_html == "<p>Voici le modèle.</p>"
+    assert w["reply"].deleted_at is None and w["reply"].hidden_at is None
+
+
+def test_archived_group_refuses_writing_with_the_same_404(client, w):
+    group = w["group"]
+    group.is_archived = True
+    group.save(update_fields=["is_archived"])
+    client.force_login(w["member"])
+    s = group.slug
+    for url, data in [
+        (reverse("groups:new_thread", args=[s]), {"title": "T", "body": "x"}),
+        (w["thread"].get_absolute_url(), {"body": "x"}),
+        (reverse("groups:save_draft", args=[s]), {"body": "x"}),
+        (reverse("groups:documents", args=[s]), {"title": "x"}),
+    ]:
+        assert client.post(url, data).status_code == 404, url
+    assert client.get(w["thread"].get_absolute_url()).status_code == 200
+    assert w["thread"].posts.count() == 2 and not Draft.objects.exists()
+
+
+def test_cancel_deletes_the_new_thread_draft_and_draft_pages_are_not_cached(client, w):
+    group = w["group"]
+    client.force_login(w["member"])
+    services.save_draft(w["member"], group, title="Abandonné", body="<p>Texte</p>")
+    url = reverse("groups:new_thread", args=[group.slug])
+    page = client.get(url)
+    assert "no-store" in page["Cache-Control"]
+    assert "no-store" in client.get(w["thread"].get_absolute_url())["Cache-Control"]
+    # "Annuler" is a submit button: works without JavaScript, publishes nothing.
+    response = client.post(url, {"title": "Abandonné", "body": "<p>Texte</p>", "abandonner": "1"})
+    assert response["Location"] == group.get_absolute_url()
+    assert not Draft.objects.exists()
+    assert not Thread.objects.filter(title="Abandonné").exists()
+    assert "Abandonné" not in client.get(url).content.decode()

@@ -123,7 +123,7 @@ def test_export_holds_everything_about_the_user_and_nothing_else(client, world):
     assert archive.read(profile["compte"]["photo"]) == PNG
 
     groups = json.loads(archive.read("groupes.json"))
-    assert [m["role"] for m in groups["adhesions"]] == ["Animateur"]
+    assert [m["role"] for m in groups["adhesions"]] == ["Animateur ou animatrice"]
     bodies = [p["texte_html"] for p in groups["messages"]]
     assert any("Texte du comité de pilotage" in body for body in bodies)
     assert not any("Bob" in body for body in bodies)  # someone else's reply is not hers

@@ -166,7 +166,16 @@
             del.textContent = "Supprimer";
             del.setAttribute("aria-label", "Supprimer le message de " + message.author.name);
             del.addEventListener("click", function () {
-                send({ type: "delete", id: message.id });
+                confirmAction(
+                    {
+                        title: "Supprimer ce message ?",
+                        text: "Le message de " + message.author.name +
+                            " disparaîtra du chat pour tous les participants.",
+                        yes: "Supprimer",
+                        payload: { type: "delete", id: message.id },
+                    },
+                    del
+                );
             });
             actions.appendChild(del);
             if (message.author.id !== myId && !message.author.animateur) {
@@ -176,7 +185,17 @@
                 mute.textContent = "Rendre muet";
                 mute.setAttribute("aria-label", "Rendre muet " + message.author.name);
                 mute.addEventListener("click", function () {
-                    confirmMute(message.author, mute);
+                    confirmAction(
+                        {
+                            title: "Rendre muet ce participant ?",
+                            text: message.author.name +
+                                " ne pourra plus écrire dans le chat jusqu'à la fin de la séance. " +
+                                "Ses messages déjà publiés restent visibles.",
+                            yes: "Rendre muet",
+                            payload: { type: "mute", user_id: message.author.id },
+                        },
+                        mute
+                    );
                 });
                 actions.appendChild(mute);
             }
@@ -185,54 +204,53 @@
         return item;
     }
 
-    // Muting silences someone for the rest of the session: asked first, in a modal dialog
-    // (focus kept inside, Escape cancels, focus back on the button that opened it).
-    var muteDialog = null;
-    var muteTarget = null;
-    var muteOpener = null;
+    // Deleting a message and muting someone (for the rest of the session) are asked first, in
+    // a modal dialog (focus kept inside, Escape cancels, focus back on the button that opened
+    // it; once the message is gone, on the list: see removeMessage).
+    var confirmDialog = null;
+    var pending = null;
+    var opener = null;
 
-    function closeMuteDialog() {
-        muteDialog.close();
-        if (muteOpener && document.body.contains(muteOpener)) {
-            muteOpener.focus();
+    function closeConfirmDialog() {
+        confirmDialog.close();
+        if (opener && document.body.contains(opener)) {
+            opener.focus();
         }
     }
 
-    function buildMuteDialog() {
+    function buildConfirmDialog() {
         var dialog = document.createElement("dialog");
-        dialog.id = "chat-confirmer-muet";
+        dialog.id = "chat-confirmer";
         dialog.className = "cde-chat__confirm";
-        dialog.setAttribute("aria-labelledby", "chat-confirmer-muet-titre");
-        dialog.setAttribute("aria-describedby", "chat-confirmer-muet-texte");
+        dialog.setAttribute("aria-labelledby", "chat-confirmer-titre");
+        dialog.setAttribute("aria-describedby", "chat-confirmer-texte");
         var title = document.createElement("h2");
-        title.id = "chat-confirmer-muet-titre";
+        title.id = "chat-confirmer-titre";
         title.className = "fr-h5";
-        title.textContent = "Rendre muet ce participant ?";
         var text = document.createElement("p");
-        text.id = "chat-confirmer-muet-texte";
+        text.id = "chat-confirmer-texte";
         var buttons = document.createElement("div");
         buttons.className = "fr-btns-group fr-btns-group--inline fr-btns-group--right";
         var yes = document.createElement("button");
         yes.type = "button";
         yes.className = "fr-btn";
-        yes.textContent = "Rendre muet";
         yes.addEventListener("click", function () {
-            if (muteTarget !== null) {
-                send({ type: "mute", user_id: muteTarget });
+            if (pending !== null) {
+                send(pending);
             }
-            muteTarget = null;
-            closeMuteDialog();
+            pending = null;
+            closeConfirmDialog();
         });
         var no = document.createElement("button");
         no.type = "button";
         no.className = "fr-btn fr-btn--secondary";
         no.textContent = "Annuler";
         no.addEventListener("click", function () {
-            muteTarget = null;
-            closeMuteDialog();
+            pending = null;
+            closeConfirmDialog();
         });
         dialog.addEventListener("cancel", function () {
-            muteTarget = null;
+            pending = null;
         });
         buttons.appendChild(no);
         buttons.appendChild(yes);
@@ -243,20 +261,20 @@
         return dialog;
     }
 
-    function confirmMute(author, opener) {
-        if (!muteDialog) {
-            muteDialog = buildMuteDialog();
+    function confirmAction(question, button) {
+        if (!confirmDialog) {
+            confirmDialog = buildConfirmDialog();
         }
-        muteTarget = author.id;
-        muteOpener = opener;
-        muteDialog.querySelector("p").textContent =
-            author.name + " ne pourra plus écrire dans le chat jusqu'à la fin de la séance. " +
-            "Ses messages déjà publiés restent visibles.";
-        if (typeof muteDialog.showModal === "function") {
-            muteDialog.showModal();
-            muteDialog.querySelector(".fr-btn--secondary").focus();
-        } else if (window.confirm(muteDialog.querySelector("p").textContent)) {
-            send({ type: "mute", user_id: author.id });
+        pending = question.payload;
+        opener = button;
+        confirmDialog.querySelector("h2").textContent = question.title;
+        confirmDialog.querySelector("p").textContent = question.text;
+        confirmDialog.querySelector(".fr-btn:not(.fr-btn--secondary)").textContent = question.yes;
+        if (typeof confirmDialog.showModal === "function") {
+            confirmDialog.showModal();
+            confirmDialog.querySelector(".fr-btn--secondary").focus();
+        } else if (window.confirm(question.title + " " + question.text)) {
+            send(question.payload);
         }
     }
 
@@ -299,7 +317,13 @@
     function removeMessage(id) {
         var gone = document.getElementById("chat-message-" + id);
         if (gone) {
+            // The moderator's focus was on its "Supprimer": to the list, not to the next
+            // message's button (the deletion is announced in the live region).
+            var hadFocus = gone.contains(document.activeElement);
             gone.parentNode.removeChild(gone);
+            if (hadFocus) {
+                list.focus();
+            }
         }
         return Boolean(gone);
     }

@@ -139,15 +139,39 @@ function buildToolbar(editor, labelText) {
   return toolbar;
 }
 
-// A small native <dialog> to type the address of a link (Escape closes it, focus returns).
+// ProseMirror learns of a selection made with the keyboard from "selectionchange" events, which
+// the browser queues: Shift+arrows then Ctrl+K at typing speed reach the shortcut before the
+// last of them, and the link would land on part of the selected word. Read the DOM selection.
+function currentRange(editor) {
+  const { view } = editor;
+  const selection = document.getSelection();
+  if (selection && selection.anchorNode && view.dom.contains(selection.anchorNode) && view.dom.contains(selection.focusNode)) {
+    try {
+      const anchor = view.posAtDOM(selection.anchorNode, selection.anchorOffset);
+      const head = view.posAtDOM(selection.focusNode, selection.focusOffset);
+      return { from: Math.min(anchor, head), to: Math.max(anchor, head) };
+    } catch (error) {
+      // A node ProseMirror does not map (a widget): keep its own selection.
+    }
+  }
+  const { from, to } = editor.state.selection;
+  return { from, to };
+}
+
+// A small native <dialog> to type the address of a link (Escape closes it, focus returns). The
+// link goes on the range selected when the dialog opened, whatever happens to the selection
+// while the dialog has the focus.
 function openLinkDialog(editor) {
+  const range = currentRange(editor);
+  editor.commands.setTextSelection(range);
   const id = `cde-lien-${++counter}`;
   const dialog = el("dialog", { class: "cde-editor__dialog", "aria-labelledby": `${id}-titre` });
-  const form = el("form", { method: "dialog" });
+  // novalidate: "service-public.fr" typed without https:// is completed below, not refused.
+  const form = el("form", { method: "dialog", novalidate: "" });
   form.appendChild(el("p", { id: `${id}-titre`, class: "fr-text--bold fr-mb-1w" }, "Lien"));
   const group = el("div", { class: "fr-input-group" });
   group.appendChild(el("label", { class: "fr-label", for: id }, "Adresse du lien (https://…)"));
-  const input = el("input", { class: "fr-input", type: "url", id, autocomplete: "url" });
+  const input = el("input", { class: "fr-input", type: "url", id, autocomplete: "url", spellcheck: "false" });
   input.value = editor.getAttributes("link").href || "";
   group.appendChild(input);
   form.appendChild(group);
@@ -168,7 +192,7 @@ function openLinkDialog(editor) {
   dialog.appendChild(form);
   document.body.appendChild(dialog);
   dialog.addEventListener("close", () => {
-    const chain = editor.chain().focus().extendMarkRange("link");
+    const chain = editor.chain().focus().setTextSelection(range).extendMarkRange("link");
     let href = input.value.trim();
     if (dialog.returnValue === "remove") chain.unsetLink().run();
     else if (dialog.returnValue === "ok" && href) {
@@ -391,6 +415,8 @@ function createEditor(textarea) {
   if (label) label.addEventListener("click", () => editor.commands.focus());
   textarea.addEventListener("focus", () => editor.commands.focus());
   textarea.cdeEditor = editor;
+  // The ready signal (also for tests): the editor takes input from here on.
+  wrapper.dataset.ready = "";
   wrapper.dispatchEvent(new CustomEvent("cde-editor:ready", { bubbles: true, detail: { editor, textarea } }));
   return editor;
 }

@@ -1,7 +1,12 @@
 // Writing in a group, on top of forms that work without JavaScript:
 // - drafts: what is typed is saved on the server (form[data-draft-url]) a few seconds after the
 //   last keystroke, when the field loses focus and when the page is hidden or closed; the server
-//   restores it in the form and deletes it once the post is published;
+//   restores it in the form and deletes it once the post is published. What the server has not
+//   acknowledged yet is also kept in this tab (sessionStorage): the save sent while leaving the
+//   page (a beacon) can reach the server after the next page was served with the previous
+//   draft, and typing there would then overwrite the newer text. Back on the page, that copy
+//   wins over the server's before anything can be typed. The forms say autocomplete="off" so
+//   that the browser does not put back, on Back, text that was published or given up;
 // - attachments: files can be dropped on the form's file field, and are listed with a button to
 //   remove each one before publishing.
 (function () {
@@ -14,18 +19,68 @@
     var dirty = false;
     var submitted = false;
 
+    var thread = form.elements.namedItem("thread");
+    var key = "cde-brouillon:" + url + ":" + (thread ? thread.value : "");
+    var restored = "";
+
+    function field(name) {
+      var element = form.elements.namedItem(name);
+      return element ? element.value : "";
+    }
     function payload() {
       var data = new FormData();
       ["csrfmiddlewaretoken", "title", "body", "thread"].forEach(function (name) {
-        var field = form.elements.namedItem(name);
-        if (field) data.append(name, field.value);
+        var element = form.elements.namedItem(name);
+        if (element) data.append(name, element.value);
       });
       return data;
+    }
+    function snapshot() {
+      return JSON.stringify({ title: field("title"), body: field("body") });
+    }
+    function keepLocally() {
+      try {
+        sessionStorage.setItem(key, snapshot());
+      } catch (error) {
+        // Storage full or refused: the server copy is all there is.
+      }
+    }
+    function forgetLocally(sent) {
+      try {
+        if (sent === undefined || sessionStorage.getItem(key) === sent) sessionStorage.removeItem(key);
+      } catch (error) {
+        // Nothing kept.
+      }
+    }
+    // Text typed here that the server may not have: put back in the form, saved again.
+    function restoreLocal() {
+      var kept = null;
+      try {
+        kept = JSON.parse(sessionStorage.getItem(key) || "null");
+      } catch (error) {
+        kept = null;
+      }
+      if (!kept) return;
+      if (kept.title === field("title") && kept.body === field("body")) return forgetLocally();
+      var title = form.elements.namedItem("title");
+      if (title) title.value = kept.title;
+      var body = form.elements.namedItem("body");
+      if (body && body.cdeEditor) {
+        body.cdeEditor.commands.setContent(kept.body, false);
+        body.value = kept.body;
+      } else if (body) {
+        body.value = kept.body;
+      }
+      restored = "Votre dernière saisie est rétablie. ";
+      if (status) status.textContent = "Brouillon repris : " + restored;
+      dirty = true;
+      timer = setTimeout(save, 200);
     }
     function save() {
       clearTimeout(timer);
       if (!dirty || submitted) return;
       dirty = false;
+      var sent = snapshot();
       fetch(url, {
         method: "POST",
         body: payload(),
@@ -33,19 +88,27 @@
         headers: { Accept: "application/json" },
       })
         .then(function (response) {
+          if (response.ok) forgetLocally(sent);
           if (!status) return;
           if (response.ok) {
             var now = new Date();
             status.textContent =
+              restored +
               "Brouillon enregistré à " +
               now.getHours() +
               " h " +
               String(now.getMinutes()).padStart(2, "0") +
               ".";
+            restored = "";
           } else {
-            return response.json().then(function (data) {
-              status.textContent = data.error || "Le brouillon n'a pas pu être enregistré.";
-            });
+            return response
+              .json()
+              .catch(function () {
+                return {};
+              })
+              .then(function (data) {
+                status.textContent = data.error || "Le brouillon n'a pas pu être enregistré.";
+              });
           }
         })
         .catch(function () {
@@ -56,44 +119,26 @@
     form.addEventListener("input", function (event) {
       if (event.target.type === "file") return;
       dirty = true;
+      keepLocally();
       clearTimeout(timer);
       timer = setTimeout(save, 3000);
     });
     form.addEventListener("focusout", function () {
       if (dirty) timer = setTimeout(save, 200);
     });
+    // Publishing, or "Annuler" (a submit button: the server deletes the draft), ends the draft.
     form.addEventListener("submit", function () {
       submitted = true;
       clearTimeout(timer);
+      forgetLocally();
     });
-    // "Annuler" gives the post up: its draft is deleted (an empty draft is deleted by the
-    // server) before leaving, so it does not come back pre-filled next time.
-    var cancel = form.querySelector("[data-draft-discard]");
-    if (cancel) {
-      cancel.addEventListener("click", function (event) {
-        event.preventDefault();
-        submitted = true;
-        clearTimeout(timer);
-        var data = payload();
-        data.set("title", "");
-        data.set("body", "");
-        var leave = function () {
-          window.location.href = cancel.href;
-        };
-        fetch(url, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { Accept: "application/json" },
-        }).then(leave, leave);
-      });
-    }
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && dirty && !submitted) {
         dirty = false;
         navigator.sendBeacon(url, payload());
       }
     });
+    restoreLocal();
   }
 
   function attachments(group) {
@@ -172,17 +217,6 @@
     if (field.cdeEditor) field.cdeEditor.commands.focus();
     else field.focus();
   }
-
-  // Back from another page, the browser may show this page as it was first served (its back-
-  // forward cache, or an HTTP cache), without the draft saved since: ask the server again, so
-  // that typing into an empty editor never overwrites the saved draft.
-  window.addEventListener("pageshow", function (event) {
-    var navigation = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
-    var fromHistory = navigation && navigation.type === "back_forward";
-    if ((event.persisted || fromHistory) && document.querySelector("form[data-draft-url]")) {
-      window.location.reload();
-    }
-  });
 
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
   focusFirstError();

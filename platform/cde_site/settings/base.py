@@ -295,6 +295,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
+# Ahead of the apps' catalogues: a few of Wagtail's French labels reworded.
+LOCALE_PATHS = [BASE_DIR / "platform" / "cde_site" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -387,6 +389,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "commons.draftail.LabelledDraftailRichTextArea"}
 }
+# Ahead of the apps' catalogues: a few of Wagtail's French labels reworded.
+LOCALE_PATHS = [BASE_DIR / "platform" / "cde_site" / "locale"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
