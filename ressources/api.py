@@ -235,9 +235,24 @@ class PublicPagesViewSet(PagesAPIViewSet):
         return super().handle_exception(exc)
 
     def public_ids(self):
+        return self.get_base_queryset().values("pk")
+
+    def get_base_queryset(self):
         # The site's own rule (ressources.permissions), for an anonymous visitor whoever asks:
         # Wagtail's default would let a logged-in caller see pages restricted to logged-in users.
-        return visible_pages(Page.objects.live(), AnonymousUser()).values("pk")
+        # Wagtail also puts this queryset in the serializer context (parent pages); its own
+        # version reads every view restriction with its page on each request, ours stays lazy.
+        return visible_pages(Page.objects.live(), AnonymousUser())
+
+    def get_queryset(self):
+        # Wagtail asks twice per listing (the serializer class needs the model): the filters are
+        # parsed, checked and built once per request.
+        if not hasattr(self, "_filtered"):
+            self._filtered = self.filtered_queryset()
+        return self._filtered
+
+    def filtered_queryset(self):
+        raise NotImplementedError
 
     @classmethod
     def get_urlpatterns(cls):
@@ -268,7 +283,7 @@ class RessourcesAPIViewSet(PublicPagesViewSet):
 
     model = RessourcePage
 
-    def get_queryset(self):
+    def filtered_queryset(self):
         request = self.request
         by_type = MODELS_BY_TYPE
         types = _values(request, "type")
@@ -342,7 +357,7 @@ class BulletinsAPIViewSet(PublicPagesViewSet):
 
     model = BulletinPage
 
-    def get_queryset(self):
+    def filtered_queryset(self):
         return (
             self.model.objects.filter(pk__in=self.public_ids())
             .select_related("content_type", "locale")
@@ -356,6 +371,7 @@ def library_version(request):
     unpublishing, deleting, moving a page, adding or removing a view restriction. The latest
     publication date would miss an unpublished or restricted page (a partner polling with
     If-Modified-Since would be told nothing changed) and costs a scan of the library."""
+    request = getattr(request, "_request", request)  # Django's request under DRF's
     if not hasattr(request, "_library_version"):
         request._library_version = (
             PageLogEntry.objects.order_by("-pk").values_list("pk", "timestamp").first()
