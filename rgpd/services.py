@@ -6,6 +6,7 @@ rgpd/ sits on top of the other apps and reads their models only when they are in
 
 import datetime
 import logging
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
@@ -19,7 +20,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.personal_data import erasers
 from accounts.services import photo_files
-from accounts.sessions import end_all_sessions
 from audit.models import Action
 from audit.services import record_action
 from commons.batches import delete_in_batches
@@ -90,9 +90,7 @@ def erase_account(user, *, reason=ErasedAccount.Reason.SELF, actor=None):
             target_label=f"Compte n° {user.pk}",
             details={"reason": reason},
         )
-        # The one way to end an account's sessions (allauth's per-user list, no scan of the
-        # session table); the save above already did it through accounts' post_save.
-        end_all_sessions(user)
+        end_sessions(user)
         transaction.on_commit(lambda: _delete_files(files))
     return user
 
@@ -121,6 +119,22 @@ def _delete_files(files):
             storage.delete(name)
         except Exception:  # OSError on disk, botocore's errors on S3: logged, never fatal
             logger.exception("Fichier d'un compte supprimé non effacé : %s", name)
+
+
+def end_sessions(user):
+    """Delete the stored sessions of `user` (database-backed engines). With any engine, the
+    unusable password already invalidates them: Django compares the session's auth hash."""
+    engine = import_module(settings.SESSION_ENGINE)
+    store = engine.SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    ended = 0
+    sessions = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    for session in sessions.iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
 
 
 # --- Retention ------------------------------------------------------------------------------
