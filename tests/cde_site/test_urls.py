@@ -1,6 +1,8 @@
 """Every foundation URL for each role: anonymous, registered professional, cité member, member of
 another cité, ANCT staff."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -129,3 +131,32 @@ def test_themes_cannot_be_added_or_deleted_by_anct(anct_user):
     assert anct_user.has_perm("themes.change_theme")
     assert not anct_user.has_perm("themes.add_theme")
     assert not anct_user.has_perm("themes.delete_theme")
+
+
+def test_the_untested_routes_gate_covers_every_app_of_the_platform():
+    """tests/route_coverage.py fails the whole run when a route was never requested: it must know
+    every app of this repository (espace/ and pilotage/ were once missing from a hand-kept list)
+    and no dependency's (Wagtail, allauth)."""
+    from django.urls import URLResolver, get_resolver
+
+    from tests.route_coverage import platform_namespaces, platform_route_names
+
+    assert {"espace", "pilotage", "groups", "cafes_cites", "rgpd"} <= platform_namespaces()
+    assert not {"wagtailcore", "account", "auth"} & platform_namespaces()
+    names = platform_route_names()
+    for expected in ("espace:home", "pilotage:submit", "pilotage:campaign_action", "home"):
+        assert expected in names
+    assert not any(name.startswith(("wagtail", "account_")) for name in names)
+    # Every namespace the site mounts from a module of this repository is checked: the gate
+    # knows apps by label, this finds them by the file of their URLconf.
+    root = Path(__file__).resolve().parents[2]
+    mounted = {
+        pattern.namespace
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver)
+        and pattern.namespace
+        and Path(getattr(pattern.urlconf_module, "__file__", "/")).resolve().is_relative_to(root)
+        and ".venv" not in Path(pattern.urlconf_module.__file__).parts
+    }
+    assert mounted >= {"espace", "pilotage"}
+    assert mounted <= {name.split(":")[0] for name in names if ":" in name}

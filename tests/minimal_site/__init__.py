@@ -18,7 +18,16 @@ PLATFORM_APPS = [
     "espace",
     "pilotage",
 ]
-APP_SETTING_PREFIXES = ("CAFES_CITES_", "GROUP_", "RGPD_", "ELASTICSEARCH_", "RESSOURCES_")
+APP_SETTING_PREFIXES = (
+    "CAFES_CITES_",
+    "GROUP_",
+    "RGPD_",
+    "ELASTICSEARCH_",
+    "RESSOURCES_",
+    "PILOTAGE_",
+    "INBOUND_EMAIL_",
+    "IMAP_",
+)
 # The README's recipe: every minimal site has these.
 BASE_APPS = {"themes", "cites", "accounts"}
 # The apps each app needs below it (the layers of pyproject.toml's import-linter contract).

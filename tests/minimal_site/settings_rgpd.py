@@ -1,0 +1,3 @@
+from tests.minimal_site import site_settings
+
+globals().update(site_settings("rgpd"))
