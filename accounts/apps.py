@@ -12,8 +12,11 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(ensure_anct_group, sender=self)
 
-        from accounts.sessions import end_sessions_of_deactivated_user
+        from django.contrib.auth.signals import user_logged_in
 
+        from accounts.sessions import end_sessions_of_deactivated_user, record_login_session
+
+        user_logged_in.connect(record_login_session, dispatch_uid="accounts_record_login_session")
         post_save.connect(
             end_sessions_of_deactivated_user,
             sender=self.get_model("User"),

@@ -10,6 +10,17 @@ def end_all_sessions(user):
         session.end()
 
 
+def record_login_session(sender, request=None, user=None, **kwargs):
+    """Django's user_logged_in, sent by every login through a request (allauth's forms,
+    ProConnect, the Wagtail admin's own login page): each gets allauth's session record, so that
+    end_all_sessions is the one way to end a person's sessions (allauth records its own logins
+    under the same key: still one record). A login without a client address (a test client's
+    force_login) has nothing to record; changing the password still voids its session."""
+    if request is None or not hasattr(request, "session") or not request.META.get("REMOTE_ADDR"):
+        return
+    UserSession.objects.create_from_request(request)
+
+
 def end_sessions_of_deactivated_user(sender, instance, **kwargs):
     """post_save of the user model: a deactivated account loses its open sessions at once."""
     if instance.pk and not instance.is_active:

@@ -6,7 +6,6 @@ rgpd/ sits on top of the other apps and reads their models only when they are in
 
 import datetime
 import logging
-from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.personal_data import erasers
 from accounts.services import photo_files
+from accounts.sessions import end_all_sessions
 from audit.models import Action
 from audit.services import record_action
 from commons.batches import delete_in_batches
@@ -122,19 +122,10 @@ def _delete_files(files):
 
 
 def end_sessions(user):
-    """Delete the stored sessions of `user` (database-backed engines). With any engine, the
-    unusable password already invalidates them: Django compares the session's auth hash."""
-    engine = import_module(settings.SESSION_ENGINE)
-    store = engine.SessionStore
-    if not hasattr(store, "get_model_class"):
-        return 0
-    ended = 0
-    sessions = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
-    for session in sessions.iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
+    """Every recorded session of `user` ends (accounts.sessions, the one place that does it).
+    With any engine, the unusable password already invalidates the others: Django compares the
+    session's auth hash."""
+    end_all_sessions(user)
 
 
 # --- Retention ------------------------------------------------------------------------------
