@@ -48,7 +48,13 @@ class RessourcesConfig(AppConfig):
 
         from notifications.services import register_email_content, register_unsubscribe_handler
         from ressources.services import proposal_email_content, unsubscribe_library
-        from ressources.signals import ressource_published, review_task_rejected
+        from ressources.signals import (
+            replace_workflow_email_notifiers,
+            ressource_published,
+            review_task_rejected,
+        )
+
+        replace_workflow_email_notifiers()
 
         page_published.connect(ressource_published, dispatch_uid="ressources_published")
         task_rejected.connect(review_task_rejected, dispatch_uid="ressources_task_rejected")

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageViewRestriction, ReferenceIndex
@@ -25,7 +26,7 @@ from accounts.models import User
 from accounts.roles import ANCT_GROUP_NAME
 from audit.models import Action
 from audit.services import record_action
-from commons.html import user_text_to_html
+from commons.html import html_to_plain_text, user_text_to_html
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
 from notifications.models import EmailMode
@@ -166,11 +167,14 @@ PROPOSAL_STATES = {
 def _proposal_status_sentence(proposal, subject):
     """One sentence for both places an earlier proposal is mentioned: the refusal of a second
     proposal (`subject` "Cette version du document") and the document's page ("Cette version")."""
-    when = timezone.localtime(proposal.created_at).strftime("%d/%m/%Y")
+    when = date_format(timezone.localtime(proposal.created_at), "j F Y")
+    message = ""
+    if proposal.status == ProposalStatus.REFUSED and proposal.message:
+        message = f" Message de l'équipe ANCT : « {html_to_plain_text(proposal.message)} »."
     return (
         f"{subject} a déjà été proposée à la bibliothèque le {when} : "
-        f"{PROPOSAL_STATES[proposal.status]}. Déposez une nouvelle version pour la proposer à "
-        "nouveau."
+        f"{PROPOSAL_STATES[proposal.status]}.{message} Déposez une nouvelle version pour la "
+        "proposer à nouveau."
     )
 
 
@@ -232,7 +236,9 @@ def propose_document(
     A Wagtail document used only by a draft page stays hidden from the public until the page
     is published (ressources.permissions.document_is_hidden_from). Raises ValidationError
     (French) when this exact source was already proposed or the description is empty."""
-    description = (description or "").strip()
+    # The summary is plain text (shown as such in lists and on the page); the page's body holds
+    # the file only, so the description is not printed twice.
+    description = html_to_plain_text(description)
     if not description:
         raise ValidationError("Décrivez le document en quelques phrases.")
     model = PROPOSAL_KINDS.get(kind)
@@ -258,7 +264,6 @@ def propose_document(
                 slug=_unique_slug(library, title),
                 summary=description,
                 body=[
-                    ("paragraph", user_text_to_html(description)),
                     ("link", {"label": f"Télécharger « {title} »", "document": document}),
                 ],
                 cite=user.cite,
@@ -341,9 +346,19 @@ def proposal_published(page, revision=None):
     return proposal
 
 
+@transaction.atomic
+def refuse_proposal(task_state, user, comment):
+    """« Refuser la proposition » in the "Relecture ANCT" task (ressources.LibraryReviewTask):
+    Wagtail's review ends as rejected, and the proposal as refused, with the message."""
+    task_state.reject(user=user, comment=comment)
+    page = task_state.workflow_state.content_object
+    return proposal_refused(page, comment, actor=user)
+
+
 def proposal_refused(page, comment, actor=None):
-    """A rejected review task ("demander des modifications" in Wagtail) on a proposed page: the
-    proposer is told, with the reviewer's message (an audit line names the reviewer)."""
+    """A proposed page refused at review: the proposer is told (a short title; the reviewer's
+    message is in the e-mail's body and on the group document's page), an audit line names the
+    reviewer."""
     proposal = (
         LibraryProposal.objects.filter(page_id=page.pk, status=ProposalStatus.PENDING)
         .select_related("proposer")
@@ -359,11 +374,10 @@ def proposal_refused(page, comment, actor=None):
         actor, Action.LIBRARY_REFUSE, proposal, details={"page": page.pk, "message": comment or ""}
     )
     if proposal.proposer and proposal.proposer.is_active:
-        reason = f" : {comment}" if comment else ""
         _notify_library(
             [proposal.proposer],
             kind="proposal_refused",
-            title=f"L'équipe ANCT n'a pas retenu votre proposition « {page.title} »{reason}",
+            title=f"L'équipe ANCT n'a pas retenu votre proposition « {page.title} »",
             url=proposal.source_url,
             target_key=f"proposal:{proposal.pk}",
         )
