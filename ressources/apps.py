@@ -47,7 +47,11 @@ class RessourcesConfig(AppConfig):
         from wagtail.signals import page_published, task_rejected
 
         from notifications.services import register_email_content, register_unsubscribe_handler
-        from ressources.services import proposal_email_content, unsubscribe_library
+        from ressources.services import (
+            fiche_change_email_content,
+            proposal_email_content,
+            unsubscribe_library,
+        )
         from ressources.signals import (
             replace_workflow_email_notifiers,
             ressource_published,
@@ -60,4 +64,5 @@ class RessourcesConfig(AppConfig):
         task_rejected.connect(review_task_rejected, dispatch_uid="ressources_task_rejected")
         register_unsubscribe_handler("library", unsubscribe_library)
         register_email_content("proposal", proposal_email_content)
+        register_email_content("fiche_change", fiche_change_email_content)
         post_save.connect(attach_review_workflow, sender=RessourcesIndexPage)

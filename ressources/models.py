@@ -187,7 +187,7 @@ class FicheDispositifPage(RessourcePage):
         "résumé de la modification",
         max_length=200,
         blank=True,
-        help_text="Une ligne, reprise dans la notification.",
+        help_text="Une ligne (200 caractères au plus), reprise dans la notification.",
     )
 
     content_panels = [

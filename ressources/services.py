@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageViewRestriction, ReferenceIndex
@@ -612,11 +613,47 @@ def send_fiche_change_notifications(change_id):
             kind="fiche_change",
             title=f"Fiche « {fiche.title} » modifiée : {change.summary}",
             url=page_path(fiche),
+            target_key=f"fiche_change:{change.pk}",
         )
         change.notified_at = timezone.now()
         change.recipients = len(users)
         change.save(update_fields=["notified_at", "recipients"])
     return len(users)
+
+
+def fiche_change_email_content(notification, user):
+    """notifications' e-mail content for "fiche_change:<id>": why the person receives it and, for
+    a follower, how to stop following this fiche only (the button on the fiche: a link in an
+    e-mail must not change anything by itself)."""
+    from notifications.content import EmailContent
+    from ressources.permissions import visible_pages
+
+    change = (
+        FicheChange.objects.filter(pk=notification.target_key.split(":", 1)[1])
+        .select_related("fiche")
+        .first()
+    )
+    if (
+        change is None
+        or not visible_pages(FicheDispositifPage.objects.filter(pk=change.fiche_id), user).exists()
+    ):
+        return None
+    fiche = change.fiche
+    link = commons_absolute_url(page_path(fiche))
+    if is_following(user, fiche):
+        why = (
+            "<p>Vous suivez cette fiche.</p>"
+            f'<p>Pour ne plus suivre cette fiche seulement, ouvrez-la (<a href="{escape(link)}">'
+            f"{escape(fiche.title)}</a>) et choisissez « Ne plus suivre cette fiche ».</p>"
+        )
+    else:
+        why = "<p>Une action inspirante publiée par votre cité cite cette fiche.</p>"
+    return EmailContent(
+        html=f"<p>Ce qui a changé : {escape(change.summary)}</p>{why}",
+        author="Équipe ANCT",
+        at=change.published_at,
+        heading=f"Fiche « {fiche.title} » modifiée",
+    )
 
 
 def fiches_to_review(today=None):

@@ -249,6 +249,11 @@ def test_anct_composes_and_the_order_is_kept(client, anct_user, world):
     offered = proposal(live.get_latest_revision_as_object())
     rows = {row["field"]: row for group in offered["groups"] for row in group["rows"]}
     assert rows[action]["selected"] and rows[action]["rubrique"] == "logement"
+    # An item with two champs is listed under its first and pointed to from the other.
+    listed = [g["slug"] for g in offered["groups"] if action in [r["field"] for r in g["rows"]]]
+    pointed = [g["slug"] for g in offered["groups"] if action in [a["field"] for a in g["also"]]]
+    assert len(listed) == 1 and len(pointed) == 1
+    assert {listed[0], pointed[0]} == {"mobilite", "logement"}
     assert rows[fiche]["selected"] and rows[fiche]["order"] > rows[replay_key]["order"]
     # Recomposing with fewer items drops the others but keeps the hand-written section.
     assert client.post(url, compose_data((action, None, None))).status_code == 302

@@ -168,6 +168,10 @@ def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
     assert "Cette version du document a déjà été proposée à la bibliothèque" in text
     assert "en cours de relecture" in text
     assert (Page.objects.count(), get_document_model().objects.count()) == (pages, documents)
+    # The form is not offered again: the page says upfront where the version stands.
+    form_page = page_text(client.get(propose_url(document)))
+    assert "Version déjà proposée" in form_page and "en cours de relecture" in form_page
+    assert "Description courte" not in form_page
     assert LibraryProposal.objects.count() == 1
     # The document's page says so instead of offering the button.
     page = page_text(client.get(document.get_absolute_url()))
@@ -406,6 +410,13 @@ def test_major_change_notifies_followers_and_citing_cites_once(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [linking_team.email, related_team.email, follower.email]
     )
+    # A follower is told why and how to stop following this fiche only; a cité team is told
+    # it gets it through its action.
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    assert "Vous suivez cette fiche." in by_address[follower.email]
+    assert "Pour ne plus suivre cette fiche seulement" in by_address[follower.email]
+    assert "Vous suivez cette fiche." not in by_address[linking_team.email]
+    assert "Une action inspirante publiée par votre cité cite" in by_address[linking_team.email]
     change = FicheChange.objects.get()
     assert change.recipients == 4 and change.notified_at is not None
     # The flag was cleared: the next publication tells nobody.
@@ -516,6 +527,7 @@ def test_fiches_to_review_report_for_each_role(role_client, library):
     assert text.index("Fiche échue") < text.index("Fiche bientôt")
     assert "Fiche lointaine" not in text
     assert "(échue)" in text
+    assert "quand sa date « Valide jusqu'au »" in text  # what puts a fiche in the list
     assert url in page_text(role_client.get("/admin/"))  # in the Reports menu
 
 
