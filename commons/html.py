@@ -1,5 +1,6 @@
 """The one sanitising function for user HTML (bleach, allow-list)."""
 
+import html
 import re
 from functools import partial
 
@@ -45,6 +46,13 @@ def sanitize_html(html):
     if not html:
         return ""
     return _cleaner.clean(_CODE_BLOCKS.sub("", str(html))).strip()
+
+
+def html_to_plain_text(text):
+    """What a user typed, as plain text for a place that shows no markup (a summary, a subject):
+    code blocks dropped whole, other tags removed, entities decoded, spaces collapsed."""
+    text = bleach.clean(_CODE_BLOCKS.sub(" ", str(text or "")), tags=set(), strip=True)
+    return " ".join(html.unescape(text).split())
 
 
 def plain_text_to_html(text):

@@ -13,7 +13,8 @@ class PreferencesForm(forms.Form):
         required=False,
     )
     library = forms.ChoiceField(
-        label="Bibliothèque de ressources",
+        # Under the section's heading « Bibliothèque de ressources »: not printed twice.
+        label="Courriels de la bibliothèque",
         help_text="Fiches que vous suivez, vos propositions de documents et, pour l'équipe ANCT, "
         "les fiches à revoir.",
         choices=EmailMode.choices,

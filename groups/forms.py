@@ -186,7 +186,8 @@ class LibraryProposalForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     description = forms.CharField(
         label="Description courte",
-        help_text="Deux ou trois phrases : ce que contient le document, à qui il peut servir.",
+        help_text="Deux ou trois phrases : ce que contient le document, à qui il peut servir "
+        "(600 caractères au plus).",
         max_length=600,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Décrivez le document en quelques phrases."},

@@ -742,7 +742,15 @@ def propose_document(request, slug, pk):
                 return redirect(document)
         messages.error(request, "Le document n'a pas été proposé : corrigez les erreurs indiquées.")
     context = _group_context(request, group, "documents")
-    context.update({"document": document, "latest": latest, "form": form})
+    # A version already proposed is said upfront, instead of a form refused once filled in.
+    context.update(
+        {
+            "document": document,
+            "latest": latest,
+            "form": form,
+            "library_status": library_status(services.library_source_key(latest)),
+        }
+    )
     return render(request, "groups/document_propose.html", context)
 
 

@@ -47,11 +47,22 @@ class RessourcesConfig(AppConfig):
         from wagtail.signals import page_published, task_rejected
 
         from notifications.services import register_email_content, register_unsubscribe_handler
-        from ressources.services import proposal_email_content, unsubscribe_library
-        from ressources.signals import ressource_published, review_task_rejected
+        from ressources.services import (
+            fiche_change_email_content,
+            proposal_email_content,
+            unsubscribe_library,
+        )
+        from ressources.signals import (
+            replace_workflow_email_notifiers,
+            ressource_published,
+            review_task_rejected,
+        )
+
+        replace_workflow_email_notifiers()
 
         page_published.connect(ressource_published, dispatch_uid="ressources_published")
         task_rejected.connect(review_task_rejected, dispatch_uid="ressources_task_rejected")
         register_unsubscribe_handler("library", unsubscribe_library)
         register_email_content("proposal", proposal_email_content)
+        register_email_content("fiche_change", fiche_change_email_content)
         post_save.connect(attach_review_workflow, sender=RessourcesIndexPage)

@@ -88,6 +88,9 @@ def proposal(bulletin):
     labels = {theme.slug: theme.short_label for theme in themes}
     existing = _existing_choices(bulletin, candidates)
     groups = {}
+    # An item with several champs is listed (with its fields) under its first one only, and
+    # pointed to from the others: ANCT looking under « Mobilité » still finds it.
+    also = {}
     for candidate in candidates:
         slugs = sorted((s for s in candidate.themes if s in order), key=order.get)
         selected = existing.get(candidate.key)
@@ -102,13 +105,24 @@ def proposal(bulletin):
                 "rubriques": [(slug, labels[slug]) for slug in slugs],
             }
         )
+        for slug in slugs[1:]:
+            also.setdefault(slug, []).append(
+                {"candidate": candidate, "field": candidate.key, "listed_under": labels[slugs[0]]}
+            )
     ordered_groups = [
-        {"slug": theme.slug, "label": theme.label, "rows": groups[theme.slug]}
+        {
+            "slug": theme.slug,
+            "label": theme.label,
+            "rows": groups.get(theme.slug, []),
+            "also": also.get(theme.slug, []),
+        }
         for theme in themes
-        if theme.slug in groups
+        if theme.slug in groups or theme.slug in also
     ]
     if "" in groups:
-        ordered_groups.append({"slug": "", "label": "Sans champ d'action", "rows": groups[""]})
+        ordered_groups.append(
+            {"slug": "", "label": "Sans champ d'action", "rows": groups[""], "also": []}
+        )
     return {"since": since, "groups": ordered_groups, "count": len(candidates)}
 
 

@@ -14,7 +14,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
 from cites.regions import REGION_LABELS, REGIONS
@@ -187,7 +187,7 @@ class FicheDispositifPage(RessourcePage):
         "résumé de la modification",
         max_length=200,
         blank=True,
-        help_text="Une ligne, reprise dans la notification.",
+        help_text="Une ligne (200 caractères au plus), reprise dans la notification.",
     )
 
     content_panels = [
@@ -730,6 +730,43 @@ class LibraryProposal(models.Model):
 
     def __str__(self):
         return self.source_label
+
+
+class LibraryReviewTask(AbstractGroupApprovalTask):
+    """The "Relecture ANCT" task: Wagtail's group approval, plus a real « Refuser » for a page
+    proposed from a group. Its proposer has no admin access and cannot act on « Demander des
+    modifications »: the reviewer either edits the draft and publishes it, or refuses it with a
+    message that reaches the proposer (ressources.services.proposal_refused)."""
+
+    REFUSE = "refuse"
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if not actions or not LibraryProposal.objects.filter(page_id=obj.pk).exists():
+            return actions
+        return [
+            (self.REFUSE, "Refuser la proposition", True),
+            ("approve", "Approuver et publier", False),
+            ("approve", "Approuver et publier, avec un commentaire", True),
+        ]
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name != self.REFUSE:
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from ressources.services import refuse_proposal
+
+        return refuse_proposal(task_state, user, kwargs.get("comment", ""))
+
+    @classmethod
+    def get_description(cls):
+        return (
+            "Les membres des groupes choisis approuvent ; une proposition venue d'un groupe peut "
+            "aussi être refusée, avec un message à la personne qui l'a proposée."
+        )
+
+    class Meta:
+        verbose_name = "relecture de la bibliothèque"
+        verbose_name_plural = "relectures de la bibliothèque"
 
 
 # --- « Pour ma cité » -------------------------------------------------------------------------

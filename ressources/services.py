@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageViewRestriction, ReferenceIndex
@@ -25,7 +27,7 @@ from accounts.models import User
 from accounts.roles import ANCT_GROUP_NAME
 from audit.models import Action
 from audit.services import record_action
-from commons.html import user_text_to_html
+from commons.html import html_to_plain_text, user_text_to_html
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
 from notifications.models import EmailMode
@@ -166,11 +168,14 @@ PROPOSAL_STATES = {
 def _proposal_status_sentence(proposal, subject):
     """One sentence for both places an earlier proposal is mentioned: the refusal of a second
     proposal (`subject` "Cette version du document") and the document's page ("Cette version")."""
-    when = timezone.localtime(proposal.created_at).strftime("%d/%m/%Y")
+    when = date_format(timezone.localtime(proposal.created_at), "j F Y")
+    message = ""
+    if proposal.status == ProposalStatus.REFUSED and proposal.message:
+        message = f" Message de l'équipe ANCT : « {html_to_plain_text(proposal.message)} »."
     return (
         f"{subject} a déjà été proposée à la bibliothèque le {when} : "
-        f"{PROPOSAL_STATES[proposal.status]}. Déposez une nouvelle version pour la proposer à "
-        "nouveau."
+        f"{PROPOSAL_STATES[proposal.status]}.{message} Déposez une nouvelle version pour la "
+        "proposer à nouveau."
     )
 
 
@@ -232,7 +237,9 @@ def propose_document(
     A Wagtail document used only by a draft page stays hidden from the public until the page
     is published (ressources.permissions.document_is_hidden_from). Raises ValidationError
     (French) when this exact source was already proposed or the description is empty."""
-    description = (description or "").strip()
+    # The summary is plain text (shown as such in lists and on the page); the page's body holds
+    # the file only, so the description is not printed twice.
+    description = html_to_plain_text(description)
     if not description:
         raise ValidationError("Décrivez le document en quelques phrases.")
     model = PROPOSAL_KINDS.get(kind)
@@ -258,7 +265,6 @@ def propose_document(
                 slug=_unique_slug(library, title),
                 summary=description,
                 body=[
-                    ("paragraph", user_text_to_html(description)),
                     ("link", {"label": f"Télécharger « {title} »", "document": document}),
                 ],
                 cite=user.cite,
@@ -341,9 +347,19 @@ def proposal_published(page, revision=None):
     return proposal
 
 
+@transaction.atomic
+def refuse_proposal(task_state, user, comment):
+    """« Refuser la proposition » in the "Relecture ANCT" task (ressources.LibraryReviewTask):
+    Wagtail's review ends as rejected, and the proposal as refused, with the message."""
+    task_state.reject(user=user, comment=comment)
+    page = task_state.workflow_state.content_object
+    return proposal_refused(page, comment, actor=user)
+
+
 def proposal_refused(page, comment, actor=None):
-    """A rejected review task ("demander des modifications" in Wagtail) on a proposed page: the
-    proposer is told, with the reviewer's message (an audit line names the reviewer)."""
+    """A proposed page refused at review: the proposer is told (a short title; the reviewer's
+    message is in the e-mail's body and on the group document's page), an audit line names the
+    reviewer."""
     proposal = (
         LibraryProposal.objects.filter(page_id=page.pk, status=ProposalStatus.PENDING)
         .select_related("proposer")
@@ -359,11 +375,10 @@ def proposal_refused(page, comment, actor=None):
         actor, Action.LIBRARY_REFUSE, proposal, details={"page": page.pk, "message": comment or ""}
     )
     if proposal.proposer and proposal.proposer.is_active:
-        reason = f" : {comment}" if comment else ""
         _notify_library(
             [proposal.proposer],
             kind="proposal_refused",
-            title=f"L'équipe ANCT n'a pas retenu votre proposition « {page.title} »{reason}",
+            title=f"L'équipe ANCT n'a pas retenu votre proposition « {page.title} »",
             url=proposal.source_url,
             target_key=f"proposal:{proposal.pk}",
         )
@@ -598,11 +613,47 @@ def send_fiche_change_notifications(change_id):
             kind="fiche_change",
             title=f"Fiche « {fiche.title} » modifiée : {change.summary}",
             url=page_path(fiche),
+            target_key=f"fiche_change:{change.pk}",
         )
         change.notified_at = timezone.now()
         change.recipients = len(users)
         change.save(update_fields=["notified_at", "recipients"])
     return len(users)
+
+
+def fiche_change_email_content(notification, user):
+    """notifications' e-mail content for "fiche_change:<id>": why the person receives it and, for
+    a follower, how to stop following this fiche only (the button on the fiche: a link in an
+    e-mail must not change anything by itself)."""
+    from notifications.content import EmailContent
+    from ressources.permissions import visible_pages
+
+    change = (
+        FicheChange.objects.filter(pk=notification.target_key.split(":", 1)[1])
+        .select_related("fiche")
+        .first()
+    )
+    if (
+        change is None
+        or not visible_pages(FicheDispositifPage.objects.filter(pk=change.fiche_id), user).exists()
+    ):
+        return None
+    fiche = change.fiche
+    link = commons_absolute_url(page_path(fiche))
+    if is_following(user, fiche):
+        why = (
+            "<p>Vous suivez cette fiche.</p>"
+            f'<p>Pour ne plus suivre cette fiche seulement, ouvrez-la (<a href="{escape(link)}">'
+            f"{escape(fiche.title)}</a>) et choisissez « Ne plus suivre cette fiche ».</p>"
+        )
+    else:
+        why = "<p>Une action inspirante publiée par votre cité cite cette fiche.</p>"
+    return EmailContent(
+        html=f"<p>Ce qui a changé : {escape(change.summary)}</p>{why}",
+        author="Équipe ANCT",
+        at=change.published_at,
+        heading=f"Fiche « {fiche.title} » modifiée",
+    )
 
 
 def fiches_to_review(today=None):

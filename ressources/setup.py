@@ -27,11 +27,21 @@ PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unl
 def review_workflow():
     group = add_anct_permissions(ANCT_MODEL_PERMISSIONS)
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
-    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    from ressources.models import LibraryReviewTask
+
+    task = LibraryReviewTask.objects.filter(name=TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task = LibraryReviewTask.objects.create(name=TASK_NAME)
     task.groups.add(group)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    # Databases set up before the library's own task had a plain group approval task: it is
+    # deactivated (Wagtail moves the reviews in progress on to the next active task, this one)
+    # and leaves the workflow.
+    for former in GroupApprovalTask.objects.filter(name=TASK_NAME, active=True):
+        former.deactivate()
+    WorkflowTask.objects.filter(
+        workflow=workflow, task__in=GroupApprovalTask.objects.filter(name=TASK_NAME)
+    ).delete()
     return workflow
 
 

@@ -16,6 +16,7 @@ from ressources.models import (
     FicheFollow,
     LibraryProposal,
     PortraitCitePage,
+    ProposalStatus,
 )
 from ressources.services import follow_fiche, save_ressource
 from ressources.setup import ensure_library
@@ -54,6 +55,7 @@ def test_member_proposes_a_group_document(page, live_server, media):
 
     page.goto(live_server.url + document.get_absolute_url())
     page.get_by_role("link", name="Proposer à la bibliothèque").click()
+    propose_url = page.url.removeprefix(live_server.url)
     expect(
         page.get_by_role(
             "heading", level=2, name="Proposer « Trame du forum » à la bibliothèque nationale"
@@ -77,6 +79,11 @@ def test_member_proposes_a_group_document(page, live_server, media):
     proposal = LibraryProposal.objects.get()
     assert proposal.proposer == member and not proposal.page.live
     assert proposal.page.specific_class is ActionInspirantePage
+    # Coming back to the form: it says upfront that this version was proposed.
+    page.goto(live_server.url + propose_url)
+    expect(page.get_by_role("heading", name="Version déjà proposée")).to_be_visible()
+    expect(page.get_by_label("Description courte")).to_have_count(0)
+    assert_accessible(page)
 
     # ANCT, at review, makes it a portrait de cité.
     page.context.clear_cookies()
@@ -89,6 +96,23 @@ def test_member_proposes_a_group_document(page, live_server, media):
     page.wait_for_url(f"{live_server.url}/admin/pages/*/edit/")
     proposal.refresh_from_db()
     assert proposal.page.specific_class is PortraitCitePage
+    # The review offers a real « Refuser », whose message reaches the proposer.
+    panel = page.locator(".help-block", has_text="Proposition de")
+    expect(panel.get_by_role("link", name="Ouvrir le fichier proposé")).to_be_visible()
+    page.get_by_role("button", name="Plus d'actions").click()
+    expect(page.get_by_role("button", name="Demander des modifications")).to_have_count(0)
+    page.get_by_role("button", name="Refuser la proposition").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("textarea").fill("Trop propre à votre quartier.")
+    dialog.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    for _ in range(50):  # the modal posts, then Wagtail reloads: wait for the decision
+        proposal.refresh_from_db()
+        if proposal.status != ProposalStatus.PENDING:
+            break
+        page.wait_for_timeout(200)
+    assert proposal.status == ProposalStatus.REFUSED
+    assert proposal.message == "Trop propre à votre quartier."
 
 
 def test_professional_follows_and_unfollows_a_fiche(page, live_server):

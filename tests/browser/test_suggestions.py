@@ -20,6 +20,17 @@ pytestmark = [
 ]
 
 
+def _assert_identity_card_within_its_column(page):
+    """The « Fiche d'identité » card, below the cité's panels, ends inside its column and above
+    the footer (DSFR's full-height card once overflowed onto it)."""
+    aside = page.locator("aside").filter(has=page.locator("#fiche-identite")).bounding_box()
+    card = page.locator(".fr-card").filter(has=page.locator("#fiche-identite")).bounding_box()
+    footer = page.locator("footer").first.bounding_box()
+    assert card["y"] + card["height"] <= aside["y"] + aside["height"] + 1, (card, aside)
+    assert card["y"] + card["height"] <= footer["y"], (card, footer)
+    assert card["height"] < 900, card
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_coordinator_sees_and_dismisses_suggestions(browser, live_server, javascript):
     library, _ = ensure_library(setup_site())
@@ -69,6 +80,10 @@ def test_coordinator_sees_and_dismisses_suggestions(browser, live_server, javasc
         expect(section.get_by_text("Même priorité : mobilité · public : femmes")).to_have_count(2)
         if javascript:
             assert_accessible(page)
+            for width, height in ((1280, 900), (390, 844)):
+                page.set_viewport_size({"width": width, "height": height})
+                _assert_identity_card_within_its_column(page)
+            page.set_viewport_size({"width": 1280, "height": 900})
 
         section.get_by_role("button", name="Pas utile : Aide au permis").click()
         expect(page.get_by_text("cette suggestion ne sera plus proposée")).to_be_visible()

@@ -133,8 +133,13 @@ def test_proposal_lists_exactly_what_was_published_since_the_last_issue_sent(wor
     }
     assert sorted(keys(offered)) == sorted(expected)
     assert offered["count"] == 4
-    # Grouped by first champ in the champs' order; no champ last.
-    groups = {group["slug"]: [row["field"] for row in group["rows"]] for group in offered["groups"]}
+    # Grouped by first champ in the champs' order; no champ last. The other champ of an item
+    # with two only points to it.
+    groups = {
+        group["slug"]: [row["field"] for row in group["rows"]]
+        for group in offered["groups"]
+        if group["rows"]
+    }
     order = [theme.slug for theme in Theme.objects.ordered()]
     first = "mobilite" if order.index("mobilite") < order.index("logement") else "logement"
     assert set(groups) == {"mobilite", first, ""}
@@ -249,6 +254,11 @@ def test_anct_composes_and_the_order_is_kept(client, anct_user, world):
     offered = proposal(live.get_latest_revision_as_object())
     rows = {row["field"]: row for group in offered["groups"] for row in group["rows"]}
     assert rows[action]["selected"] and rows[action]["rubrique"] == "logement"
+    # An item with two champs is listed under its first and pointed to from the other.
+    listed = [g["slug"] for g in offered["groups"] if action in [r["field"] for r in g["rows"]]]
+    pointed = [g["slug"] for g in offered["groups"] if action in [a["field"] for a in g["also"]]]
+    assert len(listed) == 1 and len(pointed) == 1
+    assert {listed[0], pointed[0]} == {"mobilite", "logement"}
     assert rows[fiche]["selected"] and rows[fiche]["order"] > rows[replay_key]["order"]
     # Recomposing with fewer items drops the others but keeps the hand-written section.
     assert client.post(url, compose_data((action, None, None))).status_code == 302

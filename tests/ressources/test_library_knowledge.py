@@ -5,6 +5,7 @@ review reminders, the "Fiches à revoir" report)."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -128,8 +129,8 @@ def test_member_proposal_becomes_a_draft_fiche_with_a_copy_and_a_link_back(
     with copy.open_file() as handle:
         assert handle.read() == PDF
     assert copy.file_size == len(PDF)
-    body_documents = [b.value["document"] for b in fiche.body if b.block_type == "link"]
-    assert body_documents == [copy]
+    # The body holds the file only: the description is the summary, not printed twice.
+    assert [(b.block_type, b.value["document"]) for b in fiche.body] == [("link", copy)]
     # The group document is untouched.
     document.refresh_from_db()
     assert document.versions.count() == 1
@@ -138,13 +139,22 @@ def test_member_proposal_becomes_a_draft_fiche_with_a_copy_and_a_link_back(
     # The copy is not public while the page is a draft.
     client.logout()
     assert client.get(copy.url).status_code == 404
-    # ANCT reviewers see who proposed it and the link back, in the admin.
+    # ANCT reviewers see who proposed it, where from, and open the proposed file through its
+    # copy: the group document itself stays a 404 for them (not members of the group).
     client.force_login(anct_user)
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[fiche.pk]))
     assert edit.status_code == 200
     html = edit.content.decode()
-    assert document.get_absolute_url() in html
     assert "Trame du forum (version 1)" in html and member.display_name in html
+    assert f'href="{copy.url}"' in html and document.get_absolute_url() not in html
+    assert client.get(copy.url).status_code == 200
+    assert client.get(document.get_absolute_url()).status_code == 404
+    # Their decision: publish or refuse; no « Demander des modifications » the proposer could
+    # not act on.
+    assert "Refuser la proposition" in html and "Approuver et publier" in html
+    assert "Demander des modifications" not in html
+    client.force_login(UserFactory(cite=CiteFactory()))
+    assert client.get(copy.url).status_code == 404
 
 
 def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
@@ -158,6 +168,10 @@ def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
     assert "Cette version du document a déjà été proposée à la bibliothèque" in text
     assert "en cours de relecture" in text
     assert (Page.objects.count(), get_document_model().objects.count()) == (pages, documents)
+    # The form is not offered again: the page says upfront where the version stands.
+    form_page = page_text(client.get(propose_url(document)))
+    assert "Version déjà proposée" in form_page and "en cours de relecture" in form_page
+    assert "Description courte" not in form_page
     assert LibraryProposal.objects.count() == 1
     # The document's page says so instead of offering the button.
     page = page_text(client.get(document.get_absolute_url()))
@@ -210,6 +224,12 @@ def test_unknown_document_is_a_404(client, shared, member, other_cite):
     assert not LibraryProposal.objects.exists()
 
 
+def _refuse(page, reviewer, comment):
+    """« Refuser la proposition », as the review modal posts it."""
+    task_state = page.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, reviewer, "refuse", comment=comment)
+
+
 def _propose(client, document, member):
     client.force_login(member)
     client.post(propose_url(document), proposal_data(document))
@@ -229,9 +249,11 @@ def test_anct_publishes_the_proposal_the_proposer_is_credited_and_notified(
     assert fiche.live and proposal.status == ProposalStatus.PUBLISHED
     notification = Notification.objects.get(recipient=member, kind="proposal_published")
     assert notification.url == fiche.url
-    # (Wagtail also sends its own "approved" e-mail to the submitter.)
-    ours = [m for m in mail.outbox if "est publiée dans la bibliothèque" in m.subject]
-    assert [m.to for m in ours] == [[member.email]]
+    # Only the library's e-mail: Wagtail's "approved" one would send the proposer, who has no
+    # admin access, to the admin.
+    assert [(m.to, "est publiée dans la bibliothèque" in m.subject) for m in mail.outbox] == [
+        ([member.email], True)
+    ]
     client.logout()
     text = " ".join(strip_tags(page_text(client.get(fiche.url))).split())
     assert f"Proposé par {member.display_name} ({member.cite.name})" in text
@@ -248,22 +270,29 @@ def test_anct_refuses_with_a_message_the_proposer_is_told(
     proposal = _propose(client, shared["document"], member)
     fiche = proposal.page.specific
     mail.outbox.clear()
-    reason = "Document trop propre à votre quartier : gardez-le dans le groupe."
+    reason = "Document trop propre à votre quartier : gardez-le dans le groupe.<script>x()</script>"
     with django_capture_on_commit_callbacks(execute=True):
-        fiche.current_workflow_task_state.reject(user=anct_user, comment=reason)
+        _refuse(fiche, anct_user, reason)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REFUSED and proposal.message == reason
+    # A short title and subject; the message is in the e-mail's body only, sanitised.
     notification = Notification.objects.get(recipient=member, kind="proposal_refused")
-    assert reason in notification.title
+    assert notification.title == "L'équipe ANCT n'a pas retenu votre proposition « Trame du forum »"
     assert notification.url == shared["document"].get_absolute_url()
-    ours = [m for m in mail.outbox if "n'a pas retenu" in m.subject]
-    assert len(ours) == 1 and reason in ours[0].body
+    (ours,) = mail.outbox  # the proposer has no admin: Wagtail's own e-mail is not sent
+    assert ours.to == [member.email] and ours.subject.endswith(notification.title)
+    assert "gardez-le dans le groupe." in ours.body and "script" not in ours.body
+    assert "script" not in ours.alternatives[0][0]
     fiche.refresh_from_db()
     assert not fiche.live
     assert Document.objects.get().versions.count() == 1  # the group document is untouched
-    # Proposing the same version again is refused with the reason.
+    # Proposing the same version again is refused with the reason; the group document's page
+    # (where the notification leads) says so upfront, with the message.
     again = client.post(propose_url(shared["document"]), proposal_data(shared["document"]))
     assert "non retenue par l'équipe ANCT" in page_text(again)
+    text = page_text(client.get(shared["document"].get_absolute_url()))
+    assert "Message de l'équipe ANCT : « Document trop propre à votre quartier" in text
+    assert "x()" not in text
 
 
 def test_without_a_destination_the_button_and_the_form_are_absent(client, shared, member):
@@ -381,6 +410,13 @@ def test_major_change_notifies_followers_and_citing_cites_once(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [linking_team.email, related_team.email, follower.email]
     )
+    # A follower is told why and how to stop following this fiche only; a cité team is told
+    # it gets it through its action.
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    assert "Vous suivez cette fiche." in by_address[follower.email]
+    assert "Pour ne plus suivre cette fiche seulement" in by_address[follower.email]
+    assert "Vous suivez cette fiche." not in by_address[linking_team.email]
+    assert "Une action inspirante publiée par votre cité cite" in by_address[linking_team.email]
     change = FicheChange.objects.get()
     assert change.recipients == 4 and change.notified_at is not None
     # The flag was cleared: the next publication tells nobody.
@@ -491,6 +527,7 @@ def test_fiches_to_review_report_for_each_role(role_client, library):
     assert text.index("Fiche échue") < text.index("Fiche bientôt")
     assert "Fiche lointaine" not in text
     assert "(échue)" in text
+    assert "quand sa date « Valide jusqu'au »" in text  # what puts a fiche in the list
     assert url in page_text(role_client.get("/admin/"))  # in the Reports menu
 
 
@@ -572,7 +609,7 @@ def test_submitted_published_and_refused_proposals_are_audited(
     client.post(propose_url(document), proposal_data(document))
     second = LibraryProposal.objects.exclude(pk=proposal.pk).get()
     with django_capture_on_commit_callbacks(execute=True):
-        second.page.specific.current_workflow_task_state.reject(user=anct_user, comment="Non.")
+        _refuse(second.page.specific, anct_user, "Non.")
     (refused,) = _audit(Action.LIBRARY_REFUSE)
     assert refused.actor == anct_user and refused.details["message"] == "Non."
     assert len(_audit(Action.LIBRARY_PROPOSE)) == 2
@@ -687,20 +724,31 @@ def test_proposal_emails_are_french_with_absolute_links(
     second = LibraryProposal.objects.exclude(pk=proposal.pk).get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        second.page.specific.current_workflow_task_state.reject(
-            user=anct_user, comment="Trop local."
-        )
+        _refuse(second.page.specific, anct_user, "Trop local.")
     (refused,) = [m for m in mail.outbox if "n'a pas retenu" in m.subject]
     assert "L'équipe ANCT n'a pas retenu votre proposition « Trame du forum »" in refused.subject
     assert f"https://cites.example.fr{document.get_absolute_url()}" in refused.body
     assert "Message de l'équipe ANCT" in refused.body and "Trop local." in refused.body
-    # Wagtail's own workflow e-mail to the proposer (no admin access): French, no admin link.
-    wagtail_mails = [m for m in mail.outbox if m.to == [member.email] and m not in (refused,)]
-    assert wagtail_mails, [m.subject for m in mail.outbox]
-    for message in wagtail_mails:
-        assert "/admin/" not in message.body, message.body
-        assert "https://cites.example.fr/notifications/" in message.body
-        assert "modifications" in message.subject
+    assert "Trop local." not in refused.subject
+    # No Wagtail workflow e-mail to the proposer (no admin access): the library's is the only one.
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_wagtail_workflow_emails_still_reach_editors(
+    library, anct_user, django_capture_on_commit_callbacks
+):
+    """Wagtail's decision e-mail is dropped for proposers without the admin only: an editor who
+    submitted their own draft still receives it, with the admin link."""
+    editor = UserFactory(email="redaction@example.fr")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    page = make_ressource(library, slug="brouillon-redaction", title="Brouillon de la rédaction")
+    page.save_revision(user=editor)
+    page.get_workflow().start(page, editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=anct_user)
+    (approved,) = [m for m in mail.outbox if m.to == [editor.email]]
+    assert "/admin/" in approved.body
 
 
 def test_followed_fiches_in_mon_espace(client, library, professional, anct_user):

@@ -162,6 +162,13 @@ def test_partner_of_the_cite_sees_and_gives_feedback(client, world, cite):
         follow=True,
     )
     assert "Merci : cette suggestion est notée utile pour votre cité." in page_text(response)
+    # « Utile » shows it is pressed, for that suggestion only.
+    html = response.content.decode()
+    assert html.count('aria-pressed="true"') == 1
+    pressed = html.index('aria-pressed="true"')
+    form = html[html.rfind("<form", 0, pressed) : pressed]
+    assert 'name="kind" value="fiche"' in form
+    assert f'name="target" value="{world["fiche"].pk}"' in form
     row = SuggestionFeedback.objects.get()
     assert (row.cite, row.kind, row.target_id, row.useful, row.given_by) == (
         cite,
