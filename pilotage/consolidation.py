@@ -235,5 +235,16 @@ def cite_series(cite, indicator_ids, campaigns):
     return series
 
 
+def asked_labels(campaigns):
+    """{(version_id, indicator_id): label} of the campaigns' frozen versions (1 query)."""
+    versions = {c.version_id for c in campaigns if c.version_id}
+    return {
+        (version, indicator): label
+        for version, indicator, label in VersionIndicator.objects.filter(
+            version__in=versions
+        ).values_list("version_id", "indicator_id", "label")
+    }
+
+
 def campaigns_with_version():
     return list(Campaign.objects.exclude(version=None).chronological())

@@ -218,6 +218,13 @@ class Indicator(IndicatorDefinition):
         ordering = ["enjeu", "position", "code"]
         constraints = [models.UniqueConstraint(fields=["code"], name="pilotage_indicator_code")]
 
+    def code_in_use(self):
+        """A frozen version or an answer refers to it: the code now keys published series."""
+        return (
+            VersionIndicator.objects.filter(indicator=self).exists()
+            or Answer.objects.filter(indicator=self).exists()
+        )
+
 
 class QuestionnaireVersion(models.Model):
     number = models.PositiveIntegerField("version", unique=True)

@@ -132,9 +132,9 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
     assert response.status == ResponseStatus.SUBMITTED and response.submitted_by == member
     actions = list(AuditEntry.objects.values_list("action", flat=True))
     assert actions.count(Action.PILOTAGE_SAVE) == 2 and Action.PILOTAGE_SUBMIT in actions
-    # Submitted: nothing more is accepted.
+    # Submitted: nothing more is accepted (the page says why: see test_pilotage_walk17.py).
     late = client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "9"})
-    assert late.status_code == 403
+    assert late.status_code == 409
     assert Answer.objects.get(indicator__code="comites-pilotage").number == 3
 
 
