@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from commons import french
 from pilotage.models import Indicator, Kind
 
 YES, NO = "oui", "non"
@@ -57,11 +58,8 @@ def value_digest(number, text, breakdown):
 
 
 def format_number(value):
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
-    return str(value).replace(".", ",")
+    """A stored value put back in an input: "22,5", "1200" (no grouping: it is typed over)."""
+    return french.format_number(value, grouping=False)
 
 
 def parse_number(raw, kind, *, vi=None):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record_action
+from commons.french import sort_key
 from pilotage import permissions
 from pilotage.forms import breakdown_warning
 from pilotage.models import (
@@ -433,11 +434,13 @@ def send_due_reminders(today=None):
 
 
 def cites_not_submitted(campaign):
-    """Published cités whose answers for this campaign are not submitted, by name."""
+    """Published cités whose answers for this campaign are not submitted."""
     from cites.models import Cite
 
     submitted = campaign.responses.filter(status=ResponseStatus.SUBMITTED).values("cite_id")
-    return list(Cite.objects.published().exclude(pk__in=submitted).order_by("name"))
+    waiting = Cite.objects.published().exclude(pk__in=submitted)
+    # By short name, in French order: "Est Ensemble" under E, not under "d'Est…".
+    return sorted(waiting, key=lambda cite: sort_key(cite.short_name))
 
 
 def last_revision_numbers(response):

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_anct
+from commons.french import format_number as french_number
+from commons.french import sort_key
 from pilotage import consolidation, exports, permissions, publication, services
 from pilotage.forms import (
     ExtendForm,
@@ -212,7 +214,7 @@ def _chart(chart_id, title, category, labels, series, unit):
             (
                 label,
                 [
-                    format_number(values[i]) if values[i] is not None else None
+                    french_number(values[i]) if values[i] is not None else None
                     for _, values in series
                 ],
             )
@@ -440,7 +442,9 @@ def indicator_detail(request, code):
         "tables": tables,
         "evolution": evolution,
         "cite": cite,
-        "cites": Cite.objects.order_by("short_name").only("slug", "short_name"),
+        "cites": sorted(
+            Cite.objects.only("slug", "short_name"), key=lambda c: sort_key(c.short_name)
+        ),
         "comparison": comparison,
         "charts": True,
         "breadcrumb": [

@@ -125,7 +125,8 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
     assert Answer.objects.get(indicator__code="beneficiaires").number == 1200
     assert Answer.objects.get(indicator__code="taux-femmes").number == Decimal("54.5")
     recap = client.get(step_url(cite, campaign, 4))
-    assert "1 200" not in page_text(recap) and "1200" in page_text(recap)
+    # Typed "1 200", stored 1200, shown back grouped the French way.
+    assert "1\u00a0200" in page_text(recap)
     done = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
     assert done.status_code == 302
     response = Response.objects.get()
@@ -486,7 +487,7 @@ def test_reopening_tells_the_coordinators_by_email(
     answer_and_submit(
         campaign, cite, member, {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 10}
     )
-    until = TODAY + datetime.timedelta(days=10)
+    until = TODAY + datetime.timedelta(days=20)
     client.force_login(anct_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

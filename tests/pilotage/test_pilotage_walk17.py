@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from commons.urls import site_url
-from pilotage import services
+from pilotage import consolidation, services
 from pilotage.exports import answer_rows
 from pilotage.models import Answer, Response, ResponseStatus
 from tests.factories import UserFactory
+from tests.factories.cites import CiteFactory
 from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign, make_indicators
 from tests.utils import page_text
 
@@ -290,3 +291,41 @@ def test_fields_in_error_and_checkboxes_are_named_for_assistive_technologies(
         text,
     )
     assert "Bénéficiaires accompagnés : ventilation par" in text
+
+
+# --- 8. Numbers, French order, the menu --------------------------------------------------------
+
+
+def test_numbers_are_written_the_french_way(client, anct_user, member, cite, campaign):
+    answer_and_submit(campaign, cite, member, {**VALUES, "beneficiaires": 12500})
+    Answer.objects.filter(indicator__code="taux-femmes").update(number="22.50")
+    client.force_login(anct_user)
+    dashboard = page_text(client.get(reverse("pilotage:dashboard")))
+    # A total of whole numbers has no ",00"; thousands are grouped with a no-break space.
+    assert "<td>12\u00a0500</td>" in dashboard and "12500,00" not in dashboard
+    assert "<td>1</td>" in dashboard and "1,00" not in dashboard
+    assert "<td>22,5</td>" in dashboard and "22,50" not in dashboard
+    client.force_login(member)
+    history = page_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
+    assert "12\u00a0500" in history and "22,5<" in history
+
+
+def test_cites_and_regions_in_french_alphabetical_order(anct_user, campaign):
+    for name, region in [("Saint-Omer", "32"), ("Saint-Étienne", "84"), ("Évry", "11")]:
+        CiteFactory(short_name=name, name=f"Cité de l'emploi de {name}", region=region)
+    rows = [cite.short_name for cite, _ in consolidation.submission_table(campaign)]
+    ours = [name for name in rows if name in ("Saint-Omer", "Saint-Étienne", "Évry")]
+    assert ours == ["Évry", "Saint-Étienne", "Saint-Omer"]
+    waiting = [c.short_name for c in services.cites_not_submitted(campaign)]
+    assert [n for n in waiting if n in ours] == ours
+
+
+@pytest.mark.parametrize(
+    "role,shown", [("anct_user", True), ("member", True), ("professional", False)]
+)
+def test_pilotage_is_in_the_site_menu_of_those_who_use_it(client, request, role, shown):
+    client.force_login(request.getfixturevalue(role))
+    text = page_text(client.get(reverse("cites:directory")))
+    nav = text[text.index('class="fr-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert (f'href="{reverse("pilotage:index")}"' in nav) is shown
