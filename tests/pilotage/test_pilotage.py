@@ -23,18 +23,8 @@ from pilotage.models import (
     VersionIndicator,
 )
 from tests.factories import UserFactory
-from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign, make_indicators
+from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign
 from tests.utils import page_text
-
-
-@pytest.fixture
-def indicators():
-    return make_indicators()
-
-
-@pytest.fixture
-def campaign(indicators, anct_user):
-    return make_campaign(open_by=anct_user)
 
 
 @pytest.fixture

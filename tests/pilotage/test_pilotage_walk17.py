@@ -16,20 +16,10 @@ from pilotage.exports import answer_rows
 from pilotage.models import Answer, Response, ResponseStatus
 from tests.factories import UserFactory
 from tests.factories.cites import CiteFactory
-from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign, make_indicators
+from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign
 from tests.utils import page_text
 
 VALUES = {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 10}
-
-
-@pytest.fixture
-def indicators():
-    return make_indicators()
-
-
-@pytest.fixture
-def campaign(indicators, anct_user):
-    return make_campaign(open_by=anct_user)
 
 
 def step_url(cite, campaign, step=1):
