@@ -59,7 +59,7 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
     page.get_by_text("Oui", exact=True).click()
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
-    page.get_by_label(re.compile("Part de femmes")).fill("52,5")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("52,5")
     page.get_by_label(re.compile("Bénéficiaires accompagnés")).fill("240")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
@@ -129,7 +129,7 @@ def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(p
     page.locator("label[for=p-beneficiaires]").click()  # DSFR: the label covers the box
     breakdown.locator("summary").click()
     breakdown.locator("input").first.fill("30")
-    page.get_by_label(re.compile("Part de femmes")).fill("148")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("148")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
 
     # Sent back for the error: the tick and the breakdown are as the coordinator left them.
@@ -139,7 +139,7 @@ def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(p
     assert_accessible(page)
 
     # The breakdown does not add up: a warning, but the draft is saved.
-    page.get_by_label(re.compile("Part de femmes")).fill("48")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("48")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Brouillon enregistré. Avant de transmettre")).to_be_visible()
     expect(page.locator("#v-beneficiaires-msg")).to_contain_text(
@@ -201,7 +201,7 @@ def test_breakdown_boxes_stand_apart_and_the_warning_is_announced(page, live_ser
     page.screenshot(path=f"var/breakdown-{width}.png", full_page=True)
 
     inputs.first.fill("30")
-    page.get_by_label(re.compile("Part de femmes")).fill("48")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("48")
     page.locator("#v-beneficiaires").fill("310")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     warning = page.locator("[role=status] .fr-alert--warning")
