@@ -3,11 +3,13 @@ Django's `pluralize` writes "0 inscrits") and the first day of a month ("1er fé
 
 Registered as template builtins (settings TEMPLATES "builtins"), so every template can write
 `{{ n }} place{{ n|pluriel }}`, `{{ n|pluriel:"al,aux" }}`, `{{ n }} {{ unit|unite:n }}` and
-`{{ day|date_fr:"l j F Y" }}` without `{% load %}`; Python code calls `plural()`, `unit_for()`
-and `format_date()`.
+`{{ day|date_fr:"l j F Y" }}`, `{{ total|nombre }}` without `{% load %}`; Python code calls
+`plural()`, `unit_for()`, `format_date()` and `format_number()`.
 """
 
 import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
@@ -49,6 +51,40 @@ def unit_for(count, unit):
     return unit
 
 
+def format_number(value, grouping=True):
+    """A number as French readers write it: "88 194", "22,5", "9" (never "9,00" or "22,50");
+    thousands grouped with a no-break space unless `grouping` is false (a value put back in an
+    input). None and "" give ""."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    else:
+        number = number.normalize()
+    sign, digits = ("-", f"{-number:f}") if number < 0 else ("", f"{number:f}")
+    whole, _, decimals = digits.partition(".")
+    if grouping and len(whole) > 3:
+        groups = []
+        while whole:
+            groups.insert(0, whole[-3:])
+            whole = whole[:-3]
+        whole = "\u00a0".join(groups)
+    return sign + whole + ("," + decimals if decimals else "")
+
+
+def sort_key(text):
+    """Key for French alphabetical order, insensitive to accents, case and punctuation:
+    "Île-de-France" among the I, "Saint-Étienne" before "Saint-Omer" (Python and the
+    database's default collation compare code points, which puts every accented capital last)."""
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[\W_]+", " ", letters).strip(), str(text or "")
+
+
 def format_date(value, fmt="j F Y"):
     """Django's date format, with "1er" for the first day of the month ("1er février 2027")."""
     if value is None or value == "":
@@ -84,6 +120,11 @@ def pluriel_filter(value, forms="s"):
 def unit_filter(unit, count):
     """`{{ n }} {{ indicator.unit|unite:n }}`: see `unit_for`."""
     return unit_for(count, unit)
+
+
+@register.filter(name="nombre", is_safe=False)
+def number_filter(value):
+    return format_number(value)
 
 
 @register.filter(name="date_fr", expects_localtime=True, is_safe=False)

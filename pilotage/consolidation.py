@@ -12,6 +12,7 @@ from django.db.models import Max, Q
 
 from cites.models import Cite, Wave
 from cites.regions import REGION_LABELS
+from commons.french import sort_key
 from pilotage.models import (
     Aggregation,
     Answer,
@@ -122,7 +123,7 @@ def submission_table(campaign):
     """Every published cité with its questionnaire's state, those not submitted first."""
     responses = response_statuses(campaign)
     rows = []
-    for cite in Cite.objects.published().order_by("short_name"):
+    for cite in sorted(Cite.objects.published(), key=lambda c: sort_key(c.short_name)):
         response = responses.get(cite.pk)
         rows.append((cite, response))
     rows.sort(key=lambda row: bool(row[1] and row[1].is_submitted))
@@ -210,7 +211,7 @@ def by_dimension(campaign, vi, dimension, dims=None):
             for key in dims.groups(cite_id, dimension):
                 groups[key].append(answer_value(vi.kind, number, text))
     rows = [(labels.get(key, str(key)), figure(values, vi.kind)) for key, values in groups.items()]
-    return sorted(rows, key=lambda row: str(row[0]))
+    return sorted(rows, key=lambda row: sort_key(row[0]))
 
 
 def evolution(indicator_id, kind, campaigns):
@@ -233,6 +234,17 @@ def cite_series(cite, indicator_ids, campaigns):
     ).select_related("response"):
         series[answer.indicator_id][answer.response.campaign_id] = answer
     return series
+
+
+def asked_labels(campaigns):
+    """{(version_id, indicator_id): label} of the campaigns' frozen versions (1 query)."""
+    versions = {c.version_id for c in campaigns if c.version_id}
+    return {
+        (version, indicator): label
+        for version, indicator, label in VersionIndicator.objects.filter(
+            version__in=versions
+        ).values_list("version_id", "indicator_id", "label")
+    }
 
 
 def campaigns_with_version():

@@ -4,6 +4,8 @@ consolidated tables, as CSV, XLSX (commons.xlsx: streamed, constant memory) or O
 import csv
 import tempfile
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ import commons.xlsx
 from cites.models import Wave
 from cites.regions import REGION_LABELS
 from pilotage import consolidation
-from pilotage.models import Answer, Enjeu, ResponseStatus
+from pilotage.models import Answer, Enjeu, ResponseStatus, VersionIndicator
 from themes.models import PublicCible, Theme
 
 FORMATS = {
@@ -77,8 +79,17 @@ def answer_rows():
     waves = dict(Wave.choices)
     statuses = dict(ResponseStatus.choices)
     labels = breakdown_labels()
+    # The question as the quarter's frozen version asked it: renaming an indicator in the
+    # référentiel must not rewrite what past quarters asked (the code still joins the series).
+    frozen = VersionIndicator.objects.filter(
+        version=OuterRef("response__campaign__version"), indicator=OuterRef("indicator")
+    )
     qs = (
-        Answer.objects.order_by(
+        Answer.objects.annotate(
+            asked_label=Coalesce(Subquery(frozen.values("label")[:1]), "indicator__label"),
+            asked_unit=Coalesce(Subquery(frozen.values("unit")[:1]), "indicator__unit"),
+        )
+        .order_by(
             "response__campaign__year",
             "response__campaign__quarter",
             "response__cite__code",
@@ -96,11 +107,11 @@ def answer_rows():
             "response__cite__wave",
             "response__status",
             "indicator__code",
-            "indicator__label",
+            "asked_label",
             "indicator__enjeu",
             "number",
             "text",
-            "indicator__unit",
+            "asked_unit",
             "breakdown",
         )
         .iterator(chunk_size=5000)

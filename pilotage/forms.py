@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
 
-from pilotage.models import Kind
+from commons import french
+from pilotage.models import Indicator, Kind
 
 YES, NO = "oui", "non"
 MAX_NUMBER = Decimal("99999999999999")
@@ -56,11 +58,8 @@ def value_digest(number, text, breakdown):
 
 
 def format_number(value):
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
-    return str(value).replace(".", ",")
+    """A stored value put back in an input: "22,5", "1200" (no grouping: it is typed over)."""
+    return french.format_number(value, grouping=False)
 
 
 def parse_number(raw, kind, *, vi=None):
@@ -206,3 +205,35 @@ class ExtendForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Saisissez une date valide.", "required": "Indiquez une date."},
     )
+
+
+class IndicatorAdminForm(WagtailAdminModelForm):
+    """The référentiel's edit form. Once a frozen version or an answer uses an indicator, its code
+    is the key of published series (exports, API, past quarters): the field is shown disabled, so
+    a posted value is ignored, and says why."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:
+            self.fields[
+                "position"
+            ].help_text = "Rang de la question dans son enjeu : 0 d'abord, puis 1, 2…"
+        if "code" in self.fields and self.instance.pk and self.instance.code_in_use():
+            field = self.fields["code"]
+            field.disabled = True
+            field.help_text = (
+                "Ce code identifie déjà des séries (questionnaire figé ou réponses) : il ne peut "
+                "plus changer. Pour une autre question, créez un nouvel indicateur."
+            )
+
+    def clean_code(self):
+        code = self.cleaned_data.get("code")
+        if (
+            code
+            and not self.fields["code"].disabled
+            and Indicator.objects.filter(code=code).exclude(pk=self.instance.pk).exists()
+        ):
+            raise forms.ValidationError(
+                "Un indicateur porte déjà ce code : choisissez-en un autre."
+            )
+        return code

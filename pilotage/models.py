@@ -11,7 +11,6 @@
 
 import re
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +18,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from commons.french import format_number
 
 
 class Enjeu(models.TextChoices):
@@ -217,6 +218,13 @@ class Indicator(IndicatorDefinition):
         verbose_name_plural = "référentiel des indicateurs"
         ordering = ["enjeu", "position", "code"]
         constraints = [models.UniqueConstraint(fields=["code"], name="pilotage_indicator_code")]
+
+    def code_in_use(self):
+        """A frozen version or an answer refers to it: the code now keys published series."""
+        return (
+            VersionIndicator.objects.filter(indicator=self).exists()
+            or Answer.objects.filter(indicator=self).exists()
+        )
 
 
 class QuestionnaireVersion(models.Model):
@@ -443,10 +451,7 @@ class Answer(models.Model):
     @property
     def display_value(self):
         if self.number is not None:
-            value = self.number
-            if value == value.to_integral_value():
-                value = value.quantize(Decimal(1))
-            return str(value).replace(".", ",")
+            return format_number(self.number)
         return self.text
 
 

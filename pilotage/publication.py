@@ -2,9 +2,9 @@
 for the last closed campaign that enough cités answered, and never a figure computed from fewer than
 PILOTAGE_PUBLIC_MIN_CITES (at least 3) cités. No cité's own answer is ever published."""
 
+from commons.french import format_number
 from pilotage import consolidation
 from pilotage.conf import public_threshold
-from pilotage.forms import format_number
 from pilotage.models import Aggregation, Campaign, Indicator
 
 

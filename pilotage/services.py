@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record_action
+from commons.french import sort_key
 from pilotage import permissions
 from pilotage.forms import breakdown_warning
 from pilotage.models import (
@@ -100,17 +101,39 @@ def close_campaign(campaign, actor):
     return campaign
 
 
-def _check_until(campaign, until):
-    if until < date.today():
-        raise ValidationError("La nouvelle échéance ne peut pas être dans le passé.")
+def _check_until(campaign, until, *, cite):
     if campaign.status == CampaignStatus.PLANNED:
         raise ValidationError("La campagne n'est pas encore ouverte.")
+    if until < date.today():
+        raise ValidationError(
+            f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) ne peut pas être "
+            "dans le passé."
+        )
+
+
+def _current_deadline(campaign, cite):
+    response = Response.objects.filter(campaign=campaign, cite=cite).first()
+    return response.deadline if response is not None else campaign.closes_on
 
 
 @transaction.atomic
 def extend_response(campaign, cite, until, actor):
-    """Give one cité more time (its draft stays a draft)."""
-    _check_until(campaign, until)
+    """Give one cité more time (its draft stays a draft). Only later than its current deadline:
+    an « extension » that shortens it would be labelled « prolongée » and cut the cité short.
+    A closed campaign takes no more extension (the docs: « Clore met fin aux prolongations ») —
+    ANCT reopens the cité instead."""
+    _check_until(campaign, until, cite=cite)
+    if campaign.is_closed:
+        raise ValidationError(
+            f"{cite.short_name} : la campagne {campaign.code} est close, elle ne se prolonge "
+            "plus. Rouvrez le questionnaire de la cité pour lui permettre de répondre."
+        )
+    deadline = _current_deadline(campaign, cite)
+    if until <= deadline:
+        raise ValidationError(
+            f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) doit être postérieure "
+            f"à l'échéance actuelle, le {deadline:%d/%m/%Y}."
+        )
     response = get_or_create_response(campaign, cite)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.is_submitted:
@@ -122,13 +145,31 @@ def extend_response(campaign, cite, until, actor):
     return response
 
 
+def can_reopen(campaign, response):
+    """A transmitted questionnaire, or once the campaign is closed any cité's (the only way to
+    give a cité more time after the closing)."""
+    if response is not None and response.is_submitted:
+        return True
+    return campaign.is_closed
+
+
 @transaction.atomic
 def reopen_response(campaign, cite, until, actor):
-    """Send a submitted questionnaire back to draft for one cité, until a given day."""
-    _check_until(campaign, until)
+    """Send a questionnaire back to draft for one cité, until a given day: a transmitted one, or
+    after the closing any cité's. Never until a day before the deadline the cité already has."""
+    _check_until(campaign, until, cite=cite)
     response = Response.objects.select_for_update().filter(campaign=campaign, cite=cite).first()
-    if response is None or not response.is_submitted:
-        raise ValidationError("Ce questionnaire n'a pas été transmis.")
+    if not can_reopen(campaign, response):
+        raise ValidationError(
+            f"{cite.short_name} : ce questionnaire n'a pas été transmis ; prolongez-le plutôt."
+        )
+    if response is None:
+        response = get_or_create_response(campaign, cite)
+    if not campaign.is_closed and until < response.deadline:
+        raise ValidationError(
+            f"{cite.short_name} : la réouverture ({until:%d/%m/%Y}) ne peut pas finir avant "
+            f"l'échéance actuelle, le {response.deadline:%d/%m/%Y}."
+        )
     response.status = ResponseStatus.DRAFT
     response.extended_until = until
     response.submitted_at = None
@@ -303,9 +344,27 @@ def missing_required(response):
     ]
 
 
+def closed_message(response):
+    """Why a member's page can no longer write: said on the page, in French, with who and when."""
+    if response.is_submitted:
+        by = f" par {response.submitted_by.display_name}" if response.submitted_by else ""
+        when = timezone.localtime(response.submitted_at)
+        return (
+            f"Le questionnaire a été transmis le {when:%d/%m/%Y à %H:%M}{by} : il n'est plus "
+            "modifiable. Pour le corriger, demandez à l'équipe nationale (ANCT) de le rouvrir."
+        )
+    return (
+        "Ce questionnaire n'accepte plus de réponses : son échéance est passée ou la campagne est "
+        "close. Pour le compléter, demandez à l'équipe nationale (ANCT) de le rouvrir."
+    )
+
+
 @transaction.atomic
 def submit_response(response, user):
     response = Response.objects.select_for_update().get(pk=response.pk)
+    if permissions.can_view_cite_answers(user, response.cite) and not response.accepts_answers():
+        # A second tab, or another coordinator first: say what happened instead of a bare 403.
+        raise ValidationError(closed_message(response))
     if not permissions.can_submit_response(user, response):
         raise PermissionDenied("Seule la coordination de la cité transmet le questionnaire.")
     missing = missing_required(response)
@@ -375,11 +434,13 @@ def send_due_reminders(today=None):
 
 
 def cites_not_submitted(campaign):
-    """Published cités whose answers for this campaign are not submitted, by name."""
+    """Published cités whose answers for this campaign are not submitted."""
     from cites.models import Cite
 
     submitted = campaign.responses.filter(status=ResponseStatus.SUBMITTED).values("cite_id")
-    return list(Cite.objects.published().exclude(pk__in=submitted).order_by("name"))
+    waiting = Cite.objects.published().exclude(pk__in=submitted)
+    # By short name, in French order: "Est Ensemble" under E, not under "d'Est…".
+    return sorted(waiting, key=lambda cite: sort_key(cite.short_name))
 
 
 def last_revision_numbers(response):

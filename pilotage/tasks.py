@@ -1,10 +1,14 @@
+"""The pilotage e-mails (reminders, reopening): text and HTML parts in the platform's e-mail
+layout (emails/base.html), with absolute links (commons.urls.absolute_url)."""
+
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
 from accounts.models import CiteRole
+from commons.urls import absolute_url, site_url
 from pilotage.models import Reminder, Response
 
 
@@ -23,15 +27,20 @@ def _email_cite(cite, campaign, *, roles=None, subject, template, **extra):
     context = {
         "campaign": campaign,
         "cite": cite,
-        "url": settings.SITE_URL.rstrip("/") + url,
+        "url": absolute_url(url),
         "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_url": site_url(),
         **extra,
     }
-    EmailMessage(
+    message = EmailMultiAlternatives(
         subject=f"[{settings.WAGTAIL_SITE_NAME}] Questionnaire de pilotage {campaign.code} {subject}",
-        body=render_to_string(template, context),
+        body=render_to_string(f"{template}.txt", context),
         to=recipients,
-    ).send()
+        # RFC 3834: automatic mail, so that out-of-office robots do not answer it.
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()
     return len(recipients)
 
 
@@ -46,7 +55,7 @@ def send_reminder_email(reminder_id):
         reminder.cite,
         campaign,
         subject=f": clôture le {campaign.closes_on:%d/%m/%Y}",
-        template="pilotage/email/reminder.txt",
+        template="pilotage/email/reminder",
         reminder=reminder,
     )
     if sent:
@@ -65,8 +74,9 @@ def send_reopen_email(response_id):
         response.campaign,
         roles=[CiteRole.COORDINATEUR],
         subject=f"rouvert jusqu'au {response.extended_until:%d/%m/%Y}",
-        template="pilotage/email/reopened.txt",
+        template="pilotage/email/reopened",
         until=response.extended_until,
+        previously_submitted=bool(response.submitted_by_id),
     )
 
 

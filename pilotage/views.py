@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_anct
+from commons.french import format_number as french_number
+from commons.french import sort_key
 from pilotage import consolidation, exports, permissions, publication, services
 from pilotage.forms import (
     ExtendForm,
@@ -71,8 +73,13 @@ def cite_history(request, slug):
     }
     indicators = list(Indicator.objects.order_by("enjeu", "position", "code"))
     series = consolidation.cite_series(cite, [i.pk for i in indicators], campaigns)
+    asked = consolidation.asked_labels(campaigns)
     rows = [
-        (indicator, [series[indicator.pk].get(c.pk) for c in campaigns])
+        (
+            indicator,
+            *_labels_as_asked(indicator, campaigns, asked),
+            [series[indicator.pk].get(c.pk) for c in campaigns],
+        )
         for indicator in indicators
         if series.get(indicator.pk)
     ]
@@ -84,6 +91,20 @@ def cite_history(request, slug):
         "breadcrumb": [{"label": "Pilotage"}, {"label": cite.short_name}],
     }
     return render(request, "pilotage/cite_history.html", context)
+
+
+def _labels_as_asked(indicator, campaigns, asked):
+    """The row's label, as the newest quarter shown asked it (not the référentiel's live label),
+    and the earlier wordings with their quarters: a renamed indicator does not rewrite history."""
+    wording = {}
+    for campaign in campaigns:
+        label = asked.get((campaign.version_id, indicator.pk))
+        if label:
+            wording.setdefault(label, []).append(campaign.code)
+    if not wording:
+        return indicator.label, []
+    current = list(wording)[-1]
+    return current, [(label, codes) for label, codes in wording.items() if label != current]
 
 
 def _question_rows(questions, answers, problems, data, themes, publics, *, conflicted=False):
@@ -193,7 +214,7 @@ def _chart(chart_id, title, category, labels, series, unit):
             (
                 label,
                 [
-                    format_number(values[i]) if values[i] is not None else None
+                    french_number(values[i]) if values[i] is not None else None
                     for _, values in series
                 ],
             )
@@ -219,10 +240,17 @@ def questionnaire(request, slug, code, step):
     questions = consolidation.campaign_questions(campaign)
     answers = {a.indicator_id: a for a in response.answers.select_related("updated_by")}
     problems, conflicts, data = {}, [], None
+    closed_meanwhile = ""
 
-    if request.method == "POST":
-        if not editable:
+    if request.method == "POST" and not editable:
+        if not permissions.is_cite_member(user, cite):
             raise PermissionDenied("Ce questionnaire n'accepte plus de réponses.")
+        # A tab left open while the questionnaire was transmitted (or closed): nothing is saved,
+        # the page says why and shows back what the member typed, so nothing vanishes from view.
+        closed_meanwhile = services.closed_message(response)
+        if step != RECAP_STEP:
+            data = request.POST
+    elif request.method == "POST":
         if step == RECAP_STEP:
             raise Http404(permissions.NOT_FOUND)
         enjeu = STEPS[step - 1][1]
@@ -267,6 +295,12 @@ def questionnaire(request, slug, code, step):
             step_questions, answers, problems, data, themes, publics, conflicted=bool(conflicts)
         ),
         "has_problems": bool(problems),
+        "closed_meanwhile": closed_meanwhile,
+        "read_only_message": (
+            services.closed_message(response)
+            if not editable and permissions.is_cite_member(user, cite)
+            else ""
+        ),
         "conflicts": conflicts,
         "missing": services.missing_required(response) if step == RECAP_STEP else [],
         "prefilled_left": sum(1 for a in answers.values() if a.prefilled),
@@ -282,7 +316,7 @@ def questionnaire(request, slug, code, step):
         ],
     }
     status = 400 if (problems or conflicts) else 200
-    if conflicts:
+    if conflicts or closed_meanwhile:
         status = 409
     return render(request, "pilotage/questionnaire.html", context, status=status)
 
@@ -408,7 +442,9 @@ def indicator_detail(request, code):
         "tables": tables,
         "evolution": evolution,
         "cite": cite,
-        "cites": Cite.objects.order_by("short_name").only("slug", "short_name"),
+        "cites": sorted(
+            Cite.objects.only("slug", "short_name"), key=lambda c: sort_key(c.short_name)
+        ),
         "comparison": comparison,
         "charts": True,
         "breadcrumb": [

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from accounts.roles import is_anct, is_cite_member
+
 # Main navigation, in the order the network expects. An entry whose app is not installed
 # (its URL name does not resolve) is simply left out, so apps stay pluggable.
 MAIN_NAV = [
@@ -14,10 +16,17 @@ MAIN_NAV = [
     ("Recherche", "search:search"),
 ]
 
+# Entries only some people can open: ANCT's steering dashboard (pilotage:index leads ANCT there,
+# and a cité's team to its questionnaires) without going through the Wagtail admin.
+ROLE_NAV = [
+    ("Pilotage", "pilotage:index", lambda user: is_anct(user) or is_cite_member(user)),
+]
 
-def _nav_entries(path):
+
+def _nav_entries(path, user=None):
     entries = []
-    for label, url_name in MAIN_NAV:
+    allowed = [(label, name) for label, name, allows in ROLE_NAV if user and allows(user)]
+    for label, url_name in MAIN_NAV + allowed:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
@@ -34,7 +43,7 @@ def _nav_entries(path):
 
 def platform(request):
     return {
-        "main_nav": _nav_entries(request.path),
+        "main_nav": _nav_entries(request.path, getattr(request, "user", None)),
         "site_name": settings.WAGTAIL_SITE_NAME,
         "debug": settings.DEBUG,
     }

@@ -59,7 +59,7 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
     page.get_by_text("Oui", exact=True).click()
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
-    page.get_by_label(re.compile("Part de femmes")).fill("52,5")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("52,5")
     page.get_by_label(re.compile("Bénéficiaires accompagnés")).fill("240")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
@@ -129,7 +129,7 @@ def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(p
     page.locator("label[for=p-beneficiaires]").click()  # DSFR: the label covers the box
     breakdown.locator("summary").click()
     breakdown.locator("input").first.fill("30")
-    page.get_by_label(re.compile("Part de femmes")).fill("148")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("148")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
 
     # Sent back for the error: the tick and the breakdown are as the coordinator left them.
@@ -139,7 +139,7 @@ def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(p
     assert_accessible(page)
 
     # The breakdown does not add up: a warning, but the draft is saved.
-    page.get_by_label(re.compile("Part de femmes")).fill("48")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("48")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Brouillon enregistré. Avant de transmettre")).to_be_visible()
     expect(page.locator("#v-beneficiaires-msg")).to_contain_text(
@@ -157,3 +157,98 @@ def test_ticks_and_breakdown_survive_round_trips_and_a_warning_saves_the_draft(p
     expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
     page.goto(live_server.url + step2)
     expect(page.locator("#c-beneficiaires")).to_be_checked()
+
+
+def _overlaps(a, b):
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_breakdown_boxes_stand_apart_and_the_warning_is_announced(page, live_server, width):
+    """Issue #17 walk: at 1280 px the breakdown inputs overlapped (three boxes read as one bar);
+    after a save with a breakdown to check, the focus stayed on the body."""
+    setup_site()
+    make_indicators()
+    anct = make_anct_user()
+    cite = CiteFactory(short_name="Saint-Omer")
+    coordinator = UserFactory(cite=cite, coordinator=True)
+    campaign = make_campaign(open_by=anct)
+    login(page, live_server, coordinator)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(
+        live_server.url + reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 2])
+    )
+    breakdown = page.locator("#q-beneficiaires details")
+    breakdown.locator("summary").click()
+    inputs = breakdown.locator("input")
+    boxes = [inputs.nth(i).bounding_box() for i in range(inputs.count())]
+    assert len(boxes) >= 3
+    for i, a in enumerate(boxes):
+        assert a["x"] >= 0 and a["x"] + a["width"] <= width, (i, a)
+        for b in boxes[i + 1 :]:
+            assert not _overlaps(a, b), (a, b)
+    # Each label sits right above its own box.
+    labels = breakdown.locator("label")
+    for i in range(labels.count()):
+        label, box = labels.nth(i).bounding_box(), boxes[i]
+        assert 0 <= box["y"] - (label["y"] + label["height"]) < 16
+        assert label["x"] == pytest.approx(box["x"], abs=2)
+    page.screenshot(path=f"var/breakdown-{width}.png", full_page=True)
+
+    inputs.first.fill("30")
+    page.get_by_role("textbox", name=re.compile("Part de femmes")).fill("48")
+    page.locator("#v-beneficiaires").fill("310")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    warning = page.locator("[role=status] .fr-alert--warning")
+    expect(warning).to_contain_text("vérifiez la ventilation")
+    expect(warning).to_be_focused()
+    expect(page.locator("#v-beneficiaires")).not_to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+
+def test_stale_tab_and_closed_campaign_pages_pass_axe(page, browser, live_server):
+    setup_site()
+    make_indicators()
+    anct = make_anct_user()
+    cite = CiteFactory(short_name="Saint-Omer")
+    coordinator = UserFactory(cite=cite, coordinator=True, first_name="Amandine")
+    partner = UserFactory(cite=cite, partner=True)
+    campaign = make_campaign(open_by=anct)
+    login(page, live_server, partner)
+    page.goto(
+        live_server.url + reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 1])
+    )
+    answer_and_submit(
+        campaign, cite, coordinator, {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 9}
+    )
+    page.get_by_label(re.compile("Comités de pilotage réunis")).fill("7")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    notice = page.locator("#transmis-entre-temps")
+    expect(notice).to_be_focused()
+    expect(notice).to_contain_text("par Amandine")
+    expect(page.get_by_label(re.compile("Comités de pilotage réunis"))).to_have_value("7")
+    assert_accessible(page)
+
+    services.close_campaign(campaign, anct)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    anct_page = context.new_page()
+    try:
+        login(anct_page, live_server, anct)
+        anct_page.goto(live_server.url + reverse("pilotage:cite", args=[cite.slug]))
+        assert_accessible(anct_page)
+        anct_page.goto(live_server.url + reverse("pilotage:dashboard"))
+        expect(anct_page.get_by_role("button", name=re.compile("Rouvrir"))).to_have_count(1)
+        expect(anct_page.get_by_role("button", name=re.compile("Prolonger"))).to_have_count(0)
+        anct_page.get_by_role("navigation", name=re.compile("principal", re.I)).get_by_role(
+            "link", name="Pilotage"
+        ).click()
+        expect(anct_page).to_have_url(re.compile(reverse("pilotage:dashboard")))
+        anct_page.screenshot(path="var/dashboard-closed-1280.png", full_page=True)
+        assert_accessible(anct_page)
+    finally:
+        context.close()

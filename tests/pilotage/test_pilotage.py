@@ -23,18 +23,8 @@ from pilotage.models import (
     VersionIndicator,
 )
 from tests.factories import UserFactory
-from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign, make_indicators
+from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign
 from tests.utils import page_text
-
-
-@pytest.fixture
-def indicators():
-    return make_indicators()
-
-
-@pytest.fixture
-def campaign(indicators, anct_user):
-    return make_campaign(open_by=anct_user)
 
 
 @pytest.fixture
@@ -125,16 +115,17 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
     assert Answer.objects.get(indicator__code="beneficiaires").number == 1200
     assert Answer.objects.get(indicator__code="taux-femmes").number == Decimal("54.5")
     recap = client.get(step_url(cite, campaign, 4))
-    assert "1 200" not in page_text(recap) and "1200" in page_text(recap)
+    # Typed "1 200", stored 1200, shown back grouped the French way.
+    assert "1\u00a0200" in page_text(recap)
     done = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
     assert done.status_code == 302
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED and response.submitted_by == member
     actions = list(AuditEntry.objects.values_list("action", flat=True))
     assert actions.count(Action.PILOTAGE_SAVE) == 2 and Action.PILOTAGE_SUBMIT in actions
-    # Submitted: nothing more is accepted.
+    # Submitted: nothing more is accepted (the page says why: see test_pilotage_walk17.py).
     late = client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "9"})
-    assert late.status_code == 403
+    assert late.status_code == 409
     assert Answer.objects.get(indicator__code="comites-pilotage").number == 3
 
 
@@ -486,7 +477,7 @@ def test_reopening_tells_the_coordinators_by_email(
     answer_and_submit(
         campaign, cite, member, {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 10}
     )
-    until = TODAY + datetime.timedelta(days=10)
+    until = TODAY + datetime.timedelta(days=20)
     client.force_login(anct_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
