@@ -813,7 +813,7 @@ def get_draft(user, group, thread=None):
     return Draft.objects.filter(user=user, group=group, thread=thread).first()
 
 
-def save_draft(user, group, *, thread=None, title="", body=""):
+def save_draft(user, group, *, thread=None, title="", body="", is_question=False):
     """Keep what the user is typing (autosave); an empty draft is deleted. Returns the draft or
     None."""
     if not permissions.can_post(user, group) or (
@@ -832,13 +832,16 @@ def save_draft(user, group, *, thread=None, title="", body=""):
         Draft.objects.filter(user=user, group=group, thread=thread).delete()
         return None
     draft, _ = Draft.objects.update_or_create(
-        user=user, group=group, thread=thread, defaults={"title": title, "body": body}
+        user=user,
+        group=group,
+        thread=thread,
+        defaults={"title": title, "body": body, "is_question": bool(is_question and not thread)},
     )
     return draft
 
 
 def discard_draft(user, group, thread=None):
-    """The author gives the post up ("Annuler")."""
+    """The author gives the post up ("Abandonner ce brouillon", confirmed)."""
     Draft.objects.filter(user=user, group=group, thread=thread).delete()
 
 

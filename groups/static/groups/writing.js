@@ -27,16 +27,21 @@
       var element = form.elements.namedItem(name);
       return element ? element.value : "";
     }
+    function isQuestion() {
+      var box = form.elements.namedItem("is_question");
+      return Boolean(box && box.checked);
+    }
     function payload() {
       var data = new FormData();
       ["csrfmiddlewaretoken", "title", "body", "thread"].forEach(function (name) {
         var element = form.elements.namedItem(name);
         if (element) data.append(name, element.value);
       });
+      if (isQuestion()) data.append("is_question", "on");
       return data;
     }
     function snapshot() {
-      return JSON.stringify({ title: field("title"), body: field("body") });
+      return JSON.stringify({ title: field("title"), body: field("body"), question: isQuestion() });
     }
     function keepLocally() {
       try {
@@ -61,9 +66,12 @@
         kept = null;
       }
       if (!kept) return;
-      if (kept.title === field("title") && kept.body === field("body")) return forgetLocally();
+      if (kept.title === field("title") && kept.body === field("body") && Boolean(kept.question) === isQuestion())
+        return forgetLocally();
       var title = form.elements.namedItem("title");
       if (title) title.value = kept.title;
+      var box = form.elements.namedItem("is_question");
+      if (box) box.checked = Boolean(kept.question);
       var body = form.elements.namedItem("body");
       if (body && body.cdeEditor) {
         body.cdeEditor.commands.setContent(kept.body, false);
@@ -91,15 +99,11 @@
           if (response.ok) forgetLocally(sent);
           if (!status) return;
           if (response.ok) {
-            var now = new Date();
-            status.textContent =
-              restored +
-              "Brouillon enregistré à " +
-              now.getHours() +
-              " h " +
-              String(now.getMinutes()).padStart(2, "0") +
-              ".";
-            restored = "";
+            // The server's time (Paris), as in "Brouillon repris (enregistré le … à 16 h 44)".
+            return response.json().then(function (data) {
+              status.textContent = restored + "Brouillon enregistré à " + data.time + ".";
+              restored = "";
+            });
           } else {
             return response
               .json()
@@ -126,7 +130,8 @@
     form.addEventListener("focusout", function () {
       if (dirty) timer = setTimeout(save, 200);
     });
-    // Publishing, or "Annuler" (a submit button: the server deletes the draft), ends the draft.
+    // Publishing, or "Abandonner ce brouillon" (a submit button: the server keeps what was
+    // typed and asks for confirmation), ends this page's draft.
     form.addEventListener("submit", function () {
       submitted = true;
       clearTimeout(timer);
@@ -218,6 +223,18 @@
     else field.focus();
   }
 
+  // Publishing, marking the solution or deleting comes back to the message concerned
+  // (#message-N): the focus goes there too, not to the top of the page, so that keyboard and
+  // screen reader users carry on from it. Not when a form in error already took it.
+  function focusTargetMessage() {
+    if (!/^#message-\d+$/.test(location.hash)) return;
+    var target = document.getElementById(location.hash.slice(1));
+    if (!target || document.querySelector('form[data-draft-url] [aria-invalid="true"]')) return;
+    target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
+  focusTargetMessage();
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
   focusFirstError();
   document.querySelectorAll("[data-attachments]").forEach(attachments);
