@@ -1,3 +1,4 @@
+from contextlib import suppress
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -336,7 +337,8 @@ def _discard_thread_draft(request, group):
         services.discard_draft(request.user, group)
         messages.success(request, "Votre brouillon est abandonné.")
         return redirect(group)
-    try:
+    # Too long to keep: the draft saved before stays.
+    with suppress(ValidationError):
         services.save_draft(
             request.user,
             group,
@@ -344,8 +346,6 @@ def _discard_thread_draft(request, group):
             body=request.POST.get("body", ""),
             is_question=bool(request.POST.get("is_question")),
         )
-    except ValidationError:
-        pass  # too long to keep: the draft saved before stays
     context = _group_context(request, group, "activite")
     return _never_cached(render(request, "groups/thread_discard.html", context))
 

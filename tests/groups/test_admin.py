@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.utils.html import escape
 
 from accounts.roles import ANCT_GROUP_NAME
 from audit.models import Action, AuditEntry
@@ -279,3 +280,36 @@ def test_joining_by_oneself_is_not_notified():
     from notifications.models import Notification
 
     assert not Notification.objects.filter(recipient=user).exists()
+
+
+def test_admin_duplicate_person_picker_and_wording_in_french(client, anct_user):
+    cite = CiteFactory()
+    person = UserFactory(first_name="Sophie", last_name="Bertin", cite=cite, coordinator=True)
+    client.force_login(anct_user)
+    page = client.get(ADD_URL)
+    html, text = page.content.decode(), page_text(page)
+    # The person picker tells namesakes apart; a new group can only be a working group.
+    assert escape(f"Sophie Bertin — {person.email} — {cite.name}") in html
+    assert "Groupe de travail" in html
+    assert "Groupe de cité" not in html and "Groupe national" not in html
+    assert escape("Choisir une cité de l'emploi") in html
+    assert "Nouvel(le)" not in text and "Création : Groupe" in text
+    response = client.post(
+        ADD_URL,
+        group_post(
+            memberships=[
+                ("", person, Role.ANIMATEUR, False),
+                ("", person, Role.MEMBRE, False),
+            ]
+        ),
+    )
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Cette personne est déjà membre de ce groupe." in text
+    assert "group et user" not in text and "Le(la)" not in text and "créé(e)" not in text
+    assert not Group.objects.filter(slug="mobilite-permis").exists()
+    response = client.post(
+        ADD_URL, group_post(memberships=[("", person, Role.ANIMATEUR, False)]), follow=True
+    )
+    text = page_text(response)
+    assert "Création enregistrée" in text and "créé(e)" not in text

@@ -494,7 +494,12 @@ def test_discarding_a_new_thread_draft_asks_first_and_draft_pages_are_not_cached
     # confirmation is asked, nothing is deleted nor published.
     response = client.post(
         url,
-        {"title": "Abandonné", "body": "<p>Texte repris</p>", "is_question": "on", "abandonner": "1"},
+        {
+            "title": "Abandonné",
+            "body": "<p>Texte repris</p>",
+            "is_question": "on",
+            "abandonner": "1",
+        },
     )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert "Abandonner ce brouillon ?" in page_text(response)
