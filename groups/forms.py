@@ -42,6 +42,9 @@ def _attachments_field():
 class _PostForm(forms.Form):
     """A message body in the rich-text editor; `group` turns on the @ suggestions."""
 
+    # Checked in the browser too (writing.js), before a long upload for nothing.
+    max_bytes = settings.GROUP_DOCUMENT_MAX_BYTES
+
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
         if group is not None and "body" in self.fields:

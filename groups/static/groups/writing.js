@@ -146,9 +146,32 @@
     restoreLocal();
   }
 
+  // As commons.french.file_size writes it: "20,5 Mo", "512 ko".
+  function fileSize(size) {
+    var units = [
+      ["Go", Math.pow(1024, 3)],
+      ["Mo", Math.pow(1024, 2)],
+      ["ko", 1024],
+    ];
+    for (var i = 0; i < units.length; i++) {
+      if (size >= units[i][1]) {
+        var value = size / units[i][1];
+        var text = value >= 100 || value === Math.floor(value) ? value.toFixed(0) : value.toFixed(1);
+        return text.replace(".", ",") + " " + units[i][0];
+      }
+    }
+    return size + (size >= 2 ? " octets" : " octet");
+  }
+
   function attachments(group) {
     var input = group.querySelector('input[type="file"]');
     if (!input || typeof DataTransfer === "undefined") return;
+    // The server's limit, checked here before a long upload that would be refused anyway.
+    var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+    var refusal = document.createElement("p");
+    refusal.className = "fr-error-text";
+    refusal.id = input.id + "-trop-lourd";
+    refusal.hidden = true;
     var files = new DataTransfer();
     var zone = document.createElement("div");
     zone.className = "cde-attachments__drop";
@@ -158,7 +181,7 @@
     var status = document.createElement("p");
     status.className = "fr-sr-only";
     status.setAttribute("role", "status");
-    group.append(zone, list, status);
+    group.append(refusal, zone, list, status);
 
     function render() {
       input.files = files.files;
@@ -185,12 +208,28 @@
       });
     }
     function add(fileList) {
+      var refused = [];
       Array.prototype.forEach.call(fileList, function (file) {
-        files.items.add(file);
+        if (maxBytes && file.size > maxBytes) {
+          refused.push(
+            "Le fichier « " + file.name + " » pèse " + fileSize(file.size) +
+              " : la taille maximale est de " + fileSize(maxBytes) + ". Il n'est pas joint."
+          );
+        } else {
+          files.items.add(file);
+        }
       });
       render();
+      refusal.textContent = refused.join(" ");
+      refusal.hidden = !refused.length;
+      group.classList.toggle("fr-upload-group--error", refused.length > 0);
+      if (refused.length) input.setAttribute("aria-describedby", refusal.id);
+      else if (input.getAttribute("aria-describedby") === refusal.id) input.removeAttribute("aria-describedby");
       var count = files.files.length;
-      status.textContent = count + (count > 1 ? " fichiers joints." : " fichier joint.");
+      status.textContent =
+        (refused.length ? refused.join(" ") + " " : "") +
+        count +
+        (count > 1 ? " fichiers joints." : " fichier joint.");
     }
     input.addEventListener("change", function () {
       // The input's own selection replaces its files: keep those chosen or dropped before.
