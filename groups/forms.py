@@ -42,8 +42,10 @@ def _attachments_field():
 class _PostForm(forms.Form):
     """A message body in the rich-text editor; `group` turns on the @ suggestions."""
 
-    # Checked in the browser too (writing.js), before a long upload for nothing.
-    max_bytes = settings.GROUP_DOCUMENT_MAX_BYTES
+    @property
+    def max_bytes(self):
+        """Checked in the browser too (writing.js), before a long upload for nothing."""
+        return settings.GROUP_DOCUMENT_MAX_BYTES
 
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
