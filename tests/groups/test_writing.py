@@ -395,7 +395,9 @@ def test_member_suggestions_filter_and_shape(client, w):
             }
         ]
     }
-    assert len(json.loads(client.get(url).content)["members"]) == 2
+    # Everyone but oneself (the group has two members).
+    everyone = json.loads(client.get(url).content)["members"]
+    assert [m["id"] for m in everyone] == [w["animateur"].pk]
 
 
 def test_drafts_are_restored_and_deleted_on_publish(client, w):
