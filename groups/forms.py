@@ -4,7 +4,7 @@ from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from commons.widgets import RichTextarea
-from groups.models import Group, Membership, Role
+from groups.models import Group, Kind, Membership, Role
 from notifications.models import EmailMode
 from themes.models import Theme
 
@@ -41,6 +41,11 @@ def _attachments_field():
 
 class _PostForm(forms.Form):
     """A message body in the rich-text editor; `group` turns on the @ suggestions."""
+
+    @property
+    def max_bytes(self):
+        """Checked in the browser too (writing.js), before a long upload for nothing."""
+        return settings.GROUP_DOCUMENT_MAX_BYTES
 
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +130,31 @@ class GroupAdminForm(WagtailAdminModelForm):
     with the rules the services apply, so that ANCT gets a French message on the form instead
     of an error page; the views then save through groups.services, never form.save()."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Cité groups come with their cité and the national group exists once
+        # (services.ensure_national_group): ANCT creates working groups here.
+        if not self.instance.pk and "kind" in self.fields:
+            self.fields["kind"].choices = [(Kind.WORKING, Kind.WORKING.label)]
+            self.fields["kind"].initial = Kind.WORKING
+        if "cite" in self.fields:
+            # Wagtail's French, "Choisir cité de l'emploi", misses its article.
+            widget = self.fields["cite"].widget
+            widget.choose_one_text = "Choisir une cité de l'emploi"
+            widget.choose_another_text = "Choisir une autre cité de l'emploi"
+        formset = self.formsets.get("memberships")
+        if formset is not None:
+            # Two people may share a name: the e-mail and the cité tell them apart.
+            person = formset.form.base_fields["user"]
+            person.queryset = person.queryset.select_related("cite").order_by(
+                "last_name", "first_name", "email"
+            )
+            person.label_from_instance = _person_label
+            # Django's message names the fields ("en double dans group et user").
+            formset.get_unique_error_message = lambda unique_check: (
+                "Cette personne est déjà membre de ce groupe."
+            )
+
     def wanted_memberships(self):
         """{user: role} as the memberships formset leaves it (deleted rows left out)."""
         formset = self.formsets["memberships"]
@@ -178,6 +208,13 @@ class GroupAdminForm(WagtailAdminModelForm):
             )
             return False
         return True
+
+
+def _person_label(user):
+    parts = [user.display_name, user.email]
+    if user.cite_id:
+        parts.append(user.cite.name)
+    return " — ".join(parts)
 
 
 class LibraryProposalForm(forms.Form):

@@ -349,6 +349,8 @@ class Draft(models.Model):
     )
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
+    # The "C'est une question" box of a new discussion, kept with its text.
+    is_question = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -202,9 +202,12 @@ def add_member(group, user, *, role=Role.MEMBRE, actor=None):
     membership, created = Membership.objects.get_or_create(
         group=group, user=user, defaults={"role": role}
     )
-    if not created and role == Role.ANIMATEUR and membership.role != role:
+    promoted = not created and role == Role.ANIMATEUR and membership.role != role
+    if promoted:
         membership.role = role
         membership.save(update_fields=["role"])
+    if actor is not None and actor != user and (created or promoted):
+        _tell_new_member(group, user, role)
     if created:
         Activity.objects.create(group=group, actor=user, verb=Activity.Verb.JOINED)
         if actor is not None and actor != user:
@@ -259,6 +262,8 @@ def set_role(group, user, role, *, actor):
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    if previous != role and role == Role.ANIMATEUR and actor != user:
+        _tell_new_member(group, user, role)
     if previous != role:
         record_action(
             actor,
@@ -268,6 +273,24 @@ def set_role(group, user, role, *, actor):
             details={"group": group.slug, "user_id": user.pk, "from": previous, "to": role},
         )
     return membership
+
+
+def _tell_new_member(group, user, role):
+    """Someone else (an animateur on the site, ANCT in the admin) added `user` or made them
+    animateur: they learn it at once, by e-mail too, as for a decision on their join request."""
+    notify(
+        [user],
+        kind="animateur" if role == Role.ANIMATEUR else "member_added",
+        title=(
+            f"Vous animez désormais le groupe « {group.name} »"
+            if role == Role.ANIMATEUR
+            else f"Vous êtes désormais membre du groupe « {group.name} »"
+        ),
+        url=group.get_absolute_url(),
+        source_key=f"group:{group.pk}",
+        source_label=group.name,
+        email_modes={user.pk: EmailMode.EACH},
+    )
 
 
 def _can_change_members(actor, group):
@@ -790,7 +813,7 @@ def get_draft(user, group, thread=None):
     return Draft.objects.filter(user=user, group=group, thread=thread).first()
 
 
-def save_draft(user, group, *, thread=None, title="", body=""):
+def save_draft(user, group, *, thread=None, title="", body="", is_question=False):
     """Keep what the user is typing (autosave); an empty draft is deleted. Returns the draft or
     None."""
     if not permissions.can_post(user, group) or (
@@ -809,13 +832,16 @@ def save_draft(user, group, *, thread=None, title="", body=""):
         Draft.objects.filter(user=user, group=group, thread=thread).delete()
         return None
     draft, _ = Draft.objects.update_or_create(
-        user=user, group=group, thread=thread, defaults={"title": title, "body": body}
+        user=user,
+        group=group,
+        thread=thread,
+        defaults={"title": title, "body": body, "is_question": bool(is_question and not thread)},
     )
     return draft
 
 
 def discard_draft(user, group, thread=None):
-    """The author gives the post up ("Annuler")."""
+    """The author gives the post up ("Abandonner ce brouillon", confirmed)."""
     Draft.objects.filter(user=user, group=group, thread=thread).delete()
 
 

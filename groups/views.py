@@ -1,3 +1,4 @@
+from contextlib import suppress
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -10,6 +11,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Prefet
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
@@ -300,10 +302,13 @@ def new_thread(request, slug):
     if not permissions.can_post(request.user, group):
         raise Http404(permissions.NOT_FOUND)
     if request.method == "POST" and request.POST.get("abandonner"):
-        services.discard_draft(request.user, group)
-        return redirect(group)
+        return _discard_thread_draft(request, group)
     draft = services.get_draft(request.user, group)
-    initial = {"title": draft.title, "body": draft.body} if draft else {}
+    initial = (
+        {"title": draft.title, "body": draft.body, "is_question": draft.is_question}
+        if draft
+        else {}
+    )
     form = ThreadForm(request.POST or None, request.FILES or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,10 +324,30 @@ def new_thread(request, slug):
             _add_post_error(form, error)
         else:
             messages.success(request, "Votre discussion est publiée.")
-            return redirect(thread)
+            return redirect(thread.posts.get(is_opening=True).get_absolute_url())
     context = _group_context(request, group, "activite")
     context.update({"form": form, "draft": draft, "draft_thread": None})
     return _never_cached(render(request, "groups/thread_form.html", context))
+
+
+def _discard_thread_draft(request, group):
+    """Giving a new discussion up is asked twice, on a page of its own (works without
+    JavaScript): what was typed is saved first, so that "Reprendre la rédaction" finds it."""
+    if request.POST.get("confirmer"):
+        services.discard_draft(request.user, group)
+        messages.success(request, "Votre brouillon est abandonné.")
+        return redirect(group)
+    # Too long to keep: the draft saved before stays.
+    with suppress(ValidationError):
+        services.save_draft(
+            request.user,
+            group,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+            is_question=bool(request.POST.get("is_question")),
+        )
+    context = _group_context(request, group, "activite")
+    return _never_cached(render(request, "groups/thread_discard.html", context))
 
 
 def _never_cached(response):
@@ -410,7 +435,8 @@ def mark_solution(request, slug, pk):
             request,
             "Réponse marquée comme solution." if post else "La question est de nouveau ouverte.",
         )
-    return redirect(thread)
+    # Back to the answer (or the question reopened), where writing.js puts the focus.
+    return redirect((post or thread.posts.get(is_opening=True)).get_absolute_url())
 
 
 def _questions_page(request, groups):
@@ -451,7 +477,10 @@ def member_suggestions(request, slug):
     """The group's members for the editor's @ suggestions: members only, like the member list."""
     group = permissions.get_member_group_or_404(request.user, slug)
     query = " ".join(request.GET.get("q", "").split())[:60]
-    memberships = Membership.objects.filter(group=group).select_related("user")
+    # Never oneself: one does not mention oneself.
+    memberships = (
+        Membership.objects.filter(group=group).exclude(user=request.user).select_related("user")
+    )
     for word in query.split():
         memberships = memberships.filter(
             Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
@@ -491,12 +520,15 @@ def save_draft(request, slug):
             thread=thread,
             title=request.POST.get("title", ""),
             body=request.POST.get("body", ""),
+            is_question=bool(request.POST.get("is_question")),
         )
     except PermissionDenied:  # an archived group: like any page one may not write to
         return JsonResponse({"error": permissions.NOT_FOUND}, status=404)
     except ValidationError as error:
         return JsonResponse({"error": _errors(error)}, status=400)
-    response = JsonResponse({"saved": True})
+    # The time in Paris, as the page prints it, whatever the browser's time zone.
+    now = timezone.localtime()
+    response = JsonResponse({"saved": True, "time": f"{now.hour} h {now.minute:02d}"})
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -582,7 +614,7 @@ def delete_post(request, slug, pk):
     if request.method == "POST" and request.POST.get("confirmer") == "1":
         services.delete_post(post, request.user)
         messages.success(request, "Message supprimé.")
-        return redirect(post.thread)
+        return redirect(post.get_absolute_url())
     if request.method == "POST":
         return redirect("groups:delete_post", slug=group.slug, pk=post.pk)
     context = _group_context(request, group, "activite")

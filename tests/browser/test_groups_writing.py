@@ -329,7 +329,7 @@ def test_ctrl_k_links_the_whole_keyboard_selection(browser, live_server, team):
     page.context.close()
 
 
-def test_cancel_on_a_new_discussion_deletes_its_draft(browser, live_server, team):
+def test_giving_up_a_new_discussion_asks_then_deletes_its_draft(browser, live_server, team):
     group, coordinator, _ = team
     page = new_page(browser, live_server.url, coordinator)
     page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
@@ -339,11 +339,19 @@ def test_cancel_on_a_new_discussion_deletes_its_draft(browser, live_server, team
     page.keyboard.type("Finalement non")
     expect(page.get_by_text(re.compile("Brouillon enregistré"))).to_be_visible(timeout=15_000)
     assert Draft.objects.filter(user=coordinator, thread=None).exists()
-    page.get_by_role("button", name="Annuler").last.click()
+    # The toolbar's undo and the form's discard no longer share a name.
+    expect(page.get_by_role("button", name="Annuler", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Annuler la dernière modification")).to_have_count(1)
+    page.get_by_role("button", name="Abandonner ce brouillon").click()
+    expect(page.get_by_role("heading", name="Abandonner ce brouillon ?")).to_be_visible()
+    assert Draft.objects.filter(user=coordinator, thread=None).exists()
+    page.get_by_role("button", name="Abandonner ce brouillon").click()
     expect(page).to_have_url(live_server.url + group.get_absolute_url())
+    expect(page.get_by_text("Votre brouillon est abandonné.")).to_be_visible()
     assert not Draft.objects.filter(user=coordinator).exists()
     assert not Thread.objects.filter(title="Idée abandonnée").exists()
-    page.go_back()
+    # Back on the form (the confirmation answered a POST: no Back to it), nothing is left.
+    page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
     expect(page.get_by_label("Titre")).to_have_value("")
     expect(editor_ready(page)).to_have_text("")
     page.context.close()

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.utils.html import escape
 
 from accounts.roles import ANCT_GROUP_NAME
 from audit.models import Action, AuditEntry
@@ -221,3 +222,94 @@ def test_admin_speaks_french_to_anct(client, anct_user):
     assert "Animateur ou animatrice" in html
     assert 'data-w-sync-target-value="#id_slug"' in html
     assert 'data-controller="w-slug"' in html
+
+
+def test_people_added_or_named_animateur_in_the_admin_are_told(client, anct_user):
+    """The admin goes through services.add_member / set_role: the person added and the one made
+    animateur get a notification (and an e-mail), ANCT itself nothing."""
+    from notifications.models import Notification
+
+    animatrice = UserFactory(first_name="Amandine")
+    membre = UserFactory(first_name="Julien")
+    client.force_login(anct_user)
+    response = client.post(
+        ADD_URL,
+        group_post(
+            name="Insertion des jeunes",
+            slug="insertion-jeunes",
+            memberships=[
+                ("", animatrice, Role.ANIMATEUR, False),
+                ("", membre, Role.MEMBRE, False),
+            ],
+        ),
+    )
+    assert response.status_code == 302, page_text(response)
+    group = Group.objects.get(slug="insertion-jeunes")
+    titles = dict(Notification.objects.values_list("recipient_id", "title"))
+    assert titles == {
+        animatrice.pk: "Vous animez désormais le groupe « Insertion des jeunes »",
+        membre.pk: "Vous êtes désormais membre du groupe « Insertion des jeunes »",
+    }
+    # Promoted later: told again, once; the demoted animatrice is not.
+    m = {u: Membership.objects.get(group=group, user=u).pk for u in (animatrice, membre)}
+    response = client.post(
+        edit_url(group),
+        group_post(
+            name=group.name,
+            slug=group.slug,
+            memberships=[
+                (m[animatrice], animatrice, Role.MEMBRE, False),
+                (m[membre], membre, Role.ANIMATEUR, False),
+            ],
+            initial=2,
+        ),
+    )
+    assert response.status_code == 302, page_text(response)
+    assert Notification.objects.filter(recipient=membre).count() == 2
+    assert Notification.objects.filter(recipient=animatrice).count() == 1
+    latest = Notification.objects.filter(recipient=membre).latest("pk")
+    assert (
+        latest.title.startswith("Vous animez désormais") and latest.url == group.get_absolute_url()
+    )
+
+
+def test_joining_by_oneself_is_not_notified():
+    group = services.create_group(name="Ouvert", access=Access.OPEN)
+    user = UserFactory()
+    services.join_group(group, user)
+    from notifications.models import Notification
+
+    assert not Notification.objects.filter(recipient=user).exists()
+
+
+def test_admin_duplicate_person_picker_and_wording_in_french(client, anct_user):
+    cite = CiteFactory()
+    person = UserFactory(first_name="Sophie", last_name="Bertin", cite=cite, coordinator=True)
+    client.force_login(anct_user)
+    page = client.get(ADD_URL)
+    html, text = page.content.decode(), page_text(page)
+    # The person picker tells namesakes apart; a new group can only be a working group.
+    assert escape(f"Sophie Bertin — {person.email} — {cite.name}") in html
+    assert "Groupe de travail" in html
+    assert "Groupe de cité" not in html and "Groupe national" not in html
+    assert escape("Choisir une cité de l'emploi") in html
+    assert "Nouvel(le)" not in text and "Création : Groupe" in text
+    response = client.post(
+        ADD_URL,
+        group_post(
+            memberships=[
+                ("", person, Role.ANIMATEUR, False),
+                ("", person, Role.MEMBRE, False),
+            ]
+        ),
+    )
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Cette personne est déjà membre de ce groupe." in text
+    assert "group et user" not in text and "Le(la)" not in text and "créé(e)" not in text
+    assert not Group.objects.filter(slug="mobilite-permis").exists()
+    response = client.post(
+        ADD_URL, group_post(memberships=[("", person, Role.ANIMATEUR, False)]), follow=True
+    )
+    text = page_text(response)
+    assert "Création enregistrée" in text and "créé(e)" not in text

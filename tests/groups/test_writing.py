@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from commons.html import ALLOWED_TAGS
@@ -394,17 +395,25 @@ def test_member_suggestions_filter_and_shape(client, w):
             }
         ]
     }
-    assert len(json.loads(client.get(url).content)["members"]) == 2
+    # Everyone but oneself (the group has two members).
+    everyone = json.loads(client.get(url).content)["members"]
+    assert [m["id"] for m in everyone] == [w["animateur"].pk]
 
 
 def test_drafts_are_restored_and_deleted_on_publish(client, w):
     group, thread = w["group"], w["thread"]
     client.force_login(w["member"])
     url = reverse("groups:save_draft", args=[group.slug])
-    client.post(url, {"title": "Brouillon de sujet", "body": "<p>Début <script>x()</script></p>"})
-    client.post(url, {"thread": thread.pk, "body": "<p>Réponse en cours</p>"})
+    saved = client.post(
+        url, {"title": "Brouillon de sujet", "body": "<p>Début <script>x()</script></p>"}
+    )
+    client.post(url, {"thread": thread.pk, "body": "<p>Réponse en cours</p>", "is_question": "on"})
     draft = Draft.objects.get(user=w["member"], thread=None)
-    assert draft.body == "<p>Début </p>"
+    assert draft.body == "<p>Début </p>" and not draft.is_question
+    # The time the page shows, in Paris and in the form of the "Brouillon repris" line.
+    paris = timezone.localtime(draft.updated_at)
+    assert json.loads(saved.content)["time"] == f"{paris.hour} h {paris.minute:02d}"
+    assert not Draft.objects.get(thread=thread).is_question  # a reply is never a question
     new_page = client.get(reverse("groups:new_thread", args=[group.slug])).content.decode()
     assert "Brouillon de sujet" in new_page and "Brouillon repris" in new_page
     assert "Réponse en cours" in client.get(thread.get_absolute_url()).content.decode()
@@ -474,7 +483,7 @@ def test_archived_group_refuses_writing_with_the_same_404(client, w):
     assert w["thread"].posts.count() == 2 and not Draft.objects.exists()
 
 
-def test_cancel_deletes_the_new_thread_draft_and_draft_pages_are_not_cached(client, w):
+def test_discarding_a_new_thread_draft_asks_first_and_draft_pages_are_not_cached(client, w):
     group = w["group"]
     client.force_login(w["member"])
     services.save_draft(w["member"], group, title="Abandonné", body="<p>Texte</p>")
@@ -482,9 +491,28 @@ def test_cancel_deletes_the_new_thread_draft_and_draft_pages_are_not_cached(clie
     page = client.get(url)
     assert "no-store" in page["Cache-Control"]
     assert "no-store" in client.get(w["thread"].get_absolute_url())["Cache-Control"]
-    # "Annuler" is a submit button: works without JavaScript, publishes nothing.
-    response = client.post(url, {"title": "Abandonné", "body": "<p>Texte</p>", "abandonner": "1"})
-    assert response["Location"] == group.get_absolute_url()
+    assert "Abandonner ce brouillon" in page_text(page)
+    # A submit button that works without JavaScript: first what was typed last is kept and a
+    # confirmation is asked, nothing is deleted nor published.
+    response = client.post(
+        url,
+        {
+            "title": "Abandonné",
+            "body": "<p>Texte repris</p>",
+            "is_question": "on",
+            "abandonner": "1",
+        },
+    )
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "Abandonner ce brouillon ?" in page_text(response)
+    draft = Draft.objects.get(user=w["member"])
+    assert draft.body == "<p>Texte repris</p>" and draft.is_question
+    # "Reprendre la rédaction" finds it, the question box ticked.
+    again = client.get(url).content.decode()
+    assert "Texte repris" in again and re.search(r'name="is_question"[^>]*checked', again)
+    response = client.post(url, {"abandonner": "1", "confirmer": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == group.get_absolute_url()
+    assert "Votre brouillon est abandonné." in page_text(response)
     assert not Draft.objects.exists()
     assert not Thread.objects.filter(title="Abandonné").exists()
     assert "Abandonné" not in client.get(url).content.decode()

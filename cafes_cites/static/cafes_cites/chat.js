@@ -140,7 +140,7 @@
         if (message.author.animateur) {
             var badge = document.createElement("span");
             badge.className = "fr-badge fr-badge--sm fr-badge--blue-france";
-            badge.textContent = "Animateur";
+            badge.textContent = "Animation";
             meta.appendChild(badge);
         }
         if (message.question) {

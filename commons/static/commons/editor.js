@@ -89,8 +89,9 @@ const BUTTONS = [
     active: (e) => e.isActive("blockquote"),
   },
   { label: "Lien", keys: "Ctrl+K", link: true, active: (e) => e.isActive("link") },
-  { label: "Annuler", keys: "Ctrl+Z", run: (c) => c.undo() },
-  { label: "Rétablir", keys: "Ctrl+Y", run: (c) => c.redo() },
+  // Named in full: a form's own "Annuler" or "Abandonner" must not be taken for these.
+  { label: "Annuler", name: "Annuler la dernière modification", keys: "Ctrl+Z", run: (c) => c.undo() },
+  { label: "Rétablir", name: "Rétablir la modification annulée", keys: "Ctrl+Y", run: (c) => c.redo() },
 ];
 
 function buildToolbar(editor, labelText) {
@@ -106,7 +107,8 @@ function buildToolbar(editor, labelText) {
       tabindex: index === 0 ? "0" : "-1",
     });
     button.textContent = spec.label;
-    if (spec.keys) button.title = `${spec.label} (${spec.keys})`;
+    if (spec.name) button.setAttribute("aria-label", spec.name);
+    if (spec.keys) button.title = `${spec.name || spec.label} (${spec.keys})`;
     if (spec.active) button.setAttribute("aria-pressed", "false");
     button.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
     button.addEventListener("click", () => {
@@ -173,7 +175,8 @@ function openLinkDialog(editor) {
   group.appendChild(el("label", { class: "fr-label", for: id }, "Adresse du lien (https://…)"));
   const input = el("input", { class: "fr-input", type: "url", id, autocomplete: "url", spellcheck: "false" });
   input.value = editor.getAttributes("link").href || "";
-  group.appendChild(input);
+  const error = el("p", { id: `${id}-erreur`, class: "fr-error-text", hidden: "" });
+  group.append(input, error);
   form.appendChild(group);
   const actions = el("div", { class: "fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm" });
   const ok = el("button", { type: "submit", class: "fr-btn", value: "ok" }, "Valider");
@@ -191,6 +194,21 @@ function openLinkDialog(editor) {
   form.appendChild(actions);
   dialog.appendChild(form);
   document.body.appendChild(dialog);
+  // javascript:, data:… would only become a broken "https://javascript:…" (the server drops
+  // them anyway): said in French, the dialog stays open.
+  form.addEventListener("submit", (event) => {
+    if (!event.submitter || event.submitter.value !== "ok") return;
+    const scheme = /^\s*([a-z][a-z0-9+.-]*):(?!\d)/i.exec(input.value);
+    if (!scheme || /^(https?|mailto|tel)$/i.test(scheme[1])) return;
+    event.preventDefault();
+    error.textContent =
+      "Cette adresse n'est pas acceptée : indiquez une adresse web (https://…), électronique (mailto:…) ou un numéro de téléphone (tel:…).";
+    error.hidden = false;
+    group.classList.add("fr-input-group--error");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", error.id);
+    input.focus();
+  });
   dialog.addEventListener("close", () => {
     const chain = editor.chain().focus().setTextSelection(range).extendMarkRange("link");
     let href = input.value.trim();
@@ -212,7 +230,9 @@ function mentions(url, holder, status) {
   const listId = `cde-mentions-${++counter}`;
   const list = el("ul", { id: listId, role: "listbox", class: "cde-mentions", hidden: "" });
   list.setAttribute("aria-label", "Membres du groupe");
-  holder.appendChild(list);
+  // Shown, not only announced: "@Sop" with nobody to offer otherwise looks like nothing happened.
+  const empty = el("p", { class: "cde-mentions cde-mentions__empty", hidden: "", "aria-hidden": "true" }, "Aucun membre ne correspond");
+  holder.append(list, empty);
   let state = { open: false, items: [], active: -1, range: null, query: null };
   let timer = null;
   let controller = null;
@@ -224,6 +244,7 @@ function mentions(url, holder, status) {
   function close() {
     state = { open: false, items: [], active: -1, range: null, query: null };
     list.hidden = true;
+    empty.hidden = true;
     list.innerHTML = "";
     dom().removeAttribute("aria-activedescendant");
   }
@@ -259,13 +280,13 @@ function mentions(url, holder, status) {
       });
       list.appendChild(li);
     });
+    empty.hidden = members.length > 0;
     if (members.length) {
       state.open = true;
       list.hidden = false;
       highlight(0);
-      status.textContent = `${members.length} membre${members.length > 1 ? "s" : ""} proposé${
-        members.length > 1 ? "s" : ""
-      } : flèches haut et bas pour choisir, Entrée pour insérer, Échap pour fermer.`;
+      const plural = members.length > 1 ? "s" : "";
+      status.textContent = `Suggestions ouvertes : ${members.length} membre${plural} proposé${plural}, flèches haut et bas pour choisir, Entrée pour insérer, Échap pour fermer.`;
     } else {
       state.open = false;
       list.hidden = true;
@@ -368,7 +389,9 @@ function createEditor(textarea) {
       OrderedList,
       ListItem,
       Blockquote,
-      Link.configure({
+      // Not inclusive (Tiptap makes it so with autolink): what is typed right after a link,
+      // "mairie" then ".", stays out of it.
+      Link.extend({ inclusive: () => false }).configure({
         openOnClick: false,
         autolink: true,
         defaultProtocol: "https",

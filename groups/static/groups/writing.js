@@ -27,16 +27,21 @@
       var element = form.elements.namedItem(name);
       return element ? element.value : "";
     }
+    function isQuestion() {
+      var box = form.elements.namedItem("is_question");
+      return Boolean(box && box.checked);
+    }
     function payload() {
       var data = new FormData();
       ["csrfmiddlewaretoken", "title", "body", "thread"].forEach(function (name) {
         var element = form.elements.namedItem(name);
         if (element) data.append(name, element.value);
       });
+      if (isQuestion()) data.append("is_question", "on");
       return data;
     }
     function snapshot() {
-      return JSON.stringify({ title: field("title"), body: field("body") });
+      return JSON.stringify({ title: field("title"), body: field("body"), question: isQuestion() });
     }
     function keepLocally() {
       try {
@@ -61,9 +66,12 @@
         kept = null;
       }
       if (!kept) return;
-      if (kept.title === field("title") && kept.body === field("body")) return forgetLocally();
+      if (kept.title === field("title") && kept.body === field("body") && Boolean(kept.question) === isQuestion())
+        return forgetLocally();
       var title = form.elements.namedItem("title");
       if (title) title.value = kept.title;
+      var box = form.elements.namedItem("is_question");
+      if (box) box.checked = Boolean(kept.question);
       var body = form.elements.namedItem("body");
       if (body && body.cdeEditor) {
         body.cdeEditor.commands.setContent(kept.body, false);
@@ -91,15 +99,11 @@
           if (response.ok) forgetLocally(sent);
           if (!status) return;
           if (response.ok) {
-            var now = new Date();
-            status.textContent =
-              restored +
-              "Brouillon enregistré à " +
-              now.getHours() +
-              " h " +
-              String(now.getMinutes()).padStart(2, "0") +
-              ".";
-            restored = "";
+            // The server's time (Paris), as in "Brouillon repris (enregistré le … à 16 h 44)".
+            return response.json().then(function (data) {
+              status.textContent = restored + "Brouillon enregistré à " + data.time + ".";
+              restored = "";
+            });
           } else {
             return response
               .json()
@@ -126,7 +130,8 @@
     form.addEventListener("focusout", function () {
       if (dirty) timer = setTimeout(save, 200);
     });
-    // Publishing, or "Annuler" (a submit button: the server deletes the draft), ends the draft.
+    // Publishing, or "Abandonner ce brouillon" (a submit button: the server keeps what was
+    // typed and asks for confirmation), ends this page's draft.
     form.addEventListener("submit", function () {
       submitted = true;
       clearTimeout(timer);
@@ -141,9 +146,32 @@
     restoreLocal();
   }
 
+  // As commons.french.file_size writes it: "20,5 Mo", "512 ko".
+  function fileSize(size) {
+    var units = [
+      ["Go", Math.pow(1024, 3)],
+      ["Mo", Math.pow(1024, 2)],
+      ["ko", 1024],
+    ];
+    for (var i = 0; i < units.length; i++) {
+      if (size >= units[i][1]) {
+        var value = size / units[i][1];
+        var text = value >= 100 || value === Math.floor(value) ? value.toFixed(0) : value.toFixed(1);
+        return text.replace(".", ",") + " " + units[i][0];
+      }
+    }
+    return size + (size >= 2 ? " octets" : " octet");
+  }
+
   function attachments(group) {
     var input = group.querySelector('input[type="file"]');
     if (!input || typeof DataTransfer === "undefined") return;
+    // The server's limit, checked here before a long upload that would be refused anyway.
+    var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+    var refusal = document.createElement("p");
+    refusal.className = "fr-error-text";
+    refusal.id = input.id + "-trop-lourd";
+    refusal.hidden = true;
     var files = new DataTransfer();
     var zone = document.createElement("div");
     zone.className = "cde-attachments__drop";
@@ -153,7 +181,7 @@
     var status = document.createElement("p");
     status.className = "fr-sr-only";
     status.setAttribute("role", "status");
-    group.append(zone, list, status);
+    group.append(refusal, zone, list, status);
 
     function render() {
       input.files = files.files;
@@ -180,12 +208,28 @@
       });
     }
     function add(fileList) {
+      var refused = [];
       Array.prototype.forEach.call(fileList, function (file) {
-        files.items.add(file);
+        if (maxBytes && file.size > maxBytes) {
+          refused.push(
+            "Le fichier « " + file.name + " » pèse " + fileSize(file.size) +
+              " : la taille maximale est de " + fileSize(maxBytes) + ". Il n'est pas joint."
+          );
+        } else {
+          files.items.add(file);
+        }
       });
       render();
+      refusal.textContent = refused.join(" ");
+      refusal.hidden = !refused.length;
+      group.classList.toggle("fr-upload-group--error", refused.length > 0);
+      if (refused.length) input.setAttribute("aria-describedby", refusal.id);
+      else if (input.getAttribute("aria-describedby") === refusal.id) input.removeAttribute("aria-describedby");
       var count = files.files.length;
-      status.textContent = count + (count > 1 ? " fichiers joints." : " fichier joint.");
+      status.textContent =
+        (refused.length ? refused.join(" ") + " " : "") +
+        count +
+        (count > 1 ? " fichiers joints." : " fichier joint.");
     }
     input.addEventListener("change", function () {
       // The input's own selection replaces its files: keep those chosen or dropped before.
@@ -218,6 +262,18 @@
     else field.focus();
   }
 
+  // Publishing, marking the solution or deleting comes back to the message concerned
+  // (#message-N): the focus goes there too, not to the top of the page, so that keyboard and
+  // screen reader users carry on from it. Not when a form in error already took it.
+  function focusTargetMessage() {
+    if (!/^#message-\d+$/.test(location.hash)) return;
+    var target = document.getElementById(location.hash.slice(1));
+    if (!target || document.querySelector('form[data-draft-url] [aria-invalid="true"]')) return;
+    target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
+  focusTargetMessage();
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
   focusFirstError();
   document.querySelectorAll("[data-attachments]").forEach(attachments);
