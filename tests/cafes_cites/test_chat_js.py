@@ -44,6 +44,10 @@ class El {
     removeChild(c) { this.children.splice(this.children.indexOf(c), 1); c.parentNode = null; }
     get childNodes() { return this.children; }
     get firstChild() { return this.children[0] || null; }
+    contains(other) {
+        for (let node = other; node; node = node.parentNode) { if (node === this) { return true; } }
+        return false; }
+    focus() { global.document.activeElement = this; }
 }
 const fixed = {};
 const root = new El("section");
