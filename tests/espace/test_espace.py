@@ -240,7 +240,21 @@ def test_deactivated_account_is_refused(team, thread, monkeypatch):
     member.save()
     mail.outbox.clear()
     receive_email(reply_message(member.email, address, "Bonjour"), monkeypatch)
-    assert_refused(member.email, "inactive", "désactivé")
+    assert not Post.objects.filter(is_opening=False).exists()
+    assert InboundEmail.objects.filter(code="inactive").exists()
+    assert mail.outbox == []  # the address no longer belongs to an active account
+
+
+def test_unknown_or_forged_sender_gets_no_answer(team, thread, monkeypatch):
+    """Backscatter: a refusal only goes to an address that is an active account."""
+    address = reply_address(team["member"], thread)
+    mail.outbox.clear()
+    for sender in ("quelquun@exemple.org", "victime@exemple.org"):
+        receive_email(reply_message(sender, address, "Spam"), monkeypatch)
+        receive_email(reply_message(sender, "contact@reponses.test", "Spam"), monkeypatch)
+    assert mail.outbox == []
+    assert InboundEmail.objects.filter(status=InboundStatus.REFUSED).count() == 4
+    assert not Post.objects.filter(is_opening=False).exists()
 
 
 def test_auto_reply_is_ignored_without_answer(team, thread, monkeypatch):
@@ -271,8 +285,17 @@ def test_same_message_id_twice_posts_once(team, thread, monkeypatch):
     receive_email(raw, monkeypatch)
     assert Post.objects.filter(is_opening=False).count() == 1
     assert InboundEmail.objects.count() == 1
-    (answer,) = answers_to(member.email)
-    assert "déjà parvenu" in answer.body
+    # The reply was published: telling the sender otherwise on a redelivery would be false.
+    assert answers_to(member.email) == []
+
+
+def test_duplicate_of_a_refused_message_is_not_answered_twice(team, thread, monkeypatch):
+    member = team["member"]
+    raw = reply_message(member.email, "contact@reponses.test", "Bonjour", message_id="<d@e.org>")
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    receive_email(raw, monkeypatch)
+    assert len(answers_to(member.email)) == 1
 
 
 def test_oversize_message_is_refused(team, thread, monkeypatch, settings):
@@ -294,7 +317,7 @@ def test_html_with_script_is_refused(team, thread, monkeypatch):
     )
     mail.outbox.clear()
     receive_email(raw, monkeypatch)
-    assert_refused(member.email, "active_html", "contenu actif")
+    assert_refused(member.email, "active_html", "script ou formulaire")
 
 
 def test_html_only_reply_is_sanitised_and_unquoted(team, thread, monkeypatch):
@@ -314,6 +337,143 @@ def test_html_only_reply_is_sanitised_and_unquoted(team, thread, monkeypatch):
     assert "pour jeudi." in reply.body_html and "a écrit" not in reply.body_html
 
 
+def html_only_message(sender, to, html):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = "Re: Comité"
+    message["Message-ID"] = email.utils.make_msgid(domain="example.org")
+    message.set_content(html, subtype="html")
+    return message.as_bytes()
+
+
+QUOTE = "Bonjour Julien, qui vient jeudi au comité ?"
+CLIENT_REPLIES = {
+    "gmail_html_only": (
+        "html",
+        '<div dir="ltr"><div><b>Parfait</b>, je confirme ma présence.</div><div>Julien</div>'
+        '<div><br></div><div class="gmail_signature">Julien Caron<br>France Travail Saint-Omer'
+        '<br>06 12 34 56 78</div></div><br><div class="gmail_quote"><div dir="ltr" '
+        'class="gmail_attr">Le lun. 7 déc. 2026 à 16:32, Cités de l\'emploi &lt;ne-pas-repondre'
+        f'@example.org&gt; a écrit&nbsp;:<br></div><blockquote class="gmail_quote">{QUOTE}'
+        "</blockquote></div>",
+    ),
+    "outlook_html_only": (
+        "html",
+        '<html><head><style>p{margin:0}</style></head><body><div id="divtagdefaultwrapper">'
+        "<p>Parfait, je confirme ma présence.</p><p>Julien</p></div><hr>"
+        '<div id="divRplyFwdMsg"><b>De :</b> Cités de l\'emploi<br><b>Envoyé :</b> lundi 7 '
+        "décembre 2026 16:32<br><b>À :</b> Julien Caron<br><b>Objet :</b> Comité</div>"
+        f"<div>{QUOTE}</div></body></html>",
+    ),
+    "thunderbird_html_only": (
+        "html",
+        "<html><body><p>Parfait, je confirme ma présence.</p><p>Julien</p>"
+        '<div class="moz-signature">-- <br>Julien Caron<br>France Travail</div>'
+        '<div class="moz-cite-prefix">Le 07/12/2026 à 16:32, Cités de l\'emploi a écrit&nbsp;:'
+        f'<br></div><blockquote type="cite"><p>{QUOTE}</p></blockquote></body></html>',
+    ),
+    "apple_mail_html_only": (
+        "html",
+        "<html><body><div>Parfait, je confirme ma présence.</div><div>Julien</div><div><br>"
+        '<blockquote type="cite"><div>Le 7 déc. 2026 à 16:32, Cités de l’emploi '
+        "&lt;ne-pas-repondre@example.org&gt; a écrit :</div><br><div>"
+        f"{QUOTE}</div></blockquote></div></body></html>",
+    ),
+    "outlook_text_message_d_origine": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\n-----Message d'origine-----\n"
+        "De : Cités de l'emploi <ne-pas-repondre@example.org>\nEnvoyé : lundi 7 décembre 2026"
+        f" 16:32\nÀ : Julien Caron\nObjet : Comité\n\n{QUOTE}\n",
+    ),
+    "outlook_text_de_envoye": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\n________________________________\n"
+        "De : Cités de l'emploi <ne-pas-repondre@example.org>\nEnvoyé : lundi 7 décembre 2026"
+        f" 16:32\nÀ : Julien Caron\nObjet : Comité\n\n{QUOTE}\n",
+    ),
+    "dash_dash_signature": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\n-- \nJulien Caron\n"
+        f"France Travail Saint-Omer\n06 12 34 56 78\n\n> {QUOTE}\n",
+    ),
+    "french_sign_off_block": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\nBien cordialement,\n\nJulien Caron\n"
+        "Conseiller entreprises\nFrance Travail Saint-Omer\nTél. : 06 12 34 56 78\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("client_style", CLIENT_REPLIES)
+def test_reply_from_common_clients_keeps_only_the_own_text(team, thread, monkeypatch, client_style):
+    """Quotes, quote headers and signatures of Gmail, Outlook, Thunderbird and Apple Mail are
+    not published; the reply's own lines are, as separate lines."""
+    member = team["member"]
+    kind, content = CLIENT_REPLIES[client_style]
+    address = reply_address(member, thread)
+    if kind == "html":
+        raw = html_only_message(member.email, address, content)
+    else:
+        raw = reply_message(member.email, address, content)
+    receive_email(raw, monkeypatch)
+    reply = Post.objects.get(is_opening=False)
+    lines = [line.strip() for line in page_text_of(reply.body_html).splitlines() if line.strip()]
+    assert lines == ["Parfait, je confirme ma présence.", "Julien"], reply.body_html
+
+
+def page_text_of(html):
+    from notifications.content import html_to_text
+
+    return html_to_text(html)
+
+
+def test_hyphen_list_and_mid_text_greetings_are_kept(team, thread, monkeypatch):
+    member = team["member"]
+    text = (
+        "Bonjour,\n\nBonne journée à vous aussi ! Pour jeudi :\n- la salle B\n- 14 h\n\n"
+        "Cordialement,\nJulien\n"
+    )
+    receive_email(reply_message(member.email, reply_address(member, thread), text), monkeypatch)
+    body = Post.objects.get(is_opening=False).body_html
+    assert "Bonne journée à vous aussi" in body and "la salle B" in body and "14 h" in body
+    assert "Cordialement" not in body
+
+
+def test_refusal_gives_back_the_text_and_links_to_the_discussion(team, thread, monkeypatch):
+    member = team["member"]
+    raw = reply_message(
+        member.email,
+        reply_address(member, thread),
+        "Je viendrai avec deux collègues.\n\nLe 7 déc. 2026, Anne a écrit :\n> Texte",
+        html="<p>Je viendrai avec deux collègues.</p><script>alert(1)</script>",
+    )
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    (answer,) = answers_to(member.email)
+    assert answer.subject.count("«") == 1 and thread.title in answer.subject
+    assert "> Je viendrai avec deux collègues." in answer.body
+    assert "a écrit" not in answer.body  # the quote is not given back
+    assert f"http://testserver{thread.get_absolute_url()}" in answer.body or (
+        thread.get_absolute_url() in answer.body
+    )
+    assert answer.body.count("n'a pas été publiée") == 1
+    assert "texte simple" not in answer.body
+
+
+def test_oversize_refusal_states_both_limits_in_mo(team, thread, monkeypatch, settings):
+    member = team["member"]
+    settings.INBOUND_EMAIL_MAX_BYTES = 1024 * 1024
+    settings.GROUP_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    raw = reply_message(member.email, reply_address(member, thread), "x" * (1100 * 1024))
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    (answer,) = answers_to(member.email)
+    assert "la limite est de 1 Mo pour le message entier" in answer.body
+    assert "environ 0,8 Mo de pièces jointes" in answer.body
+    assert "jusqu'à 20 Mo" in answer.body
+
+
 def test_disguised_attachment_is_refused(team, thread, monkeypatch):
     member = team["member"]
     raw = reply_message(
@@ -324,7 +484,7 @@ def test_disguised_attachment_is_refused(team, thread, monkeypatch):
     )
     mail.outbox.clear()
     receive_email(raw, monkeypatch)
-    assert_refused(member.email, "attachment", "« compte-rendu.pdf » est refusée")
+    assert_refused(member.email, "attachment", "« compte-rendu.pdf » n'est pas acceptée")
 
 
 def test_a_valid_attachment_is_posted_with_the_reply(team, thread, monkeypatch):
