@@ -522,6 +522,46 @@ def test_unknown_address_is_refused(team, monkeypatch):
     assert_refused(member.email, "no_token", "ne reçoit que les réponses")
 
 
+# --- Who is e-mailed ------------------------------------------------------------------------
+
+
+def test_mentioned_person_gets_the_replies_and_mentions_skip_the_digest(
+    team, smtp, django_capture_on_commit_callbacks
+):
+    """Someone mentioned in a thread follows its replies like its authors; a mention is e-mailed
+    at once even to a person who chose the daily digest, but not to one who chose none."""
+    group, animateur, member = team["group"], team["animateur"], team["member"]
+    julien = UserFactory(cite=team["cite"], partner=True, first_name="Julien", last_name="Caron")
+    sophie = UserFactory(cite=team["cite"], partner=True, first_name="Sophie", last_name="Sans")
+    services.add_member(group, julien)
+    services.add_member(group, sophie)
+    services.set_email_mode(group, julien, EmailMode.DIGEST)
+    services.set_email_mode(group, sophie, EmailMode.NONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = services.create_thread(
+            group, animateur, title="Forum emploi", body="@Julien Caron et @Sophie Sans, venez ?"
+        )
+    mentioned = {tuple(rcpts) for rcpts, m in smtp.messages if "mentionné" in m["Subject"]}
+    assert mentioned == {(julien.email,)}  # digest: at once; none: no e-mail
+    assert Notification.objects.filter(recipient=sophie, kind="mention").exists()
+
+    services.set_email_mode(group, julien, EmailMode.EACH)
+    smtp.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(thread, member, body="Je serai au forum.")
+    assert Notification.objects.filter(recipient=julien, kind="reply").count() == 1
+    assert Notification.objects.filter(recipient=sophie, kind="reply").count() == 1
+    emailed = sorted(r for rcpts, _ in smtp.messages for r in rcpts)
+    assert emailed == sorted([animateur.email, julien.email])
+
+
+def test_preferences_page_says_when_the_digest_goes_and_that_mentions_do_not_wait(client, team):
+    client.force_login(team["member"])
+    text = page_text(client.get(reverse("espace:preferences")))
+    assert "chaque matin vers 7 h" in text
+    assert "Quand quelqu'un vous mentionne, le courriel part tout de suite" in text
+
+
 # --- E-mail content --------------------------------------------------------------------------
 
 
