@@ -890,6 +890,13 @@ def test_cafe_cite_emails_over_smtp_html_preferences_unsubscribe_and_visio_rule(
     assert str(calendar["method"]) == "REQUEST" and str(event["uid"]) == uid
     assert int(event["sequence"]) == 1
     assert visio in text and visio in html and visio in str(event["location"])
+    # It says what changed: the old time too.
+    from cafes_cites.recurrence import PARIS
+
+    was = start.astimezone(PARIS)
+    for part in (text, html):
+        line = next(line for line in part.splitlines() if "Était prévu le" in line)
+        assert f"de {was:%H}h{was:%M} à" in line, line
 
     # Moved back three days later: the text no longer prints it, the updated .ics keeps it.
     smtp.messages.clear()
@@ -922,6 +929,12 @@ def test_cafe_cite_emails_over_smtp_html_preferences_unsubscribe_and_visio_rule(
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and "Rappels des cafés-cités" in page_text(response)
     assert ReminderOptOut.objects.filter(user=professional).exists()
+
+    # The cancelled session's page neither says "inscrit(e)" nor offers the calendar.
+    client.force_login(professional)
+    page = page_text(client.get(session.get_absolute_url()))
+    assert "Cette séance est annulée" in page
+    assert "Vous êtes inscrit" not in page and "Ajouter à mon agenda" not in page
 
 
 def test_reminder_email_has_html_preferences_and_no_early_visio_link(professional, smtp):
@@ -1005,6 +1018,52 @@ def test_outbox_backend_and_pages_in_debug(role_client, settings, team, thread):
     assert "sandbox" in html["Content-Security-Policy"]
     assert "allow-scripts" not in html["Content-Security-Policy"]
     assert html.content.startswith(b'<base target="_top">')
+
+
+def test_outbox_lists_the_attachments_and_shows_the_invitation_text(
+    client, settings, professional, django_capture_on_commit_callbacks
+):
+    """A registration e-mail in the demo outbox: its .ics is listed with type and size, and its
+    text can be read (METHOD, SEQUENCE, the visio link)."""
+    from django.utils import timezone
+
+    from cafes_cites import services as cafes
+
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "notifications.outbox.DatabaseEmailBackend"
+    start = timezone.now() + timezone.timedelta(days=3)
+    session = cafes.Session.objects.create(
+        title="Emploi des jeunes",
+        start=start,
+        end=start + timezone.timedelta(hours=1),
+        video_url="https://visio.example.org/salle-9",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        cafes.register(professional, session)
+    stored = OutboxEmail.objects.get()
+    parsed = email.message_from_string(stored.message, policy=policy.default)
+    (ics,) = list(parsed.iter_attachments())
+    size = len(ics.get_payload(decode=True))
+    client.force_login(professional)
+    page = client.get(reverse("notifications:outbox_email", args=[stored.pk]))
+    text = page_text(page)
+    assert "Pièces jointes" in text
+    assert f"{ics.get_filename()} (text/calendar" in text
+    from django.template.defaultfilters import filesizeformat
+
+    assert f"text/calendar, {filesizeformat(size)})".replace("\xa0", " ") in text.replace(
+        "\xa0", " "
+    )
+    assert "BEGIN:VCALENDAR" in text and "SEQUENCE:0" in text and "salle-9" in text
+
+
+def test_mon_espace_puts_cafes_and_notifications_before_the_cite_suggestions(client, team):
+    """On a phone the columns stack: the short, useful blocks come before « Pour ma cité »."""
+    client.force_login(team["member"])
+    html = client.get(reverse("espace:home")).content.decode()
+    assert 'id="pour-ma-cite-titre"' in html
+    assert html.index('id="espace-cafes"') < html.index('id="pour-ma-cite-titre"')
+    assert html.index('id="espace-notifications"') < html.index('id="pour-ma-cite-titre"')
 
 
 def test_anct_reads_demo_emails_sent_to_addresses_without_an_account(client, settings, team):
