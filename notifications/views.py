@@ -103,11 +103,19 @@ def _outbox_attachments(raw):
         return []
     attachments = []
     for part in message.iter_attachments():
-        data = part.get_payload(decode=True) or b""
         text = ""
-        if part.get_content_maintype() == "text":
-            charset = part.get_content_charset() or "utf-8"
-            text = data.decode(charset, errors="replace")[:OUTBOX_TEXT_MAX_CHARS]
+        if str(part.get("Content-Transfer-Encoding", "")).lower() in ("8bit", "7bit", ""):
+            # Kept as text in the stored message (a str): decoding it again would garble the
+            # accents.
+            payload = part.get_payload()
+            data = payload.encode(part.get_content_charset() or "utf-8", errors="replace")
+            if part.get_content_maintype() == "text":
+                text = payload
+        else:
+            data = part.get_payload(decode=True) or b""
+            if part.get_content_maintype() == "text":
+                text = data.decode(part.get_content_charset() or "utf-8", errors="replace")
+        text = text[:OUTBOX_TEXT_MAX_CHARS]
         attachments.append(
             {
                 "name": part.get_filename() or "(sans nom)",
