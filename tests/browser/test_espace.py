@@ -12,6 +12,7 @@ from groups.models import Role
 from notifications.models import EmailMode
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, CiteFactory, UserFactory, make_anct_user
+from tests.factories.cafes_cites import make_session
 from tests.factories.pilotage import make_campaign, make_indicators
 
 pytestmark = [
@@ -90,7 +91,6 @@ def test_mon_espace_and_preferences(page, live_server):
 def test_cancelled_session_outbox_invitation_and_invalid_unsubscribe(page, live_server, settings):
     """Pages changed for issue #15's walk: a cancelled café-cité seen by a registrant, the demo
     outbox with the attached invitation, the invalid unsubscribe link. axe-core on each."""
-    from django.utils import timezone
 
     from cafes_cites import services as cafes
     from notifications.models import OutboxEmail
@@ -99,13 +99,7 @@ def test_cancelled_session_outbox_invitation_and_invalid_unsubscribe(page, live_
     settings.DEBUG = True
     settings.EMAIL_BACKEND = "notifications.outbox.DatabaseEmailBackend"
     person = UserFactory(partner=True, first_name="Julien", last_name="Caron")
-    start = timezone.now() + timezone.timedelta(days=3)
-    session = cafes.Session.objects.create(
-        title="Emploi des jeunes",
-        start=start,
-        end=start + timezone.timedelta(hours=1),
-        video_url="https://visio.example.org/salle-3",
-    )
+    session = make_session(title="Emploi des jeunes", video_url="https://visio.example.org/salle-3")
     cafes.register(person, session)
     cafes.cancel_session(session)
 
