@@ -191,6 +191,8 @@ class Session(index.Indexed, ClusterableModel):
                 self._calendar_change = "cancelled"
             elif state[:2] != tracked[:2] and not state[2]:
                 self._calendar_change = "moved"
+                # The move e-mail says what changed: "était prévu le …".
+                self._previous_times = tracked[:2]
             self.sequence += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}

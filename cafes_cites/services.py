@@ -202,7 +202,10 @@ def schedule_session_change(session):
     from cafes_cites.tasks import send_session_change
 
     session_id, sequence = session.pk, session.sequence
-    transaction.on_commit(lambda: send_session_change.enqueue(session_id, sequence))
+    previous = getattr(session, "_previous_times", None)
+    # ISO strings: task arguments are JSON.
+    previous = [moment.isoformat() for moment in previous] if previous else None
+    transaction.on_commit(lambda: send_session_change.enqueue(session_id, sequence, previous))
 
 
 def due_reminders(now=None):

@@ -1,5 +1,7 @@
 """E-mails of the cafés-cités, sent as background tasks (enqueued on commit by services)."""
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -13,6 +15,7 @@ from cafes_cites.models import (
     ReminderSent,
     Session,
 )
+from cafes_cites.recurrence import PARIS
 
 
 def _send(registration, template, subject, attach_ics=False, **extra):
@@ -58,10 +61,11 @@ def send_reminder(registration_id, kind):
 
 
 @task()
-def send_session_change(session_id, sequence):
+def send_session_change(session_id, sequence, previous=None):
     """A session was moved or cancelled: each registrant gets the updated .ics (same UID, higher
     SEQUENCE; METHOD:CANCEL for a cancellation). Skipped when a later change already follows
-    (its own task sends the latest state) or the session is over."""
+    (its own task sends the latest state) or the session is over. `previous`: the [start, end]
+    (ISO) before a move, given in the e-mail."""
     session = Session.objects.filter(pk=session_id).first()
     if session is None or session.sequence != sequence or session.end <= timezone.now():
         return 0
@@ -69,6 +73,12 @@ def send_session_change(session_id, sequence):
     registrations = session.registrations.select_related("session", "user").filter(
         user__is_active=True
     )
+    before = {}
+    if previous and not cancelled:
+        start, end = (
+            datetime.datetime.fromisoformat(moment).astimezone(PARIS) for moment in previous
+        )
+        before = {"previous_start": start, "previous_end": end}
     sent = 0
     for registration in registrations:
         _send(
@@ -76,6 +86,7 @@ def send_session_change(session_id, sequence):
             "session_cancelled" if cancelled else "session_moved",
             f"{'Café-cité annulé' if cancelled else 'Nouvel horaire'} : {session.label}",
             attach_ics=True,
+            **before,
         )
         sent += 1
     return sent

@@ -15,6 +15,7 @@ from email import policy
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr
 
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,10 +23,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from mailparser_reply import EmailReplyParser
+from mailparser_reply.parser import EmailMessage as ParsedReply
 
 from commons.uploads import safe_filename, validate_upload
-from commons.urls import site_url
+from commons.urls import absolute_url, site_url
 from espace.models import InboundEmail, InboundStatus
 from groups import permissions as group_permissions
 from groups import services as group_services
@@ -46,6 +47,38 @@ ACTIVE_HTML = re.compile(
 
 
 NON_TEXT_BLOCKS = re.compile(r"<(head|style|title)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# Quotes and signatures in HTML replies, by the markup of the common clients: Gmail
+# (gmail_quote, gmail_signature), Thunderbird (moz-cite-prefix, moz-signature, blockquote
+# type=cite, also Apple Mail's), Outlook (divRplyFwdMsg / appendonsend: the quoted message
+# follows as siblings, so everything from there on goes).
+HTML_QUOTES = (
+    ".gmail_quote, .gmail_signature, .gmail_extra, .moz-cite-prefix, .moz-signature, "
+    "blockquote[type=cite], #lineBreakAtBeginningOfSignature ~ *"
+)
+HTML_QUOTE_FOLLOWS = "#divRplyFwdMsg, #appendonsend, #divtagdefaultwrapper ~ hr"
+# Forwarded or quoted-message separators the library does not know in French.
+TEXT_SEPARATOR = re.compile(
+    r"^\s*-{2,}\s*(message d'origine|original message|message transféré|forwarded message)"
+    r"\s*-{2,}\s*$",
+    re.I | re.M,
+)
+# Signature starts: "-- " (RFC 3676), a mobile client's line, or a French sign-off standing alone
+# on its line (optionally followed by a name), after which only a short tail (name, job title,
+# phone) may follow. A sign-off inside a sentence ("Bonne journée à vous aussi, pour jeudi…") is
+# text, so the library's own French signature rule (any line starting "bonne journée") is not
+# used.
+SIGNATURE_DELIMITER = re.compile(
+    r"^(?:--|__|(?i:envoyé (?:depuis|de) mon .{1,40}|sent from my .{1,40}))\s*$"
+)
+SIGN_OFF = re.compile(
+    r"^(?i:(?:(?:bien|très|trés|tres)\s+)?(?:cordialement|amicalement|sincèrement)"
+    r"|bien (?:à vous|à toi)|(?:sincères |meilleures )?salutations"
+    r"|(?:belle|bonne) (?:journée|soirée|fin de journée|semaine|réception)"
+    r"|à bientôt|à très vite)"
+    r"\s*[,.!]?(?:\s*[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3})?\s*$"
+)
+SIGNATURE_MAX_LINES = 8
+QUOTED_TEXT_MAX_CHARS = 5000
 
 
 @dataclass
@@ -55,6 +88,7 @@ class Outcome:
     reason: str = ""
     post: object = None
     answered: bool = False
+    thread: object = None
 
 
 class Refusal(Exception):
@@ -88,13 +122,9 @@ def receive(raw):
             with transaction.atomic():
                 record = InboundEmail.objects.create(message_id=message_id, **record_fields)
         except IntegrityError:
-            # Delivered twice: handled the first time. Only a person gets told (never a robot).
-            outcome = Outcome(
-                InboundStatus.IGNORED,
-                "duplicate",
-                "Ce message nous est déjà parvenu : il a été traité une fois, il ne sera pas "
-                "publié une seconde fois.",
-            )
+            # Delivered twice (an MTA retry, a mailbox read twice): handled the first time, and
+            # the sender was told then if needed. Saying "not published" now would be false.
+            outcome = Outcome(InboundStatus.IGNORED, "duplicate")
         else:
             if robot:
                 outcome = Outcome(InboundStatus.IGNORED, "automatic")
@@ -105,8 +135,13 @@ def receive(raw):
                 record.post = outcome.post
             record.save()
     if outcome.reason and not robot and _may_answer(sender, outcome):
-        _answer(sender, message, outcome.reason)
-        outcome.answered = True
+        if _is_account(sender):
+            _answer(sender, message, outcome)
+            outcome.answered = True
+        else:
+            # A From header is easily forged: answering unknown senders would send our refusals
+            # to whoever a spammer names (backscatter).
+            logger.warning("Courriel refusé de %s, sans compte actif : pas de réponse.", sender)
     logger.info(
         "Courriel reçu de %s (%s) : %s %s", sender or "?", message_id, outcome.status, outcome.code
     )
@@ -132,16 +167,12 @@ def _is_automatic(message, sender):
 
 
 def _handle(record, message, sender, oversize):
+    found = {}  # the thread, once known: the refusal then links to it
     try:
         if oversize:
-            limit = settings.INBOUND_EMAIL_MAX_BYTES // (1024 * 1024)
-            raise Refusal(
-                "too_large",
-                f"Votre message est trop volumineux ({limit} Mo au maximum) : il n'a pas été "
-                "publié. Répondez depuis la discussion sur la plateforme.",
-            )
+            raise Refusal("too_large", _too_large_reason(record.size))
         _check_rate(record, sender)
-        user, thread = _author_and_thread(message, sender)
+        user, thread = _author_and_thread(message, sender, found)
         record.user = user
         body, files = _body(message)
         try:
@@ -149,11 +180,11 @@ def _handle(record, message, sender, oversize):
         except PermissionDenied:
             raise Refusal("forbidden", _not_member_reason(thread)) from None
         except ValidationError as error:
-            raise Refusal(
-                "invalid", " ".join(error.messages) + " Votre message n'a pas été publié."
-            ) from None
+            raise Refusal("invalid", " ".join(error.messages)) from None
     except Refusal as refusal:
-        return Outcome(InboundStatus.REFUSED, refusal.code, refusal.reason)
+        return Outcome(
+            InboundStatus.REFUSED, refusal.code, refusal.reason, thread=found.get("thread")
+        )
     return Outcome(InboundStatus.POSTED, post=post)
 
 
@@ -165,8 +196,8 @@ def _check_rate(record, sender):
     if recent.count() >= settings.INBOUND_EMAIL_RATE_COUNT:
         raise Refusal(
             "rate",
-            "Nous avons reçu trop de messages de votre adresse en peu de temps : celui-ci n'a "
-            "pas été publié. Réessayez plus tard ou répondez depuis la plateforme.",
+            "Nous avons reçu trop de messages de votre adresse en peu de temps. Réessayez plus "
+            "tard ou répondez depuis la discussion sur la plateforme.",
         )
 
 
@@ -176,13 +207,31 @@ def _recipients(message):
     return [address for _, address in getaddresses(values)]
 
 
-def _author_and_thread(message, sender):
+def _too_large_reason(size):
+    mb = 1024 * 1024
+    limit = settings.INBOUND_EMAIL_MAX_BYTES / mb
+    # Attachments grow by a third when encoded in an e-mail (base64).
+    files = limit * 3 / 4
+    web = settings.GROUP_DOCUMENT_MAX_BYTES / mb
+    return (
+        f"Votre courriel est trop volumineux ({_mo(size / mb)} Mo) : par courriel, la limite est de {_mo(limit)} Mo "
+        f"pour le message entier, soit environ {_mo(files)} Mo de pièces jointes. Sur la "
+        f"plateforme, chaque fichier peut peser jusqu'à {_mo(web)} Mo : déposez vos fichiers "
+        "depuis la discussion."
+    )
+
+
+def _mo(value):
+    """A size in Mo written the French way: 7,5 ; 10."""
+    return f"{value:.1f}".removesuffix(".0").replace(".", ",")
+
+
+def _author_and_thread(message, sender, found):
     token = next(filter(None, map(token_from_address, _recipients(message))), None)
     if token is None:
         raise Refusal(
             "no_token",
-            "Cette adresse ne reçoit que les réponses aux notifications de la plateforme : votre "
-            "message n'a pas été publié.",
+            "Cette adresse ne reçoit que les réponses aux notifications de la plateforme.",
         )
     try:
         user_id, thread_id = read_reply_token(token)
@@ -192,20 +241,18 @@ def _author_and_thread(message, sender):
     if user is None or not user.is_active:
         raise Refusal(
             "inactive",
-            "Le compte auquel cette adresse de réponse est attachée est désactivé : votre "
-            "message n'a pas été publié.",
+            "Le compte auquel cette adresse de réponse est attachée est désactivé.",
         )
     if user.email.lower() != sender:
         raise Refusal(
             "wrong_sender",
             "Cette adresse de réponse est personnelle : répondez depuis l'adresse qui a reçu la "
-            "notification. Votre message n'a pas été publié.",
+            "notification.",
         )
     thread = Thread.objects.select_related("group").filter(pk=thread_id).first()
     if thread is None:
-        raise Refusal(
-            "no_thread", "Cette discussion n'existe plus : votre message n'a pas été publié."
-        )
+        raise Refusal("no_thread", "Cette discussion n'existe plus.")
+    found["thread"] = thread
     if not group_permissions.can_post(user, thread.group):
         raise Refusal("forbidden", _not_member_reason(thread, user))
     return user, thread
@@ -214,8 +261,8 @@ def _author_and_thread(message, sender):
 def _not_member_reason(thread, user=None):
     group = thread.group
     if group.is_archived:
-        return f"Le groupe « {group.name} » est archivé : votre message n'a pas été publié."
-    return f"Vous n'êtes plus membre du groupe « {group.name} » : votre message n'a pas été publié."
+        return f"Le groupe « {group.name} » est archivé : on ne peut plus y écrire."
+    return f"Vous n'êtes plus membre du groupe « {group.name} »."
 
 
 def _attachments(message):
@@ -246,33 +293,85 @@ def _body(message):
         except ValidationError as error:
             raise Refusal(
                 "attachment",
-                f"La pièce jointe « {name} » est refusée : {' '.join(error.messages)} Votre "
-                "message n'a pas été publié.",
+                f"La pièce jointe « {name} » n'est pas acceptée. {' '.join(error.messages)}",
             ) from None
         files.append(SimpleUploadedFile(name, data))
-    plain = message.get_body(preferencelist=("plain",))
-    html = message.get_body(preferencelist=("html",))
-    html_text = html.get_content() if html is not None else ""
+    html_text = _html_part(message)
     if ACTIVE_HTML.search(html_text):
         raise Refusal(
             "active_html",
-            "Votre message contient du contenu actif (script, formulaire ou code) que la "
-            "plateforme n'accepte pas : il n'a pas été publié. Renvoyez-le en texte simple.",
+            "Votre message contient du code (script ou formulaire) que la plateforme n'accepte "
+            "pas. Copiez votre texte dans la discussion sur la plateforme, ou renvoyez-le sans "
+            "mise en forme.",
         )
+    text = own_text(message)
+    if not text.strip():
+        raise Refusal(
+            "empty",
+            "Nous n'avons trouvé aucun texte dans votre réponse, en dehors de la citation du "
+            "message d'origine.",
+        )
+    return text.strip(), files
+
+
+def _html_part(message):
+    html = message.get_body(preferencelist=("html",))
+    return html.get_content() if html is not None else ""
+
+
+def own_text(message):
+    """The sender's own words: the plain part (or the HTML part without its quote markup, as
+    text), without the quoted message, the client's quote header or the signature."""
+    plain = message.get_body(preferencelist=("plain",))
     if plain is not None:
         text = plain.get_content()
     else:
         # Structure first (blocks become lines, so that "Le … a écrit :" stands on its own
         # line for the quote stripper); the text then goes through sanitize_html when posted.
-        text = html_to_text(NON_TEXT_BLOCKS.sub("", html_text))
-    text = EmailReplyParser(languages=["fr", "en"]).parse_reply(text or "") or ""
-    if not text.strip():
-        raise Refusal(
-            "empty",
-            "Nous n'avons trouvé aucun texte dans votre réponse (hors citation du message "
-            "d'origine) : rien n'a été publié.",
-        )
-    return text.strip(), files
+        text = html_to_text(_without_html_quotes(NON_TEXT_BLOCKS.sub("", _html_part(message))))
+    return strip_quotes_and_signature(text)
+
+
+def _without_html_quotes(html):
+    if not html.strip():
+        return html
+    soup = BeautifulSoup(html, "lxml")
+    start = soup.select_one(HTML_QUOTE_FOLLOWS)
+    if start is not None:
+        for element in list(start.find_all_next()):
+            element.decompose()
+        start.decompose()
+    for element in soup.select(HTML_QUOTES):
+        element.decompose()
+    body = soup.body or soup
+    return body.decode_contents()
+
+
+def strip_quotes_and_signature(text):
+    text = (text or "").replace("\xa0", " ").replace("\r\n", "\n")
+    separator = TEXT_SEPARATOR.search(text)
+    if separator:
+        text = text[: separator.start()]
+    parsed = ParsedReply(text=text, languages=["fr", "en"]).read()
+    # The first fragment up to the first quote header, with its signature (cut below).
+    text = parsed.replies[0].full_body if parsed.replies else ""
+    lines = text.split("\n")
+    first = next((n for n, line in enumerate(lines) if line.strip()), 0)
+    for n, line in enumerate(lines):
+        if n <= first:
+            continue
+        if SIGNATURE_DELIMITER.match(line.strip()):
+            lines = lines[:n]
+            break
+        tail = sum(1 for rest in lines[n + 1 :] if rest.strip())
+        if SIGN_OFF.match(line.strip()) and tail <= SIGNATURE_MAX_LINES:
+            lines = lines[:n]
+            break
+    return "\n".join(lines).strip()
+
+
+def _is_account(sender):
+    return get_user_model().objects.filter(email__iexact=sender, is_active=True).exists()
 
 
 def _may_answer(sender, outcome):
@@ -285,24 +384,37 @@ def _may_answer(sender, outcome):
     )
 
 
-def _answer(sender, message, reason):
-    subject = str(message.get("Subject", "")).strip()
+def _answer(sender, message, outcome):
+    site = settings.WAGTAIL_SITE_NAME
+    thread = outcome.thread
+    if thread is not None:
+        subject = f"[{site}] Réponse non publiée dans « {thread.title} »"
+        where = f"Votre réponse à la discussion « {thread.title} » n'a pas été publiée."
+        link = f"La discussion : {absolute_url(thread.get_absolute_url())}"
+    else:
+        subject = f"[{site}] Votre réponse n'a pas été publiée"
+        where = "Votre réponse n'a pas été publiée."
+        link = f"La plateforme : {site_url()}"
+    try:
+        text = "" if outcome.code == "too_large" else own_text(message)
+    except (LookupError, ValueError):  # an undecodable part: nothing to give back
+        text = ""
+    if len(text) > QUOTED_TEXT_MAX_CHARS:
+        text = text[:QUOTED_TEXT_MAX_CHARS] + "\n[…]"
+    returned = (
+        "Votre texte, pour le reprendre :\n\n"
+        + "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+        + "\n\n"
+        if text
+        else ""
+    )
     body = (
-        "Bonjour,\n\n"
-        f"Votre message{f' « {subject} »' if subject else ''} n'a pas été publié sur la "
-        f"plateforme {settings.WAGTAIL_SITE_NAME}.\n\n"
-        f"{reason}\n\n"
-        f"{site_url()}\n\n"
-        "Ce message est automatique : merci de ne pas y répondre.\n"
+        f"Bonjour,\n\n{where}\n\n{outcome.reason}\n\n{link}\n\n{returned}"
+        f"Ce message est automatique : merci de ne pas y répondre.\n"
     )
     headers = {"Auto-Submitted": "auto-replied"}
     original_id = str(message.get("Message-ID", "")).strip()
     if original_id:
         headers["In-Reply-To"] = original_id
         headers["References"] = original_id
-    EmailMessage(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] Votre réponse n'a pas été publiée",
-        body=body,
-        to=[sender],
-        headers=headers,
-    ).send()
+    EmailMessage(subject=subject, body=body, to=[sender], headers=headers).send()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -636,9 +637,17 @@ def reply(thread, author, *, body, files=()):
         target_title=thread.title,
         target_url=post.get_absolute_url(),
     )
-    participants = {
-        p.author for p in thread.posts.select_related("author") if p.author and p.is_visible
-    }
+    visible = [p for p in thread.posts.select_related("author") if p.is_visible]
+    participants = {p.author for p in visible if p.author}
+    # Someone mentioned earlier in the thread takes part in it too, like its authors: they
+    # follow the answers to what they were asked.
+    participants |= set(
+        get_user_model().objects.filter(
+            pk__in=Post.mentions.through.objects.filter(
+                post__in=[p for p in visible if p != post]
+            ).values("user_id")
+        )
+    )
     recipients = [
         u
         for u in participants
@@ -1071,12 +1080,18 @@ def propose_to_library(document, version, actor, *, description, themes, kind=No
 # --- Notifications -----------------------------------------------------------------------------
 
 
-def _notify(group, users, *, kind, title, url, email_override=None, target_key=""):
+def _notify(group, users, *, kind, title, url, email_override=None, target_key="", immediate=False):
     if not users:
         return
     modes = dict(group.memberships.filter(user__in=users).values_list("user_id", "email_mode"))
     if email_override:
         modes = {user.pk: email_override for user in users}
+    if immediate:
+        # Someone asked this person directly: e-mailed now (as Discourse and Zulip do), unless
+        # they chose no e-mail at all for the group. The daily digest is for the rest.
+        modes = {
+            pk: EmailMode.NONE if m == EmailMode.NONE else EmailMode.EACH for pk, m in modes.items()
+        }
     notify(
         users,
         kind=kind,
@@ -1103,6 +1118,7 @@ def _notify_mentions(group, post, mentioned):
         title=f"{post.author.display_name} vous a mentionné dans « {post.thread.title} »",
         url=post.get_absolute_url(),
         target_key=f"post:{post.pk}",
+        immediate=True,
     )
 
 

@@ -1,3 +1,5 @@
+from email import message_from_string, policy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -90,12 +92,53 @@ def outbox(request):
     return render(request, "notifications/outbox.html", {"page_obj": page})
 
 
+OUTBOX_TEXT_MAX_CHARS = 20000
+
+
+def _outbox_attachments(raw):
+    """Name, type, size and, for a text file (an .ics invitation), its text: what a person
+    checks in a mail client."""
+    message = message_from_string(raw, policy=policy.default)
+    if not message.is_multipart():
+        return []
+    attachments = []
+    for part in message.iter_attachments():
+        text = ""
+        if str(part.get("Content-Transfer-Encoding", "")).lower() in ("8bit", "7bit", ""):
+            # Kept as text in the stored message (a str): decoding it again would garble the
+            # accents.
+            payload = part.get_payload()
+            data = payload.encode(part.get_content_charset() or "utf-8", errors="replace")
+            if part.get_content_maintype() == "text":
+                text = payload
+        else:
+            data = part.get_payload(decode=True) or b""
+            if part.get_content_maintype() == "text":
+                text = data.decode(part.get_content_charset() or "utf-8", errors="replace")
+        text = text[:OUTBOX_TEXT_MAX_CHARS]
+        attachments.append(
+            {
+                "name": part.get_filename() or "(sans nom)",
+                "content_type": part.get_content_type(),
+                "size": len(data),
+                "text": text,
+            }
+        )
+    return attachments
+
+
 @login_required
 def outbox_email(request, pk):
     _debug_only()
     email = get_object_or_404(_mailbox(request.user), pk=pk)
     return render(
-        request, "notifications/outbox_email.html", {"email": email, "sandbox": FRAME_SANDBOX}
+        request,
+        "notifications/outbox_email.html",
+        {
+            "email": email,
+            "sandbox": FRAME_SANDBOX,
+            "attachments": _outbox_attachments(email.message),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from groups.models import Role
 from notifications.models import EmailMode
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, CiteFactory, UserFactory, make_anct_user
+from tests.factories.cafes_cites import make_session
 from tests.factories.pilotage import make_campaign, make_indicators
 
 pytestmark = [
@@ -84,4 +85,47 @@ def test_mon_espace_and_preferences(page, live_server):
     )
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.get_by_text("Confirmation en attente")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_cancelled_session_outbox_invitation_and_invalid_unsubscribe(page, live_server, settings):
+    """Pages changed for issue #15's walk: a cancelled café-cité seen by a registrant, the demo
+    outbox with the attached invitation, the invalid unsubscribe link. axe-core on each."""
+
+    from cafes_cites import services as cafes
+    from notifications.models import OutboxEmail
+
+    setup_site()
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "notifications.outbox.DatabaseEmailBackend"
+    person = UserFactory(partner=True, first_name="Julien", last_name="Caron")
+    session = make_session(title="Emploi des jeunes", video_url="https://visio.example.org/salle-3")
+    cafes.register(person, session)
+    cafes.cancel_session(session)
+
+    page.goto(live_server.url + "/comptes/login/")
+    page.locator("#id_login").fill(person.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+
+    page.goto(live_server.url + session.get_absolute_url())
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Cette séance est annulée")
+    expect(main).not_to_contain_text("Vous êtes inscrit")
+    expect(main.get_by_role("link", name=re.compile("Ajouter à mon agenda"))).to_have_count(0)
+    assert_accessible(page)
+
+    registered = OutboxEmail.objects.get(subject__contains="Inscription confirmée")
+    page.goto(live_server.url + f"/notifications/courriels-de-demo/{registered.pk}/")
+    expect(page.get_by_role("heading", name="Pièces jointes")).to_be_visible()
+    page.get_by_text(re.compile(r"^Voir le contenu de .*\.ics$")).click()
+    expect(page.get_by_text(re.compile("BEGIN:VCALENDAR"))).to_be_visible()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/notifications/desabonnement/faux/")
+    link = page.get_by_role("link", name="Mes notifications par courriel")
+    expect(link).to_be_visible()
     assert_accessible(page)

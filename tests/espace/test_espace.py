@@ -22,6 +22,7 @@ from groups.models import Post, Role
 from groups.replies import reply_address
 from notifications.models import EmailMode, Notification, OutboxEmail
 from tests.factories import CiteFactory, UserFactory
+from tests.factories.cafes_cites import make_session
 from tests.utils import page_text
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -240,7 +241,21 @@ def test_deactivated_account_is_refused(team, thread, monkeypatch):
     member.save()
     mail.outbox.clear()
     receive_email(reply_message(member.email, address, "Bonjour"), monkeypatch)
-    assert_refused(member.email, "inactive", "désactivé")
+    assert not Post.objects.filter(is_opening=False).exists()
+    assert InboundEmail.objects.filter(code="inactive").exists()
+    assert mail.outbox == []  # the address no longer belongs to an active account
+
+
+def test_unknown_or_forged_sender_gets_no_answer(team, thread, monkeypatch):
+    """Backscatter: a refusal only goes to an address that is an active account."""
+    address = reply_address(team["member"], thread)
+    mail.outbox.clear()
+    for sender in ("quelquun@exemple.org", "victime@exemple.org"):
+        receive_email(reply_message(sender, address, "Spam"), monkeypatch)
+        receive_email(reply_message(sender, "contact@reponses.test", "Spam"), monkeypatch)
+    assert mail.outbox == []
+    assert InboundEmail.objects.filter(status=InboundStatus.REFUSED).count() == 4
+    assert not Post.objects.filter(is_opening=False).exists()
 
 
 def test_auto_reply_is_ignored_without_answer(team, thread, monkeypatch):
@@ -271,8 +286,17 @@ def test_same_message_id_twice_posts_once(team, thread, monkeypatch):
     receive_email(raw, monkeypatch)
     assert Post.objects.filter(is_opening=False).count() == 1
     assert InboundEmail.objects.count() == 1
-    (answer,) = answers_to(member.email)
-    assert "déjà parvenu" in answer.body
+    # The reply was published: telling the sender otherwise on a redelivery would be false.
+    assert answers_to(member.email) == []
+
+
+def test_duplicate_of_a_refused_message_is_not_answered_twice(team, thread, monkeypatch):
+    member = team["member"]
+    raw = reply_message(member.email, "contact@reponses.test", "Bonjour", message_id="<d@e.org>")
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    receive_email(raw, monkeypatch)
+    assert len(answers_to(member.email)) == 1
 
 
 def test_oversize_message_is_refused(team, thread, monkeypatch, settings):
@@ -284,34 +308,153 @@ def test_oversize_message_is_refused(team, thread, monkeypatch, settings):
     assert_refused(member.email, "too_large", "trop volumineux")
 
 
-def test_html_with_script_is_refused(team, thread, monkeypatch):
+def test_html_only_reply_is_sanitised_and_unquoted(team, thread, monkeypatch):
+    member = team["member"]
+    raw = html_only_message(
+        member.email,
+        reply_address(member, thread),
+        "<div><b>D'accord</b> pour jeudi.</div><div>Le 7 déc. 2026, Anne a écrit :</div>"
+        "<blockquote><p>Texte</p></blockquote>",
+    )
+    receive_email(raw, monkeypatch)
+    reply = Post.objects.get(is_opening=False)
+    assert "pour jeudi." in reply.body_html and "a écrit" not in reply.body_html
+
+
+def html_only_message(sender, to, html):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = "Re: Comité"
+    message["Message-ID"] = email.utils.make_msgid(domain="example.org")
+    message.set_content(html, subtype="html")
+    return message.as_bytes()
+
+
+QUOTE = "Bonjour Julien, qui vient jeudi au comité ?"
+CLIENT_REPLIES = {
+    "gmail_html_only": (
+        "html",
+        '<div dir="ltr"><div><b>Parfait</b>, je confirme ma présence.</div><div>Julien</div>'
+        '<div><br></div><div class="gmail_signature">Julien Caron<br>France Travail Saint-Omer'
+        '<br>06 12 34 56 78</div></div><br><div class="gmail_quote"><div dir="ltr" '
+        'class="gmail_attr">Le lun. 7 déc. 2026 à 16:32, Cités de l\'emploi &lt;ne-pas-repondre'
+        f'@example.org&gt; a écrit&nbsp;:<br></div><blockquote class="gmail_quote">{QUOTE}'
+        "</blockquote></div>",
+    ),
+    "outlook_html_only": (
+        "html",
+        '<html><head><style>p{margin:0}</style></head><body><div id="divtagdefaultwrapper">'
+        "<p>Parfait, je confirme ma présence.</p><p>Julien</p></div><hr>"
+        '<div id="divRplyFwdMsg"><b>De :</b> Cités de l\'emploi<br><b>Envoyé :</b> lundi 7 '
+        "décembre 2026 16:32<br><b>À :</b> Julien Caron<br><b>Objet :</b> Comité</div>"
+        f"<div>{QUOTE}</div></body></html>",
+    ),
+    "thunderbird_html_only": (
+        "html",
+        "<html><body><p>Parfait, je confirme ma présence.</p><p>Julien</p>"
+        '<div class="moz-signature">-- <br>Julien Caron<br>France Travail</div>'
+        '<div class="moz-cite-prefix">Le 07/12/2026 à 16:32, Cités de l\'emploi a écrit&nbsp;:'
+        f'<br></div><blockquote type="cite"><p>{QUOTE}</p></blockquote></body></html>',
+    ),
+    "apple_mail_html_only": (
+        "html",
+        "<html><body><div>Parfait, je confirme ma présence.</div><div>Julien</div><div><br>"
+        '<blockquote type="cite"><div>Le 7 déc. 2026 à 16:32, Cités de l’emploi '
+        "&lt;ne-pas-repondre@example.org&gt; a écrit :</div><br><div>"
+        f"{QUOTE}</div></blockquote></div></body></html>",
+    ),
+    "outlook_text_message_d_origine": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\n-----Message d'origine-----\n"
+        "De : Cités de l'emploi <ne-pas-repondre@example.org>\nEnvoyé : lundi 7 décembre 2026"
+        f" 16:32\nÀ : Julien Caron\nObjet : Comité\n\n{QUOTE}\n",
+    ),
+    "outlook_text_de_envoye": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\n________________________________\n"
+        "De : Cités de l'emploi <ne-pas-repondre@example.org>\nEnvoyé : lundi 7 décembre 2026"
+        f" 16:32\nÀ : Julien Caron\nObjet : Comité\n\n{QUOTE}\n",
+    ),
+    "dash_dash_signature": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\n-- \nJulien Caron\n"
+        f"France Travail Saint-Omer\n06 12 34 56 78\n\n> {QUOTE}\n",
+    ),
+    "french_sign_off_block": (
+        "plain",
+        "Parfait, je confirme ma présence.\nJulien\n\nBien cordialement,\n\nJulien Caron\n"
+        "Conseiller entreprises\nFrance Travail Saint-Omer\nTél. : 06 12 34 56 78\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("client_style", CLIENT_REPLIES)
+def test_reply_from_common_clients_keeps_only_the_own_text(team, thread, monkeypatch, client_style):
+    """Quotes, quote headers and signatures of Gmail, Outlook, Thunderbird and Apple Mail are
+    not published; the reply's own lines are, as separate lines."""
+    member = team["member"]
+    kind, content = CLIENT_REPLIES[client_style]
+    address = reply_address(member, thread)
+    if kind == "html":
+        raw = html_only_message(member.email, address, content)
+    else:
+        raw = reply_message(member.email, address, content)
+    receive_email(raw, monkeypatch)
+    reply = Post.objects.get(is_opening=False)
+    lines = [line.strip() for line in page_text_of(reply.body_html).splitlines() if line.strip()]
+    assert lines == ["Parfait, je confirme ma présence.", "Julien"], reply.body_html
+
+
+def page_text_of(html):
+    from notifications.content import html_to_text
+
+    return html_to_text(html)
+
+
+def test_hyphen_list_and_mid_text_greetings_are_kept(team, thread, monkeypatch):
+    member = team["member"]
+    text = (
+        "Bonjour,\n\nBonne journée à vous aussi ! Pour jeudi :\n- la salle B\n- 14 h\n\n"
+        "Cordialement,\nJulien\n"
+    )
+    receive_email(reply_message(member.email, reply_address(member, thread), text), monkeypatch)
+    body = Post.objects.get(is_opening=False).body_html
+    assert "Bonne journée à vous aussi" in body and "la salle B" in body and "14 h" in body
+    assert "Cordialement" not in body
+
+
+def test_html_with_script_is_refused_the_text_given_back_with_the_link(team, thread, monkeypatch):
     member = team["member"]
     raw = reply_message(
         member.email,
         reply_address(member, thread),
-        "Bonjour",
-        html="<p>Bonjour</p><script>document.location='https://evil.example'</script>",
+        "Je viendrai avec deux collègues.\n\nLe 7 déc. 2026, Anne a écrit :\n> Texte",
+        html="<p>Je viendrai avec deux collègues.</p><script>alert(1)</script>",
     )
     mail.outbox.clear()
     receive_email(raw, monkeypatch)
-    assert_refused(member.email, "active_html", "contenu actif")
+    assert_refused(member.email, "active_html", "script ou formulaire")
+    (answer,) = answers_to(member.email)
+    assert answer.subject.count("«") == 1 and thread.title in answer.subject
+    assert "> Je viendrai avec deux collègues." in answer.body
+    assert "a écrit" not in answer.body  # the quote is not given back
+    assert f"La discussion : http://127.0.0.1:8000{thread.get_absolute_url()}" in answer.body
+    assert answer.body.count("n'a pas été publiée") == 1
+    assert "texte simple" not in answer.body
 
 
-def test_html_only_reply_is_sanitised_and_unquoted(team, thread, monkeypatch):
+def test_oversize_refusal_states_both_limits_in_mo(team, thread, monkeypatch, settings):
     member = team["member"]
-    message = EmailMessage()
-    message["From"] = member.email
-    message["To"] = reply_address(member, thread)
-    message["Subject"] = "Re"
-    message["Message-ID"] = "<html-only@example.org>"
-    message.set_content(
-        "<div><b>D'accord</b> pour jeudi.</div><div>Le 7 déc. 2026, Anne a écrit :</div>"
-        "<blockquote><p>Texte</p></blockquote>",
-        subtype="html",
-    )
-    receive_email(message.as_bytes(), monkeypatch)
-    reply = Post.objects.get(is_opening=False)
-    assert "pour jeudi." in reply.body_html and "a écrit" not in reply.body_html
+    settings.INBOUND_EMAIL_MAX_BYTES = 1024 * 1024
+    settings.GROUP_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    raw = reply_message(member.email, reply_address(member, thread), "x" * (1100 * 1024))
+    mail.outbox.clear()
+    receive_email(raw, monkeypatch)
+    (answer,) = answers_to(member.email)
+    assert "la limite est de 1 Mo pour le message entier" in answer.body
+    assert "environ 0,8 Mo de pièces jointes" in answer.body
+    assert "jusqu'à 20 Mo" in answer.body
 
 
 def test_disguised_attachment_is_refused(team, thread, monkeypatch):
@@ -324,7 +467,7 @@ def test_disguised_attachment_is_refused(team, thread, monkeypatch):
     )
     mail.outbox.clear()
     receive_email(raw, monkeypatch)
-    assert_refused(member.email, "attachment", "« compte-rendu.pdf » est refusée")
+    assert_refused(member.email, "attachment", "« compte-rendu.pdf » n'est pas acceptée")
 
 
 def test_a_valid_attachment_is_posted_with_the_reply(team, thread, monkeypatch):
@@ -360,6 +503,46 @@ def test_unknown_address_is_refused(team, monkeypatch):
     mail.outbox.clear()
     receive_email(reply_message(member.email, "contact@reponses.test", "Bonjour"), monkeypatch)
     assert_refused(member.email, "no_token", "ne reçoit que les réponses")
+
+
+# --- Who is e-mailed ------------------------------------------------------------------------
+
+
+def test_mentioned_person_gets_the_replies_and_mentions_skip_the_digest(
+    team, smtp, django_capture_on_commit_callbacks
+):
+    """Someone mentioned in a thread follows its replies like its authors; a mention is e-mailed
+    at once even to a person who chose the daily digest, but not to one who chose none."""
+    group, animateur, member = team["group"], team["animateur"], team["member"]
+    julien = UserFactory(cite=team["cite"], partner=True, first_name="Julien", last_name="Caron")
+    sophie = UserFactory(cite=team["cite"], partner=True, first_name="Sophie", last_name="Sans")
+    services.add_member(group, julien)
+    services.add_member(group, sophie)
+    services.set_email_mode(group, julien, EmailMode.DIGEST)
+    services.set_email_mode(group, sophie, EmailMode.NONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = services.create_thread(
+            group, animateur, title="Forum emploi", body="@Julien Caron et @Sophie Sans, venez ?"
+        )
+    mentioned = {tuple(rcpts) for rcpts, m in smtp.messages if "mentionné" in m["Subject"]}
+    assert mentioned == {(julien.email,)}  # digest: at once; none: no e-mail
+    assert Notification.objects.filter(recipient=sophie, kind="mention").exists()
+
+    services.set_email_mode(group, julien, EmailMode.EACH)
+    smtp.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(thread, member, body="Je serai au forum.")
+    assert Notification.objects.filter(recipient=julien, kind="reply").count() == 1
+    assert Notification.objects.filter(recipient=sophie, kind="reply").count() == 1
+    emailed = sorted(r for rcpts, _ in smtp.messages for r in rcpts)
+    assert emailed == sorted([animateur.email, julien.email])
+
+
+def test_preferences_page_says_when_the_digest_goes_and_that_mentions_do_not_wait(client, team):
+    client.force_login(team["member"])
+    text = page_text(client.get(reverse("espace:preferences")))
+    assert "chaque matin vers 7 h" in text
+    assert "Quand quelqu'un vous mentionne, le courriel part tout de suite" in text
 
 
 # --- E-mail content --------------------------------------------------------------------------
@@ -690,6 +873,13 @@ def test_cafe_cite_emails_over_smtp_html_preferences_unsubscribe_and_visio_rule(
     assert str(calendar["method"]) == "REQUEST" and str(event["uid"]) == uid
     assert int(event["sequence"]) == 1
     assert visio in text and visio in html and visio in str(event["location"])
+    # It says what changed: the old time too.
+    from cafes_cites.recurrence import PARIS
+
+    was = start.astimezone(PARIS)
+    for part in (text, html):
+        line = next(line for line in part.splitlines() if "Était prévu le" in line)
+        assert f"de {was:%H}h{was:%M} à" in line, line
 
     # Moved back three days later: the text no longer prints it, the updated .ics keeps it.
     smtp.messages.clear()
@@ -722,6 +912,12 @@ def test_cafe_cite_emails_over_smtp_html_preferences_unsubscribe_and_visio_rule(
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and "Rappels des cafés-cités" in page_text(response)
     assert ReminderOptOut.objects.filter(user=professional).exists()
+
+    # The cancelled session's page neither says "inscrit(e)" nor offers the calendar.
+    client.force_login(professional)
+    page = page_text(client.get(session.get_absolute_url()))
+    assert "Cette séance est annulée" in page
+    assert "Vous êtes inscrit" not in page and "Ajouter à mon agenda" not in page
 
 
 def test_reminder_email_has_html_preferences_and_no_early_visio_link(professional, smtp):
@@ -805,6 +1001,46 @@ def test_outbox_backend_and_pages_in_debug(role_client, settings, team, thread):
     assert "sandbox" in html["Content-Security-Policy"]
     assert "allow-scripts" not in html["Content-Security-Policy"]
     assert html.content.startswith(b'<base target="_top">')
+
+
+def test_outbox_lists_the_attachments_and_shows_the_invitation_text(
+    client, settings, professional, django_capture_on_commit_callbacks
+):
+    """A registration e-mail in the demo outbox: its .ics is listed with type and size, and its
+    text can be read (METHOD, SEQUENCE, the visio link)."""
+
+    from cafes_cites import services as cafes
+
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "notifications.outbox.DatabaseEmailBackend"
+    session = make_session(title="Emploi des jeunes", video_url="https://visio.example.org/salle-9")
+    with django_capture_on_commit_callbacks(execute=True):
+        cafes.register(professional, session)
+    stored = OutboxEmail.objects.get()
+    parsed = email.message_from_string(stored.message, policy=policy.default)
+    (ics,) = list(parsed.iter_attachments())
+    size = len(ics.get_payload().encode())  # 8bit: kept as text in the stored message
+    client.force_login(professional)
+    page = client.get(reverse("notifications:outbox_email", args=[stored.pk]))
+    text = page_text(page)
+    assert "Pièces jointes" in text
+    assert f"{ics.get_filename()} (text/calendar" in text
+    from django.template.defaultfilters import filesizeformat
+
+    assert f"text/calendar, {filesizeformat(size)})".replace("\xa0", " ") in text.replace(
+        "\xa0", " "
+    )
+    assert "BEGIN:VCALENDAR" in text and "SEQUENCE:0" in text and "salle-9" in text
+    assert "Visioconférence" in text and "�" not in text  # accents intact
+
+
+def test_mon_espace_puts_cafes_and_notifications_before_the_cite_suggestions(client, team):
+    """On a phone the columns stack: the short, useful blocks come before « Pour ma cité »."""
+    client.force_login(team["member"])
+    html = client.get(reverse("espace:home")).content.decode()
+    assert 'id="pour-ma-cite-titre"' in html
+    assert html.index('id="espace-cafes"') < html.index('id="pour-ma-cite-titre"')
+    assert html.index('id="espace-notifications"') < html.index('id="pour-ma-cite-titre"')
 
 
 def test_anct_reads_demo_emails_sent_to_addresses_without_an_account(client, settings, team):

@@ -479,6 +479,9 @@ def test_one_click_unsubscribe(client, world):
     assert group.memberships.get(user=member).email_mode == EmailMode.NONE
     bad = client.post(reverse("notifications:unsubscribe", args=["falsifie"]))
     assert bad.status_code == 400 and "pas valide" in page_text(bad)
+    # It points to the one preferences page, not to each group's member list.
+    assert f'href="{reverse("espace:preferences")}"' in bad.content.decode()
+    assert "page des membres" not in page_text(bad)
 
 
 def test_notification_list_and_mark_read(client, world):
