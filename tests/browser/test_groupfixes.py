@@ -32,7 +32,9 @@ def test_anct_creates_a_group_and_names_its_animateur(page, live_server):
     expect(page.locator("#header-title")).to_contain_text("Groupe")
     assert_accessible(page)
     page.locator("#id_name").fill("Mobilité et permis")
-    page.locator("#id_slug").fill("mobilite-permis")
+    page.locator("#id_name").press("Tab")
+    # The URL identifier is filled in from the name when leaving it (no typing needed).
+    expect(page.locator("#id_slug")).to_have_value("mobilite-et-permis")
     page.locator("#id_access").select_option("open")
     page.locator("#id_memberships-ADD").click()
     page.locator("select[name='memberships-0-user']").select_option(str(coordinator.pk))
@@ -41,7 +43,7 @@ def test_anct_creates_a_group_and_names_its_animateur(page, live_server):
     expect(page.locator(".messages")).to_contain_text("Mobilité et permis")
     # Wagtail's own flash banner fades in: axe measures its contrast mid-animation.
     assert_accessible(page, exclude=[".messages"])
-    group = Group.objects.get(slug="mobilite-permis")
+    group = Group.objects.get(slug="mobilite-et-permis")
     assert group.memberships.get(user=coordinator).role == Role.ANIMATEUR
 
 

@@ -79,7 +79,7 @@ def test_invitation_signup_post_and_notification(browser, live_server, settings,
     partner.locator("#id_title").fill("Bonjour l'équipe")
     partner.get_by_role("textbox", name="Message").click()  # the rich-text editor
     partner.keyboard.type("Ravie de rejoindre la cité, @Claire Coord !")
-    partner.get_by_role("button", name="Publier").click()
+    partner.get_by_role("button", name="Publier", exact=True).click()
     expect(partner.get_by_role("heading", name="Bonjour l'équipe")).to_be_visible()
     assert_accessible(partner)
 

@@ -125,7 +125,7 @@ def test_question_mention_attachments_draft_and_solution(browser, live_server, t
     )
     expect(coord.get_by_role("button", name="Retirer compte-rendu.pdf")).to_be_visible()
     assert_clean(coord)
-    coord.get_by_role("button", name="Publier").click()
+    coord.get_by_role("button", name="Publier", exact=True).click()
     expect(coord.get_by_text("Votre discussion est publiée.")).to_be_visible()
 
     thread = Thread.objects.get(title="Qui a un modèle de convention ?")
@@ -238,7 +238,7 @@ def test_without_javascript_the_textarea_still_posts(browser, live_server, team)
     page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
     page.locator("#id_title").fill("Sans JavaScript")
     page.locator("#id_body").fill("Première ligne\n\nDeuxième paragraphe")
-    page.get_by_role("button", name="Publier").click()
+    page.get_by_role("button", name="Publier", exact=True).click()
     thread = Thread.objects.get(title="Sans JavaScript")
     assert thread.posts.get().body_html == "<p>Première ligne</p><p>Deuxième paragraphe</p>"
     context.close()
