@@ -156,6 +156,18 @@ def _insert_rows(model, rows):
         cursor.executemany(sql, [[row.get(c, defaults[c]) for c in columns] for row in rows])
 
 
+def extract_revision(revision, tree):
+    """The files of git revision `revision` in directory `tree` (the "before" of --before)."""
+    import subprocess
+
+    archive = subprocess.run(  # noqa: S603 - fixed command, revision given by the operator
+        ["git", "-C", str(ROOT), "archive", revision],  # noqa: S607
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)  # noqa: S603, S607
+
+
 def _last_step(library):
     last = library.get_last_child()
     return library.numconv_obj().str2int(last.path[-library.steplen :]) if last else 0

@@ -39,8 +39,6 @@ REQUESTS = [
 ]
 
 
-ROOT = Path(__file__).resolve().parents[1]
-
 # Run by the child process in the extracted tree of --before: the same requests, the same timing.
 BEFORE_SCRIPT = """
 import json, os, sys, time
@@ -61,15 +59,6 @@ rows, requests = json.loads(sys.argv[1])
 client = Client()
 print(json.dumps([measure(client, url, params, requests) for url, params in rows]))
 """
-
-
-def extract(revision, tree):
-    archive = subprocess.run(  # noqa: S603 - fixed command, revision given by the operator
-        ["git", "-C", str(ROOT), "archive", revision],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)  # noqa: S603, S607
 
 
 def measure_before(tree, rows, requests):
@@ -94,7 +83,7 @@ def before_after(client, rows, revision, requests, rounds):
     now = {label(*row): [] for row in rows}
     before = {label(*row): [] for row in rows}
     with tempfile.TemporaryDirectory() as tree:
-        extract(revision, tree)
+        bench_library.extract_revision(revision, tree)
         for _ in range(rounds):
             for row in rows:
                 now[label(*row)].append(bench_library.measure(client, *row, requests))

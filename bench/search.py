@@ -34,7 +34,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 
-from bench.library import generate  # noqa: E402
+from bench.library import extract_revision, generate  # noqa: E402
 from cde_site.setup import setup_site  # noqa: E402
 from ressources.models import RessourcePage  # noqa: E402
 from ressources.setup import ensure_library  # noqa: E402
@@ -158,12 +158,7 @@ def measure_before(revision, requests, url):
     import tempfile
 
     with tempfile.TemporaryDirectory() as tree:
-        archive = subprocess.run(  # noqa: S603 - fixed command, revision given by the operator
-            ["git", "-C", str(ROOT), "archive", revision],  # noqa: S607
-            check=True,
-            capture_output=True,
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)  # noqa: S603, S607
+        extract_revision(revision, tree)
         env = {**os.environ, "ELASTICSEARCH_FRENCH_STEMMER": "snowball"}
         result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
             [sys.executable, "-c", BEFORE_SCRIPT, json.dumps([QUERIES, requests, url])],

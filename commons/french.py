@@ -94,29 +94,6 @@ def format_date(value, fmt="j F Y"):
     return formats.date_format(value, fmt)
 
 
-# The usual French abbreviations (Django's "M" writes "Déc", "b" writes "déc" without its dot).
-_SHORT_MONTHS = (
-    "janv.", "févr.", "mars", "avr.", "mai", "juin",
-    "juill.", "août", "sept.", "oct.", "nov.", "déc.",
-)  # fmt: skip
-
-
-def short_date(value):
-    """ "7 déc. 2026", "1er mai 2027": a date in a table or a list."""
-    if not value:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_SHORT_MONTHS[value.month - 1]} {value.year}"
-
-
-@register.filter(name="date_courte", expects_localtime=True, is_safe=False)
-def short_date_filter(value):
-    try:
-        return short_date(value)
-    except (AttributeError, TypeError):
-        return ""
-
-
 def file_size(size):
     """A file size as French readers write it: "25,7 Mo", "512 ko" (Django's filesizeformat
     writes "Mio", a unit nobody outside computing uses)."""
