@@ -42,10 +42,95 @@ _CODE_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(</\1\s*
 
 def sanitize_html(html):
     """Allow-listed HTML: scripts, styles, event handlers and unknown tags are removed, links get
-    rel="nofollow noopener", bare URLs become links."""
+    rel="nofollow noopener", bare URLs become links; Microsoft Word's list paragraphs become
+    real lists first (word_lists_to_html)."""
     if not html:
         return ""
-    return _cleaner.clean(_CODE_BLOCKS.sub("", str(html))).strip()
+    html = str(html)
+    if "mso-list" in html.lower():
+        html = word_lists_to_html(html)
+    return _cleaner.clean(_CODE_BLOCKS.sub("", html)).strip()
+
+
+# Word's clipboard HTML: <p class=MsoListParagraph… style='mso-list:l0 level1 lfo1'> with its
+# number or bullet in <span style='mso-list:Ignore'>. commons/static/commons/editor.js does the
+# same in the browser; this is for HTML that reaches the server without the editor.
+_MSO_LIST = re.compile(r"mso-list\s*:\s*(l\d+)\s+level(\d+)", re.I)
+_MSO_MARKER = re.compile(r"mso-list\s*:\s*ignore", re.I)
+_ORDERED_MARKER = re.compile(r"^\(?([0-9]+|[a-z]|[ivxlcdm]+)[.)]$", re.I)
+
+
+def _word_list_item(node):
+    """(list id, level, "ol" or "ul") of a Word list paragraph, else None."""
+    if getattr(node, "name", None) not in {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div"}:
+        return None
+    match = _MSO_LIST.search(node.get("style", ""))
+    marker = node.find(lambda tag: tag.name == "span" and _MSO_MARKER.search(tag.get("style", "")))
+    # Some copies keep the class and the marker but not the mso-list style: level 1.
+    is_list_class = any(c.startswith("MsoListParagraph") for c in node.get("class", []))
+    if not match and not (is_list_class and marker is not None):
+        return None
+    list_id, level = (match.group(1), match.group(2)) if match else ("l", "1")
+    kind = "ul"
+    if marker is not None:
+        text = "".join(marker.get_text().split())
+        kind = "ol" if _ORDERED_MARKER.match(text) else "ul"
+        marker.decompose()
+    return list_id, max(1, min(int(level), 9)), kind
+
+
+def word_lists_to_html(html):
+    """Consecutive Word list paragraphs as <ol>/<ul> with <li>, nested by their levelN, the
+    typed numbers and bullets dropped (the list shows its own)."""
+    from bs4 import BeautifulSoup, NavigableString
+    from bs4.element import PreformattedString
+
+    soup = BeautifulSoup(html, "html.parser")
+
+    def between_items(node):
+        # Whitespace, comments and Word's <![if …]> between two list paragraphs.
+        if isinstance(node, PreformattedString):
+            return True
+        return isinstance(node, NavigableString) and not node.strip()
+
+    def convert(container):
+        stack = []  # [(level, list id, kind, list element, last li)]
+        for node in list(container.children):
+            item = _word_list_item(node)
+            if item is None:
+                if between_items(node):
+                    continue
+                stack = []
+                if getattr(node, "find", None) and node.find(style=_MSO_LIST):
+                    convert(node)
+                continue
+            list_id, level, kind = item
+            while stack and stack[-1][0] > level:
+                stack.pop()
+            if stack and stack[-1][0] == level and tuple(stack[-1][1:3]) != (list_id, kind):
+                stack.pop()
+            if not stack or stack[-1][0] < level:
+                new_list = soup.new_tag(kind)
+                if stack:
+                    stack[-1][4].append(new_list)
+                else:
+                    node.insert_before(new_list)
+                stack.append([level, list_id, kind, new_list, None])
+            li = soup.new_tag("li")
+            for child in list(node.children):
+                li.append(child.extract())
+            # Word breaks its lines inside tags: no leading space before the item's text.
+            while li.contents and isinstance(li.contents[0], PreformattedString):
+                li.contents[0].extract()
+            first = li.contents[0] if li.contents else None
+            if isinstance(first, NavigableString) and not isinstance(first, PreformattedString):
+                first.replace_with(first.lstrip())
+            stack[-1][3].append(li)
+            stack[-1][4] = li
+            node.decompose()
+
+    convert(soup)
+    return str(soup)
 
 
 def html_to_plain_text(text):

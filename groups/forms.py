@@ -4,6 +4,7 @@ from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from commons.widgets import RichTextarea
+from groups.choosers import PersonChooserWidget, person_label
 from groups.models import Group, Kind, Membership, Role
 from notifications.models import EmailMode
 from themes.models import Theme
@@ -145,11 +146,11 @@ class GroupAdminForm(WagtailAdminModelForm):
         formset = self.formsets.get("memberships")
         if formset is not None:
             # Two people may share a name: the e-mail and the cité tell them apart.
+            # A searchable chooser (groups.choosers), not a <select> of every account.
             person = formset.form.base_fields["user"]
-            person.queryset = person.queryset.select_related("cite").order_by(
-                "last_name", "first_name", "email"
-            )
-            person.label_from_instance = _person_label
+            person.queryset = person.queryset.select_related("cite")
+            person.widget = PersonChooserWidget()
+            person.label_from_instance = person_label
             # Django's message names the fields ("en double dans group et user").
             formset.get_unique_error_message = lambda unique_check: (
                 "Cette personne est déjà membre de ce groupe."
@@ -208,13 +209,6 @@ class GroupAdminForm(WagtailAdminModelForm):
             )
             return False
         return True
-
-
-def _person_label(user):
-    parts = [user.display_name, user.email]
-    if user.cite_id:
-        parts.append(user.cite.name)
-    return " — ".join(parts)
 
 
 class LibraryProposalForm(forms.Form):

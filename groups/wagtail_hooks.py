@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -7,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from groups import services
+from groups.choosers import person_chooser_viewset
 from groups.forms import GroupAdminForm
 from groups.models import Group, Role
 
@@ -103,3 +105,9 @@ class GroupViewSet(SnippetViewSet):
 
 
 register_snippet(GroupViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_person_chooser():
+    """The searchable person picker of the memberships (groups.choosers)."""
+    return person_chooser_viewset

@@ -1,6 +1,8 @@
 """Issue 12's fixes in headless Chromium: ANCT creates a group and names its animateur in the
 Wagtail admin; deleting a post and muting someone in the chat ask first. axe-core on each."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -37,7 +39,25 @@ def test_anct_creates_a_group_and_names_its_animateur(page, live_server):
     expect(page.locator("#id_slug")).to_have_value("mobilite-et-permis")
     page.locator("#id_access").select_option("open")
     page.locator("#id_memberships-ADD").click()
-    page.locator("select[name='memberships-0-user']").select_option(str(coordinator.pk))
+    # The person picker is a chooser with a search field: part of her name is enough.
+    UserFactory(first_name="Claude", last_name="Autre")
+    page.get_by_role("button", name="Choisir une personne").click()
+    modal = page.locator(".modal")
+    search = modal.get_by_label("Rechercher une personne")
+    # Named dialog, focus in the search field (groups/static/groups/person-chooser.js).
+    expect(search).to_be_focused()
+    expect(modal).to_have_attribute("aria-labelledby", re.compile(r".+"))
+    page.keyboard.type("clai")
+    choice = modal.locator("a[data-chooser-modal-choice]")
+    expect(choice).to_have_count(1)
+    expect(modal.locator("#search-results")).to_contain_text(coordinator.email)
+    assert_accessible(page)
+    choice.focus()
+    page.keyboard.press("Enter")
+    expect(modal).to_be_hidden()
+    expect(page.locator("#id_memberships-0-user").locator("..")).to_contain_text(
+        f"Claire Coord — {coordinator.email}"
+    )
     page.locator("select[name='memberships-0-role']").select_option(Role.ANIMATEUR)
     page.locator("button.action-save").click()
     expect(page.locator(".messages")).to_contain_text("Mobilité et permis")

@@ -230,6 +230,32 @@ def test_pasted_word_html_and_xss_corpus_through_the_editor(browser, live_server
     page.context.close()
 
 
+def test_pasted_word_lists_become_real_lists(browser, live_server, team):
+    """Word's clipboard has no <ol>/<ul>: its list paragraphs become lists in the editor
+    (editor.js, transformPastedHTML), nested by level, the typed numbers dropped."""
+    from tests.commons.test_commons import WORD_LISTS
+
+    group, coordinator, _ = team
+    thread = services.create_thread(group, coordinator, title="Listes", body="Ouverture")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + thread.get_absolute_url())
+    paste_html(page, WORD_LISTS)
+    area = page.get_by_role("textbox", name="Votre réponse")
+    expect(area.locator("ol > li")).to_have_count(2)
+    expect(area.locator("ol > li ul > li")).to_have_text("Un point gras")
+    expect(area.locator("ul").last.locator("li")).to_have_text("Puce")
+    assert "1." not in area.inner_text() and "·" not in area.inner_text()
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_text("Votre réponse est publiée.")).to_be_visible()
+    body = " ".join(thread.posts.latest("pk").body_html.split())
+    assert "<ol><li><p>Un</p><ul><li><p>Un point <strong>gras</strong></p></li></ul></li>" in body
+    assert "<li><p>Deux</p></li></ol>" in body
+    assert "<ul><li><p>Puce</p></li></ul>" in body
+    assert "Mso" not in body and "·" not in body
+    assert_clean(page)
+    page.context.close()
+
+
 def test_without_javascript_the_textarea_still_posts(browser, live_server, team):
     group, coordinator, _ = team
     context = browser.new_context(locale="fr-FR", java_script_enabled=False)

@@ -145,3 +145,37 @@ def test_xlsx_writer_round_trip_through_openpyxl(tmp_path):
     assert len(values[3][4]) == 32767  # Excel's limit per cell
     assert sheet["A1"].font.b and not sheet["A2"].font.b
     assert sheet.freeze_panes == "A2"
+
+
+# Microsoft Word's clipboard HTML for "1. Un / · Un point (level 2) / 2. Deux", then a bullet list.
+WORD_LISTS = """<html xmlns:o='urn:schemas-microsoft-com:office:office'><body>
+<div class=WordSection1><p class=MsoNormal>Avant<o:p></o:p></p>
+<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'>
+<![if !supportLists]><span style='mso-fareast-font-family:Calibri'><span style='mso-list:Ignore'
+>1.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;</span></span></span
+><![endif]>Un<o:p></o:p></p>
+<p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt;mso-list:l0 level2 lfo1'>
+<![if !supportLists]><span style='font-family:Symbol;mso-list:Ignore'>·<span>&nbsp;</span></span
+><![endif]>Un point <b>gras</b><o:p></o:p></p>
+<p class=MsoListParagraphCxSpLast style='mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='mso-list:Ignore'>2.<span>&nbsp;</span></span><![endif]>Deux<o:p></o:p></p>
+<p class=MsoNormal>Après</p>
+<p class=MsoListParagraph style='mso-list:l1 level1 lfo2'><span style='font-family:Symbol;
+mso-list:Ignore'>·<span>&nbsp;</span></span>Puce</p></div></body></html>"""
+
+
+def test_word_list_paragraphs_become_real_lists():
+    html = " ".join(sanitize_html(WORD_LISTS).split())
+    assert "<p>Avant</p>" in html and "<p>Après</p>" in html
+    assert "<ol><li>Un<ul><li>Un point <b>gras</b></li></ul></li><li>Deux</li></ol>" in html
+    assert "<ul><li>Puce</li></ul>" in html
+    # The typed numbers and bullets are gone: the list shows its own.
+    assert "1." not in html and "2." not in html and "·" not in html
+    assert "Mso" not in html and "style" not in html
+
+
+def test_real_lists_from_libreoffice_and_google_docs_are_kept():
+    libreoffice = '<ol><li><p style="margin-bottom: 0cm">Un</p></li><li><p>Deux</p></li></ol>'
+    docs = '<ul style="margin:0"><li dir="ltr" aria-level="1"><p dir="ltr"><span>Point</span></p></li></ul>'
+    assert sanitize_html(libreoffice) == "<ol><li><p>Un</p></li><li><p>Deux</p></li></ol>"
+    assert sanitize_html(docs) == "<ul><li><p>Point</p></li></ul>"

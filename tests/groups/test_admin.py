@@ -1,6 +1,7 @@
 """ANCT runs groups in the Wagtail admin: real admin POSTs, saved through groups.services."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
@@ -15,6 +16,14 @@ from tests.utils import page_text
 
 ADD_URL = "/admin/snippets/groups/group/add/"
 INDEX_URL = "/admin/snippets/groups/group/"
+CHOOSER_URL = "/admin/groupes/personnes/"
+
+
+def chosen(client, user):
+    """The chooser's answer once a person is picked (the title the widget then shows)."""
+    response = client.get(f"{CHOOSER_URL}chosen/{user.pk}/")
+    assert response.status_code == 200
+    return response.json()["result"]["title"]
 
 
 def edit_url(group):
@@ -288,8 +297,13 @@ def test_admin_duplicate_person_picker_and_wording_in_french(client, anct_user):
     client.force_login(anct_user)
     page = client.get(ADD_URL)
     html, text = page.content.decode(), page_text(page)
-    # The person picker tells namesakes apart; a new group can only be a working group.
-    assert escape(f"Sophie Bertin — {person.email} — {cite.name}") in html
+    # The person picker is a searchable chooser, not a <select> of every account; it tells
+    # namesakes apart. A new group can only be a working group.
+    assert escape(f"Sophie Bertin — {person.email}") not in html
+    assert "Choisir une personne" in html
+    results = client.get(CHOOSER_URL + "results/", {"q": "Bertin"}).content.decode()
+    assert escape(person.email) in results and escape(cite.name) in results
+    assert chosen(client, person) == f"Sophie Bertin — {person.email} — {cite.name}"
     assert "Groupe de travail" in html
     assert "Groupe de cité" not in html and "Groupe national" not in html
     assert escape("Choisir une cité de l'emploi") in html
@@ -313,3 +327,50 @@ def test_admin_duplicate_person_picker_and_wording_in_french(client, anct_user):
     )
     text = page_text(response)
     assert "Création enregistrée" in text and "créé(e)" not in text
+
+
+def test_person_chooser_searches_name_email_and_cite_among_active_accounts(client, anct_user):
+    cite = CiteFactory(name="Cité de Roubaix")
+    sophie = UserFactory(first_name="Sophie", last_name="Bertin", email="s.bertin@exemple.fr")
+    roubaix = UserFactory(first_name="Karim", last_name="Haddad", cite=cite)
+    UserFactory(first_name="Sophie", last_name="Ancienne", is_active=False)
+    UserFactory(first_name="Paul", last_name="Durand")
+    client.force_login(anct_user)
+    modal = client.get(CHOOSER_URL)
+    assert modal.status_code == 200
+    html = modal.json()["html"]
+    assert "Rechercher une personne" in html and "Choisir une personne" in html
+
+    def found(query):
+        response = client.get(CHOOSER_URL + "results/", {"q": query})
+        assert response.status_code == 200
+        text = page_text(response)
+        return {user for user in get_user_model().objects.all() if user.email in text}
+
+    # Part of a first or last name, both words in any order, an e-mail, a cité.
+    assert found("soph") == {sophie}
+    assert found("bertin sophie") == {sophie}
+    assert found("s.bertin@") == {sophie}
+    assert found("roubaix") == {roubaix}
+    assert found("personne-inconnue") == set()
+    # Disabled accounts are neither offered nor accepted.
+    assert "Ancienne" not in page_text(client.get(CHOOSER_URL + "results/", {"q": "Sophie"}))
+    disabled = get_user_model().objects.get(last_name="Ancienne")
+    assert client.get(f"{CHOOSER_URL}chosen/{disabled.pk}/").status_code == 404
+    # Picking answers « Nom — courriel — cité ».
+    assert chosen(client, roubaix) == f"Karim Haddad — {roubaix.email} — Cité de Roubaix"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "professional", "member", "non_member"])
+def test_person_chooser_is_closed_to_other_roles(client, request, role):
+    person = UserFactory(first_name="Sophie")
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    for url in (
+        CHOOSER_URL,
+        CHOOSER_URL + "results/?q=Sophie",
+        f"{CHOOSER_URL}chosen/{person.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403), (role, url)
+        assert person.email not in response.content.decode()

@@ -53,6 +53,76 @@ function initialContent(value) {
     .join("");
 }
 
+// Microsoft Word's clipboard HTML has no lists: each item is a <p class=MsoListParagraph…
+// style='mso-list:l0 level1 lfo1'> starting with its typed number or bullet in
+// <span style='mso-list:Ignore'>. Make consecutive items real <ol>/<ul><li>, nested by levelN,
+// markers dropped. Parsed in an inert document (DOMParser runs no script, loads nothing).
+// LibreOffice and Google Docs paste real lists, left as they are. commons/html.py
+// (word_lists_to_html) does the same on the server.
+const MSO_LIST = /mso-list\s*:\s*(l\d+)\s+level(\d+)/i;
+const MSO_MARKER = /mso-list\s*:\s*ignore/i;
+const ORDERED_MARKER = /^\(?([0-9]+|[a-z]|[ivxlcdm]+)[.)]$/i;
+const LIST_BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "DIV"]);
+
+function wordListItem(node) {
+  if (node.nodeType !== Node.ELEMENT_NODE || !LIST_BLOCKS.has(node.tagName)) return null;
+  const match = MSO_LIST.exec(node.getAttribute("style") || "");
+  const marker = [...node.querySelectorAll("span")].find((span) => MSO_MARKER.test(span.getAttribute("style") || ""));
+  const listClass = [...node.classList].some((name) => name.startsWith("MsoListParagraph"));
+  if (!match && !(listClass && marker)) return null;
+  let kind = "UL";
+  if (marker) {
+    kind = ORDERED_MARKER.test(marker.textContent.replace(/\s+/g, "")) ? "OL" : "UL";
+    marker.remove();
+  }
+  const level = match ? Math.max(1, Math.min(parseInt(match[2], 10), 9)) : 1;
+  return { id: match ? match[1] : "l", level, kind };
+}
+
+function betweenItems(node) {
+  return node.nodeType === Node.COMMENT_NODE || (node.nodeType === Node.TEXT_NODE && !node.textContent.trim());
+}
+
+function convertWordLists(container) {
+  let stack = []; // {level, id, kind, list, li}
+  for (const node of [...container.childNodes]) {
+    const item = wordListItem(node);
+    if (!item) {
+      if (betweenItems(node)) continue;
+      stack = [];
+      if (node.nodeType === Node.ELEMENT_NODE && node.querySelector("[style*='mso-list'], [class^='MsoListParagraph']")) {
+        convertWordLists(node);
+      }
+      continue;
+    }
+    while (stack.length && stack[stack.length - 1].level > item.level) stack.pop();
+    let top = stack[stack.length - 1];
+    if (top && top.level === item.level && (top.id !== item.id || top.kind !== item.kind)) {
+      stack.pop();
+      top = stack[stack.length - 1];
+    }
+    if (!top || top.level < item.level) {
+      const list = container.ownerDocument.createElement(item.kind);
+      if (top) top.li.appendChild(list);
+      else node.before(list);
+      top = { level: item.level, id: item.id, kind: item.kind, list, li: null };
+      stack.push(top);
+    }
+    const li = container.ownerDocument.createElement("li");
+    while (node.firstChild) li.appendChild(node.firstChild);
+    top.list.appendChild(li);
+    top.li = li;
+    node.remove();
+  }
+}
+
+export function wordListsToHtml(html) {
+  if (!/mso-list|MsoListParagraph/i.test(html)) return html;
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  convertWordLists(doc.body);
+  return doc.body.innerHTML;
+}
+
 // Toolbar: visible French labels (they are the accessible names), one tab stop, arrow keys move
 // between buttons (WAI-ARIA toolbar pattern), aria-pressed mirrors the formatting at the cursor.
 const BUTTONS = [
@@ -417,6 +487,7 @@ function createEditor(textarea) {
       ...(mention ? [mention.extension] : []),
     ].filter(Boolean),
     editorProps: {
+      transformPastedHTML: wordListsToHtml,
       attributes: {
         role: "textbox",
         "aria-multiline": "true",
