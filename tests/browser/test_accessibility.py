@@ -190,6 +190,17 @@ def test_sessions_table_reads_without_scrolling(page, live_server, width):
     assert overflow and max(overflow) <= 0, overflow
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
+    # The « Mon compte » menu leads here from the profile and « Mes données » as well.
+    for path in ["/comptes/profil/", "/comptes/mes-donnees/"]:
+        page.goto(live_server.url + path)
+        menu = page.get_by_role("navigation", name="Mon compte")
+        if width < 768:
+            menu.get_by_role("button", name="Mon compte").click()
+        menu.get_by_role("link", name="Mes sessions").click()
+        expect(page).to_have_url(re.compile(r"/comptes/sessions/$"))
+        menu = page.get_by_role("navigation", name="Mon compte")
+        expect(menu.locator("[aria-current=page]")).to_have_text("Mes sessions")
+        assert_accessible(page)
 
 
 def test_seance_admin_list_and_edit_form(page, live_server):
