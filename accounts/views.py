@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.forms import ProfileForm
-from accounts.registry import profile_links
 from accounts.roles import role_label
 from accounts.services import update_profile
 from commons.storage import private_file_response
@@ -26,7 +25,7 @@ def profile(request):
         )
     else:
         form = ProfileForm(instance=request.user)
-    context = {"form": form, "role": role_label(request.user), "profile_links": profile_links()}
+    context = {"form": form, "role": role_label(request.user)}
     return render(request, "accounts/profile.html", context)
 
 

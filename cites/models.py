@@ -69,7 +69,7 @@ class Cite(index.Indexed, ClusterableModel):
         "présentation", blank=True, features=["bold", "italic", "link", "ol", "ul"]
     )
     coordinator_name = models.CharField("coordinateur ou coordinatrice", max_length=120)
-    coordinator_email = models.EmailField("courriel de la coordination")
+    coordinator_email = models.EmailField("adresse électronique de la coordination")
     coordinator_phone = models.CharField("téléphone de la coordination", max_length=30, blank=True)
     themes = ParentalManyToManyField(
         "themes.Theme",

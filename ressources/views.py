@@ -270,6 +270,7 @@ def subscribe(request):
             request,
             f"Un courriel vient d'être envoyé à {form.cleaned_data['email']} : suivez le lien "
             "qu'il contient pour confirmer votre abonnement.",
+            extra_tags="cde-focus",  # focused on the next page (error_summary.js)
         )
         return redirect("ressources:bulletins")
     return render(request, "ressources/subscribe.html", {"form": form})
@@ -282,7 +283,9 @@ def confirm(request, token):
     email, theme_slugs = data
     if request.method == "POST":
         services.confirm_subscription(email, theme_slugs)
-        messages.success(request, "Votre abonnement au bulletin de veille est confirmé.")
+        messages.success(
+            request, "Votre abonnement au bulletin de veille est confirmé.", extra_tags="cde-focus"
+        )
         return redirect("ressources:bulletins")
     themes = Theme.objects.filter(slug__in=theme_slugs or []).ordered()
     return render(

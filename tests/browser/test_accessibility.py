@@ -126,22 +126,44 @@ def test_menu_skip_link_reaches_the_navigation(page, live_server, width):
     page.goto(live_server.url + "/cites/")
     page.keyboard.press("Tab")  # the skip links show on focus
     skip_links = page.get_by_role("navigation", name="Accès rapide")
-    menu_link = skip_links.get_by_role("link", name="Menu", exact=True)
-    expect(menu_link).to_have_count(1)  # the other one is hidden at this width
+    # Two links, one per width, each named after where it leads (the other is hidden).
+    name = "Menu principal" if width >= 992 else "Ouvrir le menu"
+    other = "Ouvrir le menu" if width >= 992 else "Menu principal"
+    menu_link = skip_links.get_by_role("link", name=name, exact=True)
+    expect(menu_link).to_have_count(1)
+    expect(skip_links.get_by_role("link", name=other, exact=True)).to_have_count(0)
+    expect(skip_links.get_by_role("link", name="Menu", exact=True)).to_have_count(0)
     menu_link.focus()
     page.keyboard.press("Enter")
     nav = page.get_by_role("navigation", name="Menu principal")
-    if width < 992:
-        # The navigation is in the closed panel: the link leads to the button that opens it.
-        expect(page.locator("#button-menu")).to_be_focused()
-        page.keyboard.press("Enter")
     expect(nav).to_be_visible()
     in_nav = "document.activeElement.closest('#navigation-principale') !== null"
-    for _ in range(5):  # at phone width the panel first holds its close button and account links
+    if width < 992:
+        # One Enter opens the closed panel and puts focus on the navigation's first link.
+        expect(page.locator("#button-menu")).to_have_attribute("data-fr-opened", "true")
+        expect(nav.get_by_role("link").first).to_be_focused()
+        assert_accessible(page)
+        page.keyboard.press("Escape")  # the panel closes, focus back on its button
+        expect(nav).to_be_hidden()
+        return
+    for _ in range(5):
         page.keyboard.press("Tab")
         if page.evaluate(in_nav):
             break
     assert page.evaluate(in_nav), "le clavier doit mener dans la navigation principale"
+    assert_accessible(page)
+
+
+def test_escape_keeps_the_query_in_the_header_search(page, live_server):
+    """A native search field erases its text on Escape: the site keeps it, as the search page's
+    own field with suggestions does."""
+    setup_site()
+    page.goto(live_server.url + "/cites/")
+    box = page.get_by_role("searchbox", name="Rechercher sur la plateforme")
+    box.press_sequentially("mobilité", delay=20)
+    box.press("Escape")
+    expect(box).to_have_value("mobilité")
+    expect(box).to_be_focused()
     assert_accessible(page)
 
 
@@ -168,6 +190,17 @@ def test_sessions_table_reads_without_scrolling(page, live_server, width):
     assert overflow and max(overflow) <= 0, overflow
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
+    # The « Mon compte » menu leads here from the profile and « Mes données » as well.
+    for path in ["/comptes/profil/", "/comptes/mes-donnees/"]:
+        page.goto(live_server.url + path)
+        menu = page.get_by_role("navigation", name="Mon compte")
+        if width < 768:
+            menu.get_by_role("button", name="Mon compte").click()
+        menu.get_by_role("link", name="Mes sessions").click()
+        expect(page).to_have_url(re.compile(r"/comptes/sessions/$"))
+        menu = page.get_by_role("navigation", name="Mon compte")
+        expect(menu.locator("[aria-current=page]")).to_have_text("Mes sessions")
+        assert_accessible(page)
 
 
 def test_seance_admin_list_and_edit_form(page, live_server):

@@ -75,7 +75,7 @@ def test_site_pages_work_under_the_strict_policy(watched_page, live_server):
         page.goto(live_server.url + url)
         assert_no_violation(page)
     page.goto(live_server.url + "/comptes/sessions/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Vos sessions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes sessions")
     assert_no_violation(page)
     assert_accessible(page)
 

@@ -105,3 +105,25 @@ def test_library_pages_are_accessible(page, live_server):
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
+
+
+def test_bulletin_subscription_focuses_its_success_and_buttons_keep_their_labels(page, live_server):
+    ensure_library(setup_site())
+    page.goto(live_server.url + "/ressources/veille/abonnement/")
+    page.get_by_label("Adresse électronique").fill("abonnee@example.org")
+    page.get_by_role("button", name="S'abonner").click()
+    expect(page).to_have_url(re.compile(r"/ressources/veille/$"))
+    success = page.locator("[data-cde-success-message]")
+    expect(success).to_contain_text("Un courriel vient d'être envoyé à abonnee@example.org")
+    expect(success).to_be_focused()
+    expect(page.get_by_role("status")).to_contain_text("confirmer votre abonnement")
+    assert_accessible(page)
+    # DSFR reduces icon buttons in a group to their icon unless the group says "icon-left".
+    for width in (576, 768, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for name in ("S'abonner par courriel", "Flux Atom"):
+            button = page.get_by_role("link", name=name)
+            clipped = button.evaluate("b => b.scrollWidth - b.clientWidth")
+            assert clipped <= 0, f"{name} tronqué de {clipped} px à {width} px"
+            assert button.bounding_box()["width"] > 100
+    assert_accessible(page)

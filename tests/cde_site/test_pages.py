@@ -1,5 +1,7 @@
 """Site-wide pages: navigation, errors, legal pages, health, privacy of cached responses."""
 
+import re
+
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -44,7 +46,10 @@ def test_legal_pages_in_footer(client):
 def test_404_is_french_and_styled(client):
     response = client.get("/cette-page-n-existe-pas/")
     assert response.status_code == 404
-    assert "Page non trouvée" in page_text(response)
+    html = response.content.decode()
+    # The same words in the <title> and the heading (DSFR's error page).
+    assert "<title>Page non trouvée — " in html
+    assert re.search(r"<h1>\s*Page non trouvée\s*</h1>", html)
 
 
 def test_500_page_is_french_and_needs_no_database(client):

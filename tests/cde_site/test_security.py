@@ -631,7 +631,7 @@ def test_sessions_page_ends_the_other_sessions(client):
     other_device = session_client(user)
     login(client, user.email)
     html = page_text(client.get(reverse("usersessions_list")))
-    assert "Vos sessions" in html and "Déconnecter les autres sessions" in html
+    assert "Mes sessions" in html and "Déconnecter les autres sessions" in html
     assert client.post(reverse("usersessions_list")).status_code == 302
     assert not is_authenticated(other_device)
     assert is_authenticated(client)
