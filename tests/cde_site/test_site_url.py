@@ -141,17 +141,34 @@ def test_load_demo_sets_the_default_site_from_site_url(settings):
     assert urls.site_url() == "http://127.0.0.1:9000"
 
 
-def test_make_demo_exports_site_url_from_host_and_port():
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [({}, "http://127.0.0.1:9100"), ({"SITE_URL": "https://a.example.fr"}, "https://a.example.fr")],
+)
+def test_make_demo_exports_site_url_from_host_and_port(tmp_path, environment, expected):
+    """The demo target's SITE_URL, as its prerequisites and runserver see it (UV=true, -o migrate: no
+    command actually runs)."""
     import subprocess
     from pathlib import Path
 
     makefile = Path(__file__).resolve().parents[2] / "Makefile"
-    assert "demo: export SITE_URL ?= http://$(HOST):$(PORT)" in makefile.read_text()
-    dry = subprocess.run(
-        ["make", "-n", "-f", str(makefile), "demo", "PORT=9100", "UV=true"],
+    show = 'demo: show-url\nshow-url: ; @echo "SITE_URL=$$SITE_URL"'
+    command = [
+        "/usr/bin/make",
+        "-s",
+        "-f",
+        str(makefile),
+        f"--eval={show}",
+        "-o",
+        "migrate",
+        "demo",
+    ]
+    result = subprocess.run(
+        [*command, "PORT=9100", "UV=true"],
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", **environment},
         check=False,
     )
-    assert "runserver 127.0.0.1:9100" in dry.stdout, dry.stderr
+    assert f"SITE_URL={expected}\n" in result.stdout, result.stderr
