@@ -135,6 +135,15 @@ class IndicatorDefinition(models.Model):
         return self.kind in NUMERIC_KINDS
 
     @property
+    def field_id(self):
+        """The id of the questionnaire's input for this question, for links to it."""
+        if self.kind == Kind.CHOICE:
+            return f"v-{self.code}-select"
+        if self.kind == Kind.YES_NO:
+            return f"v-{self.code}-oui"
+        return f"v-{self.code}"
+
+    @property
     def choice_list(self):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 

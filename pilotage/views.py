@@ -303,6 +303,8 @@ def questionnaire(request, slug, code, step):
         ),
         "conflicts": conflicts,
         "missing": services.missing_required(response) if step == RECAP_STEP else [],
+        "blockers": _blockers(cite, campaign, response) if step == RECAP_STEP else [],
+        "refused": step == RECAP_STEP and request.GET.get("refus") == "1",
         "prefilled_left": sum(1 for a in answers.values() if a.prefilled),
         "unconfirmed_left": sum(
             1
@@ -321,6 +323,25 @@ def questionnaire(request, slug, code, step):
     return render(request, "pilotage/questionnaire.html", context, status=status)
 
 
+def _blockers(cite, campaign, response):
+    """What still prevents the transmission, each with the URL of its field (step#field id)."""
+    if response.is_submitted:
+        return []
+    steps = {enjeu: index for index, enjeu, _ in STEPS}
+    return [
+        {
+            "vi": vi,
+            "reason": reason,
+            "url": reverse(
+                "pilotage:questionnaire", args=[cite.slug, campaign.code, steps[vi.enjeu]]
+            )
+            + f"#{vi.field_id}",
+        }
+        for vi, reason in services.submission_blockers(response)
+        if vi.enjeu in steps
+    ]
+
+
 @require_POST
 def submit(request, slug, code):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
@@ -331,9 +352,13 @@ def submit(request, slug, code):
     try:
         services.submit_response(response, request.user)
     except ValidationError as error:
+        recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
+        if services.submission_blockers(response):
+            # The recap lists each blocking question with a link to its field.
+            return redirect(f"{recap}?refus=1")
         for message in error.messages:
             messages.error(request, message)
-        return redirect("pilotage:questionnaire", slug=slug, code=code, step=RECAP_STEP)
+        return redirect(recap)
     messages.success(request, f"Questionnaire {campaign.code} transmis à l'ANCT. Merci !")
     return redirect("pilotage:cite", slug=slug)
 
