@@ -194,9 +194,15 @@ def services_decimal(text):
     return Decimal(str(text))
 
 
-def _chart(chart_id, title, category, labels, series, unit):
+def _transmitted(answer):
+    """The answer if its questionnaire was transmitted, else None (a draft is not a figure)."""
+    return answer if answer is not None and answer.response.is_submitted else None
+
+
+def _chart(chart_id, title, category, labels, series, unit, notes=None):
     """What includes/chart.html needs: the web component's JSON attributes and the same data
-    as a table."""
+    as a table. `notes` {(label index, series index): text} replaces an empty cell's dash."""
+    notes = notes or {}
 
     def number(value):
         return float(value) if value is not None else None
@@ -214,8 +220,8 @@ def _chart(chart_id, title, category, labels, series, unit):
             (
                 label,
                 [
-                    french_number(values[i]) if values[i] is not None else None
-                    for _, values in series
+                    french_number(values[i]) if values[i] is not None else notes.get((i, n))
+                    for n, (_, values) in enumerate(series)
                 ],
             )
             for i, label in enumerate(labels)
@@ -431,7 +437,13 @@ def indicator_detail(request, code):
         cite = Cite.objects.filter(slug=request.GET["cite"]).first()
     if cite is not None:
         series = consolidation.cite_series(cite, [indicator.pk], closed).get(indicator.pk, {})
-        comparison = [(c, series.get(c.pk), fig) for c, fig in evolution]
+        # A quarter the cité has not transmitted (draft still open, or never sent) is left out
+        # of the comparison: its figures may still change, and the national median next to it
+        # only counts transmitted questionnaires. The table says « non transmis ».
+        comparison = [
+            (c, _transmitted(series.get(c.pk)), fig, series.get(c.pk) is not None)
+            for c, fig in evolution
+        ]
     aggregation = vi.aggregation if vi else indicator.aggregation
     unit = indicator.unit
     evolution_chart = _chart(
@@ -444,21 +456,31 @@ def indicator_detail(request, code):
         unit,
     )
     comparison_chart = None
+    comparison_drafts = []
     if cite is not None:
         comparison_chart = _chart(
             "comparaison",
             f"{indicator.label} : {cite.short_name} et médiane nationale",
             "Trimestre",
-            [c.code for c, _, _ in comparison],
+            [c.code for c, _, _, _ in comparison],
             [
-                (cite.short_name, [a.number if a else None for _, a, _ in comparison]),
-                ("Médiane nationale", [fig.median for _, _, fig in comparison]),
+                (cite.short_name, [a.number if a else None for _, a, _, _ in comparison]),
+                ("Médiane nationale", [fig.median for _, _, fig, _ in comparison]),
             ],
             unit,
+            notes={
+                (index, 0): "non transmis"
+                for index, (_, answer, _, started) in enumerate(comparison)
+                if answer is None and started
+            },
         )
+        comparison_drafts = [
+            c.code for c, answer, _, started in comparison if started and not answer
+        ]
     context = {
         "evolution_chart": evolution_chart,
         "comparison_chart": comparison_chart,
+        "comparison_drafts": comparison_drafts,
         "indicator": indicator,
         "vi": vi,
         "campaign": campaign,
