@@ -145,3 +145,12 @@ def test_xlsx_writer_round_trip_through_openpyxl(tmp_path):
     assert len(values[3][4]) == 32767  # Excel's limit per cell
     assert sheet["A1"].font.b and not sheet["A2"].font.b
     assert sheet.freeze_panes == "A2"
+
+
+def test_xlsx_column_widths_follow_header_and_content():
+    from commons.xlsx import MAX_WIDTH, column_widths
+
+    widths = column_widths(["Vague de labellisation", "N", "Texte"], [[1, 123456789, "x" * 500]])
+    assert widths[0] >= len("Vague de labellisation") + 2
+    assert widths[1] >= len("123 456 789")
+    assert widths[2] == MAX_WIDTH + 1

@@ -143,6 +143,47 @@ def test_answers_export_read_back_equals_the_database(client, indicators, anct_u
     assert zipfile.ZipFile(io.BytesIO(content)).read("mimetype").startswith(b"application/")
 
 
+@pytest.mark.parametrize("kind", ["reponses", "consolidation"])
+def test_exports_have_readable_column_widths_and_a_frozen_header(
+    client, indicators, anct_user, kind
+):
+    """Walk finding: headers cut or shown as #####. Every column is at least as wide as its
+    header (and its content, up to a cap); the xlsx header row stays in view when scrolling."""
+    from odf.namespaces import STYLENS, TABLENS
+    from odf.opendocument import load
+    from odf.style import Style
+    from odf.table import TableColumn
+    from openpyxl import load_workbook
+
+    campaign = make_campaign(open_by=anct_user)
+    _network(3, campaign)
+    client.force_login(anct_user)
+    header = exports.ANSWER_HEADER if kind == "reponses" else exports.CONSOLIDATION_HEADER
+    query = f"?campagne={campaign.code}"
+    xlsx = client.get(reverse("pilotage:export", args=[kind, "xlsx"]) + query)
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    for column, name in zip(sheet.iter_cols(min_row=1), header, strict=True):
+        letter = column[0].column_letter
+        width = sheet.column_dimensions[letter].width
+        assert width >= len(name) + 2, (name, width)
+        longest = max(len(str(cell.value)) for cell in column if cell.value is not None)
+        assert width >= min(longest, 60), (name, width, longest)
+        assert width <= 62
+
+    ods = client.get(reverse("pilotage:export", args=[kind, "ods"]) + query)
+    document = load(io.BytesIO(b"".join(ods.streaming_content)))
+    widths = {
+        style.getAttrNS(STYLENS, "name"): style.childNodes[0].getAttrNS(STYLENS, "column-width")
+        for style in document.automaticstyles.getElementsByType(Style)
+    }
+    columns = document.spreadsheet.getElementsByType(TableColumn)
+    assert len(columns) == len(header)
+    for column, name in zip(columns, header, strict=True):
+        width_cm = float(widths[column.getAttrNS(TABLENS, "style-name")].removesuffix("cm"))
+        assert width_cm >= (len(name) + 2) * 0.2, (name, width_cm)
+
+
 def test_consolidation_export_read_back(client, indicators, anct_user):
     campaign = make_campaign(open_by=anct_user)
     _network(3, campaign)
