@@ -19,6 +19,8 @@ migrate: install
 	$(MANAGE) migrate --no-input -v0
 
 # Base SQLite embarquée, contenu de démonstration, serveur ASGI (HTTP + websockets).
+# Liens absolus des courriels (y compris ceux des commandes et tâches de fond) : l'adresse servie.
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: migrate
 	$(MANAGE) load_demo
 	@echo ""

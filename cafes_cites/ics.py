@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event, vCalAddress
 
-from commons.urls import DEFAULT_SITE_URL, absolute_url
+from commons.urls import absolute_url, site_url
 
 PRODID = "-//ANCT//Plateforme des cites de l'emploi//FR"
 
 
 def session_uid(session):
     # Stable whatever address serves the demo: a calendar matches updates by UID.
-    host = urlsplit(settings.SITE_URL or DEFAULT_SITE_URL).hostname or "cites-emploi.anct.gouv.fr"
+    host = urlsplit(site_url()).hostname or "cites-emploi.anct.gouv.fr"
     return f"cafe-cite-{session.pk}@{host}"
 
 

@@ -5,9 +5,14 @@ SITE_URL (the public address) decides when it is set. When it is not (the demo s
 `runserver` on any address and port), the address the server actually answers on is taken from
 the requests it serves (cde_site.middleware.ServedAddressMiddleware, DEBUG only: the host then
 comes from ALLOWED_HOSTS' local names, never from an arbitrary Host header in production).
+Outside any request (management commands such as receive_email, background tasks), the Wagtail
+default Site's root_url is used when it was configured (`load_demo` sets it from SITE_URL; the
+placeholder localhost:80 is not an address), else DEFAULT_SITE_URL.
 """
 
 from django.conf import settings
+from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
@@ -15,9 +20,38 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 _served = {"origin": ""}
 
 
+# root_url of the Wagtail default Site, read once per process (None: not read yet).
+_default_site = {"root_url": None}
+PLACEHOLDER_SITE = ("localhost", 80)
+
+
 def site_url():
-    """scheme://host[:port], without a trailing slash."""
-    return (settings.SITE_URL or _served["origin"] or DEFAULT_SITE_URL).rstrip("/")
+    """scheme://host[:port], without a trailing slash: the one helper for absolute links."""
+    return (
+        settings.SITE_URL or _served["origin"] or default_site_root_url() or DEFAULT_SITE_URL
+    ).rstrip("/")
+
+
+def default_site_root_url():
+    """The Wagtail default Site's root_url, "" when there is none or it is the placeholder."""
+    if _default_site["root_url"] is None:
+        from wagtail.models import Site
+
+        try:
+            site = Site.objects.filter(is_default_site=True).only("hostname", "port").first()
+        except DatabaseError:
+            return ""
+        configured = site is not None and (site.hostname, site.port) != PLACEHOLDER_SITE
+        _default_site["root_url"] = site.root_url if configured else ""
+    return _default_site["root_url"]
+
+
+def forget_default_site(**kwargs):
+    _default_site["root_url"] = None
+
+
+post_save.connect(forget_default_site, sender="wagtailcore.Site")
+post_delete.connect(forget_default_site, sender="wagtailcore.Site")
 
 
 def absolute_url(path_or_url):

@@ -1,4 +1,5 @@
-"""A streaming XLSX writer for large exports: one sheet, a bold frozen header row, text and numbers.
+"""A streaming XLSX writer for large exports: one sheet, a bold frozen header row, text and numbers,
+columns as wide as their header and content.
 
 Why not a library: on pilotage's full export (130,000 lines × 13 columns, docs/benchmarks.md,
 issue #17), openpyxl in write-only mode took 10 s to write the sheet, xlsxwriter 9 s in
@@ -9,6 +10,7 @@ SpreadsheetML package (ECMA-376 part 1) that Excel, LibreOffice and openpyxl ope
 tests read every export back with openpyxl.
 """
 
+import itertools
 import math
 import re
 import zipfile
@@ -18,6 +20,11 @@ from xml.sax.saxutils import escape
 # Characters XML 1.0 forbids: dropped rather than making the file unreadable.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BATCH = 1000  # rows joined per write
+# Column widths (in characters) come from the header and the first rows: the sheet is streamed,
+# and the <cols> element comes before the data. A header is never cut; long texts wrap at
+# MAX_WIDTH rather than making one column as wide as the screen.
+WIDTH_SAMPLE_ROWS = 500
+MIN_WIDTH, MAX_WIDTH = 8, 60
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -79,6 +86,27 @@ def _text(value):
     return escape(_ILLEGAL.sub("", value)[:32767])
 
 
+def cell_width(value):
+    """Characters a value takes once shown (numbers with their separators and decimals)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 4
+    if isinstance(value, (int, float, Decimal)):
+        return len(f"{value:,}") + 1 if math.isfinite(value) else 0
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(header, rows):
+    """Width of each column, in characters: its header whole, its content up to MAX_WIDTH."""
+    widths = [len(str(name)) + 2 for name in header]  # + room for a filter arrow
+    for row in rows:
+        for index, value in enumerate(row):
+            if index < len(widths):
+                widths[index] = max(widths[index], min(cell_width(value), MAX_WIDTH))
+    return [max(MIN_WIDTH, width + 1) for width in widths]
+
+
 def write_xlsx(
     fileobj, header, rows, title="Feuille 1", creator="Plateforme des cités de l'emploi"
 ):
@@ -93,6 +121,13 @@ def write_xlsx(
         return index
 
     columns = _column_letters(len(header))
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+    rows = itertools.chain(sample, rows)
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+        for n, width in enumerate(column_widths(header, sample), 1)
+    )
     sheet_name = _text(title.replace("/", "-")[:31]) or "Feuille 1"  # Excel's limit: 31
 
     with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_DEFLATED) as package:
@@ -121,7 +156,8 @@ def write_xlsx(
                 b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                b'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
+                b'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                + f"<cols>{cols}</cols><sheetData>".encode()
             )
             header_cells = "".join(
                 f'<c r="{column}1" s="1" t="s"><v>{shared(_text(str(name)))}</v></c>'

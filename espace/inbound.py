@@ -9,6 +9,7 @@ service, so the same permission checks, rate limit and sanitising apply.
 import hashlib
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from email import policy
@@ -174,7 +175,7 @@ def _handle(record, message, sender, oversize):
         _check_rate(record, sender)
         user, thread = _author_and_thread(message, sender, found)
         record.user = user
-        body, files = _body(message)
+        body, files = _body(message, user)
         try:
             post = group_services.reply(thread, user, body=body, files=files)
         except PermissionDenied:
@@ -278,7 +279,7 @@ def _attachments(message):
     )
 
 
-def _body(message):
+def _body(message, user=None):
     """(text, files): the reply's own text, quotes and signature stripped, and its attached
     files, each validated by its bytes like the web form's (the reply service checks them
     again, with the per-post limit)."""
@@ -304,7 +305,7 @@ def _body(message):
             "pas. Copiez votre texte dans la discussion sur la plateforme, ou renvoyez-le sans "
             "mise en forme.",
         )
-    text = own_text(message)
+    text = own_text(message, user)
     if not text.strip():
         raise Refusal(
             "empty",
@@ -319,9 +320,10 @@ def _html_part(message):
     return html.get_content() if html is not None else ""
 
 
-def own_text(message):
+def own_text(message, user=None):
     """The sender's own words: the plain part (or the HTML part without its quote markup, as
-    text), without the quoted message, the client's quote header or the signature."""
+    text), without the quoted message, the client's quote header or the signature (also a
+    trailing signature block without delimiter, recognised by the account's name)."""
     plain = message.get_body(preferencelist=("plain",))
     if plain is not None:
         text = plain.get_content()
@@ -329,7 +331,8 @@ def own_text(message):
         # Structure first (blocks become lines, so that "Le … a écrit :" stands on its own
         # line for the quote stripper); the text then goes through sanitize_html when posted.
         text = html_to_text(_without_html_quotes(NON_TEXT_BLOCKS.sub("", _html_part(message))))
-    return strip_quotes_and_signature(text)
+    names = (user.first_name, user.last_name) if user is not None else ()
+    return strip_trailing_signature(strip_quotes_and_signature(text), names)
 
 
 def _without_html_quotes(html):
@@ -368,6 +371,80 @@ def strip_quotes_and_signature(text):
             lines = lines[:n]
             break
     return "\n".join(lines).strip()
+
+
+# A trailing signature without "-- " nor sign-off: the last block (after a blank line) of at most
+# SIGNATURE_BLOCK_MAX_LINES short lines, one of them the sender's own name, the others a job
+# title, phone numbers, URLs, e-mail addresses or postal address lines. Conservative: any line
+# that reads as prose (long, sentence punctuation, lowercase start) keeps the whole block.
+SIGNATURE_BLOCK_MAX_LINES = 6
+SIGNATURE_LINE_MAX_CHARS = 80
+SIGNATURE_LINE_MAX_WORDS = 12
+PHONE_LINE = re.compile(
+    r"^(?:(?i:t[ée]l(?:[ée]phone)?|port(?:able)?|mobile|fixe|standard|fax|ligne directe)"
+    r"\.?\s*(?:[:.]\s*)?)?\+?[\d\s().-]{8,22}$"
+)
+URL_LINE = re.compile(r"^(?:https?://\S+|www\.\S+|[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|gouv\.fr))/?\S*$", re.I)
+EMAIL_LINE = re.compile(r"^(?:(?i:courriel|e-?mail|mél)\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+ADDRESS_LINE = re.compile(
+    r"^(?:\d{1,4}\s*(?:bis|ter)?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|allée|chemin|"
+    r"impasse|quai|route|cours|square|passage|esplanade|rond-point)\b.*"
+    r"|(?i:bp|cs|cedex)\s*\d+.*"
+    r"|\d{5}\s+[A-ZÀ-Ýa-zà-ÿ' -]+(?:\s+(?i:cedex)(?:\s*\d+)?)?)$"
+)
+PROSE = re.compile(r"[.!?:;…]\s*$|[.!?;]\s+\w|\?|!")
+
+
+def strip_trailing_signature(text, names=()):
+    """`text` without its trailing signature block (see SIGNATURE_BLOCK_MAX_LINES); unchanged
+    when the block does not carry the sender's name or any line of it reads as prose."""
+    tokens = {_fold(part) for name in names for part in re.split(r"[\s-]+", name or "") if part}
+    tokens.discard("")
+    if not tokens:
+        return text
+    blocks = re.split(r"\n[ \t]*\n", text.strip())
+    if len(blocks) < 2:
+        return text
+    previous = blocks[-2].rstrip()
+    if previous.endswith(":"):  # "Mes coordonnées :" introduces what follows, on purpose
+        return text
+    lines = [line.strip() for line in blocks[-1].split("\n") if line.strip()]
+    if not lines or len(lines) > SIGNATURE_BLOCK_MAX_LINES:
+        return text
+    kinds = [_signature_line_kind(line, tokens) for line in lines]
+    if None in kinds or "name" not in kinds or len(lines) < 2:
+        return text
+    return "\n\n".join(blocks[:-1]).strip()
+
+
+def _fold(word):
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in word if c.isalnum())
+
+
+def _signature_line_kind(line, tokens):
+    if len(line) > SIGNATURE_LINE_MAX_CHARS:
+        return None
+    if PHONE_LINE.match(line) and sum(c.isdigit() for c in line) >= 9:
+        return "phone"
+    if EMAIL_LINE.match(line):
+        return "email"
+    if URL_LINE.match(line):
+        return "url"
+    if ADDRESS_LINE.match(line):
+        return "address"
+    words = [_fold(word) for word in re.split(r"[\s-]+", line) if _fold(word)]
+    if (
+        line[0].isupper()
+        and all(word in tokens or len(word) == 1 for word in words)
+        and any(word in tokens for word in words)
+    ):
+        return "name"  # "Jeanne Martin", "J. MARTIN"
+    if PROSE.search(line) or not (line[0].isupper() or line[0].isdigit()):
+        return None
+    if len(words) > SIGNATURE_LINE_MAX_WORDS:
+        return None
+    return "title"
 
 
 def _is_account(sender):

@@ -220,7 +220,7 @@ class LibraryProposalForm(forms.Form):
         help_text="Deux ou trois phrases : ce que contient le document, à qui il peut servir "
         "(600 caractères au plus).",
         max_length=600,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-compteur": ""}),
         error_messages={"required": "Décrivez le document en quelques phrases."},
     )
     themes = forms.ModelMultipleChoiceField(

@@ -177,11 +177,19 @@ def write_xlsx(rows, header, fileobj, title):
 
 def write_ods(rows, header, fileobj, title):
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
+    from odf.style import Style, TableColumnProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
     from odf.text import P
 
+    rows = list(rows)  # the document is built in memory anyway
     document = OpenDocumentSpreadsheet()
     table = Table(name=title)
+    # Columns as wide as their header and content (commons.xlsx's rule): no cut header.
+    for index, width in enumerate(commons.xlsx.column_widths(header, rows)):
+        style = Style(name=f"colonne{index + 1}", family="table-column")
+        style.addElement(TableColumnProperties(columnwidth=f"{width * 0.22:.2f}cm"))
+        document.automaticstyles.addElement(style)
+        table.addElement(TableColumn(stylename=style))
     for row in [header, *rows]:
         table_row = TableRow()
         for value in row:

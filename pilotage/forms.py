@@ -23,7 +23,9 @@ from commons import french
 from pilotage.models import Indicator, Kind
 
 YES, NO = "oui", "non"
+# Answer.number holds 16 digits, 2 of them decimals.
 MAX_NUMBER = Decimal("99999999999999")
+PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
 @dataclass
@@ -67,12 +69,18 @@ def parse_number(raw, kind, *, vi=None):
     text = re.sub(r"[\s\u00a0\u202f]", "", raw).replace(",", ".")
     if kind == Kind.PERCENTAGE:
         text = text.removesuffix("%")
+    if not PLAIN_NUMBER.match(text):  # also "NaN", "1e400"
+        return None, "Saisissez un nombre (par exemple 12 ou 12,5)."
     try:
         number = Decimal(text)
     except InvalidOperation:
         return None, "Saisissez un nombre (par exemple 12 ou 12,5)."
-    if not number.is_finite() or abs(number) > MAX_NUMBER:
-        return None, "Saisissez un nombre (par exemple 12 ou 12,5)."
+    if abs(number) > MAX_NUMBER:
+        # Larger than the database column holds: said plainly, never a database error.
+        return None, (
+            f"Ce nombre est trop grand : saisissez au plus "
+            f"{french.format_number(MAX_NUMBER)} (14 chiffres)."
+        )
     if number < 0:
         return None, "Le nombre ne peut pas être négatif."
     if kind == Kind.INTEGER and number != number.to_integral_value():

@@ -135,6 +135,15 @@ class IndicatorDefinition(models.Model):
         return self.kind in NUMERIC_KINDS
 
     @property
+    def field_id(self):
+        """The id of the questionnaire's input for this question, for links to it."""
+        if self.kind == Kind.CHOICE:
+            return f"v-{self.code}-select"
+        if self.kind == Kind.YES_NO:
+            return f"v-{self.code}-oui"
+        return f"v-{self.code}"
+
+    @property
     def choice_list(self):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
@@ -162,6 +171,13 @@ class IndicatorDefinition(models.Model):
             and self.min_value > self.max_value
         ):
             errors["max_value"] = "Le maximum doit être supérieur ou égal au minimum."
+        if self.kind == Kind.PERCENTAGE:
+            # The questionnaire refuses a percentage outside 0–100 whatever the bounds say:
+            # bounds outside it would announce answers that can never be given.
+            for name, label in (("min_value", "Le minimum"), ("max_value", "Le maximum")):
+                bound = getattr(self, name)
+                if bound is not None and not 0 <= bound <= 100:
+                    errors[name] = f"{label} d'un pourcentage doit être compris entre 0 et 100."
         if self.kind == Kind.PERCENTAGE and self.aggregation == Aggregation.SUM:
             errors["aggregation"] = "Un pourcentage ne s'additionne pas : choisissez la médiane."
         if self.aggregation == Aggregation.YES_COUNT and self.kind != Kind.YES_NO:

@@ -17,6 +17,7 @@ from commons.french import sort_key
 from pilotage import permissions
 from pilotage.forms import breakdown_warning
 from pilotage.models import (
+    ENJEU_ORDER,
     FROZEN_FIELDS,
     Answer,
     Campaign,
@@ -326,6 +327,36 @@ def unconfirmed_breakdowns(response):
         .order_by("indicator__enjeu", "indicator__position", "indicator__code")
         if breakdown_warning(answer.number, answer.breakdown)
     ]
+
+
+def submission_blockers(response):
+    """Why the questionnaire cannot be transmitted yet: [(question, reason)] in questionnaire
+    order, each question a VersionIndicator (its field_id and enjeu link to its input)."""
+    questions = {
+        vi.indicator_id: vi
+        for vi in VersionIndicator.objects.filter(version=response.campaign.version_id)
+    }
+    blockers = [(vi, "question obligatoire sans réponse") for vi in missing_required(response)]
+    for answer in response.answers.filter(prefilled=True):
+        if answer.indicator_id in questions:
+            blockers.append(
+                (
+                    questions[answer.indicator_id],
+                    "valeur reprise du trimestre précédent, à confirmer ou corriger",
+                )
+            )
+    for answer in unconfirmed_breakdowns(response):
+        if answer.indicator_id in questions:
+            blockers.append(
+                (
+                    questions[answer.indicator_id],
+                    "la ventilation ne correspond pas au total : corrigez-la ou cochez "
+                    "« Je confirme ces chiffres »",
+                )
+            )
+    order = {enjeu: index for index, enjeu in enumerate(ENJEU_ORDER)}
+    blockers.sort(key=lambda item: (order.get(item[0].enjeu, 99), item[0].position, item[0].code))
+    return blockers
 
 
 def missing_required(response):

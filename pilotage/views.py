@@ -194,9 +194,15 @@ def services_decimal(text):
     return Decimal(str(text))
 
 
-def _chart(chart_id, title, category, labels, series, unit):
+def _transmitted(answer):
+    """The answer if its questionnaire was transmitted, else None (a draft is not a figure)."""
+    return answer if answer is not None and answer.response.is_submitted else None
+
+
+def _chart(chart_id, title, category, labels, series, unit, notes=None):
     """What includes/chart.html needs: the web component's JSON attributes and the same data
-    as a table."""
+    as a table. `notes` {(label index, series index): text} replaces an empty cell's dash."""
+    notes = notes or {}
 
     def number(value):
         return float(value) if value is not None else None
@@ -214,8 +220,8 @@ def _chart(chart_id, title, category, labels, series, unit):
             (
                 label,
                 [
-                    french_number(values[i]) if values[i] is not None else None
-                    for _, values in series
+                    french_number(values[i]) if values[i] is not None else notes.get((i, n))
+                    for n, (_, values) in enumerate(series)
                 ],
             )
             for i, label in enumerate(labels)
@@ -303,6 +309,8 @@ def questionnaire(request, slug, code, step):
         ),
         "conflicts": conflicts,
         "missing": services.missing_required(response) if step == RECAP_STEP else [],
+        "blockers": _blockers(cite, campaign, response) if step == RECAP_STEP else [],
+        "refused": step == RECAP_STEP and request.GET.get("refus") == "1",
         "prefilled_left": sum(1 for a in answers.values() if a.prefilled),
         "unconfirmed_left": sum(
             1
@@ -321,6 +329,25 @@ def questionnaire(request, slug, code, step):
     return render(request, "pilotage/questionnaire.html", context, status=status)
 
 
+def _blockers(cite, campaign, response):
+    """What still prevents the transmission, each with the URL of its field (step#field id)."""
+    if response.is_submitted:
+        return []
+    steps = {enjeu: index for index, enjeu, _ in STEPS}
+    return [
+        {
+            "vi": vi,
+            "reason": reason,
+            "url": reverse(
+                "pilotage:questionnaire", args=[cite.slug, campaign.code, steps[vi.enjeu]]
+            )
+            + f"#{vi.field_id}",
+        }
+        for vi, reason in services.submission_blockers(response)
+        if vi.enjeu in steps
+    ]
+
+
 @require_POST
 def submit(request, slug, code):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
@@ -331,9 +358,13 @@ def submit(request, slug, code):
     try:
         services.submit_response(response, request.user)
     except ValidationError as error:
+        recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
+        if services.submission_blockers(response):
+            # The recap lists each blocking question with a link to its field.
+            return redirect(f"{recap}?refus=1")
         for message in error.messages:
             messages.error(request, message)
-        return redirect("pilotage:questionnaire", slug=slug, code=code, step=RECAP_STEP)
+        return redirect(recap)
     messages.success(request, f"Questionnaire {campaign.code} transmis à l'ANCT. Merci !")
     return redirect("pilotage:cite", slug=slug)
 
@@ -406,7 +437,13 @@ def indicator_detail(request, code):
         cite = Cite.objects.filter(slug=request.GET["cite"]).first()
     if cite is not None:
         series = consolidation.cite_series(cite, [indicator.pk], closed).get(indicator.pk, {})
-        comparison = [(c, series.get(c.pk), fig) for c, fig in evolution]
+        # A quarter the cité has not transmitted (draft still open, or never sent) is left out
+        # of the comparison: its figures may still change, and the national median next to it
+        # only counts transmitted questionnaires. The table says « non transmis ».
+        comparison = [
+            (c, _transmitted(series.get(c.pk)), fig, series.get(c.pk) is not None)
+            for c, fig in evolution
+        ]
     aggregation = vi.aggregation if vi else indicator.aggregation
     unit = indicator.unit
     evolution_chart = _chart(
@@ -419,21 +456,31 @@ def indicator_detail(request, code):
         unit,
     )
     comparison_chart = None
+    comparison_drafts = []
     if cite is not None:
         comparison_chart = _chart(
             "comparaison",
             f"{indicator.label} : {cite.short_name} et médiane nationale",
             "Trimestre",
-            [c.code for c, _, _ in comparison],
+            [c.code for c, _, _, _ in comparison],
             [
-                (cite.short_name, [a.number if a else None for _, a, _ in comparison]),
-                ("Médiane nationale", [fig.median for _, _, fig in comparison]),
+                (cite.short_name, [a.number if a else None for _, a, _, _ in comparison]),
+                ("Médiane nationale", [fig.median for _, _, fig, _ in comparison]),
             ],
             unit,
+            notes={
+                (index, 0): "non transmis"
+                for index, (_, answer, _, started) in enumerate(comparison)
+                if answer is None and started
+            },
         )
+        comparison_drafts = [
+            c.code for c, answer, _, started in comparison if started and not answer
+        ]
     context = {
         "evolution_chart": evolution_chart,
         "comparison_chart": comparison_chart,
+        "comparison_drafts": comparison_drafts,
         "indicator": indicator,
         "vi": vi,
         "campaign": campaign,

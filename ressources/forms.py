@@ -38,9 +38,9 @@ class ActionProposalForm(forms.Form):
     title = forms.CharField(label="Titre de l'action", max_length=200)
     summary = forms.CharField(
         label="Résumé",
-        help_text="Deux ou trois phrases : ce qui a été fait, pour qui.",
+        help_text="Deux ou trois phrases : ce qui a été fait, pour qui (600 caractères au plus).",
         max_length=600,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-compteur": ""}),
     )
     description = forms.CharField(
         label="Description",
@@ -62,10 +62,10 @@ class ActionProposalForm(forms.Form):
     territory = forms.CharField(label="Territoire ou QPV", max_length=200, required=False)
     partners = forms.CharField(
         label="Partenaires",
-        help_text="Un partenaire par ligne.",
+        help_text="Un partenaire par ligne (2 000 caractères au plus).",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-compteur": ""}),
     )
     start_date = forms.DateField(
         label="Date de début",
@@ -74,10 +74,10 @@ class ActionProposalForm(forms.Form):
     )
     results = forms.CharField(
         label="Résultats",
-        help_text="Chiffres et effets observés.",
+        help_text="Chiffres et effets observés (2 000 caractères au plus).",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-compteur": ""}),
     )
     contact = forms.CharField(label="Contact", max_length=200, required=False)
 

@@ -8,7 +8,11 @@ pytest_plugins = ["tests.route_coverage"]
 
 @pytest.fixture(autouse=True)
 def _db_for_all(db):
-    """Every test may touch the database (les-emplois' convention)."""
+    """Every test may touch the database (les-emplois' convention). The default Site's address
+    is read once per process (commons.urls): a rolled-back test must not leave its own."""
+    from commons.urls import forget_default_site
+
+    forget_default_site()
 
 
 @pytest.fixture(scope="class")

@@ -102,3 +102,73 @@ def test_workflow_emails_are_french_with_the_site_address(
         assert "https://cites.example.org/admin/pages/" in message.body
         assert "localhost" not in message.body
         assert "relecture" in (message.subject + message.body).lower()
+
+
+def test_commands_outside_requests_use_the_default_site_address(
+    settings, forget_served_address, django_capture_on_commit_callbacks
+):
+    """receive_email and background tasks serve no request: without SITE_URL, links use the
+    Wagtail default Site's root_url (set by load_demo from `make demo`'s SITE_URL)."""
+    from wagtail.models import Site
+
+    settings.SITE_URL = ""
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("localhost", 80)  # the placeholder: not an address
+    assert urls.site_url() == urls.DEFAULT_SITE_URL
+    site.hostname, site.port = "192.168.1.20", 9000
+    site.save()
+    assert urls.site_url() == "http://192.168.1.20:9000"
+    invitation, body = invitation_mail(django_capture_on_commit_callbacks)
+    assert f"http://192.168.1.20:9000{invitation.get_absolute_url()}" in body
+    assert ":8000" not in body
+    settings.SITE_URL = "https://cites.example.org"  # SITE_URL, when set, decides
+    assert urls.site_url() == "https://cites.example.org"
+
+
+def test_load_demo_sets_the_default_site_from_site_url(settings):
+    """`make demo PORT=9000` exports SITE_URL=http://127.0.0.1:9000; load_demo records it."""
+    from wagtail.models import Site
+
+    from cde_site.demo import set_default_site_address
+    from cde_site.setup import setup_site
+
+    setup_site()
+    settings.SITE_URL = "http://127.0.0.1:9000"
+    set_default_site_address()
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://127.0.0.1:9000"
+    settings.SITE_URL = ""
+    assert urls.site_url() == "http://127.0.0.1:9000"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [({}, "http://127.0.0.1:9100"), ({"SITE_URL": "https://a.example.fr"}, "https://a.example.fr")],
+)
+def test_make_demo_exports_site_url_from_host_and_port(tmp_path, environment, expected):
+    """The demo target's SITE_URL, as its prerequisites and runserver see it (UV=true, -o migrate: no
+    command actually runs)."""
+    import subprocess
+    from pathlib import Path
+
+    makefile = Path(__file__).resolve().parents[2] / "Makefile"
+    show = 'demo: show-url\nshow-url: ; @echo "SITE_URL=$$SITE_URL"'
+    command = [
+        "/usr/bin/make",
+        "-s",
+        "-f",
+        str(makefile),
+        f"--eval={show}",
+        "-o",
+        "migrate",
+        "demo",
+    ]
+    result = subprocess.run(
+        [*command, "PORT=9100", "UV=true"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", **environment},
+        check=False,
+    )
+    assert f"SITE_URL={expected}\n" in result.stdout, result.stderr

@@ -179,3 +179,12 @@ def test_real_lists_from_libreoffice_and_google_docs_are_kept():
     docs = '<ul style="margin:0"><li dir="ltr" aria-level="1"><p dir="ltr"><span>Point</span></p></li></ul>'
     assert sanitize_html(libreoffice) == "<ol><li><p>Un</p></li><li><p>Deux</p></li></ol>"
     assert sanitize_html(docs) == "<ul><li><p>Point</p></li></ul>"
+
+
+def test_xlsx_column_widths_follow_header_and_content():
+    from commons.xlsx import MAX_WIDTH, column_widths
+
+    widths = column_widths(["Vague de labellisation", "N", "Texte"], [[1, 123456789, "x" * 500]])
+    assert widths[0] >= len("Vague de labellisation") + 2
+    assert widths[1] >= len("123 456 789")
+    assert widths[2] == MAX_WIDTH + 1

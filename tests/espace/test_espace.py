@@ -1157,3 +1157,78 @@ def test_fetch_email_polls_imap_and_posts_once(team, thread, imap_server, monkey
     assert imap_server == {}  # seen, deleted, expunged
     call_command("fetch_email", stdout=out)
     assert Post.objects.filter(is_opening=False).count() == 1
+
+
+# --- Trailing signatures without delimiter (walk findings) -------------------------------------
+
+SIGNED_REPLIES = {
+    "name_title_phone_url": (
+        "Merci\n\nJeanne Martin\nCoordinatrice Cité de l'emploi de Saint-Omer\n03 21 00 00 00\n"
+        "www.ville.fr\n",
+        "Merci",
+    ),
+    "name_service_address_mail": (
+        "Je serai présente jeudi, je prends les clés de la salle.\n\nJ. MARTIN\n"
+        "Direction de l'emploi et de l'insertion\n12 rue de la Paix\n62500 Saint-Omer\n"
+        "jeanne.martin@ville.fr\n",
+        "Je serai présente jeudi, je prends les clés de la salle.",
+    ),
+    "name_and_job_title_only": (
+        "Bonjour,\n\nLe compte rendu est en pièce jointe du groupe.\n\nJeanne Martin\n"
+        "Chargée de mission insertion\nTél. : +33 3 21 00 00 00\n",
+        "Bonjour,\n\nLe compte rendu est en pièce jointe du groupe.",
+    ),
+}
+
+KEPT_REPLIES = {
+    # A block without the sender's name: someone else's contact, given on purpose.
+    "another_persons_contact": (
+        "Voici le référent mobilité.\n\nPaul Durand\nFrance Travail\n06 11 22 33 44\n"
+    ),
+    # Introduced by a colon: the sender shares her details on purpose.
+    "own_details_introduced": (
+        "Pour me joindre cette semaine :\n\nJeanne Martin\n06 11 22 33 44\n"
+    ),
+    # Prose in the last block, even with her name and a phone number.
+    "prose_last_block": (
+        "Merci pour le lien.\n\nJeanne Martin vous rappellera demain.\n03 21 00 00 00\n"
+    ),
+    "long_lines": (
+        "D'accord.\n\nJeanne Martin\nnous avons revu le planning et la réunion des partenaires "
+        "aura lieu dans la grande salle\n"
+    ),
+    "too_many_lines": (
+        "Merci\n\nJeanne Martin\nCoordinatrice\nVille\nService emploi\nMairie\nAnnexe\n"
+        "03 21 00 00 00\n"
+    ),
+    "single_block": "Jeanne Martin\nCoordinatrice\n03 21 00 00 00\n",
+    "first_name_only": "Parfait, à jeudi.\n\nJeanne\n",
+}
+
+
+@pytest.mark.parametrize("case", SIGNED_REPLIES)
+def test_trailing_signature_without_delimiter_is_stripped(case):
+    from espace.inbound import strip_trailing_signature
+
+    text, expected = SIGNED_REPLIES[case]
+    assert strip_trailing_signature(text, ("Jeanne", "Martin")) == expected
+
+
+@pytest.mark.parametrize("case", KEPT_REPLIES)
+def test_trailing_block_that_is_not_a_signature_is_kept(case):
+    from espace.inbound import strip_trailing_signature
+
+    text = KEPT_REPLIES[case]
+    assert strip_trailing_signature(text, ("Jeanne", "Martin")) == text
+
+
+def test_reply_by_email_drops_the_senders_signature_block(team, thread, monkeypatch):
+    member = team["member"]  # Marc Membre
+    text = (
+        "Merci, je transmets aux employeurs.\n\nMarc Membre\nConseiller entreprises\n"
+        "France Travail Saint-Omer\n03 21 00 00 00\nwww.francetravail.fr\n"
+    )
+    receive_email(reply_message(member.email, reply_address(member, thread), text), monkeypatch)
+    body = Post.objects.get(is_opening=False).body_html
+    assert "je transmets aux employeurs" in body
+    assert "03 21" not in body and "Conseiller" not in body and "francetravail" not in body

@@ -143,6 +143,47 @@ def test_answers_export_read_back_equals_the_database(client, indicators, anct_u
     assert zipfile.ZipFile(io.BytesIO(content)).read("mimetype").startswith(b"application/")
 
 
+@pytest.mark.parametrize("kind", ["reponses", "consolidation"])
+def test_exports_have_readable_column_widths_and_a_frozen_header(
+    client, indicators, anct_user, kind
+):
+    """Walk finding: headers cut or shown as #####. Every column is at least as wide as its
+    header (and its content, up to a cap); the xlsx header row stays in view when scrolling."""
+    from odf.namespaces import STYLENS, TABLENS
+    from odf.opendocument import load
+    from odf.style import Style
+    from odf.table import TableColumn
+    from openpyxl import load_workbook
+
+    campaign = make_campaign(open_by=anct_user)
+    _network(3, campaign)
+    client.force_login(anct_user)
+    header = exports.ANSWER_HEADER if kind == "reponses" else exports.CONSOLIDATION_HEADER
+    query = f"?campagne={campaign.code}"
+    xlsx = client.get(reverse("pilotage:export", args=[kind, "xlsx"]) + query)
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    for column, name in zip(sheet.iter_cols(min_row=1), header, strict=True):
+        letter = column[0].column_letter
+        width = sheet.column_dimensions[letter].width
+        assert width >= len(name) + 2, (name, width)
+        longest = max(len(str(cell.value)) for cell in column if cell.value is not None)
+        assert width >= min(longest, 60), (name, width, longest)
+        assert width <= 62
+
+    ods = client.get(reverse("pilotage:export", args=[kind, "ods"]) + query)
+    document = load(io.BytesIO(b"".join(ods.streaming_content)))
+    widths = {
+        style.getAttrNS(STYLENS, "name"): style.childNodes[0].getAttrNS(STYLENS, "column-width")
+        for style in document.automaticstyles.getElementsByType(Style)
+    }
+    columns = document.spreadsheet.getElementsByType(TableColumn)
+    assert len(columns) == len(header)
+    for column, name in zip(columns, header, strict=True):
+        width_cm = float(widths[column.getAttrNS(TABLENS, "style-name")].removesuffix("cm"))
+        assert width_cm >= (len(name) + 2) * 0.2, (name, width_cm)
+
+
 def test_consolidation_export_read_back(client, indicators, anct_user):
     campaign = make_campaign(open_by=anct_user)
     _network(3, campaign)
@@ -305,6 +346,97 @@ def test_indicator_page_evolution_leaves_out_the_open_quarter(client, indicators
     # The label, not the technical code.
     assert "Code" not in text[text.index("<h1") : text.index("Évolution par trimestre")]
     assert "<code>" not in text
+
+
+def test_a_cites_draft_quarter_is_left_out_of_its_comparison_and_said_non_transmis(
+    client, indicators, anct_user
+):
+    """Walk finding: a quarter whose answer is still a draft read as a figure next to the
+    national median. It is excluded, the table says « non transmis », a sentence says why."""
+    from pilotage.forms import AnswerValue
+
+    first = make_campaign(2026, 2, open_by=anct_user)
+    cites = _network(3, first)
+    services.close_campaign(first, anct_user)
+    second = make_campaign(2026, 3, open_by=anct_user)
+    _network(3, second)
+    late = cites[0]
+    draft = services.get_or_create_response(second, late)
+    coordinator = UserFactory(cite=late, coordinator=True)
+    beneficiaires = Indicator.objects.get(code="beneficiaires")
+    services.save_answers(
+        draft, coordinator, {beneficiaires.pk: AnswerValue(number=Decimal("9999"))}, {}
+    )
+    services.close_campaign(second, anct_user)
+    client.force_login(anct_user)
+    response = client.get(
+        reverse("pilotage:indicator", args=["beneficiaires"]), {"cite": late.slug}
+    )
+    assert response.status_code == 200
+    chart = response.context["comparison_chart"]
+    rows = dict(chart["rows"])
+    assert rows["2026-T2"][0] == "100"
+    assert rows["2026-T3"][0] == "non transmis"
+    assert json.loads(chart["y"])[0] == [100.0, None]
+    text = " ".join(page_text(response).split())
+    assert "2026-T3 : questionnaire non transmis par" in text
+    assert "9999" not in text and "9 999" not in text
+    # The cité's own history shows its draft value, marked as such.
+    client.force_login(coordinator)
+    history = " ".join(page_text(client.get(reverse("pilotage:cite", args=[late.slug]))).split())
+    assert "(brouillon, non transmis)" in history
+
+
+# --- Référentiel: percentage bounds -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bounds", "field"),
+    [((Decimal("-1"), None), "min_value"), ((None, Decimal("150")), "max_value")],
+)
+def test_percentage_bounds_stay_within_0_and_100(indicators, bounds, field):
+    from django.core.exceptions import ValidationError
+
+    indicator = Indicator.objects.get(code="taux-femmes")
+    indicator.min_value, indicator.max_value = bounds
+    with pytest.raises(ValidationError) as error:
+        indicator.full_clean()
+    assert error.value.message_dict[field] == [
+        f"Le {'minimum' if field == 'min_value' else 'maximum'} d'un pourcentage doit être "
+        "compris entre 0 et 100."
+    ]
+    indicator.min_value, indicator.max_value = Decimal("10"), Decimal("90")
+    indicator.full_clean()
+
+
+def test_percentage_bounds_in_the_admin_form_and_the_questionnaire(
+    client, anct_user, member, cite, indicators
+):
+    """The référentiel's admin form refuses 0–150 for a percentage (French message on the
+    field); the questionnaire refuses 120 % whatever the bounds."""
+    from tests.pilotage.test_pilotage import step_url
+
+    indicator = Indicator.objects.get(code="taux-femmes")
+    client.force_login(anct_user)
+    edit = reverse("wagtailsnippets_pilotage_indicator:edit", args=[indicator.pk])
+    form = client.get(edit).context["form"]
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields and not isinstance(value, bool)
+    }
+    data.update({name: "on" for name, value in form.initial.items() if value is True})
+    data["max_value"] = "150"
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert "Le maximum d'un pourcentage doit être compris entre 0 et 100." in page_text(response)
+    indicator.refresh_from_db()
+    assert indicator.max_value is None
+    campaign = make_campaign(open_by=anct_user)
+    client.force_login(member)
+    answered = client.post(step_url(cite, campaign, 2), {"v-taux-femmes": "120"})
+    assert answered.status_code == 400
+    assert "Un pourcentage ne peut pas dépasser 100." in page_text(answered)
 
 
 # --- Reminders ------------------------------------------------------------------------------------

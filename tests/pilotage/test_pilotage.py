@@ -133,7 +133,13 @@ def test_submitting_requires_every_required_answer(client, member, cite, campaig
     client.force_login(member)
     client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "2"})
     response = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
-    assert "Question obligatoire sans réponse : Bénéficiaires accompagnés" in page_text(response)
+    text = page_text(response)
+    assert "Le questionnaire n'a pas été transmis" in text
+    assert "Bénéficiaires accompagnés</a> : question obligatoire sans réponse." in text
+    # One readable list, each question linking to its field on its step.
+    assert response.redirect_chain[-1][0].endswith("?refus=1")
+    assert f'href="{step_url(cite, campaign, 2)}#v-beneficiaires"' in response.content.decode()
+    assert "data-focus-on-load" in response.content.decode()
     assert Response.objects.get().status == ResponseStatus.DRAFT
 
 
@@ -148,6 +154,9 @@ def test_submitting_requires_every_required_answer(client, member, cite, campaig
         ("v-cotech", "peut-être", "oui ou par non"),
         ("v-diagnostic", "Inventé", "valeur de la liste"),
         ("v-budget", "1e400", "Saisissez un nombre"),
+        ("v-comites-pilotage", "999999999999999", "Ce nombre est trop grand"),
+        ("v-comites-pilotage", "99 999 999 999 999 999", "au plus 99 999 999 999 999"),
+        ("v-budget", "123456789012345,5", "Ce nombre est trop grand"),
     ],
 )
 def test_bad_inputs_get_a_french_error_and_change_nothing(
@@ -157,7 +166,7 @@ def test_bad_inputs_get_a_french_error_and_change_nothing(
     step = 2 if field in ("v-taux-femmes",) else 3 if field == "v-budget" else 1
     response = client.post(step_url(cite, campaign, step), {"v-comites-pilotage": "4", field: raw})
     assert response.status_code == 400
-    text = page_text(response)
+    text = re.sub(r"[\u00a0\u202f]", " ", page_text(response))
     assert message in text and "Rien n'a été enregistré" in text
     assert "data-focus-on-load" in text
     assert not Answer.objects.exists()
@@ -190,10 +199,13 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
         r'<input type="checkbox"\s+id="c-beneficiaires"\s+name="c-beneficiaires"\s+>', text
     )
     recap = client.get(step_url(cite, campaign, 4))
-    assert "1 ventilation différente du total à corriger ou à confirmer" in page_text(recap)
+    assert "Bénéficiaires accompagnés</a> : la ventilation ne correspond pas au total" in page_text(
+        recap
+    )
     refused = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
-    assert "La ventilation ne correspond pas au total : Bénéficiaires accompagnés" in page_text(
-        refused
+    assert "Le questionnaire n'a pas été transmis" in page_text(refused)
+    assert "Bénéficiaires accompagnés</a> : la ventilation ne correspond pas au total" in (
+        page_text(refused)
     )
     assert not Response.objects.get().is_submitted
     # Confirming (same values, box ticked) is saved, comes back ticked, and lets the cité submit.
@@ -267,7 +279,7 @@ def test_prefilled_from_the_previous_quarter_and_marked(
     assert response.answers.filter(prefilled=True).count() == 3
     # Not checked yet: the coordinator cannot submit.
     refused = client.post(reverse("pilotage:submit", args=[cite.slug, current.code]), follow=True)
-    assert "n'ont pas été vérifiées" in page_text(refused)
+    assert "valeur reprise du trimestre précédent, à confirmer ou corriger" in page_text(refused)
     # Checking one value keeps it and removes the mark; changing one does too.
     # (Pre-filled answers are at revision 1: the page's hidden fields say so.)
     assert 'name="r-comites-pilotage" value="1"' in page_text(page)
@@ -645,3 +657,10 @@ def test_cite_page_shows_the_pilotage_shortcut_to_its_team_and_anct_only(as_role
     text = page_text(as_role.get(reverse("cites:detail", args=[cite.slug])))
     shown = "Ouvrir le pilotage de la cité" in text
     assert shown == (as_role.role in TEAM | {"anct_user"})
+
+
+def test_the_largest_number_the_field_holds_is_saved(client, member, cite, campaign):
+    client.force_login(member)
+    response = client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "99999999999999"})
+    assert response.status_code == 302
+    assert Answer.objects.get(indicator__code="comites-pilotage").number == 99999999999999

@@ -147,10 +147,30 @@ APP_BUILDERS = [
 
 
 @transaction.atomic
+def set_default_site_address():
+    """The Wagtail default Site takes the demo's address from SITE_URL (`make demo` exports
+    http://HOST:PORT): links built outside a request (receive_email, background tasks) and
+    Wagtail's own root_url then point to the server actually run."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from wagtail.models import Site
+
+    address = urlsplit(settings.SITE_URL)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or not address.hostname:
+        return
+    port = address.port or (443 if address.scheme == "https" else 80)
+    if (site.hostname, site.port) != (address.hostname, port):
+        site.hostname, site.port = address.hostname, port
+        site.save(update_fields=["hostname", "port"])
+
+
 def load_demo():
     from importlib import import_module
 
     home = setup_site()
+    set_default_site_address()
     build_home(home)
     build_cites()
     logins = build_users()
