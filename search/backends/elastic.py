@@ -318,8 +318,8 @@ class ElasticBackend:
                 "summary", fragment_size=180, number_of_fragments=1
             )
             search = search.highlight("body", fragment_size=180, number_of_fragments=1)
-        if window:
-            return search[:window]
+        if window:  # the scores tell the tiers apart (a sort on _score may leave them out)
+            return search.extra(track_scores=True)[:window]
         return search[request.offset : request.offset + request.page_size]
 
     def search(self, request, audience):
