@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Q
 from django.db.models.expressions import RawSQL
 
-from search import pipeline, registry
+from search import pipeline, registry, rerank
 from search.models import Entry, unpack
 from search.query import Hit, SearchResponse, build_facets
 from search.registry import SearchEntry
@@ -454,6 +454,10 @@ class DatabaseBackend:
                         row[0],
                     )
                 )
+                if request.offset < rerank.RERANK_DEPTH:  # the shared second stage
+                    rows = rerank.reorder(
+                        plan, rows, [row[0] for row in rows], [scores[row[0]][0] for row in rows]
+                    )
             page = [row[0] for row in rows[request.offset : end]]
             found = Entry.objects.defer(*deferred).in_bulk(page)
             return count, counts, [found[pk] for pk in page if pk in found]
@@ -491,6 +495,10 @@ class DatabaseBackend:
             rows.sort(
                 key=lambda row: (-scores[row[0]][0], -scores[row[0]][1], -date_key(row), row[0])
             )
+            if request.offset < rerank.RERANK_DEPTH:  # the shared second stage
+                rows = rerank.reorder(
+                    plan, rows, [row[0] for row in rows], [scores[row[0]][0] for row in rows]
+                )
         page = [row[0] for row in rows[request.offset : end]]
         found = Entry.objects.defer(*deferred).in_bulk(page)
         return count, counts, [found[pk] for pk in page if pk in found]

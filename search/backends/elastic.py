@@ -14,7 +14,7 @@ from elastic_transport import Urllib3HttpNode
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q, Search
 
-from search import pipeline, registry
+from search import pipeline, registry, rerank
 from search.backends.database import FEW_RESULTS, standalone
 from search.documents import (
     DOCUMENT_CLASSES,
@@ -290,7 +290,7 @@ class ElasticBackend:
             if values
         }
 
-    def _search(self, request, audience, plan=None, with_aggs=True):
+    def _search(self, request, audience, plan=None, with_aggs=True, window=None):
         query = self._text_query(plan) if plan is not None else Q("match_all")
         search = Search(using=self.client, index=self.alias).query(
             Q("bool", must=[query], filter=self._base_filters(request, audience))
@@ -318,16 +318,37 @@ class ElasticBackend:
                 "summary", fragment_size=180, number_of_fragments=1
             )
             search = search.highlight("body", fragment_size=180, number_of_fragments=1)
+        if window:  # the scores tell the tiers apart (a sort on _score may leave them out)
+            return search.extra(track_scores=True)[:window]
         return search[request.offset : request.offset + request.page_size]
 
     def search(self, request, audience):
         plan = pipeline.build_plan(request.q) if request.q else None
         if plan is not None and not plan.terms:
             plan = None
-        response = self._search(request, audience, plan).execute()
+        end = request.offset + request.page_size
+        window = None
+        if (
+            plan is not None
+            and request.sort != "date"
+            and rerank.enabled()
+            and request.offset < rerank.RERANK_DEPTH
+        ):
+            # The shared second stage (search.rerank) reorders the first candidates.
+            window = max(end, rerank.RERANK_DEPTH)
+        response = self._search(request, audience, plan, window=window).execute()
+        found = list(response.hits)
+        if window:
+            found = rerank.reorder(
+                plan,
+                found,
+                [hit.meta.id for hit in found],
+                [int(hit.meta.score >= TYPED_TIER) for hit in found],
+                field="key",
+            )[request.offset : end]
         labels = registry.kind_labels()
         hits = []
-        for hit in response.hits:
+        for hit in found:
             highlight = getattr(hit.meta, "highlight", None)
             fragments = []
             if highlight is not None:
