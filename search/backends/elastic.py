@@ -64,6 +64,14 @@ def document_class_for(kind):
     return ContentDocument
 
 
+def _highlighted(search):
+    return (
+        search.highlight_options(**HIGHLIGHT)
+        .highlight("summary", fragment_size=180, number_of_fragments=1)
+        .highlight("body", fragment_size=180, number_of_fragments=1)
+    )
+
+
 class ElasticBackend:
     name = "elasticsearch"
 
@@ -313,14 +321,29 @@ class ElasticBackend:
         else:
             search = search.sort("_score", {"date": {"order": "desc", "missing": "_last"}})
         search = search.source(excludes=["body", "spell"]).extra(track_total_hits=True)
-        if request.q:
-            search = search.highlight_options(**HIGHLIGHT).highlight(
-                "summary", fragment_size=180, number_of_fragments=1
-            )
-            search = search.highlight("body", fragment_size=180, number_of_fragments=1)
-        if window:  # the scores tell the tiers apart (a sort on _score may leave them out)
+        if window:
+            # The scores tell the tiers apart (a sort on _score may leave them out). No
+            # highlighting here: it would cost the whole window, the page's hits get theirs
+            # from _highlights once reordered.
             return search.extra(track_scores=True)[:window]
+        if request.q:
+            search = _highlighted(search)
         return search[request.offset : request.offset + request.page_size]
+
+    def _highlights(self, plan, ids):
+        """Highlights of the hits shown, by id: the same text query restricted to those ids
+        (they were already filtered for this person by the first request)."""
+        if not ids:
+            return {}
+        search = Search(using=self.client, index=self.alias).query(
+            Q("bool", must=[self._text_query(plan)], filter=[Q("ids", values=list(ids))])
+        )
+        search = _highlighted(search.source(False))[: len(ids)]
+        return {
+            hit.meta.id: hit.meta.highlight
+            for hit in search.execute().hits
+            if getattr(hit.meta, "highlight", None) is not None
+        }
 
     def search(self, request, audience):
         plan = pipeline.build_plan(request.q) if request.q else None
@@ -346,10 +369,14 @@ class ElasticBackend:
                 [int(hit.meta.score >= TYPED_TIER) for hit in found],
                 field="key",
             )[request.offset : end]
+            highlights = self._highlights(plan, [hit.meta.id for hit in found])
         labels = registry.kind_labels()
         hits = []
         for hit in found:
-            highlight = getattr(hit.meta, "highlight", None)
+            if window:
+                highlight = highlights.get(hit.meta.id)
+            else:
+                highlight = getattr(hit.meta, "highlight", None)
             fragments = []
             if highlight is not None:
                 for name in ("summary", "body"):
