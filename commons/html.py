@@ -3,6 +3,7 @@
 import html
 import re
 from functools import partial
+from urllib.parse import parse_qs, urlsplit
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -18,10 +19,28 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 LINK_REL = "nofollow noopener"
 
 
+# Google's click-tracking wrapper (Gmail, search results): https://www.google.com/url?q=TARGET&sa=…
+_GOOGLE_REDIRECT = re.compile(r"^https?://(www\.)?google\.[a-z]{2,3}(\.[a-z]{2})?/url\?", re.I)
+
+
+def unwrap_redirect(href):
+    """The target of a Google redirect link, exactly as written (its scheme kept), when it is an
+    http(s) address; any other href as it is."""
+    if not href or not _GOOGLE_REDIRECT.match(href):
+        return href
+    query = parse_qs(urlsplit(href).query)
+    for key in ("q", "url"):
+        target = (query.get(key) or [""])[0].strip()
+        if re.match(r"^https?://[^\s]+$", target, re.I):
+            return target
+    return href
+
+
 def _set_link_rel(attrs, new=False):
     href_key = (None, "href")
     if href_key not in attrs:
         return attrs
+    attrs[href_key] = unwrap_redirect(attrs[href_key])
     attrs[(None, "rel")] = LINK_REL
     return attrs
 
@@ -49,7 +68,60 @@ def sanitize_html(html):
     html = str(html)
     if "mso-list" in html.lower():
         html = word_lists_to_html(html)
-    return _cleaner.clean(_CODE_BLOCKS.sub("", html)).strip()
+    if "<table" in html.lower():
+        html = tables_to_paragraphs(html)
+    return _strip_empty_edges(_cleaner.clean(_CODE_BLOCKS.sub("", html)).strip())
+
+
+# A paragraph with nothing to read: Word's <p>&nbsp;</p>, an editor's <p><br></p>.
+_EMPTY_EDGE = re.compile(
+    r"^(\s*<p>(\s|&nbsp;|\xa0|<br\s*/?>)*</p>)+|(<p>(\s|&nbsp;|\xa0|<br\s*/?>)*</p>\s*)+$"
+)
+
+
+def _strip_empty_edges(html):
+    """Empty paragraphs at the start and the end dropped (a pasted document's blank lines)."""
+    return _EMPTY_EDGE.sub("", html).strip()
+
+
+CELL_SEPARATOR = " — "
+
+
+def tables_to_paragraphs(html):
+    """Tables (a webmail's or a spreadsheet's, which the allow-list drops) as one paragraph per
+    row, its cells separated by « — », so that « Lundi | 9h-12h » does not become
+    « Lundi9h-12h ». commons/static/commons/editor.js does the same when pasting."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    # Innermost first: a nested table becomes text of its cell.
+    for table in reversed(soup.find_all("table")):
+        paragraphs = []
+        for row in table.find_all("tr"):
+            if row.find_parent("table") is not table:
+                continue
+            cells = [cell for cell in row.find_all(["td", "th"]) if cell.find_parent("tr") is row]
+            paragraph = soup.new_tag("p")
+            for cell in cells:
+                for block in cell.find_all(
+                    ["p", "div", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"]
+                ):
+                    block.insert_after(soup.new_tag("br"))
+                    block.unwrap()
+                while cell.contents and getattr(cell.contents[-1], "name", None) == "br":
+                    cell.contents[-1].extract()
+                if not cell.get_text(strip=True):
+                    continue
+                if paragraph.contents:
+                    paragraph.append(CELL_SEPARATOR)
+                for child in list(cell.contents):
+                    paragraph.append(child.extract())
+            if paragraph.contents:
+                paragraphs.append(paragraph)
+        for paragraph in paragraphs:
+            table.insert_before(paragraph)
+        table.decompose()
+    return str(soup)
 
 
 # Word's clipboard HTML: <p class=MsoListParagraph… style='mso-list:l0 level1 lfo1'> with its

@@ -138,6 +138,12 @@ class GroupAdminForm(WagtailAdminModelForm):
         if not self.instance.pk and "kind" in self.fields:
             self.fields["kind"].choices = [(Kind.WORKING, Kind.WORKING.label)]
             self.fields["kind"].initial = Kind.WORKING
+        if "slug" in self.fields:
+            # Plain words, not "identifiant d'URL".
+            self.fields["slug"].label = "Adresse courte du groupe"
+            self.fields[
+                "slug"
+            ].help_text = "Utilisée dans l'adresse de la page du groupe ; remplie d'après le nom."
         if "cite" in self.fields:
             # Wagtail's French, "Choisir cité de l'emploi", misses its article.
             widget = self.fields["cite"].widget

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
@@ -69,9 +71,27 @@ class GroupEditView(_SavedThroughServices, EditView):
         return group
 
 
+def _folded(text):
+    """Lower case without accents: « Opérateurs » is found by « operateurs »."""
+    decomposed = unicodedata.normalize("NFKD", str(text or "")).casefold()
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 class GroupIndexView(IndexView):
     # Wagtail's French for "Add %(model_name)s" is "Ajouter un(e) groupe".
     add_item_label = "Créer un groupe"
+
+    def search_queryset(self, queryset):
+        """Part of the name, accents and case ignored. Filtered here rather than through the
+        search index, which only matches whole words and is not refreshed for groups; there
+        are a few hundred groups at most."""
+        if not self.is_searching:
+            return queryset
+        wanted = _folded(self.search_query).split()
+        names = queryset.values_list("pk", "name")
+        return queryset.filter(
+            pk__in=[pk for pk, name in names if all(word in _folded(name) for word in wanted)]
+        )
 
 
 class GroupViewSet(SnippetViewSet):

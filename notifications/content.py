@@ -40,8 +40,32 @@ class EmailContent:
 
 _BLOCK_END = re.compile(r"</(p|div|h[1-6]|blockquote|pre|ul|ol)\s*>", re.I)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
-_LIST_ITEM = re.compile(r"<li[^>]*>", re.I)
+_LIST_TAG = re.compile(r"<(/?)(ol|ul|li)\b[^>]*>", re.I)
 _LINK = re.compile(r'<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.I | re.S)
+
+
+def _number_list_items(html):
+    """List items as lines: « 1. », « 2. » in an <ol>, « - » in a <ul>, indented when nested."""
+    stack = []  # [tag, items so far]
+
+    def tag(match):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in {"ol", "ul"}:
+            if closing:
+                if stack:
+                    stack.pop()
+            else:
+                stack.append([name, 0])
+            return match.group(0)
+        if closing:
+            return match.group(0)
+        indent = "   " * max(len(stack) - 1, 0)
+        if stack and stack[-1][0] == "ol":
+            stack[-1][1] += 1
+            return f"\n{indent}{stack[-1][1]}. "
+        return f"\n{indent}- "
+
+    return _LIST_TAG.sub(tag, html)
 
 
 def html_to_text(html):
@@ -53,7 +77,7 @@ def html_to_text(html):
         return label if not href or unescape(label) == href else f"{label} ({href})"
 
     text = _LINK.sub(link, html or "")
-    text = _LIST_ITEM.sub("\n- ", text)
+    text = _number_list_items(text)
     text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_END.sub("\n\n", text)
     text = unescape(strip_tags(text))

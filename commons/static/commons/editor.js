@@ -123,6 +123,82 @@ export function wordListsToHtml(html) {
   return doc.body.innerHTML;
 }
 
+// Google's click-tracking wrapper (Gmail, search results) around a pasted link: its target,
+// exactly as written. commons/html.py (unwrap_redirect) does the same on the server.
+const GOOGLE_REDIRECT = /^https?:\/\/(www\.)?google\.[a-z]{2,3}(\.[a-z]{2})?\/url\?/i;
+
+export function unwrapRedirect(href) {
+  if (!href || !GOOGLE_REDIRECT.test(href)) return href;
+  try {
+    const params = new URL(href).searchParams;
+    for (const key of ["q", "url"]) {
+      const target = (params.get(key) || "").trim();
+      if (/^https?:\/\/\S+$/i.test(target)) return target;
+    }
+  } catch (error) {
+    // Not a URL after all: left as it is.
+  }
+  return href;
+}
+
+// Tables (webmails, spreadsheets) are not kept: one paragraph per row, cells separated by « — »,
+// so that « Lundi | 9h-12h » does not become « Lundi9h-12h » (commons/html.py:
+// tables_to_paragraphs on the server).
+function tablesToParagraphs(doc) {
+  for (const table of [...doc.querySelectorAll("table")].reverse()) {
+    const paragraphs = [];
+    for (const row of table.rows) {
+      const paragraph = doc.createElement("p");
+      for (const cell of row.cells) {
+        for (const block of cell.querySelectorAll("p, div, ul, ol, li, h1, h2, h3, h4, h5, h6")) {
+          block.after(doc.createElement("br"));
+          block.replaceWith(...block.childNodes);
+        }
+        while (cell.lastChild && (cell.lastChild.nodeName === "BR" || !cell.lastChild.textContent.trim())) {
+          cell.lastChild.remove();
+        }
+        if (!cell.textContent.trim()) continue;
+        if (paragraph.childNodes.length) paragraph.append(" — ");
+        paragraph.append(...cell.childNodes);
+      }
+      if (paragraph.childNodes.length) paragraphs.push(paragraph);
+    }
+    table.replaceWith(...paragraphs);
+  }
+}
+
+// Blank lines at the start and the end of a pasted document (Word's <p>&nbsp;</p>).
+function isBlank(node) {
+  if (node.nodeType === Node.COMMENT_NODE) return true;
+  if (node.nodeType === Node.TEXT_NODE) return !node.textContent.trim();
+  if (node.nodeType !== Node.ELEMENT_NODE || node.querySelector("img, hr, table")) return false;
+  return ["P", "DIV", "BR", "O:P", "SPAN"].includes(node.tagName) && !node.textContent.replace(/[\s\u00a0]/g, "");
+}
+
+function trimBlankEdges(container) {
+  for (const edge of ["firstChild", "lastChild"]) {
+    let node = container[edge];
+    while (node) {
+      if (isBlank(node)) {
+        node.remove();
+        node = container[edge];
+      } else {
+        if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "DIV") trimBlankEdges(node);
+        break;
+      }
+    }
+  }
+}
+
+export function cleanPastedHtml(html) {
+  html = wordListsToHtml(html);
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  tablesToParagraphs(doc);
+  for (const link of doc.querySelectorAll("a[href]")) link.setAttribute("href", unwrapRedirect(link.getAttribute("href")));
+  trimBlankEdges(doc.body);
+  return doc.body.innerHTML;
+}
+
 // Toolbar: visible French labels (they are the accessible names), one tab stop, arrow keys move
 // between buttons (WAI-ARIA toolbar pattern), aria-pressed mirrors the formatting at the cursor.
 const BUTTONS = [
@@ -232,10 +308,13 @@ function currentRange(editor) {
 
 // A small native <dialog> to type the address of a link (Escape closes it, focus returns). The
 // link goes on the range selected when the dialog opened, whatever happens to the selection
-// while the dialog has the focus.
+// while the dialog has the focus. With nothing selected, the address itself is inserted as the
+// link's text (as in a webmail). Afterwards the cursor is right after the link, so that what is
+// typed next neither replaces the linked words nor joins the link.
 function openLinkDialog(editor) {
   const range = currentRange(editor);
   editor.commands.setTextSelection(range);
+  const onLink = editor.isActive("link");
   const id = `cde-lien-${++counter}`;
   const dialog = el("dialog", { class: "cde-editor__dialog", "aria-labelledby": `${id}-titre` });
   // novalidate: "service-public.fr" typed without https:// is completed below, not refused.
@@ -250,17 +329,14 @@ function openLinkDialog(editor) {
   form.appendChild(group);
   const actions = el("div", { class: "fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm" });
   const ok = el("button", { type: "submit", class: "fr-btn", value: "ok" }, "Valider");
-  const remove = el(
-    "button",
-    { type: "submit", class: "fr-btn fr-btn--secondary", value: "remove" },
-    "Retirer le lien",
-  );
-  const cancel = el(
-    "button",
-    { type: "submit", class: "fr-btn fr-btn--tertiary", value: "cancel" },
-    "Annuler",
-  );
-  actions.append(ok, remove, cancel);
+  actions.append(ok);
+  // Only offered on a link.
+  if (onLink) {
+    actions.append(
+      el("button", { type: "submit", class: "fr-btn fr-btn--secondary", value: "remove" }, "Retirer le lien"),
+    );
+  }
+  actions.append(el("button", { type: "submit", class: "fr-btn fr-btn--tertiary", value: "cancel" }, "Annuler"));
   form.appendChild(actions);
   dialog.appendChild(form);
   document.body.appendChild(dialog);
@@ -280,12 +356,21 @@ function openLinkDialog(editor) {
     input.focus();
   });
   dialog.addEventListener("close", () => {
-    const chain = editor.chain().focus().setTextSelection(range).extendMarkRange("link");
-    let href = input.value.trim();
-    if (dialog.returnValue === "remove") chain.unsetLink().run();
-    else if (dialog.returnValue === "ok" && href) {
+    const typed = input.value.trim();
+    let href = unwrapRedirect(typed);
+    if (dialog.returnValue === "remove") {
+      editor.chain().focus().setTextSelection(range).extendMarkRange("link").unsetLink().run();
+    } else if (dialog.returnValue === "ok" && href) {
       if (!/^(https?:|mailto:|tel:|\/|#)/i.test(href)) href = `https://${href}`;
-      chain.setLink({ href }).run();
+      const chain = editor.chain().focus();
+      if (range.from === range.to && !onLink) {
+        const text = typed.replace(/^(mailto|tel):/i, "");
+        chain.insertContentAt(range.from, { type: "text", text, marks: [{ type: "link", attrs: { href } }] });
+      } else {
+        chain.setTextSelection(range).extendMarkRange("link").setLink({ href });
+      }
+      chain.run();
+      editor.chain().setTextSelection(editor.state.selection.to).unsetMark("link").run();
     } else editor.commands.focus();
     dialog.remove();
   });
@@ -307,6 +392,10 @@ function mentions(url, holder, status) {
   let timer = null;
   let controller = null;
   let editorRef = null;
+  // The position right after the space that follows a mention just inserted: a comma or a full
+  // stop typed there takes the space's place (« @Julien Caron, »). ; : ! ? keep it, as French
+  // typography wants.
+  let afterMention = null;
 
   function dom() {
     return editorRef.view.dom;
@@ -335,6 +424,7 @@ function mentions(url, holder, status) {
       ])
       .unsetMark("link")
       .run();
+    afterMention = editorRef.state.selection.from;
     close();
   }
   function render(members) {
@@ -400,6 +490,14 @@ function mentions(url, holder, status) {
       return [
         new Plugin({
           props: {
+            handleTextInput(view, from, to, text) {
+              const position = afterMention;
+              afterMention = null;
+              if (position !== from || from !== to || !/^[,.)\]…]/.test(text)) return false;
+              if (view.state.doc.textBetween(from - 1, from) !== " ") return false;
+              view.dispatch(view.state.tr.insertText(text, from - 1, from));
+              return true;
+            },
             handleKeyDown(view, event) {
               if (!state.open) return false;
               const count = state.items.length;
@@ -460,8 +558,11 @@ function createEditor(textarea) {
       ListItem,
       Blockquote,
       // Not inclusive (Tiptap makes it so with autolink): what is typed right after a link,
-      // "mairie" then ".", stays out of it.
-      Link.extend({ inclusive: () => false }).configure({
+      // "mairie" then ".", stays out of it. No paste rules: Tiptap's would replace a pasted
+      // link's address by its text when the text looks like an address (« relais.fr » linking
+      // to https://relais.fr/accueil became http://relais.fr); the server links bare
+      // addresses when the message is published.
+      Link.extend({ inclusive: () => false, addPasteRules: () => [] }).configure({
         openOnClick: false,
         autolink: true,
         defaultProtocol: "https",
@@ -487,7 +588,7 @@ function createEditor(textarea) {
       ...(mention ? [mention.extension] : []),
     ].filter(Boolean),
     editorProps: {
-      transformPastedHTML: wordListsToHtml,
+      transformPastedHTML: cleanPastedHtml,
       attributes: {
         role: "textbox",
         "aria-multiline": "true",
