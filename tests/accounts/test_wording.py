@@ -70,3 +70,9 @@ def test_adding_an_address_focuses_the_success_message(client):
     assert "Courriel de confirmation envoyé à autre@exemple.fr." in html
     assert "data-cde-success-message" in html
     assert "E-mail" not in html
+    from django.core import mail
+
+    message = mail.outbox[-1]
+    assert "adresse électronique" in message.subject
+    words = re.sub(r"\S+://\S+", "", message.subject + message.body)  # not in the links
+    assert not re.search(r"(?i)\be-?mail\b", words)
