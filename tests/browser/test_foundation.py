@@ -21,7 +21,7 @@ def main_nav(page):
 
 
 def login_fields(page):
-    email = page.get_by_role("textbox", name=re.compile(r"e-mail", re.IGNORECASE))
+    email = page.get_by_role("textbox", name=re.compile(r"adresse électronique", re.IGNORECASE))
     return email, page.get_by_label(re.compile(r"^\s*Mot de passe"))
 
 

@@ -24,7 +24,9 @@ pytestmark = [
 
 def login(page, live_server, user):
     page.goto(live_server.url + "/comptes/login/")
-    page.get_by_role("textbox", name=re.compile(r"e-mail", re.IGNORECASE)).fill(user.email)
+    page.get_by_role("textbox", name=re.compile(r"adresse électronique", re.IGNORECASE)).fill(
+        user.email
+    )
     page.get_by_label(re.compile(r"^\s*Mot de passe")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("banner").get_by_role("link", name=user.display_name)).to_be_visible()
