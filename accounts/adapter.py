@@ -28,6 +28,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "(majuscules, espaces) ou choisissez « Mot de passe oublié ? » pour en créer un "
             "nouveau."
         ),
+        # allauth says « Merci d'indiquer votre mot de passe actuel » when it is wrong.
+        "enter_current_password": "Mot de passe actuel incorrect.",
     }
 
     def is_open_for_signup(self, request):
@@ -38,6 +40,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if email.endswith("@" + settings.DEMO_EMAIL_DOMAIN):
             raise forms.ValidationError("Ce domaine est réservé aux comptes de démonstration.")
         return email
+
+    # Success messages of the account pages that the next page focuses (base.html), as the
+    # site's own forms do: the user hears the outcome of what they just submitted.
+    FOCUSED_MESSAGES = (
+        "account/messages/email_confirmation_sent.txt",
+        "account/messages/email_deleted.txt",
+        "account/messages/primary_email_set.txt",
+    )
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        if message_template in self.FOCUSED_MESSAGES and len(args) < 2:
+            tags = kwargs.get("extra_tags", "")
+            kwargs["extra_tags"] = f"{tags} cde-focus".strip()
+        return super().add_message(request, level, message_template, *args, **kwargs)
 
     def get_logout_redirect_url(self, request):
         # A ProConnect session ends at ProConnect too, which then sends the user back here.

@@ -25,7 +25,11 @@ def profile(request):
         )
     else:
         form = ProfileForm(instance=request.user)
-    context = {"form": form, "role": role_label(request.user)}
+    context = {
+        "form": form,
+        "role": role_label(request.user),
+        "breadcrumb": [{"label": "Mon profil"}],
+    }
     return render(request, "accounts/profile.html", context)
 
 

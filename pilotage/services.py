@@ -126,7 +126,7 @@ def extend_response(campaign, cite, until, actor):
     _check_until(campaign, until, cite=cite)
     if campaign.is_closed:
         raise ValidationError(
-            f"{cite.short_name} : la campagne {campaign.code} est close, elle ne se prolonge "
+            f"{cite.short_name} : la campagne du {campaign.label} est close, elle ne se prolonge "
             "plus. Rouvrez le questionnaire de la cité pour lui permettre de répondre."
         )
     deadline = _current_deadline(campaign, cite)

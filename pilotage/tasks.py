@@ -33,7 +33,7 @@ def _email_cite(cite, campaign, *, roles=None, subject, template, **extra):
         **extra,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] Questionnaire de pilotage {campaign.code} {subject}",
+        subject=f"[{settings.WAGTAIL_SITE_NAME}] Questionnaire de pilotage du {campaign.label} {subject}",
         body=render_to_string(f"{template}.txt", context),
         to=recipients,
         # RFC 3834: automatic mail, so that out-of-office robots do not answer it.

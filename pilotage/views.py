@@ -100,7 +100,7 @@ def _labels_as_asked(indicator, campaigns, asked):
     for campaign in campaigns:
         label = asked.get((campaign.version_id, indicator.pk))
         if label:
-            wording.setdefault(label, []).append(campaign.code)
+            wording.setdefault(label, []).append(campaign.label)
     if not wording:
         return indicator.label, []
     current = list(wording)[-1]
@@ -320,7 +320,7 @@ def questionnaire(request, slug, code, step):
         "Kind": Kind,
         "breadcrumb": [
             {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
-            {"label": f"Questionnaire {campaign.code}"},
+            {"label": f"Questionnaire du {campaign.label}"},
         ],
     }
     status = 400 if (problems or conflicts) else 200
@@ -365,7 +365,7 @@ def submit(request, slug, code):
         for message in error.messages:
             messages.error(request, message)
         return redirect(recap)
-    messages.success(request, f"Questionnaire {campaign.code} transmis à l'ANCT. Merci !")
+    messages.success(request, f"Questionnaire du {campaign.label} transmis à l'ANCT. Merci !")
     return redirect("pilotage:cite", slug=slug)
 
 
@@ -475,7 +475,7 @@ def indicator_detail(request, code):
             },
         )
         comparison_drafts = [
-            c.code for c, answer, _, started in comparison if started and not answer
+            c.label for c, answer, _, started in comparison if started and not answer
         ]
     context = {
         "evolution_chart": evolution_chart,
@@ -510,7 +510,7 @@ def campaign_action(request, code, action):
     try:
         if action == "ouvrir":
             services.open_campaign(campaign, request.user)
-            messages.success(request, f"Campagne {campaign.code} ouverte ; questionnaire figé.")
+            messages.success(request, f"Campagne du {campaign.label} ouverte ; questionnaire figé.")
         elif action == "clore":
             waiting = services.cites_not_submitted(campaign)
             if waiting and request.POST.get("confirme") != "oui":
@@ -521,12 +521,12 @@ def campaign_action(request, code, action):
                     "back": back,
                     "breadcrumb": [
                         {"label": "Pilotage national", "url": back},
-                        {"label": f"Clore la campagne {campaign.code}"},
+                        {"label": f"Clore la campagne du {campaign.label}"},
                     ],
                 }
                 return render(request, "pilotage/close_confirm.html", context)
             services.close_campaign(campaign, request.user)
-            messages.success(request, f"Campagne {campaign.code} close.")
+            messages.success(request, f"Campagne du {campaign.label} close.")
         elif action in ("prolonger", "rouvrir"):
             form = ExtendForm(request.POST)
             if not form.is_valid():

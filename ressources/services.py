@@ -758,8 +758,14 @@ def check_subscription_rate(email, ip):
 def request_subscription(email, theme_slugs):
     """Double opt-in: nothing is stored until the link in the e-mail is followed, and the same
     answer is given whether or not the address is already subscribed."""
-    from ressources.tasks import send_subscription_confirmation
+    from ressources.tasks import send_already_subscribed, send_subscription_confirmation
 
+    subscriber = Subscriber.objects.active().filter(email__iexact=email).first()
+    if subscriber is not None:
+        # Only the address's owner learns it is already subscribed: the page says the same.
+        url = unsubscribe_url(subscriber)
+        transaction.on_commit(lambda: send_already_subscribed.enqueue(email, url))
+        return
     token = subscription_token(email, theme_slugs)
     url = absolute_url(reverse("ressources:confirm", args=[token]))
     transaction.on_commit(lambda: send_subscription_confirmation.enqueue(email, url))

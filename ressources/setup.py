@@ -75,6 +75,14 @@ def ensure_review_setup(**kwargs):
         attach_review_workflow(instance=page)
 
 
+# The bulletin's stated frequency lives in this one text (the archive page's intro, which ANCT
+# edits): the issues come out every two weeks (see the demo issues' dates).
+BULLETIN_INTRO = (
+    "Toutes les deux semaines, l'équipe nationale de l'ANCT sélectionne l'actualité de l'emploi "
+    "dans les quartiers, classée par champ d'action."
+)
+
+
 @transaction.atomic
 def ensure_library(home):
     """The library and its bulletin archive under the home page (created once)."""
@@ -97,10 +105,7 @@ def ensure_library(home):
         archive = BulletinIndexPage(
             title="Bulletin de veille",
             slug="veille",
-            intro=(
-                "Chaque mois, l'équipe nationale de l'ANCT sélectionne l'actualité de l'emploi "
-                "dans les quartiers, classée par champ d'action."
-            ),
+            intro=BULLETIN_INTRO,
         )
         library.add_child(instance=archive)
         archive.save_revision().publish()

@@ -16,6 +16,18 @@ def send_subscription_confirmation(email, confirm_url):
 
 
 @task()
+def send_already_subscribed(email, unsubscribe_url):
+    context = {"unsubscribe_url": unsubscribe_url}
+    send_mail(
+        subject="Vous êtes déjà abonné(e) au bulletin de veille des cités de l'emploi",
+        message=render_to_string("ressources/emails/already_subscribed.txt", context),
+        from_email=None,
+        recipient_list=[email],
+        html_message=render_to_string("ressources/emails/already_subscribed.html", context),
+    )
+
+
+@task()
 def send_bulletin(sending_id):
     from ressources.services import run_sending
 

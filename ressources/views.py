@@ -66,6 +66,14 @@ FACETS = {
     "cite": ("Cité de l'emploi", "cite__slug"),
     "public": ("Public cible", "publics_cibles__slug"),
 }
+# The first option of each filter: no filter on that facet.
+FACET_ALL = {
+    "theme": "Tous les champs d'action",
+    "type": "Tous les types",
+    "region": "Toutes les régions",
+    "cite": "Toutes les cités",
+    "public": "Tous les publics",
+}
 
 
 def _type_content_types():
@@ -130,6 +138,7 @@ def library_context(library, request):
             {
                 "key": key,
                 "label": label,
+                "all_label": FACET_ALL[key],
                 "selected": filters.get(key, ""),
                 "options": [(v, text, counts.get(v, 0)) for v, text in choices[key]],
             }

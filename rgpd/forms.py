@@ -29,7 +29,9 @@ class DeleteAccountForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data.get("password", "")
-        if not password or not self.user.check_password(password):
+        if not password:
+            raise forms.ValidationError("Saisissez votre mot de passe pour confirmer.")
+        if not self.user.check_password(password):
             raise forms.ValidationError("Mot de passe incorrect.")
         return password
 

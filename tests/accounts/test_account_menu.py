@@ -104,3 +104,11 @@ def test_sessions_page_lists_this_session_first_with_readable_browsers():
 )
 def test_describe_user_agent(user_agent, expected):
     assert describe(user_agent) == expected
+
+
+def test_profile_has_the_same_breadcrumb_as_my_data(client):
+    client.force_login(UserFactory())
+    html = client.get(reverse("accounts:profile")).content.decode()
+    crumbs = html[html.index('class="fr-breadcrumb__list"') :]
+    crumbs = crumbs[: crumbs.index("</ol>")]
+    assert 'aria-current="page">Mon profil</a>' in crumbs and ">Accueil</a>" in crumbs

@@ -48,7 +48,7 @@ def test_signup_errors_are_in_french_and_create_nothing(client):
     )
     html = page_text(response)
     assert response.status_code == 200
-    assert "Saisissez une adresse de courriel valide" in html
+    assert "Saisissez une adresse électronique valide" in html
     assert "Champ requis" in html
     assert "trop court" in html
     assert User.objects.count() == 0

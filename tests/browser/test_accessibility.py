@@ -231,3 +231,81 @@ def test_seance_admin_list_and_edit_form(page, live_server):
     expect(description).to_be_visible()
     expect(page.get_by_role("textbox", name="Compte-rendu")).to_be_attached()
     assert_accessible(page)
+
+
+def focused_text(page):
+    return page.evaluate(
+        "(() => { const e = document.activeElement; return e ? "
+        "(e.tagName + ':' + (e.id || '') + ':' + (e.textContent || '').trim().slice(0, 40)) : '' })()"
+    )
+
+
+def test_phone_search_opens_on_its_field_and_escape_closes_it(page, live_server):
+    """At phone width the header search is a modal: opening it puts the focus in the field (not
+    on « Fermer »); Escape in the field closes it, focus back on the magnifier, text kept."""
+    setup_site()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/cites/")
+    magnifier = page.locator(".fr-header__navbar [aria-controls='modal-recherche']")
+    box = page.get_by_role("searchbox", name="Rechercher sur la plateforme")
+    magnifier.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#modal-recherche")).to_have_class(re.compile("fr-modal--opened"))
+    expect(box).to_be_focused()
+    page.keyboard.type("insertion jeunes", delay=20)
+    expect(box).to_have_value("insertion jeunes")
+    expect(page.locator("#modal-recherche")).to_have_class(re.compile("fr-modal--opened"))
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    expect(page.locator("#modal-recherche")).not_to_have_class(re.compile("fr-modal--opened"))
+    expect(magnifier).to_be_focused()
+    expect(page.locator("#recherche-entete")).to_have_value("insertion jeunes")
+    page.keyboard.press("Enter")  # reopened: the text is still there, focus in the field
+    expect(box).to_be_focused()
+    expect(box).to_have_value("insertion jeunes")
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [("Menu principal", "navigation-principale"), ("Pied de page", "pied-de-page")],
+)
+def test_skip_links_move_the_focus_to_their_target(page, live_server, name, target):
+    setup_site()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/cites/")
+    page.keyboard.press("Tab")
+    skip_links = page.get_by_role("navigation", name="Accès rapide")
+    skip_links.get_by_role("link", name=name, exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{target}")).to_be_focused()
+
+
+def test_phone_menu_tab_order_starts_with_close(page, live_server):
+    """DSFR order in the phone menu: « Fermer », the account links, then the navigation. The
+    « Ouvrir le menu » skip link lands on the first navigation link: going back from there
+    reaches « Fermer » before any menu link of the end (the trap only wraps after the last)."""
+    setup_site()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/cites/")
+    page.locator("#button-menu").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    order = [focused_text(page)]
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        order.append(focused_text(page))
+    assert order[0] == "BUTTON::Fermer", order
+    assert order[1:4] == ["A::Se connecter", "A::Créer un compte", "A::Accueil"], order
+    page.keyboard.press("Escape")
+    page.goto(live_server.url + "/cites/")
+    page.keyboard.press("Tab")
+    page.get_by_role("link", name="Ouvrir le menu", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("navigation", name="Menu principal").get_by_role("link").first
+    ).to_be_focused()
+    back = []
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+        back.append(focused_text(page))
+    assert back == ["A::Créer un compte", "A::Se connecter", "BUTTON::Fermer"], back

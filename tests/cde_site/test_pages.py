@@ -41,6 +41,17 @@ def test_legal_pages_in_footer(client):
         page = client.get(url)
         assert page.status_code == 200
         assert title in page_text(page)
+    # Short footer links stay on one line at phone width.
+    assert ">Mentions\u00a0légales</a>" in html
+
+
+def test_skip_link_targets_take_the_focus(client):
+    """« Menu principal » and « Pied de page » lead to elements that can take the focus, so
+    that the browser moves it there and a screen reader announces where the user landed."""
+    html = client.get(reverse("cites:directory")).content.decode()
+    nav = re.search(r"<nav[^>]*id=\"navigation-principale\"[^>]*>", html).group(0)
+    footer = re.search(r"<footer[^>]*id=\"pied-de-page\"[^>]*>", html).group(0)
+    assert 'tabindex="-1"' in nav and 'tabindex="-1"' in footer
 
 
 def test_404_is_french_and_styled(client):

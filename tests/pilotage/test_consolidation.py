@@ -342,7 +342,7 @@ def test_indicator_page_evolution_leaves_out_the_open_quarter(client, indicators
     assert [label for label, _ in evolution["rows"]] == ["2026-T3"]
     assert evolution["rows"][0][1] == ["600"]
     text = " ".join(page_text(response).split())
-    assert "2026-T4 est en cours et n'y figure pas" in text
+    assert "4e trimestre 2026 est en cours et n'y figure pas" in text
     # The label, not the technical code.
     assert "Code" not in text[text.index("<h1") : text.index("Évolution par trimestre")]
     assert "<code>" not in text
@@ -379,7 +379,7 @@ def test_a_cites_draft_quarter_is_left_out_of_its_comparison_and_said_non_transm
     assert rows["2026-T3"][0] == "non transmis"
     assert json.loads(chart["y"])[0] == [100.0, None]
     text = " ".join(page_text(response).split())
-    assert "2026-T3 : questionnaire non transmis par" in text
+    assert "3e trimestre 2026 : questionnaire non transmis par" in text
     assert "9999" not in text and "9 999" not in text
     # The cité's own history shows its draft value, marked as such.
     client.force_login(coordinator)
@@ -461,7 +461,7 @@ def test_reminders_j7_and_j1_are_sent_once(
     recipients = {address for message in mail.outbox for address in message.to}
     assert {"coord@late.example", "partner@late.example"} <= recipients
     assert "coord@done.example" not in recipients
-    assert "2026-T4" in mail.outbox[0].subject
+    assert "4e trimestre 2026" in mail.outbox[0].subject
     sent = len(mail.outbox)
     # Again the same day: nothing.
     with django_capture_on_commit_callbacks(execute=True):

@@ -498,7 +498,7 @@ def test_reopening_tells_the_coordinators_by_email(
         )
     assert [m.to for m in mail.outbox] == [[member.email]]  # the coordinator, not the partner
     message = mail.outbox[0]
-    assert f"{campaign.code} rouvert jusqu'au {until:%d/%m/%Y}" in message.subject
+    assert f"{campaign.label} rouvert jusqu'au {until:%d/%m/%Y}" in message.subject
     assert format_date(until) in message.body
     assert reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 1]) in message.body
     # Extending a draft sends nothing.
@@ -664,3 +664,24 @@ def test_the_largest_number_the_field_holds_is_saved(client, member, cite, campa
     response = client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "99999999999999"})
     assert response.status_code == 302
     assert Answer.objects.get(indicator__code="comites-pilotage").number == 99999999999999
+
+
+def test_questionnaire_title_and_links_use_the_quarter_not_its_code(client, member, cite, campaign):
+    """The <title> starts with the h1's words and neither shows the technical code (2026-T4)."""
+    client.force_login(member)
+    text = page_text(client.get(step_url(cite, campaign, 1)))
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
+    h1 = re.search(r"<h1>(.*?)</h1>", text, re.S).group(1).strip()
+    assert title.startswith(h1), (title, h1)
+    assert campaign.label in title and campaign.code not in title
+    history = page_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
+    assert f"Ouvrir le questionnaire du {campaign.label}" in re.sub(r"<[^>]+>", "", history)
+    visible = re.sub(r'<[^>]+>|href="[^"]*"', " ", history)
+    assert campaign.code not in visible
+
+
+def test_key_figures_title_starts_with_its_heading(client):
+    text = page_text(client.get(reverse("pilotage:key_figures")))
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
+    h1 = re.search(r"<h1>(.*?)</h1>", text, re.S).group(1).strip()
+    assert title.startswith(h1 + " — "), (title, h1)

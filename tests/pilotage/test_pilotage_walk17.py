@@ -250,7 +250,7 @@ def test_renaming_an_indicator_does_not_rewrite_past_quarters(
     client.force_login(member)
     history = page_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
     assert "Comités de pilotage tenus" in history
-    assert "Intitulé en 2026-T3 : « Comités de pilotage réunis »" in history
+    assert "Intitulé au 3e trimestre 2026 : « Comités de pilotage réunis »" in history
 
 
 # --- 8. Accessible questionnaire fields ---------------------------------------------------------

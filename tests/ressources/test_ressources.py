@@ -1,9 +1,11 @@
 """Library pages, filters and counts, visibility, proposals, subscriptions and bulletin sending."""
 
+import itertools
+import re
 from unittest import mock
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.db import connection
 from django.urls import reverse
 from wagtail.models import Page, WorkflowState
@@ -96,6 +98,10 @@ def test_index_url_serves_the_library(client, library):
     response = client.get(reverse("ressources:index"))
     assert response.status_code == 200
     assert "Filtrer les ressources" in page_text(response)
+    html = response.content.decode()
+    assert "Tous et toutes" not in html
+    for text in ("Tous les champs d'action", "Toutes les régions", "Tous les publics"):
+        assert f'<option value="">{text}</option>' in html.replace("&#x27;", "'")
 
 
 # --- Filters and counts -----------------------------------------------------------------------
@@ -337,6 +343,36 @@ def test_double_opt_in_and_unsubscribe(client, library, django_capture_on_commit
     assert subscriber.unsubscribed_at is not None
     assert client.post(reverse("ressources:unsubscribe", args=["faux"])).status_code == 400
     assert client.get(reverse("ressources:confirm", args=["faux"])).status_code == 400
+
+
+def test_subscribing_again_tells_only_the_owner(
+    client, library, django_capture_on_commit_callbacks
+):
+    """An address already subscribed: the page answers as for a new one (a stranger learns
+    nothing), the e-mail tells its owner, with an unsubscribe link and no confirmation link."""
+    subscriber = services.confirm_subscription("abonnee@example.org", None)
+
+    def ask(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("ressources:subscribe"), {"email": email, "scope": "all"}, follow=True
+            )
+
+    def neutral(response, email):
+        text = page_text(response).replace(email, "X")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+    new_page = neutral(ask("nouvelle@example.org"), "nouvelle@example.org")
+    again_page = neutral(ask("abonnee@example.org"), "abonnee@example.org")
+    assert again_page == new_page
+    assert len(mail.outbox) == 2
+    message = mail.outbox[1]
+    assert message.to == ["abonnee@example.org"]
+    assert "déjà abonné(e)" in message.subject and "déjà abonné(e)" in message.body
+    token = _link(message, "/veille/desabonnement/").rstrip("/").rsplit("/", 1)[1]
+    assert signing.loads(token, salt=services.UNSUBSCRIBE_SALT) == subscriber.pk
+    assert "/veille/abonnement/" not in message.body
+    assert "déjà abonné(e)" in message.alternatives[0][0]
 
 
 def test_confirmation_emails_are_throttled_per_address_and_per_ip(
@@ -589,3 +625,21 @@ def test_images_of_members_only_pages_are_not_public(
         assert response.status_code == 200
         assert "private" in response["Cache-Control"]
         assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_stated_frequency_matches_the_issues_dates():
+    """The archive says how often the bulletin comes out; the demo issues follow it."""
+    from cde_site.demo.data import BULLETINS
+    from ressources.setup import BULLETIN_INTRO
+
+    assert BULLETIN_INTRO.startswith("Toutes les deux semaines,")
+    dates = sorted(item["date"] for item in BULLETINS)
+    assert {(b - a).days for a, b in itertools.pairwise(dates)} == {14}
+
+
+def test_confirmation_page_title_starts_with_its_heading(client, library):
+    token = services.subscription_token("lecteur@example.org", None)
+    text = page_text(client.get(reverse("ressources:confirm", args=[token])))
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
+    h1 = re.search(r"<h1>(.*?)</h1>", text, re.S).group(1).strip()
+    assert title.startswith(h1 + " — "), (title, h1)

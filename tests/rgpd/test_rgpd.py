@@ -167,6 +167,18 @@ def test_wrong_password_changes_nothing(client, world):
     assert alice.is_active and alice.first_name == "Alice"
 
 
+def test_empty_password_asks_for_it(client, world):
+    alice = world["alice"]
+    client.force_login(alice)
+    response = client.post(reverse("rgpd:delete_account"), {"password": "", "understood": "on"})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Saisissez votre mot de passe pour confirmer." in text
+    assert "Mot de passe incorrect" not in text
+    alice.refresh_from_db()
+    assert alice.is_active
+
+
 def test_confirmation_box_is_required(client, world):
     client.force_login(world["alice"])
     response = client.post(reverse("rgpd:delete_account"), {"password": PASSWORD})

@@ -65,3 +65,10 @@ def can_use_admin(user):
 @register.simple_tag
 def notification_preferences_path():
     return settings.NOTIFICATIONS_PREFERENCES_PATH
+
+
+@register.filter
+def keep_together(text):
+    """Short labels (footer links) on one line: non-breaking spaces instead of spaces, so that
+    « Mentions légales » does not break in two at phone width."""
+    return str(text).replace(" ", "\u00a0")

@@ -33,12 +33,40 @@
     });
   }
 
+  // Below 992 px the header search is a DSFR modal opened by the magnifier button. DSFR puts
+  // focus on its "Fermer" button: move it to the field, where the user means to type.
+  var searchModal = document.getElementById("modal-recherche");
+  var searchField = document.getElementById("recherche-entete");
+  var searchButton = document.querySelector(".fr-header__navbar [aria-controls='modal-recherche']");
+  if (searchModal && searchField) {
+    searchModal.addEventListener("dsfr.disclose", function () {
+      window.requestAnimationFrame(function () {
+        window.setTimeout(function () {
+          searchField.focus();
+        }, 0);
+      });
+    });
+  }
+
   // Escape in a search field: Chromium and others erase what was typed. Keep the query
-  // everywhere (Escape still closes the DSFR search modal and the suggestions list).
+  // everywhere. DSFR ignores Escape while focus is in a field, so close the phone search
+  // modal here, focus back on the magnifier button (the text stays in the field).
   document.addEventListener("keydown", function (event) {
     var field = event.target;
     if (event.key === "Escape" && field instanceof HTMLInputElement && field.type === "search") {
       event.preventDefault();
+      var modal = field.closest(".fr-modal");
+      if (modal && modal === searchModal && modal.classList.contains("fr-modal--opened")) {
+        var close = modal.querySelector(".fr-btn--close");
+        if (close) close.click();
+        if (searchButton) {
+          window.requestAnimationFrame(function () {
+            window.setTimeout(function () {
+              searchButton.focus();
+            }, 0);
+          });
+        }
+      }
     }
   });
 })();
