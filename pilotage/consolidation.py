@@ -225,9 +225,11 @@ def evolution(indicator_id, kind, campaigns):
 
 
 def cite_series(cite, indicator_ids, campaigns):
-    """{indicator_id: {campaign_id: Answer}} of a cité, whatever the responses' state (1 query)."""
+    """{indicator_id: {campaign_id: Answer}} of a cité, whatever the responses' state, values
+    carried over from last quarter that nobody saved left out (1 query)."""
     series = defaultdict(dict)
     for answer in Answer.objects.filter(
+        prefilled=False,
         response__cite=cite,
         response__campaign__in=campaigns,
         indicator_id__in=indicator_ids,

@@ -74,7 +74,7 @@ def _breakdown_text(breakdown, labels):
 
 
 def answer_rows():
-    """Every answer, in a stable order, streamed from the database in chunks (1 query)."""
+    """Every answer a member gave, in a stable order, streamed from the database in chunks (1 query)."""
     enjeux = dict(Enjeu.choices)
     waves = dict(Wave.choices)
     statuses = dict(ResponseStatus.choices)
@@ -85,7 +85,9 @@ def answer_rows():
         version=OuterRef("response__campaign__version"), indicator=OuterRef("indicator")
     )
     qs = (
-        Answer.objects.annotate(
+        # Values carried over from last quarter that nobody at the cité saved are not answers.
+        Answer.objects.filter(prefilled=False)
+        .annotate(
             asked_label=Coalesce(Subquery(frozen.values("label")[:1]), "indicator__label"),
             asked_unit=Coalesce(Subquery(frozen.values("unit")[:1]), "indicator__unit"),
         )

@@ -23,6 +23,7 @@ from pilotage.models import (
     Campaign,
     CampaignStatus,
     Indicator,
+    Kind,
     QuestionnaireVersion,
     Reminder,
     ReminderKind,
@@ -135,7 +136,9 @@ def extend_response(campaign, cite, until, actor):
             f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) doit être postérieure "
             f"à l'échéance actuelle, le {deadline:%d/%m/%Y}."
         )
-    response = get_or_create_response(campaign, cite)
+    # Never pre-filled here: an extension only moves the deadline; the values carried over from
+    # the previous quarter are offered when the cité opens its questionnaire.
+    response, _ = Response.objects.get_or_create(campaign=campaign, cite=cite)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.is_submitted:
         raise ValidationError("Ce questionnaire est déjà transmis : rouvrez-le plutôt.")
@@ -165,7 +168,8 @@ def reopen_response(campaign, cite, until, actor):
             f"{cite.short_name} : ce questionnaire n'a pas été transmis ; prolongez-le plutôt."
         )
     if response is None:
-        response = get_or_create_response(campaign, cite)
+        # Not pre-filled: a reopening changes the deadline and state, it writes no answer.
+        response, _ = Response.objects.get_or_create(campaign=campaign, cite=cite)
     if not campaign.is_closed and until < response.deadline:
         raise ValidationError(
             f"{cite.short_name} : la réouverture ({until:%d/%m/%Y}) ne peut pas finir avant "
@@ -194,33 +198,49 @@ def previous_response(campaign, cite):
     )
 
 
+# Free text describes one quarter (« Fait marquant du trimestre »): never carried over.
+NOT_CARRIED_OVER = {Kind.TEXT}
+
+
 @transaction.atomic
 def get_or_create_response(campaign, cite):
-    """The cité's questionnaire; on creation, pre-filled (and marked) from the previous quarter's
-    submitted answers to the indicators this version still asks."""
+    """The cité's questionnaire, as its team opens it. Pre-filled (and marked) from the previous
+    quarter's submitted answers to the indicators this version still asks, free text excepted,
+    when it holds no answer yet: also a questionnaire ANCT extended or reopened before anyone at
+    the cité opened it. Pre-filled values are not the cité's answers until a member saves them."""
     response, created = Response.objects.get_or_create(campaign=campaign, cite=cite)
-    if created and campaign.version_id:
-        previous = previous_response(campaign, cite)
-        if previous is not None:
-            asked = set(
-                VersionIndicator.objects.filter(version=campaign.version_id).values_list(
-                    "indicator_id", flat=True
-                )
+    if response.is_submitted or not campaign.version_id:
+        return response
+    if not created and response.answers.exists():
+        return response
+    previous = previous_response(campaign, cite)
+    if previous is not None:
+        asked = {
+            vi.indicator_id
+            for vi in VersionIndicator.objects.filter(version=campaign.version_id)
+            if vi.kind not in NOT_CARRIED_OVER
+        }
+        Answer.objects.bulk_create(
+            Answer(
+                response=response,
+                indicator_id=old.indicator_id,
+                number=old.number,
+                text=old.text,
+                breakdown=old.breakdown,
+                breakdown_confirmed=old.breakdown_confirmed,
+                prefilled=True,
             )
-            Answer.objects.bulk_create(
-                Answer(
-                    response=response,
-                    indicator_id=old.indicator_id,
-                    number=old.number,
-                    text=old.text,
-                    breakdown=old.breakdown,
-                    breakdown_confirmed=old.breakdown_confirmed,
-                    prefilled=True,
-                )
-                for old in previous.answers.all()
-                if old.indicator_id in asked and not old.is_empty
-            )
+            for old in previous.answers.all()
+            if old.indicator_id in asked and not old.is_empty
+        )
     return response
+
+
+def is_started(response):
+    """A member saved at least one answer (pre-filled values nobody confirmed do not count)."""
+    return response is not None and (
+        response.is_submitted or response.answers.filter(prefilled=False).exists()
+    )
 
 
 @dataclass

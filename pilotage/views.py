@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,8 +69,13 @@ def index(request):
 def cite_history(request, slug):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaigns = list(Campaign.objects.exclude(status=CampaignStatus.PLANNED).chronological())
+    # `last_edit`: a member saved something (values carried over from last quarter do not make
+    # a draft: « Non commencé » until someone saves, as on ANCT's dashboard).
     responses = {
-        r.campaign_id: r for r in Response.objects.filter(cite=cite).select_related("campaign")
+        r.campaign_id: r
+        for r in Response.objects.filter(cite=cite)
+        .select_related("campaign")
+        .annotate(last_edit=Max("answers__updated_at", filter=Q(answers__prefilled=False)))
     }
     indicators = list(Indicator.objects.order_by("enjeu", "position", "code"))
     series = consolidation.cite_series(cite, [i.pk for i in indicators], campaigns)
@@ -239,6 +245,13 @@ def questionnaire(request, slug, code, step):
     if response is None:
         if not (permissions.is_cite_member(user, cite) and campaign.is_open):
             raise Http404(permissions.NOT_FOUND)
+        response = services.get_or_create_response(campaign, cite)
+    elif (
+        not response.is_submitted
+        and permissions.is_cite_member(user, cite)
+        and response.accepts_answers()
+    ):
+        # Extended or reopened by ANCT before anyone opened it: offer last quarter's values now.
         response = services.get_or_create_response(campaign, cite)
     editable = permissions.can_edit_response(user, response)
     themes = list(Theme.objects.ordered())

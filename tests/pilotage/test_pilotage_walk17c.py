@@ -1,0 +1,100 @@
+"""pilotage/ after the blind walk walk17c of issue #17: an extension writes no answer, carried-over
+values are not the cité's answers until saved, free text is never carried over."""
+
+import datetime
+
+from django.urls import reverse
+
+from pilotage import services
+from pilotage.exports import answer_rows
+from pilotage.models import Answer, Enjeu, Indicator, Kind, Response
+from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign
+from tests.utils import page_text
+
+
+def step_url(cite, campaign, step=1):
+    return reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, step])
+
+
+def action(client, campaign, verb, cite, until):
+    return client.post(
+        reverse("pilotage:campaign_action", args=[campaign.code, verb]),
+        {"cite": cite.slug, "until": until.isoformat()},
+        follow=True,
+    )
+
+
+def _two_quarters(cite, member, anct_user):
+    """2026-T3 transmitted (with a « fait marquant ») and closed, 2026-T4 open."""
+    Indicator.objects.create(
+        code="fait-marquant",
+        label="Fait marquant du trimestre",
+        enjeu=Enjeu.COOPERATION,
+        kind=Kind.TEXT,
+        required=False,
+        position=99,
+    )
+    previous = make_campaign(2026, 3, open_by=anct_user)
+    answer_and_submit(
+        previous,
+        cite,
+        member,
+        {
+            "comites-pilotage": 2,
+            "taux-femmes": 48,
+            "beneficiaires": 310,
+            "fait-marquant": "Lancement d'une cohorte",
+        },
+    )
+    services.close_campaign(previous, anct_user)
+    return make_campaign(2026, 4, open_by=anct_user)
+
+
+def test_extending_a_cite_that_has_not_started_writes_no_answer(
+    client, anct_user, member, cite, indicators
+):
+    current = _two_quarters(cite, member, anct_user)
+    client.force_login(anct_user)
+    action(client, current, "prolonger", cite, current.closes_on + datetime.timedelta(days=10))
+    response = Response.objects.get(campaign=current, cite=cite)
+    assert response.extended_until == current.closes_on + datetime.timedelta(days=10)
+    assert not response.answers.exists()
+    # Everywhere « Non commencé », nothing in the export.
+    history = page_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
+    assert "Non commencé" in history and "Brouillon" not in history
+    assert not [row for row in answer_rows() if row[0] == "2026-T4"]
+
+    # The cité opens its questionnaire: last quarter's values are offered, free text excepted...
+    client.force_login(member)
+    page = client.get(step_url(cite, current, 1))
+    assert page.status_code == 200
+    prefilled = Answer.objects.filter(response=response)
+    assert set(prefilled.values_list("indicator__code", flat=True)) == {
+        "comites-pilotage",
+        "taux-femmes",
+        "beneficiaires",
+    }
+    assert all(a.prefilled for a in prefilled)
+    assert "Lancement d'une cohorte" not in page_text(page)
+    # ... but they are no draft answer until someone saves.
+    assert not [row for row in answer_rows() if row[0] == "2026-T4"]
+    history = page_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
+    assert "Non commencé" in history
+    client.post(
+        step_url(cite, current, 1),
+        {"v-comites-pilotage": "3", "r-comites-pilotage": "1"},
+    )
+    rows = [row for row in answer_rows() if row[0] == "2026-T4"]
+    assert [(row[7], row[10]) for row in rows] == [("comites-pilotage", 3)]
+    history = page_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
+    assert "Brouillon" in history
+
+
+def test_reopening_after_the_closing_writes_no_answer(client, anct_user, member, cite, indicators):
+    current = _two_quarters(cite, member, anct_user)
+    services.close_campaign(current, anct_user)
+    client.force_login(anct_user)
+    action(client, current, "rouvrir", cite, TODAY + datetime.timedelta(days=5))
+    response = Response.objects.get(campaign=current, cite=cite)
+    assert response.accepts_answers()
+    assert not response.answers.exists()
