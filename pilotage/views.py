@@ -1,10 +1,13 @@
 """Pages of pilotage/: the cités' questionnaire and history, ANCT's steering pages and exports,
-the public key figures. Every view asks pilotage.permissions first."""
+the public key figures. Every view asks pilotage.permissions first; pages that need an account
+send anonymous visitors to the login page (with `next`: an e-mail link works once logged in),
+and answer people logged in without rights the same 404 as for a page that does not exist."""
 
 import json
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Q
 from django.http import Http404
@@ -57,6 +60,7 @@ def _campaign_or_404(code, *, opened=True):
 # --- Cité team ---------------------------------------------------------------------------------
 
 
+@login_required
 def index(request):
     if is_anct(request.user):
         return redirect("pilotage:dashboard")
@@ -66,6 +70,7 @@ def index(request):
     raise Http404(permissions.NOT_FOUND)
 
 
+@login_required
 def cite_history(request, slug):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaigns = list(Campaign.objects.exclude(status=CampaignStatus.PLANNED).chronological())
@@ -235,6 +240,7 @@ def _chart(chart_id, title, category, labels, series, unit, notes=None):
     }
 
 
+@login_required
 def questionnaire(request, slug, code, step):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaign = _campaign_or_404(code)
@@ -361,6 +367,7 @@ def _blockers(cite, campaign, response):
     ]
 
 
+@login_required
 @require_POST
 def submit(request, slug, code):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
@@ -393,6 +400,7 @@ def _selected_campaign(request):
     return qs.filter(status=CampaignStatus.OPEN).first() or qs.order_by("-year", "-quarter").first()
 
 
+@login_required
 def dashboard(request):
     permissions.require_steering(request.user)
     campaigns = list(Campaign.objects.select_related("version").order_by("-year", "-quarter"))
@@ -415,6 +423,7 @@ def dashboard(request):
     return render(request, "pilotage/dashboard.html", context)
 
 
+@login_required
 def indicator_detail(request, code):
     permissions.require_steering(request.user)
     indicator = Indicator.objects.filter(code=code).first()
@@ -515,6 +524,7 @@ def indicator_detail(request, code):
     return render(request, "pilotage/indicator.html", context)
 
 
+@login_required
 @require_POST
 def campaign_action(request, code, action):
     permissions.require_steering(request.user)
@@ -571,6 +581,7 @@ def campaign_action(request, code, action):
     return redirect(back)
 
 
+@login_required
 def export(request, what, fmt):
     permissions.require_steering(request.user)
     if fmt not in exports.FORMATS or what not in ("reponses", "consolidation"):
@@ -607,6 +618,7 @@ def api_key_figures(request):
 ACTIVITY_PERIODS = {"3": 3, "6": 6, "12": 12}
 
 
+@login_required
 def activity(request):
     """ANCT's view of the network's activity: aggregates registered by the other apps."""
     from datetime import timedelta

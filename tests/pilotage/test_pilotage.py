@@ -559,6 +559,17 @@ def as_role(request, client, member, partner, non_member, professional, anct_use
 TEAM = {"coordinator", "partner"}
 
 
+def assert_sent_to_login(response, url):
+    """Anonymous visitors of a page that needs an account go to the login page, back afterwards."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    assert response.status_code == 302, url
+    assert response.url == f"{resolve_url(settings.LOGIN_URL)}?next={quote(url)}", response.url
+
+
 def test_cite_pages_by_role(as_role, cite, campaign):
     urls = [
         reverse("pilotage:cite", args=[cite.slug]),
@@ -570,9 +581,16 @@ def test_cite_pages_by_role(as_role, cite, campaign):
         expected = 200 if as_role.role in TEAM | {"anct_user"} else 404
         if as_role.role == "anct_user" and url != urls[0]:
             expected = 404  # no questionnaire yet for this cité: ANCT does not create one
+        if as_role.role == "anonymous":
+            assert_sent_to_login(response, url)
+            continue
         assert response.status_code == expected, (as_role.role, url)
-    missing = as_role.get(reverse("pilotage:cite", args=["nexiste-pas"]))
-    assert missing.status_code == 404
+    missing_url = reverse("pilotage:cite", args=["nexiste-pas"])
+    missing = as_role.get(missing_url)
+    if as_role.role == "anonymous":
+        assert_sent_to_login(missing, missing_url)  # the same for a cité that does not exist
+    else:
+        assert missing.status_code == 404
 
 
 def test_private_and_absent_answer_the_same_404(client, non_member, cite, campaign):
@@ -592,6 +610,9 @@ def test_submit_and_save_by_role(as_role, cite, campaign):
     if as_role.role in TEAM:
         assert save.status_code == 302
         assert submit.status_code == (302 if as_role.role == "coordinator" else 403)
+    elif as_role.role == "anonymous":
+        assert_sent_to_login(save, step_url(cite, campaign))
+        assert_sent_to_login(submit, reverse("pilotage:submit", args=[cite.slug, campaign.code]))
     elif as_role.role == "anct_user":
         assert save.status_code == 404 and submit.status_code == 404
     else:
@@ -607,16 +628,23 @@ def test_steering_pages_by_role(as_role, cite, campaign, indicators):
         reverse("pilotage:export", args=["reponses", "csv"]),
         reverse("pilotage:export", args=["consolidation", "xlsx"]),
     ]
+    anonymous = as_role.role == "anonymous"
     for url in urls:
         response = as_role.get(url)
+        if anonymous:
+            assert_sent_to_login(response, url)
+            continue
         assert response.status_code == (200 if as_role.role == "anct_user" else 404), url
     close = reverse("pilotage:campaign_action", args=[campaign.code, "clore"])
     asked = as_role.post(close)  # the cité has not submitted: ANCT is asked to confirm first
-    assert asked.status_code == (200 if as_role.role == "anct_user" else 404)
+    if anonymous:
+        assert_sent_to_login(asked, close)
+    else:
+        assert asked.status_code == (200 if as_role.role == "anct_user" else 404)
     campaign.refresh_from_db()
     assert not campaign.is_closed
     action = as_role.post(close, {"confirme": "oui"})
-    assert action.status_code == (302 if as_role.role == "anct_user" else 404)
+    assert action.status_code == (302 if as_role.role in ("anct_user", "anonymous") else 404)
     campaign.refresh_from_db()
     assert campaign.is_closed == (as_role.role == "anct_user")
 
@@ -627,6 +655,8 @@ def test_index_redirects_by_role(as_role, cite):
         assert response.status_code == 302 and "/pilotage/cites/" in response.url
     elif as_role.role == "anct_user":
         assert response.status_code == 302 and response.url == reverse("pilotage:dashboard")
+    elif as_role.role == "anonymous":
+        assert_sent_to_login(response, reverse("pilotage:index"))
     else:
         assert response.status_code == 404
 

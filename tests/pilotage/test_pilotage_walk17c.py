@@ -98,3 +98,17 @@ def test_reopening_after_the_closing_writes_no_answer(client, anct_user, member,
     response = Response.objects.get(campaign=current, cite=cite)
     assert response.accepts_answers()
     assert not response.answers.exists()
+
+
+def test_the_reopening_link_sends_a_logged_out_coordinator_to_the_login_page(
+    client, member, cite, campaign, non_member
+):
+    url = step_url(cite, campaign, 1)
+    page = client.get(url)
+    assert page.status_code == 302
+    assert "next=" in page.url and page.url.split("next=")[1].replace("%2F", "/") == url
+    login = client.get(page.url)
+    assert login.status_code == 200
+    # Logged in without rights: still the same 404 as for a page that does not exist.
+    client.force_login(non_member)
+    assert client.get(url).status_code == 404
