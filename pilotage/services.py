@@ -379,8 +379,8 @@ def submission_blockers(response):
     return blockers
 
 
-def missing_required(response):
-    """Required questions without an answer, in questionnaire order."""
+def missing_answers(response):
+    """Questions without an answer, required or not, in questionnaire order."""
     answered = set(
         response.answers.exclude(number__isnull=True, text="").values_list(
             "indicator_id", flat=True
@@ -391,8 +391,13 @@ def missing_required(response):
         for vi in VersionIndicator.objects.filter(version=response.campaign.version_id).order_by(
             "position", "code"
         )
-        if vi.required and vi.indicator_id not in answered
+        if vi.indicator_id not in answered
     ]
+
+
+def missing_required(response):
+    """Required questions without an answer, in questionnaire order."""
+    return [vi for vi in missing_answers(response) if vi.required]
 
 
 def closed_message(response):

@@ -375,10 +375,31 @@ def submit(request, slug, code):
     response = Response.objects.filter(campaign=campaign, cite=cite).first()
     if response is None or not permissions.can_view_cite_answers(request.user, cite):
         raise Http404(permissions.NOT_FOUND)
+    recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
+    if (
+        request.POST.get("confirme") != "oui"
+        and permissions.can_submit_response(request.user, response)
+        and not services.submission_blockers(response)
+    ):
+        # A transmission cannot be undone without ANCT: say so and ask first (no JavaScript).
+        # Anything that would refuse it goes on below and is said on the recap as before.
+        asked = len(consolidation.campaign_questions(campaign))
+        context = {
+            "cite": cite,
+            "campaign": campaign,
+            "answered": asked - len(services.missing_answers(response)),
+            "asked": asked,
+            "back": recap,
+            "breadcrumb": [
+                {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
+                {"label": f"Questionnaire {campaign.code}", "url": recap},
+                {"label": "Transmettre"},
+            ],
+        }
+        return render(request, "pilotage/submit_confirm.html", context)
     try:
         services.submit_response(response, request.user)
     except ValidationError as error:
-        recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
         if services.submission_blockers(response):
             # The recap lists each blocking question with a link to its field.
             return redirect(f"{recap}?refus=1")

@@ -32,6 +32,9 @@ def partner(cite):
     return UserFactory(cite=cite, partner=True)
 
 
+CONFIRMED = {"confirme": "oui"}  # the second submit of the transmission's confirmation page
+
+
 def step_url(cite, campaign, step=1):
     return reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, step])
 
@@ -117,7 +120,7 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
     recap = client.get(step_url(cite, campaign, 4))
     # Typed "1 200", stored 1200, shown back grouped the French way.
     assert "1\u00a0200" in page_text(recap)
-    done = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
+    done = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED)
     assert done.status_code == 302
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED and response.submitted_by == member
@@ -132,7 +135,9 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
 def test_submitting_requires_every_required_answer(client, member, cite, campaign):
     client.force_login(member)
     client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "2"})
-    response = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
+    response = client.post(
+        reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED, follow=True
+    )
     text = page_text(response)
     assert "Le questionnaire n'a pas été transmis" in text
     assert "Bénéficiaires accompagnés</a> : question obligatoire sans réponse." in text
@@ -202,7 +207,9 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     assert "Bénéficiaires accompagnés</a> : la ventilation ne correspond pas au total" in page_text(
         recap
     )
-    refused = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
+    refused = client.post(
+        reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED, follow=True
+    )
     assert "Le questionnaire n'a pas été transmis" in page_text(refused)
     assert "Bénéficiaires accompagnés</a> : la ventilation ne correspond pas au total" in (
         page_text(refused)
@@ -218,7 +225,7 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     assert answer.breakdown_confirmed
     page = page_text(client.get(step_url(cite, campaign, 2)))
     assert re.search(r'id="c-beneficiaires"\s+name="c-beneficiaires"\s+checked', page)
-    client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
+    client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED)
     assert Response.objects.get().is_submitted
 
 
@@ -278,7 +285,9 @@ def test_prefilled_from_the_previous_quarter_and_marked(
     response = Response.objects.get(campaign=current)
     assert response.answers.filter(prefilled=True).count() == 3
     # Not checked yet: the coordinator cannot submit.
-    refused = client.post(reverse("pilotage:submit", args=[cite.slug, current.code]), follow=True)
+    refused = client.post(
+        reverse("pilotage:submit", args=[cite.slug, current.code]), CONFIRMED, follow=True
+    )
     assert "valeur reprise du trimestre précédent, à confirmer ou corriger" in page_text(refused)
     # Checking one value keeps it and removes the mark; changing one does too.
     # (Pre-filled answers are at revision 1: the page's hidden fields say so.)
@@ -294,7 +303,7 @@ def test_prefilled_from_the_previous_quarter_and_marked(
     revisions["r-taux-femmes"] = "2"
     client.post(step_url(cite, current, 2), {**step2, **revisions, "p-beneficiaires": "on"})
     assert not response.answers.filter(prefilled=True).exists()
-    client.post(reverse("pilotage:submit", args=[cite.slug, current.code]))
+    client.post(reverse("pilotage:submit", args=[cite.slug, current.code]), CONFIRMED)
     response.refresh_from_db()
     assert response.is_submitted
 
@@ -395,7 +404,10 @@ def test_partner_contributes_to_the_draft_but_does_not_submit(client, partner, c
     recap = client.get(step_url(cite, campaign, 4))
     assert "Transmettre le questionnaire" not in page_text(recap)
     assert (
-        client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code])).status_code == 403
+        client.post(
+            reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED
+        ).status_code
+        == 403
     )
 
 
@@ -606,7 +618,7 @@ def test_private_and_absent_answer_the_same_404(client, non_member, cite, campai
 
 def test_submit_and_save_by_role(as_role, cite, campaign):
     save = as_role.post(step_url(cite, campaign), {"v-comites-pilotage": "1"})
-    submit = as_role.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
+    submit = as_role.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED)
     if as_role.role in TEAM:
         assert save.status_code == 302
         assert submit.status_code == (302 if as_role.role == "coordinator" else 403)

@@ -112,3 +112,29 @@ def test_the_reopening_link_sends_a_logged_out_coordinator_to_the_login_page(
     # Logged in without rights: still the same 404 as for a page that does not exist.
     client.force_login(non_member)
     assert client.get(url).status_code == 404
+
+
+def test_transmitting_asks_for_a_confirmation_first(client, member, cite, campaign):
+    client.force_login(member)
+    submit = reverse("pilotage:submit", args=[cite.slug, campaign.code])
+    client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "1"})
+    # Not complete: no confirmation page, the recap lists what is missing, as before.
+    refused = client.post(submit)
+    assert refused.status_code == 302 and refused.url.endswith("?refus=1")
+    client.post(
+        step_url(cite, campaign, 2),
+        {"v-taux-femmes": "40", "v-beneficiaires": "10"},
+    )
+    page = client.post(submit)
+    assert page.status_code == 200
+    text = " ".join(page_text(page).split())
+    assert (
+        f"Vous allez transmettre le questionnaire du 4e trimestre 2026 de {cite.name} ; vous ne "
+        "pourrez plus le modifier sans demander une réouverture à l’ANCT." in text
+    )
+    assert "3 questions renseignées sur 6" in text
+    assert 'name="confirme" value="oui"' in text
+    assert not Response.objects.get().is_submitted
+    done = client.post(submit, {"confirme": "oui"})
+    assert done.status_code == 302
+    assert Response.objects.get().is_submitted
