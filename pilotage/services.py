@@ -73,6 +73,25 @@ def freeze_version():
     return version
 
 
+def opening_warnings(campaign, today=None):
+    """What ANCT should know before opening a campaign: it opens before its own opening date,
+    or while another campaign is still open (the cités then have two questionnaires at once)."""
+    today = today or date.today()
+    warnings = []
+    if today < campaign.opens_on:
+        warnings.append(
+            f"La campagne {campaign.code} ne commence que le {campaign.opens_on:%d/%m/%Y} : "
+            "l’ouvrir maintenant permet aux cités d’y répondre dès aujourd’hui."
+        )
+    for other in Campaign.objects.filter(status=CampaignStatus.OPEN).exclude(pk=campaign.pk):
+        warnings.append(
+            f"La campagne {other.code} est encore ouverte (clôture le "
+            f"{other.closes_on:%d/%m/%Y}) : les cités auront deux questionnaires en cours en "
+            "même temps."
+        )
+    return warnings
+
+
 @transaction.atomic
 def open_campaign(campaign, actor):
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)

@@ -553,6 +553,23 @@ def campaign_action(request, code, action):
     back = reverse("pilotage:dashboard") + f"?campagne={campaign.code}"
     try:
         if action == "ouvrir":
+            warnings = services.opening_warnings(campaign)
+            if (
+                warnings
+                and campaign.status == CampaignStatus.PLANNED
+                and (request.POST.get("confirme") != "oui")
+            ):
+                # Too early, or another campaign still open: say so and ask first.
+                context = {
+                    "campaign": campaign,
+                    "warnings": warnings,
+                    "back": back,
+                    "breadcrumb": [
+                        {"label": "Pilotage national", "url": back},
+                        {"label": f"Ouvrir la campagne {campaign.code}"},
+                    ],
+                }
+                return render(request, "pilotage/open_confirm.html", context)
             services.open_campaign(campaign, request.user)
             messages.success(request, f"Campagne {campaign.code} ouverte ; questionnaire figé.")
         elif action == "clore":

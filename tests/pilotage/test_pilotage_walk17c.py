@@ -138,3 +138,50 @@ def test_transmitting_asks_for_a_confirmation_first(client, member, cite, campai
     done = client.post(submit, {"confirme": "oui"})
     assert done.status_code == 302
     assert Response.objects.get().is_submitted
+
+
+def test_opening_early_or_beside_an_open_campaign_asks_first(client, anct_user, campaign):
+    from pilotage.models import Campaign
+
+    later = Campaign.objects.create(
+        year=2027,
+        quarter=1,
+        opens_on=TODAY + datetime.timedelta(days=80),
+        closes_on=TODAY + datetime.timedelta(days=120),
+    )
+    client.force_login(anct_user)
+    url = reverse("pilotage:campaign_action", args=[later.code, "ouvrir"])
+    page = client.post(url)
+    assert page.status_code == 200
+    text = " ".join(page_text(page).split())
+    assert f"ne commence que le {later.opens_on:%d/%m/%Y}" in text
+    assert f"La campagne {campaign.code} est encore ouverte" in text
+    later.refresh_from_db()
+    assert later.status == "planned"
+    client.post(url, {"confirme": "oui"})
+    later.refresh_from_db()
+    assert later.status == "open"
+
+
+def test_mon_espace_lists_every_questionnaire_still_to_transmit(
+    client, anct_user, member, cite, campaign
+):
+    from pilotage.models import Campaign
+
+    campaign = services.close_campaign(campaign, anct_user)
+    services.reopen_response(campaign, cite, TODAY + datetime.timedelta(days=5), anct_user)
+    later = Campaign.objects.create(
+        year=2027,
+        quarter=1,
+        opens_on=TODAY - datetime.timedelta(days=1),
+        closes_on=TODAY + datetime.timedelta(days=30),
+    )
+    services.open_campaign(later, anct_user)
+    client.force_login(member)
+    text = " ".join(page_text(client.get("/mon-espace/")).split())
+    reopened = text.index(f"Campagne du {campaign.label}")
+    newest = text.index(f"Campagne du {later.label}")
+    assert reopened < newest  # soonest deadline first
+    assert "(dans 5 jours)" in text and "(dans 30 jours)" in text
+    assert "Rouvert par l'ANCT" in text
+    assert step_url(cite, campaign) in client.get("/mon-espace/").content.decode()
