@@ -467,6 +467,20 @@ def indicator_detail(request, code):
             for key, label in consolidation.DIMENSIONS
         ]
     kind = vi.kind if vi else indicator.kind
+    if kind == Kind.TEXT:
+        # Free text has no total, chart nor median: the cités' own words, transmitted only.
+        context = {
+            "indicator": indicator,
+            "vi": vi,
+            "campaign": campaign,
+            "campaigns": campaigns,
+            "texts": consolidation.transmitted_texts(campaign, indicator) if campaign else [],
+            "breadcrumb": [
+                {"label": "Pilotage national", "url": reverse("pilotage:dashboard")},
+                {"label": indicator.label},
+            ],
+        }
+        return render(request, "pilotage/indicator_text.html", context)
     # Only closed quarters: an open one holds the few questionnaires transmitted so far, and its
     # total next to complete quarters would read as a fall.
     closed = [c for c in campaigns if c.is_closed]

@@ -185,3 +185,38 @@ def test_mon_espace_lists_every_questionnaire_still_to_transmit(
     assert "(dans 5 jours)" in text and "(dans 30 jours)" in text
     assert "Rouvert par l'ANCT" in text
     assert step_url(cite, campaign) in client.get("/mon-espace/").content.decode()
+
+
+def test_a_free_text_indicator_page_lists_the_transmitted_texts_by_cite(
+    client, anct_user, member, cite, indicators
+):
+    from tests.factories import UserFactory
+    from tests.factories.cites import CiteFactory
+
+    current = _two_quarters(cite, member, anct_user)
+    other = CiteFactory()
+    answer_and_submit(
+        current,
+        other,
+        UserFactory(cite=other, coordinator=True),
+        {
+            "comites-pilotage": 1,
+            "taux-femmes": 40,
+            "beneficiaires": 10,
+            "fait-marquant": "Forum emploi",
+        },
+    )
+    drafting = CiteFactory()
+    response = services.get_or_create_response(current, drafting)
+    response.answers.create(
+        indicator=Indicator.objects.get(code="fait-marquant"), text="Brouillon secret"
+    )
+    client.force_login(anct_user)
+    page = client.get(
+        reverse("pilotage:indicator", args=["fait-marquant"]) + f"?campagne={current.code}"
+    )
+    text = " ".join(page_text(page).split())
+    assert "Forum emploi" in text and other.short_name in text
+    assert "Brouillon secret" not in text  # drafts are not shown
+    assert "médiane" not in text.lower() and "consolidation : total" not in text
+    assert "<bar-chart" not in page.content.decode()
