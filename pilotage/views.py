@@ -544,6 +544,9 @@ def indicator_detail(request, code):
         "campaigns": campaigns,
         "in_progress": in_progress,
         "tables": tables,
+        # Cités did transmit, some without a breakdown: said so, not « Aucune réponse ».
+        "transmitted": any(fig.cites for _, label, rows in tables[:1] for _, fig in rows),
+        "breakdown_keys": ("themes", "publics"),
         "evolution": evolution,
         "cite": cite,
         "cites": sorted(

@@ -327,7 +327,8 @@ def test_two_members_editing_the_second_sees_the_conflict(client, member, partne
     # Nothing of the step is written, and nothing typed is lost from the screen.
     assert not Answer.objects.filter(indicator__code="cotech").exists()
     assert re.search(r'value="non"\s+checked', text)
-    assert "Un autre membre de l'équipe a modifié" in text and "« 5 »" in text
+    assert "Cette valeur a été modifiée ailleurs (autre onglet ou autre personne)" in text
+    assert "« 5 »" in text and member.display_name in text and "(vous," not in text
     assert 'value="7"' in text  # the second member's entry is kept on screen
     assert 'name="r-comites-pilotage" value="1"' in text
     assert Answer.objects.get().number == 5

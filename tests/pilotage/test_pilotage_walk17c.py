@@ -220,3 +220,110 @@ def test_a_free_text_indicator_page_lists_the_transmitted_texts_by_cite(
     assert "Brouillon secret" not in text  # drafts are not shown
     assert "médiane" not in text.lower() and "consolidation : total" not in text
     assert "<bar-chart" not in page.content.decode()
+
+
+def test_a_conflict_with_ones_own_other_tab_says_so(member, cite, campaign):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(member)
+    second.force_login(member)
+    first.post(step_url(cite, campaign), {"v-comites-pilotage": "5", "r-comites-pilotage": "0"})
+    clash = second.post(
+        step_url(cite, campaign), {"v-comites-pilotage": "7", "r-comites-pilotage": "0"}
+    )
+    assert clash.status_code == 409
+    text = " ".join(page_text(clash).split())
+    assert "Cette valeur a été modifiée ailleurs (autre onglet ou autre personne)" in text
+    assert f"par {member.display_name} (vous, dans un autre onglet)" in text
+    assert "Un autre membre" not in text
+
+
+def test_an_integer_field_does_not_suggest_a_decimal(member, client, cite, campaign):
+    client.force_login(member)
+    page = client.post(step_url(cite, campaign), {"v-comites-pilotage": "douze"})
+    text = page_text(page)
+    assert "Saisissez un nombre (par exemple 12)." in text
+    page = client.post(step_url(cite, campaign, 2), {"v-taux-femmes": "abc"})
+    assert "par exemple 12 ou 12,5" in page_text(page)
+
+
+def test_a_duplicate_campaign_is_refused_in_plain_french(campaign):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from pilotage.models import Campaign
+
+    duplicate = Campaign(
+        year=campaign.year,
+        quarter=campaign.quarter,
+        opens_on=campaign.opens_on,
+        closes_on=campaign.closes_on,
+    )
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert error.value.messages == ["Une campagne existe déjà pour ce trimestre."]
+
+
+def test_a_new_percentage_indicator_left_on_total_gets_the_median(db):
+    from pilotage.forms import IndicatorAdminForm
+    from pilotage.models import Aggregation
+
+    form_class = Indicator.panels
+    from wagtail.admin.panels import ObjectList
+
+    handler = ObjectList(Indicator.panels, base_form_class=IndicatorAdminForm).bind_to_model(
+        Indicator
+    )
+    form_class = handler.get_form_class()
+    initial = form_class()
+    data = {
+        name: field.initial if field.initial is not None else ""
+        for name, field in initial.fields.items()
+    }
+    data.update(
+        code="taux-sorties",
+        label="Taux de sorties positives",
+        enjeu=Enjeu.DROIT_COMMUN,
+        kind=Kind.PERCENTAGE,
+        position="0",
+    )
+    data = {k: v for k, v in data.items() if not isinstance(v, bool) or v}
+    form = form_class(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["aggregation"] == Aggregation.MEDIAN
+
+
+def test_public_yes_figure_says_how_many_cites_and_breakdown_tables_say_none_was_sent(
+    client, anct_user, indicators
+):
+    from tests.factories import UserFactory
+    from tests.factories.cites import CiteFactory
+
+    Indicator.objects.filter(code="cotech").update(is_public=True)
+    campaign = make_campaign(2026, 3, open_by=anct_user)
+    for i in range(3):
+        cite = CiteFactory()
+        answer_and_submit(
+            campaign,
+            cite,
+            UserFactory(cite=cite, coordinator=True),
+            {
+                "comites-pilotage": 1,
+                "taux-femmes": 40,
+                "beneficiaires": 10,  # no breakdown
+                "cotech": "oui" if i else "non",
+            },
+        )
+    campaign = services.close_campaign(campaign, anct_user)
+    text = " ".join(page_text(client.get(reverse("pilotage:key_figures"))).split())
+    assert "2 cités sur 3" in text
+    assert "format de données ouvert (JSON)" in text
+    client.force_login(anct_user)
+    page = client.get(
+        reverse("pilotage:indicator", args=["beneficiaires"]) + f"?campagne={campaign.code}"
+    )
+    text = " ".join(page_text(page).split())
+    assert "Pas de ventilation transmise." in text
+    # Both breakdown tables (champ d’action, public cible); the other tables have rows.
+    assert text.count("Pas de ventilation transmise.") == 2
