@@ -295,10 +295,14 @@ def questionnaire(request, slug, code, step):
                         "Brouillon enregistré. Avant de transmettre, vérifiez la ventilation de : "
                         + ", ".join(unconfirmed)
                         + " (corrigez-la ou cochez « Je confirme ces chiffres »).",
+                        extra_tags="cde-focus",
                     )
                 else:
-                    messages.success(request, "Brouillon enregistré.")
-                return redirect("pilotage:questionnaire", slug=cite.slug, code=code, step=target)
+                    messages.success(request, "Brouillon enregistré.", extra_tags="cde-focus")
+                # « #top »: not the field the member came from by an error-summary link (a
+                # redirect keeps the fragment), so the message above is seen, and focused.
+                target_url = reverse("pilotage:questionnaire", args=[cite.slug, code, target])
+                return redirect(f"{target_url}#top")
             conflicts = result.conflicts
             answers = {a.indicator_id: a for a in response.answers.select_related("updated_by")}
     step_questions = (
@@ -621,12 +625,16 @@ def campaign_action(request, code, action):
             if action == "prolonger":
                 services.extend_response(campaign, cite, until, request.user)
                 messages.success(
-                    request, f"{cite.short_name} : échéance portée au {until:%d/%m/%Y}."
+                    request,
+                    f"{cite.short_name} : échéance portée au {until:%d/%m/%Y}.",
+                    extra_tags="cde-focus",
                 )
             else:
                 services.reopen_response(campaign, cite, until, request.user)
                 messages.success(
-                    request, f"{cite.short_name} : questionnaire rouvert jusqu'au {until:%d/%m/%Y}."
+                    request,
+                    f"{cite.short_name} : questionnaire rouvert jusqu'au {until:%d/%m/%Y}.",
+                    extra_tags="cde-focus",
                 )
         else:
             raise Http404(permissions.NOT_FOUND)

@@ -108,7 +108,7 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
         step_url(cite, campaign, 1),
         {"v-comites-pilotage": "3", "v-cotech": "oui", "v-diagnostic": "En cours", "next": ""},
     )
-    assert response.status_code == 302 and response.url == step_url(cite, campaign, 2)
+    assert response.status_code == 302 and response.url == step_url(cite, campaign, 2) + "#top"
     answers = {a.indicator.code: a for a in Answer.objects.select_related("indicator")}
     assert answers["comites-pilotage"].number == 3 and answers["cotech"].text == "oui"
     client.post(
@@ -220,7 +220,7 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     confirmed = client.post(
         step_url(cite, campaign, 2), {**data, **revisions, "c-beneficiaires": "on"}
     )
-    assert confirmed.status_code == 302 and confirmed.url == step_url(cite, campaign, 3)
+    assert confirmed.status_code == 302 and confirmed.url == step_url(cite, campaign, 3) + "#top"
     answer.refresh_from_db()
     assert answer.breakdown_confirmed
     page = page_text(client.get(step_url(cite, campaign, 2)))

@@ -2,6 +2,7 @@
 values are not the cité's answers until saved, free text is never carried over."""
 
 import datetime
+import re
 
 from django.urls import reverse
 
@@ -327,3 +328,36 @@ def test_public_yes_figure_says_how_many_cites_and_breakdown_tables_say_none_was
     assert "Pas de ventilation transmise." in text
     # Both breakdown tables (champ d’action, public cible); the other tables have rows.
     assert text.count("Pas de ventilation transmise.") == 2
+
+
+def test_after_saving_the_message_is_shown_and_focused_not_the_field(
+    client, member, cite, campaign
+):
+    client.force_login(member)
+    saved = client.post(step_url(cite, campaign), {"v-comites-pilotage": "2"})
+    # The fragment replaces the one of an error-summary link (#v-…), kept across a redirect.
+    assert saved.url == step_url(cite, campaign) + "#top"
+    page = client.get(saved.url).content.decode()
+    assert re.search(r'tabindex="-1"\s+data-cde-success-message>\s*<p>Brouillon enregistré', page)
+
+
+def test_extension_message_names_the_cite_and_takes_the_focus(client, anct_user, cite, campaign):
+    client.force_login(anct_user)
+    page = action(client, campaign, "prolonger", cite, campaign.closes_on + datetime.timedelta(1))
+    html = page.content.decode()
+    assert re.search(
+        r"data-cde-success-message>\s*<p>" + re.escape(cite.short_name) + " : échéance portée", html
+    )
+
+
+def test_a_transmitted_questionnaire_looks_read_only(client, member, cite, campaign):
+    answer_and_submit(
+        campaign, cite, member, {"comites-pilotage": 1, "taux-femmes": 40, "beneficiaires": 10}
+    )
+    client.force_login(member)
+    page = client.get(step_url(cite, campaign, 2)).content.decode()
+    assert re.search(r'id="v-beneficiaires"[^>]*readonly', page)
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("pilotage/pilotage.css")) as css:
+        assert ".fr-input[readonly]" in css.read()
