@@ -191,7 +191,7 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     }
     # A warning does not block the draft: saved, and the member stays on the step to check.
     response = client.post(step_url(cite, campaign, 2), data, follow=True)
-    assert response.redirect_chain == [(step_url(cite, campaign, 2), 302)]
+    assert response.redirect_chain == [(step_url(cite, campaign, 2) + "#top", 302)]
     text = page_text(response)
     assert "Brouillon enregistré. Avant de transmettre" in text
     assert "fait 50 alors que le total est 100" in text
