@@ -108,10 +108,17 @@ def column_widths(header, rows):
 
 
 def write_xlsx(
-    fileobj, header, rows, title="Feuille 1", creator="Plateforme des cités de l'emploi"
+    fileobj,
+    header,
+    rows,
+    title="Feuille 1",
+    creator="Plateforme des cités de l'emploi",
+    *,
+    autofilter=False,
 ):
     """Write `header` then `rows` (iterables of str, int, float, Decimal, bool or None; other
-    values are written as their str()) as a one-sheet workbook into the binary `fileobj`."""
+    values are written as their str()) as a one-sheet workbook into the binary `fileobj`.
+    With `autofilter`, the header row gets the spreadsheet's filter buttons."""
     strings = {}  # text -> index in the shared-strings table
 
     def shared(value):
@@ -141,13 +148,6 @@ def write_xlsx(
             f"<dc:title>{sheet_name}</dc:title><dc:creator>{_text(creator)}</dc:creator>"
             "</cp:coreProperties>",
         )
-        package.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
         package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         package.writestr("xl/styles.xml", _STYLES)
 
@@ -163,8 +163,32 @@ def write_xlsx(
                 f'<c r="{column}1" s="1" t="s"><v>{shared(_text(str(name)))}</v></c>'
                 for column, name in zip(columns, header, strict=True)
             )
-            _write_in_batches(sheet, _row_xml(header_cells, rows, columns, shared))
-            sheet.write(b"</sheetData></worksheet>")
+            counted = []  # the number of the last row, known once every row is written
+            _write_in_batches(sheet, _row_xml(header_cells, rows, columns, shared, counted))
+            sheet.write(b"</sheetData>")
+            filter_range = ""
+            if autofilter and columns:
+                filter_range = f"A1:{columns[-1]}{counted[-1]}"
+                sheet.write(f'<autoFilter ref="{filter_range}"/>'.encode())
+            sheet.write(b"</worksheet>")
+
+        # After the sheet: the filter's defined name needs the last row.
+        defined = ""
+        if filter_range:
+            absolute = f"$A$1:${columns[-1]}${counted[-1]}"
+            quoted = sheet_name.replace("'", "''")
+            defined = (
+                '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+                f"hidden=\"1\">'{quoted}'!{absolute}</definedName></definedNames>"
+            )
+        package.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets>'
+            f"{defined}</workbook>",
+        )
 
         with package.open("xl/sharedStrings.xml", "w", force_zip64=True) as table:
             table.write(
@@ -176,9 +200,11 @@ def write_xlsx(
             table.write(b"</sst>")
 
 
-def _row_xml(header_cells, rows, columns, shared):
+def _row_xml(header_cells, rows, columns, shared, counted):
     yield f'<row r="1">{header_cells}</row>'
+    counted.append(1)
     for number, row in enumerate(rows, 2):
+        counted.append(number)
         cells = []
         for column, value in zip(columns, row, strict=True):
             if value is None or value == "":

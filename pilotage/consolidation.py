@@ -225,9 +225,11 @@ def evolution(indicator_id, kind, campaigns):
 
 
 def cite_series(cite, indicator_ids, campaigns):
-    """{indicator_id: {campaign_id: Answer}} of a cité, whatever the responses' state (1 query)."""
+    """{indicator_id: {campaign_id: Answer}} of a cité, whatever the responses' state, values
+    carried over from last quarter that nobody saved left out (1 query)."""
     series = defaultdict(dict)
     for answer in Answer.objects.filter(
+        prefilled=False,
         response__cite=cite,
         response__campaign__in=campaigns,
         indicator_id__in=indicator_ids,
@@ -249,3 +251,19 @@ def asked_labels(campaigns):
 
 def campaigns_with_version():
     return list(Campaign.objects.exclude(version=None).chronological())
+
+
+def transmitted_texts(campaign, indicator):
+    """[(cité, text)] of a free-text indicator for a campaign, transmitted questionnaires only,
+    cités in French order (1 query)."""
+    answers = (
+        Answer.objects.filter(
+            response__campaign=campaign,
+            response__status=ResponseStatus.SUBMITTED,
+            indicator=indicator,
+        )
+        .exclude(text="")
+        .select_related("response__cite")
+    )
+    rows = [(answer.response.cite, answer.text) for answer in answers]
+    return sorted(rows, key=lambda row: sort_key(row[0].short_name))

@@ -13,7 +13,7 @@ import commons.xlsx
 from cites.models import Wave
 from cites.regions import REGION_LABELS
 from pilotage import consolidation
-from pilotage.models import Answer, Enjeu, ResponseStatus, VersionIndicator
+from pilotage.models import Answer, Enjeu, Kind, ResponseStatus, VersionIndicator
 from themes.models import PublicCible, Theme
 
 FORMATS = {
@@ -74,7 +74,7 @@ def _breakdown_text(breakdown, labels):
 
 
 def answer_rows():
-    """Every answer, in a stable order, streamed from the database in chunks (1 query)."""
+    """Every answer a member gave, in a stable order, streamed from the database in chunks (1 query)."""
     enjeux = dict(Enjeu.choices)
     waves = dict(Wave.choices)
     statuses = dict(ResponseStatus.choices)
@@ -85,7 +85,9 @@ def answer_rows():
         version=OuterRef("response__campaign__version"), indicator=OuterRef("indicator")
     )
     qs = (
-        Answer.objects.annotate(
+        # Values carried over from last quarter that nobody at the cité saved are not answers.
+        Answer.objects.filter(prefilled=False)
+        .annotate(
             asked_label=Coalesce(Subquery(frozen.values("label")[:1]), "indicator__label"),
             asked_unit=Coalesce(Subquery(frozen.values("unit")[:1]), "indicator__unit"),
         )
@@ -138,11 +140,17 @@ def answer_rows():
 def consolidation_rows(campaign):
     dims = consolidation.CiteDimensions()
     for vi, fig in consolidation.national_table(campaign):
-        yield ["National", "France", vi.code, vi.label, fig.cites, fig.total, fig.median, fig.yes]
+        yield ["National", "France", vi.code, vi.label, *_figures(vi, fig)]
     for vi in consolidation.campaign_questions(campaign):
         for key, label in consolidation.DIMENSIONS:
             for group, fig in consolidation.by_dimension(campaign, vi, key, dims):
-                yield [label, group, vi.code, vi.label, fig.cites, fig.total, fig.median, fig.yes]
+                yield [label, group, vi.code, vi.label, *_figures(vi, fig)]
+
+
+def _figures(vi, fig):
+    """Cités, total, median, « oui »: blank where a figure does not apply (no « 0 » yes answers
+    for a percentage, a list or a text)."""
+    return [fig.cites, fig.total, fig.median, fig.yes if vi.kind == Kind.YES_NO else None]
 
 
 class _Echo:
@@ -156,13 +164,26 @@ def _csv(rows, header, filename):
     def lines():
         yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets read the UTF-8 right
         for row in rows:
-            yield writer.writerow(
-                ["" if v is None else str(v).replace(".", ",") if _is_number(v) else v for v in row]
-            )
+            yield writer.writerow([csv_value(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type=FORMATS["csv"])
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def csv_value(value):
+    """Numbers as the site writes them (docs/pilotage.md): « 16 », « 22,5 », never « 16,00 »;
+    no thousands separator, so that spreadsheets still read them as numbers."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if not _is_number(value):
+        return value
+    value = Decimal(str(value))
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return format(value.normalize(), "f").replace(".", ",")
 
 
 def _is_number(value):
@@ -172,17 +193,28 @@ def _is_number(value):
 
 
 def write_xlsx(rows, header, fileobj, title):
-    commons.xlsx.write_xlsx(fileobj, header, rows, title=title)
+    commons.xlsx.write_xlsx(fileobj, header, rows, title=title, autofilter=True)
 
 
 def write_ods(rows, header, fileobj, title):
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import Style, TableColumnProperties
-    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.style import Style, TableColumnProperties, TextProperties
+    from odf.table import (
+        DatabaseRange,
+        DatabaseRanges,
+        Table,
+        TableCell,
+        TableColumn,
+        TableHeaderRows,
+        TableRow,
+    )
     from odf.text import P
 
     rows = list(rows)  # the document is built in memory anyway
     document = OpenDocumentSpreadsheet()
+    bold = Style(name="entete", family="table-cell")
+    bold.addElement(TextProperties(fontweight="bold"))
+    document.automaticstyles.addElement(bold)
     table = Table(name=title)
     # Columns as wide as their header and content (commons.xlsx's rule): no cut header.
     for index, width in enumerate(commons.xlsx.column_widths(header, rows)):
@@ -190,18 +222,76 @@ def write_ods(rows, header, fileobj, title):
         style.addElement(TableColumnProperties(columnwidth=f"{width * 0.22:.2f}cm"))
         document.automaticstyles.addElement(style)
         table.addElement(TableColumn(stylename=style))
-    for row in [header, *rows]:
+    header_rows = TableHeaderRows()  # repeated on each printed page
+    table.addElement(header_rows)
+    for index, row in enumerate([header, *rows]):
         table_row = TableRow()
         for value in row:
-            if _is_number(value) or isinstance(value, int):
+            if index == 0:
+                cell = TableCell(valuetype="string", stylename=bold)
+            elif _is_number(value) or isinstance(value, int):
                 cell = TableCell(valuetype="float", value=str(value))
             else:
                 cell = TableCell(valuetype="string")
             cell.addElement(P(text="" if value is None else str(value)))
             table_row.addElement(cell)
-        table.addElement(table_row)
+        (header_rows if index == 0 else table).addElement(table_row)
     document.spreadsheet.addElement(table)
+    # Filter buttons on the header row, as in the XLSX file.
+    last = commons.xlsx._column_letters(len(header))[-1]
+    quoted = "'" + title.replace("'", "''") + "'"
+    ranges = DatabaseRanges()
+    ranges.addElement(
+        DatabaseRange(
+            name="__Anonymous_Sheet_DB__0",
+            targetrangeaddress=f"{quoted}.A1:{quoted}.{last}{len(rows) + 1}",
+            displayfilterbuttons="true",
+        )
+    )
+    document.spreadsheet.addElement(ranges)
+    _freeze_header(document, title)
     document.write(fileobj)
+
+
+def _freeze_header(document, title):
+    """The header row stays in view while scrolling (LibreOffice's view settings, settings.xml)."""
+    from odf.config import (
+        ConfigItem,
+        ConfigItemMapEntry,
+        ConfigItemMapIndexed,
+        ConfigItemMapNamed,
+        ConfigItemSet,
+    )
+
+    def item(name, kind, value):
+        element = ConfigItem(name=name, type=kind)
+        element.addText(value)
+        return element
+
+    sheet = ConfigItemMapEntry(name=title)
+    for name, kind, value in [
+        ("HorizontalSplitMode", "short", "0"),
+        ("VerticalSplitMode", "short", "2"),
+        ("HorizontalSplitPosition", "int", "0"),
+        ("VerticalSplitPosition", "int", "1"),
+        ("ActiveSplitRange", "short", "2"),
+        ("PositionLeft", "int", "0"),
+        ("PositionRight", "int", "0"),
+        ("PositionTop", "int", "0"),
+        ("PositionBottom", "int", "1"),
+    ]:
+        sheet.addElement(item(name, kind, value))
+    tables = ConfigItemMapNamed(name="Tables")
+    tables.addElement(sheet)
+    view = ConfigItemMapEntry()
+    view.addElement(item("ViewId", "string", "view1"))
+    view.addElement(tables)
+    view.addElement(item("ActiveTable", "string", title))
+    views = ConfigItemMapIndexed(name="Views")
+    views.addElement(view)
+    settings = ConfigItemSet(name="ooo:view-settings")
+    settings.addElement(views)
+    document.settings.addElement(settings)
 
 
 def _file(rows, header, filename, fmt, title):

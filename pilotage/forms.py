@@ -20,7 +20,7 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from commons import french
-from pilotage.models import Indicator, Kind
+from pilotage.models import Aggregation, Indicator, Kind
 
 YES, NO = "oui", "non"
 # Answer.number holds 16 digits, 2 of them decimals.
@@ -69,12 +69,14 @@ def parse_number(raw, kind, *, vi=None):
     text = re.sub(r"[\s\u00a0\u202f]", "", raw).replace(",", ".")
     if kind == Kind.PERCENTAGE:
         text = text.removesuffix("%")
+    # An integer field does not suggest « 12,5 », which it then refuses.
+    example = "12" if kind == Kind.INTEGER else "12 ou 12,5"
     if not PLAIN_NUMBER.match(text):  # also "NaN", "1e400"
-        return None, "Saisissez un nombre (par exemple 12 ou 12,5)."
+        return None, f"Saisissez un nombre (par exemple {example})."
     try:
         number = Decimal(text)
     except InvalidOperation:
-        return None, "Saisissez un nombre (par exemple 12 ou 12,5)."
+        return None, f"Saisissez un nombre (par exemple {example})."
     if abs(number) > MAX_NUMBER:
         # Larger than the database column holds: said plainly, never a database error.
         return None, (
@@ -226,6 +228,11 @@ class IndicatorAdminForm(WagtailAdminModelForm):
             self.fields[
                 "position"
             ].help_text = "Rang de la question dans son enjeu : 0 d'abord, puis 1, 2…"
+        if "aggregation" in self.fields:
+            self.fields["aggregation"].help_text = (
+                "Laissée sur « Total », la consolidation d’un pourcentage se fait par la médiane "
+                "et celle d’une question oui / non par le nombre de « oui »."
+            )
         if "code" in self.fields and self.instance.pk and self.instance.code_in_use():
             field = self.fields["code"]
             field.disabled = True
@@ -233,6 +240,19 @@ class IndicatorAdminForm(WagtailAdminModelForm):
                 "Ce code identifie déjà des séries (questionnaire figé ou réponses) : il ne peut "
                 "plus changer. Pour une autre question, créez un nouvel indicateur."
             )
+
+    def clean(self):
+        """A new indicator's consolidation left on its default (« Total ») follows the kind: a
+        percentage is consolidated by its median, a yes / no question by its « oui » answers,
+        instead of refusing the default the form itself offered."""
+        data = super().clean()
+        kind = data.get("kind")
+        if "aggregation" in self.fields and "aggregation" not in self.changed_data:
+            if kind == Kind.PERCENTAGE and data.get("aggregation") == Aggregation.SUM:
+                data["aggregation"] = Aggregation.MEDIAN
+            elif kind == Kind.YES_NO:
+                data["aggregation"] = Aggregation.YES_COUNT
+        return data
 
     def clean_code(self):
         code = self.cleaned_data.get("code")

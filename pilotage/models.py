@@ -351,6 +351,13 @@ class Campaign(models.Model):
     def __str__(self):
         return f"Campagne {self.code}"
 
+    def unique_error_message(self, model_class, unique_check):
+        if set(unique_check) == {"year", "quarter"}:
+            return ValidationError(
+                "Une campagne existe déjà pour ce trimestre.", code="unique_together"
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     @property
     def code(self):
         return quarter_code(self.year, self.quarter)

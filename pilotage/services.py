@@ -23,6 +23,7 @@ from pilotage.models import (
     Campaign,
     CampaignStatus,
     Indicator,
+    Kind,
     QuestionnaireVersion,
     Reminder,
     ReminderKind,
@@ -70,6 +71,25 @@ def freeze_version():
         for indicator in indicators
     )
     return version
+
+
+def opening_warnings(campaign, today=None):
+    """What ANCT should know before opening a campaign: it opens before its own opening date,
+    or while another campaign is still open (the cités then have two questionnaires at once)."""
+    today = today or date.today()
+    warnings = []
+    if today < campaign.opens_on:
+        warnings.append(
+            f"La campagne {campaign.code} ne commence que le {campaign.opens_on:%d/%m/%Y} : "
+            "l’ouvrir maintenant permet aux cités d’y répondre dès aujourd’hui."
+        )
+    for other in Campaign.objects.filter(status=CampaignStatus.OPEN).exclude(pk=campaign.pk):
+        warnings.append(
+            f"La campagne {other.code} est encore ouverte (clôture le "
+            f"{other.closes_on:%d/%m/%Y}) : les cités auront deux questionnaires en cours en "
+            "même temps."
+        )
+    return warnings
 
 
 @transaction.atomic
@@ -135,7 +155,9 @@ def extend_response(campaign, cite, until, actor):
             f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) doit être postérieure "
             f"à l'échéance actuelle, le {deadline:%d/%m/%Y}."
         )
-    response = get_or_create_response(campaign, cite)
+    # Never pre-filled here: an extension only moves the deadline; the values carried over from
+    # the previous quarter are offered when the cité opens its questionnaire.
+    response, _ = Response.objects.get_or_create(campaign=campaign, cite=cite)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.is_submitted:
         raise ValidationError("Ce questionnaire est déjà transmis : rouvrez-le plutôt.")
@@ -165,7 +187,8 @@ def reopen_response(campaign, cite, until, actor):
             f"{cite.short_name} : ce questionnaire n'a pas été transmis ; prolongez-le plutôt."
         )
     if response is None:
-        response = get_or_create_response(campaign, cite)
+        # Not pre-filled: a reopening changes the deadline and state, it writes no answer.
+        response, _ = Response.objects.get_or_create(campaign=campaign, cite=cite)
     if not campaign.is_closed and until < response.deadline:
         raise ValidationError(
             f"{cite.short_name} : la réouverture ({until:%d/%m/%Y}) ne peut pas finir avant "
@@ -194,33 +217,49 @@ def previous_response(campaign, cite):
     )
 
 
+# Free text describes one quarter (« Fait marquant du trimestre »): never carried over.
+NOT_CARRIED_OVER = {Kind.TEXT}
+
+
 @transaction.atomic
 def get_or_create_response(campaign, cite):
-    """The cité's questionnaire; on creation, pre-filled (and marked) from the previous quarter's
-    submitted answers to the indicators this version still asks."""
+    """The cité's questionnaire, as its team opens it. Pre-filled (and marked) from the previous
+    quarter's submitted answers to the indicators this version still asks, free text excepted,
+    when it holds no answer yet: also a questionnaire ANCT extended or reopened before anyone at
+    the cité opened it. Pre-filled values are not the cité's answers until a member saves them."""
     response, created = Response.objects.get_or_create(campaign=campaign, cite=cite)
-    if created and campaign.version_id:
-        previous = previous_response(campaign, cite)
-        if previous is not None:
-            asked = set(
-                VersionIndicator.objects.filter(version=campaign.version_id).values_list(
-                    "indicator_id", flat=True
-                )
+    if response.is_submitted or not campaign.version_id:
+        return response
+    if not created and response.answers.exists():
+        return response
+    previous = previous_response(campaign, cite)
+    if previous is not None:
+        asked = {
+            vi.indicator_id
+            for vi in VersionIndicator.objects.filter(version=campaign.version_id)
+            if vi.kind not in NOT_CARRIED_OVER
+        }
+        Answer.objects.bulk_create(
+            Answer(
+                response=response,
+                indicator_id=old.indicator_id,
+                number=old.number,
+                text=old.text,
+                breakdown=old.breakdown,
+                breakdown_confirmed=old.breakdown_confirmed,
+                prefilled=True,
             )
-            Answer.objects.bulk_create(
-                Answer(
-                    response=response,
-                    indicator_id=old.indicator_id,
-                    number=old.number,
-                    text=old.text,
-                    breakdown=old.breakdown,
-                    breakdown_confirmed=old.breakdown_confirmed,
-                    prefilled=True,
-                )
-                for old in previous.answers.all()
-                if old.indicator_id in asked and not old.is_empty
-            )
+            for old in previous.answers.all()
+            if old.indicator_id in asked and not old.is_empty
+        )
     return response
+
+
+def is_started(response):
+    """A member saved at least one answer (pre-filled values nobody confirmed do not count)."""
+    return response is not None and (
+        response.is_submitted or response.answers.filter(prefilled=False).exists()
+    )
 
 
 @dataclass
@@ -359,8 +398,8 @@ def submission_blockers(response):
     return blockers
 
 
-def missing_required(response):
-    """Required questions without an answer, in questionnaire order."""
+def missing_answers(response):
+    """Questions without an answer, required or not, in questionnaire order."""
     answered = set(
         response.answers.exclude(number__isnull=True, text="").values_list(
             "indicator_id", flat=True
@@ -371,8 +410,13 @@ def missing_required(response):
         for vi in VersionIndicator.objects.filter(version=response.campaign.version_id).order_by(
             "position", "code"
         )
-        if vi.required and vi.indicator_id not in answered
+        if vi.indicator_id not in answered
     ]
+
+
+def missing_required(response):
+    """Required questions without an answer, in questionnaire order."""
+    return [vi for vi in missing_answers(response) if vi.required]
 
 
 def closed_message(response):

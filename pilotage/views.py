@@ -1,11 +1,15 @@
 """Pages of pilotage/: the cités' questionnaire and history, ANCT's steering pages and exports,
-the public key figures. Every view asks pilotage.permissions first."""
+the public key figures. Every view asks pilotage.permissions first; pages that need an account
+send anonymous visitors to the login page (with `next`: an e-mail link works once logged in),
+and answer people logged in without rights the same 404 as for a page that does not exist."""
 
 import json
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,6 +60,7 @@ def _campaign_or_404(code, *, opened=True):
 # --- Cité team ---------------------------------------------------------------------------------
 
 
+@login_required
 def index(request):
     if is_anct(request.user):
         return redirect("pilotage:dashboard")
@@ -65,11 +70,17 @@ def index(request):
     raise Http404(permissions.NOT_FOUND)
 
 
+@login_required
 def cite_history(request, slug):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaigns = list(Campaign.objects.exclude(status=CampaignStatus.PLANNED).chronological())
+    # `last_edit`: a member saved something (values carried over from last quarter do not make
+    # a draft: « Non commencé » until someone saves, as on ANCT's dashboard).
     responses = {
-        r.campaign_id: r for r in Response.objects.filter(cite=cite).select_related("campaign")
+        r.campaign_id: r
+        for r in Response.objects.filter(cite=cite)
+        .select_related("campaign")
+        .annotate(last_edit=Max("answers__updated_at", filter=Q(answers__prefilled=False)))
     }
     indicators = list(Indicator.objects.order_by("enjeu", "position", "code"))
     series = consolidation.cite_series(cite, [i.pk for i in indicators], campaigns)
@@ -229,6 +240,7 @@ def _chart(chart_id, title, category, labels, series, unit, notes=None):
     }
 
 
+@login_required
 def questionnaire(request, slug, code, step):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaign = _campaign_or_404(code)
@@ -239,6 +251,13 @@ def questionnaire(request, slug, code, step):
     if response is None:
         if not (permissions.is_cite_member(user, cite) and campaign.is_open):
             raise Http404(permissions.NOT_FOUND)
+        response = services.get_or_create_response(campaign, cite)
+    elif (
+        not response.is_submitted
+        and permissions.is_cite_member(user, cite)
+        and response.accepts_answers()
+    ):
+        # Extended or reopened by ANCT before anyone opened it: offer last quarter's values now.
         response = services.get_or_create_response(campaign, cite)
     editable = permissions.can_edit_response(user, response)
     themes = list(Theme.objects.ordered())
@@ -276,10 +295,14 @@ def questionnaire(request, slug, code, step):
                         "Brouillon enregistré. Avant de transmettre, vérifiez la ventilation de : "
                         + ", ".join(unconfirmed)
                         + " (corrigez-la ou cochez « Je confirme ces chiffres »).",
+                        extra_tags="cde-focus",
                     )
                 else:
-                    messages.success(request, "Brouillon enregistré.")
-                return redirect("pilotage:questionnaire", slug=cite.slug, code=code, step=target)
+                    messages.success(request, "Brouillon enregistré.", extra_tags="cde-focus")
+                # « #top »: not the field the member came from by an error-summary link (a
+                # redirect keeps the fragment), so the message above is seen, and focused.
+                target_url = reverse("pilotage:questionnaire", args=[cite.slug, code, target])
+                return redirect(f"{target_url}#top")
             conflicts = result.conflicts
             answers = {a.indicator_id: a for a in response.answers.select_related("updated_by")}
     step_questions = (
@@ -348,6 +371,7 @@ def _blockers(cite, campaign, response):
     ]
 
 
+@login_required
 @require_POST
 def submit(request, slug, code):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
@@ -355,10 +379,31 @@ def submit(request, slug, code):
     response = Response.objects.filter(campaign=campaign, cite=cite).first()
     if response is None or not permissions.can_view_cite_answers(request.user, cite):
         raise Http404(permissions.NOT_FOUND)
+    recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
+    if (
+        request.POST.get("confirme") != "oui"
+        and permissions.can_submit_response(request.user, response)
+        and not services.submission_blockers(response)
+    ):
+        # A transmission cannot be undone without ANCT: say so and ask first (no JavaScript).
+        # Anything that would refuse it goes on below and is said on the recap as before.
+        asked = len(consolidation.campaign_questions(campaign))
+        context = {
+            "cite": cite,
+            "campaign": campaign,
+            "answered": asked - len(services.missing_answers(response)),
+            "asked": asked,
+            "back": recap,
+            "breadcrumb": [
+                {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
+                {"label": f"Questionnaire {campaign.code}", "url": recap},
+                {"label": "Transmettre"},
+            ],
+        }
+        return render(request, "pilotage/submit_confirm.html", context)
     try:
         services.submit_response(response, request.user)
     except ValidationError as error:
-        recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
         if services.submission_blockers(response):
             # The recap lists each blocking question with a link to its field.
             return redirect(f"{recap}?refus=1")
@@ -380,6 +425,7 @@ def _selected_campaign(request):
     return qs.filter(status=CampaignStatus.OPEN).first() or qs.order_by("-year", "-quarter").first()
 
 
+@login_required
 def dashboard(request):
     permissions.require_steering(request.user)
     campaigns = list(Campaign.objects.select_related("version").order_by("-year", "-quarter"))
@@ -402,6 +448,7 @@ def dashboard(request):
     return render(request, "pilotage/dashboard.html", context)
 
 
+@login_required
 def indicator_detail(request, code):
     permissions.require_steering(request.user)
     indicator = Indicator.objects.filter(code=code).first()
@@ -424,6 +471,20 @@ def indicator_detail(request, code):
             for key, label in consolidation.DIMENSIONS
         ]
     kind = vi.kind if vi else indicator.kind
+    if kind == Kind.TEXT:
+        # Free text has no total, chart nor median: the cités' own words, transmitted only.
+        context = {
+            "indicator": indicator,
+            "vi": vi,
+            "campaign": campaign,
+            "campaigns": campaigns,
+            "texts": consolidation.transmitted_texts(campaign, indicator) if campaign else [],
+            "breadcrumb": [
+                {"label": "Pilotage national", "url": reverse("pilotage:dashboard")},
+                {"label": indicator.label},
+            ],
+        }
+        return render(request, "pilotage/indicator_text.html", context)
     # Only closed quarters: an open one holds the few questionnaires transmitted so far, and its
     # total next to complete quarters would read as a fall.
     closed = [c for c in campaigns if c.is_closed]
@@ -487,6 +548,9 @@ def indicator_detail(request, code):
         "campaigns": campaigns,
         "in_progress": in_progress,
         "tables": tables,
+        # Cités did transmit, some without a breakdown: said so, not « Aucune réponse ».
+        "transmitted": any(fig.cites for _, label, rows in tables[:1] for _, fig in rows),
+        "breakdown_keys": ("themes", "publics"),
         "evolution": evolution,
         "cite": cite,
         "cites": sorted(
@@ -502,6 +566,7 @@ def indicator_detail(request, code):
     return render(request, "pilotage/indicator.html", context)
 
 
+@login_required
 @require_POST
 def campaign_action(request, code, action):
     permissions.require_steering(request.user)
@@ -509,6 +574,23 @@ def campaign_action(request, code, action):
     back = reverse("pilotage:dashboard") + f"?campagne={campaign.code}"
     try:
         if action == "ouvrir":
+            warnings = services.opening_warnings(campaign)
+            if (
+                warnings
+                and campaign.status == CampaignStatus.PLANNED
+                and (request.POST.get("confirme") != "oui")
+            ):
+                # Too early, or another campaign still open: say so and ask first.
+                context = {
+                    "campaign": campaign,
+                    "warnings": warnings,
+                    "back": back,
+                    "breadcrumb": [
+                        {"label": "Pilotage national", "url": back},
+                        {"label": f"Ouvrir la campagne {campaign.code}"},
+                    ],
+                }
+                return render(request, "pilotage/open_confirm.html", context)
             services.open_campaign(campaign, request.user)
             messages.success(request, f"Campagne du {campaign.label} ouverte ; questionnaire figé.")
         elif action == "clore":
@@ -543,12 +625,16 @@ def campaign_action(request, code, action):
             if action == "prolonger":
                 services.extend_response(campaign, cite, until, request.user)
                 messages.success(
-                    request, f"{cite.short_name} : échéance portée au {until:%d/%m/%Y}."
+                    request,
+                    f"{cite.short_name} : échéance portée au {until:%d/%m/%Y}.",
+                    extra_tags="cde-focus",
                 )
             else:
                 services.reopen_response(campaign, cite, until, request.user)
                 messages.success(
-                    request, f"{cite.short_name} : questionnaire rouvert jusqu'au {until:%d/%m/%Y}."
+                    request,
+                    f"{cite.short_name} : questionnaire rouvert jusqu'au {until:%d/%m/%Y}.",
+                    extra_tags="cde-focus",
                 )
         else:
             raise Http404(permissions.NOT_FOUND)
@@ -558,6 +644,7 @@ def campaign_action(request, code, action):
     return redirect(back)
 
 
+@login_required
 def export(request, what, fmt):
     permissions.require_steering(request.user)
     if fmt not in exports.FORMATS or what not in ("reponses", "consolidation"):
@@ -594,6 +681,7 @@ def api_key_figures(request):
 ACTIVITY_PERIODS = {"3": 3, "6": 6, "12": 12}
 
 
+@login_required
 def activity(request):
     """ANCT's view of the network's activity: aggregates registered by the other apps."""
     from datetime import timedelta

@@ -68,6 +68,11 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
     expect(page.get_by_role("cell", name="52,5")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Transmettre le questionnaire à l'ANCT").click()
+    # A confirmation first (the transmission cannot be undone without ANCT), focused on load.
+    expect(page.locator("#confirmation")).to_be_focused()
+    expect(page.get_by_text("vous ne pourrez plus le modifier")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer la transmission à l’ANCT").click()
     expect(page.get_by_text("transmis à l'ANCT")).to_be_visible()
     assert Response.objects.get(cite=cite).status == ResponseStatus.SUBMITTED
 

@@ -754,6 +754,7 @@ def test_mon_espace_shows_the_cite_questionnaire_due_to_its_team_only(
     from django.utils import timezone
 
     from pilotage import services as pilotage
+    from pilotage.models import Indicator
 
     coordinator, partner = team["animateur"], team["member"]
     client.force_login(coordinator)
@@ -764,6 +765,9 @@ def test_mon_espace_shows_the_cite_questionnaire_due_to_its_team_only(
     step = reverse("pilotage:questionnaire", args=[team["cite"].slug, open_campaign.code, 1])
     assert step in client.get("/mon-espace/").content.decode()
     response = pilotage.get_or_create_response(open_campaign, team["cite"])
+    text = page_text(client.get("/mon-espace/"))
+    assert "Pas encore commencé" in text  # nobody saved anything yet
+    response.answers.create(indicator=Indicator.objects.first(), number=1)
     client.force_login(partner)
     text = page_text(client.get("/mon-espace/"))
     assert "Brouillon en cours" in text and "revient au coordinateur" in text

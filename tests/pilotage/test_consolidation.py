@@ -102,9 +102,13 @@ def test_answers_export_read_back_equals_the_database(client, indicators, anct_u
         (a.response.campaign.code, a.response.cite.code, a.indicator.code): (
             a.number if a.number is not None else a.text
         )
-        for a in Answer.objects.select_related("response__campaign", "response__cite", "indicator")
+        for a in Answer.objects.filter(prefilled=False).select_related(
+            "response__campaign", "response__cite", "indicator"
+        )
     }
-    assert len(expected) == 16  # 3 cités × 4 answers, plus 4 pre-filled in the 2027-T1 draft
+    # 3 cités × 4 answers; the 4 values pre-filled in the 2027-T1 draft are nobody's answers yet.
+    assert len(expected) == 12
+    assert Answer.objects.filter(prefilled=True).count() == 4
 
     response = client.get(reverse("pilotage:export", args=["reponses", "csv"]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -163,6 +167,8 @@ def test_exports_have_readable_column_widths_and_a_frozen_header(
     xlsx = client.get(reverse("pilotage:export", args=[kind, "xlsx"]) + query)
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{sheet.max_row}"
+    assert all(cell.font.b for cell in sheet[1])
     for column, name in zip(sheet.iter_cols(min_row=1), header, strict=True):
         letter = column[0].column_letter
         width = sheet.column_dimensions[letter].width
@@ -182,6 +188,23 @@ def test_exports_have_readable_column_widths_and_a_frozen_header(
     for column, name in zip(columns, header, strict=True):
         width_cm = float(widths[column.getAttrNS(TABLENS, "style-name")].removesuffix("cm"))
         assert width_cm >= (len(name) + 2) * 0.2, (name, width_cm)
+    # ODS too: a bold header row, declared as such, frozen, with filter buttons.
+    from odf.namespaces import FONS
+    from odf.table import DatabaseRange, TableCell, TableHeaderRows
+
+    (header_rows,) = document.spreadsheet.getElementsByType(TableHeaderRows)
+    cells = header_rows.getElementsByType(TableCell)
+    assert [str(cell) for cell in cells] == header
+    styles = {s.getAttrNS(STYLENS, "name"): s for s in document.automaticstyles.childNodes}
+    for cell in cells:
+        style = styles[cell.getAttrNS(TABLENS, "style-name")]
+        assert style.childNodes[0].getAttrNS(FONS, "font-weight") == "bold"
+    (db_range,) = document.spreadsheet.getElementsByType(DatabaseRange)
+    assert db_range.getAttrNS(TABLENS, "display-filter-buttons") == "true"
+    assert ".A1:'" in db_range.getAttrNS(TABLENS, "target-range-address")
+    settings = document.settingsxml()
+    assert 'config:name="VerticalSplitMode" config:type="short">2<' in settings
+    assert 'config:name="VerticalSplitPosition" config:type="int">1<' in settings
 
 
 def test_consolidation_export_read_back(client, indicators, anct_user):
@@ -197,8 +220,16 @@ def test_consolidation_export_read_back(client, indicators, anct_user):
         )
     )
     national = {r["Code de l'indicateur"]: r for r in rows if r["Regroupement"] == "National"}
-    assert national["beneficiaires"]["Total"] == "600,00"
+    # Counts as the site writes them, never « 600,00 »; decimals with a comma.
+    assert national["beneficiaires"]["Total"] == "600"
     assert national["beneficiaires"]["Nombre de cités"] == "3"
+    assert national["taux-femmes"]["Médiane"] == "41"
+    # « oui » answers only for yes/no questions: blank, not 0, elsewhere.
+    assert national["cotech"]["Réponses « oui »"] == "2"
+    assert national["taux-femmes"]["Réponses « oui »"] == ""
+    assert national["beneficiaires"]["Réponses « oui »"] == ""
+    assert exports.csv_value(Decimal("22.50")) == "22,5"
+    assert exports.csv_value(Decimal("1.00")) == "1"
     assert any(r["Regroupement"] == "Région" for r in rows)
     assert list(rows[0]) == exports.CONSOLIDATION_HEADER
     assert {"Code de l'indicateur", "Médiane", "Nombre de cités"} <= set(rows[0])
@@ -364,9 +395,14 @@ def test_a_cites_draft_quarter_is_left_out_of_its_comparison_and_said_non_transm
     draft = services.get_or_create_response(second, late)
     coordinator = UserFactory(cite=late, coordinator=True)
     beneficiaires = Indicator.objects.get(code="beneficiaires")
+    # Saved by a member (a value only carried over from the previous quarter is no answer).
     services.save_answers(
-        draft, coordinator, {beneficiaires.pk: AnswerValue(number=Decimal("9999"))}, {}
+        draft,
+        coordinator,
+        {beneficiaires.pk: AnswerValue(number=Decimal("9999"))},
+        services.last_revision_numbers(draft),
     )
+    assert not draft.answers.get(indicator=beneficiaires).prefilled
     services.close_campaign(second, anct_user)
     client.force_login(anct_user)
     response = client.get(
@@ -556,7 +592,7 @@ def test_activity_dashboard_shows_aggregates_from_the_registered_apps(client, an
 
 def test_activity_dashboard_by_role(as_role_activity):
     client, role = as_role_activity
-    expected = 200 if role == "anct_user" else 404
+    expected = {"anct_user": 200, "anonymous": 302}.get(role, 404)  # 302: to the login page
     assert client.get(reverse("pilotage:activity")).status_code == expected
 
 

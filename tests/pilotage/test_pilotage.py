@@ -32,6 +32,9 @@ def partner(cite):
     return UserFactory(cite=cite, partner=True)
 
 
+CONFIRMED = {"confirme": "oui"}  # the second submit of the transmission's confirmation page
+
+
 def step_url(cite, campaign, step=1):
     return reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, step])
 
@@ -105,7 +108,7 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
         step_url(cite, campaign, 1),
         {"v-comites-pilotage": "3", "v-cotech": "oui", "v-diagnostic": "En cours", "next": ""},
     )
-    assert response.status_code == 302 and response.url == step_url(cite, campaign, 2)
+    assert response.status_code == 302 and response.url == step_url(cite, campaign, 2) + "#top"
     answers = {a.indicator.code: a for a in Answer.objects.select_related("indicator")}
     assert answers["comites-pilotage"].number == 3 and answers["cotech"].text == "oui"
     client.post(
@@ -117,7 +120,7 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
     recap = client.get(step_url(cite, campaign, 4))
     # Typed "1 200", stored 1200, shown back grouped the French way.
     assert "1\u00a0200" in page_text(recap)
-    done = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
+    done = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED)
     assert done.status_code == 302
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED and response.submitted_by == member
@@ -132,7 +135,9 @@ def test_coordinator_fills_each_step_as_draft_then_submits(client, member, cite,
 def test_submitting_requires_every_required_answer(client, member, cite, campaign):
     client.force_login(member)
     client.post(step_url(cite, campaign, 1), {"v-comites-pilotage": "2"})
-    response = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
+    response = client.post(
+        reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED, follow=True
+    )
     text = page_text(response)
     assert "Le questionnaire n'a pas été transmis" in text
     assert "Bénéficiaires accompagnés</a> : question obligatoire sans réponse." in text
@@ -186,7 +191,7 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     }
     # A warning does not block the draft: saved, and the member stays on the step to check.
     response = client.post(step_url(cite, campaign, 2), data, follow=True)
-    assert response.redirect_chain == [(step_url(cite, campaign, 2), 302)]
+    assert response.redirect_chain == [(step_url(cite, campaign, 2) + "#top", 302)]
     text = page_text(response)
     assert "Brouillon enregistré. Avant de transmettre" in text
     assert "fait 50 alors que le total est 100" in text
@@ -202,7 +207,9 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     assert "Bénéficiaires accompagnés</a> : la ventilation ne correspond pas au total" in page_text(
         recap
     )
-    refused = client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
+    refused = client.post(
+        reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED, follow=True
+    )
     assert "Le questionnaire n'a pas été transmis" in page_text(refused)
     assert "Bénéficiaires accompagnés</a> : la ventilation ne correspond pas au total" in (
         page_text(refused)
@@ -213,12 +220,12 @@ def test_a_breakdown_not_adding_up_is_saved_then_must_be_confirmed_to_submit(
     confirmed = client.post(
         step_url(cite, campaign, 2), {**data, **revisions, "c-beneficiaires": "on"}
     )
-    assert confirmed.status_code == 302 and confirmed.url == step_url(cite, campaign, 3)
+    assert confirmed.status_code == 302 and confirmed.url == step_url(cite, campaign, 3) + "#top"
     answer.refresh_from_db()
     assert answer.breakdown_confirmed
     page = page_text(client.get(step_url(cite, campaign, 2)))
     assert re.search(r'id="c-beneficiaires"\s+name="c-beneficiaires"\s+checked', page)
-    client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
+    client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED)
     assert Response.objects.get().is_submitted
 
 
@@ -278,7 +285,9 @@ def test_prefilled_from_the_previous_quarter_and_marked(
     response = Response.objects.get(campaign=current)
     assert response.answers.filter(prefilled=True).count() == 3
     # Not checked yet: the coordinator cannot submit.
-    refused = client.post(reverse("pilotage:submit", args=[cite.slug, current.code]), follow=True)
+    refused = client.post(
+        reverse("pilotage:submit", args=[cite.slug, current.code]), CONFIRMED, follow=True
+    )
     assert "valeur reprise du trimestre précédent, à confirmer ou corriger" in page_text(refused)
     # Checking one value keeps it and removes the mark; changing one does too.
     # (Pre-filled answers are at revision 1: the page's hidden fields say so.)
@@ -294,7 +303,7 @@ def test_prefilled_from_the_previous_quarter_and_marked(
     revisions["r-taux-femmes"] = "2"
     client.post(step_url(cite, current, 2), {**step2, **revisions, "p-beneficiaires": "on"})
     assert not response.answers.filter(prefilled=True).exists()
-    client.post(reverse("pilotage:submit", args=[cite.slug, current.code]))
+    client.post(reverse("pilotage:submit", args=[cite.slug, current.code]), CONFIRMED)
     response.refresh_from_db()
     assert response.is_submitted
 
@@ -318,7 +327,8 @@ def test_two_members_editing_the_second_sees_the_conflict(client, member, partne
     # Nothing of the step is written, and nothing typed is lost from the screen.
     assert not Answer.objects.filter(indicator__code="cotech").exists()
     assert re.search(r'value="non"\s+checked', text)
-    assert "Un autre membre de l'équipe a modifié" in text and "« 5 »" in text
+    assert "Cette valeur a été modifiée ailleurs (autre onglet ou autre personne)" in text
+    assert "« 5 »" in text and member.display_name in text and "(vous," not in text
     assert 'value="7"' in text  # the second member's entry is kept on screen
     assert 'name="r-comites-pilotage" value="1"' in text
     assert Answer.objects.get().number == 5
@@ -395,7 +405,10 @@ def test_partner_contributes_to_the_draft_but_does_not_submit(client, partner, c
     recap = client.get(step_url(cite, campaign, 4))
     assert "Transmettre le questionnaire" not in page_text(recap)
     assert (
-        client.post(reverse("pilotage:submit", args=[cite.slug, campaign.code])).status_code == 403
+        client.post(
+            reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED
+        ).status_code
+        == 403
     )
 
 
@@ -559,6 +572,17 @@ def as_role(request, client, member, partner, non_member, professional, anct_use
 TEAM = {"coordinator", "partner"}
 
 
+def assert_sent_to_login(response, url):
+    """Anonymous visitors of a page that needs an account go to the login page, back afterwards."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    assert response.status_code == 302, url
+    assert response.url == f"{resolve_url(settings.LOGIN_URL)}?next={quote(url)}", response.url
+
+
 def test_cite_pages_by_role(as_role, cite, campaign):
     urls = [
         reverse("pilotage:cite", args=[cite.slug]),
@@ -570,9 +594,16 @@ def test_cite_pages_by_role(as_role, cite, campaign):
         expected = 200 if as_role.role in TEAM | {"anct_user"} else 404
         if as_role.role == "anct_user" and url != urls[0]:
             expected = 404  # no questionnaire yet for this cité: ANCT does not create one
+        if as_role.role == "anonymous":
+            assert_sent_to_login(response, url)
+            continue
         assert response.status_code == expected, (as_role.role, url)
-    missing = as_role.get(reverse("pilotage:cite", args=["nexiste-pas"]))
-    assert missing.status_code == 404
+    missing_url = reverse("pilotage:cite", args=["nexiste-pas"])
+    missing = as_role.get(missing_url)
+    if as_role.role == "anonymous":
+        assert_sent_to_login(missing, missing_url)  # the same for a cité that does not exist
+    else:
+        assert missing.status_code == 404
 
 
 def test_private_and_absent_answer_the_same_404(client, non_member, cite, campaign):
@@ -588,10 +619,13 @@ def test_private_and_absent_answer_the_same_404(client, non_member, cite, campai
 
 def test_submit_and_save_by_role(as_role, cite, campaign):
     save = as_role.post(step_url(cite, campaign), {"v-comites-pilotage": "1"})
-    submit = as_role.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]))
+    submit = as_role.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), CONFIRMED)
     if as_role.role in TEAM:
         assert save.status_code == 302
         assert submit.status_code == (302 if as_role.role == "coordinator" else 403)
+    elif as_role.role == "anonymous":
+        assert_sent_to_login(save, step_url(cite, campaign))
+        assert_sent_to_login(submit, reverse("pilotage:submit", args=[cite.slug, campaign.code]))
     elif as_role.role == "anct_user":
         assert save.status_code == 404 and submit.status_code == 404
     else:
@@ -607,16 +641,23 @@ def test_steering_pages_by_role(as_role, cite, campaign, indicators):
         reverse("pilotage:export", args=["reponses", "csv"]),
         reverse("pilotage:export", args=["consolidation", "xlsx"]),
     ]
+    anonymous = as_role.role == "anonymous"
     for url in urls:
         response = as_role.get(url)
+        if anonymous:
+            assert_sent_to_login(response, url)
+            continue
         assert response.status_code == (200 if as_role.role == "anct_user" else 404), url
     close = reverse("pilotage:campaign_action", args=[campaign.code, "clore"])
     asked = as_role.post(close)  # the cité has not submitted: ANCT is asked to confirm first
-    assert asked.status_code == (200 if as_role.role == "anct_user" else 404)
+    if anonymous:
+        assert_sent_to_login(asked, close)
+    else:
+        assert asked.status_code == (200 if as_role.role == "anct_user" else 404)
     campaign.refresh_from_db()
     assert not campaign.is_closed
     action = as_role.post(close, {"confirme": "oui"})
-    assert action.status_code == (302 if as_role.role == "anct_user" else 404)
+    assert action.status_code == (302 if as_role.role in ("anct_user", "anonymous") else 404)
     campaign.refresh_from_db()
     assert campaign.is_closed == (as_role.role == "anct_user")
 
@@ -627,6 +668,8 @@ def test_index_redirects_by_role(as_role, cite):
         assert response.status_code == 302 and "/pilotage/cites/" in response.url
     elif as_role.role == "anct_user":
         assert response.status_code == 302 and response.url == reverse("pilotage:dashboard")
+    elif as_role.role == "anonymous":
+        assert_sent_to_login(response, reverse("pilotage:index"))
     else:
         assert response.status_code == 404
 

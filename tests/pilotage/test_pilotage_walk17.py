@@ -160,7 +160,11 @@ def test_a_stale_tab_after_transmission_says_so_and_keeps_the_typed_value(member
     assert 'value="7777"' in text
     assert Answer.objects.get(indicator__code="comites-pilotage").number == 1
 
-    again = amandine.post(reverse("pilotage:submit", args=[cite.slug, campaign.code]), follow=True)
+    again = amandine.post(
+        reverse("pilotage:submit", args=[cite.slug, campaign.code]),
+        {"confirme": "oui"},
+        follow=True,
+    )
     assert "Le questionnaire a été transmis le" in page_text(again)
     assert again.status_code == 200
 
