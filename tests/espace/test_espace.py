@@ -1232,3 +1232,26 @@ def test_reply_by_email_drops_the_senders_signature_block(team, thread, monkeypa
     body = Post.objects.get(is_opening=False).body_html
     assert "je transmets aux employeurs" in body
     assert "03 21" not in body and "Conseiller" not in body and "francetravail" not in body
+
+
+def test_html_only_reply_with_script_gives_back_the_text_without_the_script(
+    team, thread, monkeypatch
+):
+    """Walk 1518: the text given back read « alert(1)Merci »."""
+    member = team["member"]
+    message = EmailMessage()
+    message["From"] = member.email
+    message["To"] = reply_address(member, thread)
+    message["Subject"] = "Re: notification"
+    message["Message-ID"] = email.utils.make_msgid(domain="example.org")
+    message.set_content(
+        "<p>Voici le lien vers l'inscription.</p><script>alert(1)</script>"
+        "<style>p {color: red}</style><p>Merci</p>",
+        subtype="html",
+    )
+    mail.outbox.clear()
+    receive_email(message.as_bytes(), monkeypatch)
+    assert_refused(member.email, "active_html", "script ou formulaire")
+    (answer,) = answers_to(member.email)
+    assert "> Voici le lien vers l'inscription.\n>\n> Merci" in answer.body
+    assert "alert" not in answer.body and "color" not in answer.body
