@@ -185,7 +185,10 @@ def _proposal_status_sentence(proposal, subject):
     when = date_format(timezone.localtime(proposal.created_at), "j F Y")
     message = ""
     if proposal.status == ProposalStatus.REFUSED and proposal.message:
-        message = f" Message de l'équipe ANCT : « {html_to_plain_text(proposal.message)} »."
+        said = html_to_plain_text(proposal.message)
+        # A quote that ends its own sentence takes no second full stop after « ».
+        end = "" if said.endswith((".", "!", "?", "…")) else "."
+        message = f" Message de l'équipe ANCT : « {said} »{end}"
     return (
         f"{subject} a déjà été proposée à la bibliothèque le {when} : "
         f"{PROPOSAL_STATES[proposal.status]}.{message} Déposez une nouvelle version pour la "

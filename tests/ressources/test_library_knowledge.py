@@ -294,6 +294,7 @@ def test_anct_refuses_with_a_message_the_proposer_is_told(
     text = page_text(client.get(shared["document"].get_absolute_url()))
     assert "Message de l'équipe ANCT : « Document trop propre à votre quartier" in text
     assert "x()" not in text
+    assert "dans le groupe. » Déposez" in text  # no second full stop after the quote
 
 
 def test_without_a_destination_the_button_and_the_form_are_absent(client, shared, member):
