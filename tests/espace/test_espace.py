@@ -3,6 +3,7 @@ café-cité change e-mails and the demo outbox."""
 
 import email
 import io
+import re
 import socket
 import sys
 import time
@@ -14,11 +15,13 @@ from aiosmtpd.controller import Controller
 from django.core import mail, signing
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
 from icalendar import Calendar
 
 from espace.models import InboundEmail, InboundStatus
 from groups import services
-from groups.models import Post, Role
+from groups.models import Membership, Post, Role
 from groups.replies import reply_address
 from notifications.models import EmailMode, Notification, OutboxEmail
 from tests.factories import CiteFactory, UserFactory
@@ -1255,3 +1258,23 @@ def test_html_only_reply_with_script_gives_back_the_text_without_the_script(
     (answer,) = answers_to(member.email)
     assert "> Voici le lien vers l'inscription.\n>\n> Merci" in answer.body
     assert "alert" not in answer.body and "color" not in answer.body
+
+
+def test_group_replies_without_an_activity_line_go_with_the_group_news(client, team, thread):
+    """Walk 1518: five identical « … a répondu à … » lines, without group or date, under « Mes
+    autres notifications »."""
+    member, animateur = team["member"], team["animateur"]
+    services.reply(thread, member, body="Je participe.")
+    Membership.objects.filter(user=member).update(last_seen_at=timezone.now())
+    for n in range(3):
+        services.reply(thread, animateur, body=f"Réponse {n}")
+    Notification.objects.filter(recipient=member, kind="reply").update(url="/ailleurs/")
+    (title,) = set(
+        Notification.objects.filter(recipient=member, kind="reply").values_list("title", flat=True)
+    )
+    client.force_login(member)
+    text = " ".join(strip_tags(page_text(client.get("/mon-espace/"))).split())
+    news = text[text.index("Nouveautés de mes groupes") : text.index("Mes autres notifications")]
+    assert f"{title} (3 fois) — {team['group'].name}" in news
+    assert title not in text[text.index("Mes autres notifications") :]
+    assert re.search(r"à \d{1,2} h \d\d", news)
