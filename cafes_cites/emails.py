@@ -34,16 +34,24 @@ def preferences_url():
     return absolute_url(path) if path else ""
 
 
-def build_email(registration, template, subject, *, attach_ics=False, now=None, **extra):
+def build_email(
+    registration, template, subject, *, attach_ics=False, withdrawn=False, now=None, **extra
+):
     """One e-mail to a registrant. The .ics of a confirmed registrant always carries the visio
     link (issue #15: people join from their calendar). The text of the e-mail writes it only when
     the session page would show it at this moment (permissions.can_see_video_link: from
     CAFES_CITES_VIDEO_LINK_BEFORE minutes before the start); sent earlier, it says the link is in
-    the attached invitation and when the page will show it."""
+    the attached invitation and when the page will show it. `withdrawn`: the registrant
+    cancelled their registration (an unsaved `registration`), the .ics is its METHOD:CANCEL."""
     session, user = registration.session, registration.user
     now = now or timezone.now()
     video_open = can_see_video_link(user, session, registration=registration, now=now)
-    ics_video = bool(session.video_url) and registration.is_confirmed and not session.is_cancelled
+    ics_video = (
+        bool(session.video_url)
+        and registration.is_confirmed
+        and not session.is_cancelled
+        and not withdrawn
+    )
     unsubscribe = reminders_unsubscribe_url(user)
     context = {
         "registration": registration,
@@ -79,7 +87,7 @@ def build_email(registration, template, subject, *, attach_ics=False, now=None, 
     if attach_ics:
         message.attach(
             f"cafe-cite-{session.pk}.ics",
-            registrant_calendar(session, user, with_video=ics_video),
-            f"text/calendar; charset=utf-8; method={itip_method(session)}",
+            registrant_calendar(session, user, with_video=ics_video, withdrawn=withdrawn),
+            f"text/calendar; charset=utf-8; method={itip_method(session, withdrawn)}",
         )
     return message

@@ -132,13 +132,17 @@ def register(user, session):
 
 @transaction.atomic
 def unregister(user, session):
-    """Frees the seat and promotes the first person of the waiting list (who is told by e-mail)."""
+    """Frees the seat and promotes the first person of the waiting list (who is told by e-mail);
+    the registrant gets the cancellation of their invitation (tasks.send_withdrawal_email)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     registration = Registration.objects.filter(session=session, user=user).first()
     if registration is None:
         return None
     was_confirmed = registration.is_confirmed
     registration.delete()
+    from cafes_cites.tasks import send_withdrawal_email
+
+    transaction.on_commit(lambda: send_withdrawal_email.enqueue(session.pk, user.pk))
     promoted = None
     if was_confirmed and (session.capacity is None or _confirmed_count(session) < session.capacity):
         promoted = (

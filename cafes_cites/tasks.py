@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -34,6 +35,24 @@ def send_registration_email(registration_id):
     else:
         subject = f"Liste d'attente : {registration.session.label}"
     _send(registration, "registration", subject, attach_ics=True)
+
+
+@task()
+def send_withdrawal_email(session_id, user_id):
+    """The registrant cancelled their registration (the row is gone): the e-mail says so and its
+    .ics (METHOD:CANCEL, same UID) removes the event from their calendar."""
+    session = Session.objects.filter(pk=session_id).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if session is None or user is None or session.is_cancelled or session.end <= timezone.now():
+        return
+    registration = Registration(session=session, user=user, status=RegistrationStatus.CONFIRMED)
+    build_email(
+        registration,
+        "withdrawal",
+        f"Inscription annulée : {session.label}",
+        attach_ics=True,
+        withdrawn=True,
+    ).send()
 
 
 @task()

@@ -137,11 +137,31 @@ def register_view(request, pk):
 
 
 @login_required
-@require_POST
 def unregister_view(request, pk):
+    """GET asks for confirmation (a page of its own: no JavaScript needed), POST cancels."""
     session = permissions.get_session_for_user_or_404(request.user, pk)
-    services.unregister(request.user, session)
-    messages.success(request, "Votre inscription est annulée.")
+    registration = permissions.registration_for(request.user, session)
+    if request.method != "POST":
+        if registration is None:
+            return redirect(session.get_absolute_url())
+        context = {
+            "session": session,
+            "registration": registration,
+            "breadcrumb": [
+                {"label": "Cafés-cités", "url": reverse("cafes_cites:agenda")},
+                {"label": session.label, "url": session.get_absolute_url()},
+                {"label": "Annuler mon inscription"},
+            ],
+        }
+        return render(request, "cafes_cites/unregister_confirm.html", context)
+    if registration is not None:
+        services.unregister(request.user, session)
+        messages.success(
+            request,
+            "Votre inscription est annulée. Un courriel avec l'annulation au format calendrier "
+            "vous a été envoyé pour retirer la séance de votre agenda.",
+            extra_tags="cde-focus",
+        )
     return redirect(session.get_absolute_url())
 
 

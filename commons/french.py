@@ -127,6 +127,19 @@ def number_filter(value):
     return format_number(value)
 
 
+def quoted(text):
+    """« text », its own guillemets turned into inner quotes: « “L'emploi en jeu”, un forum »
+    rather than « « L'emploi en jeu », un forum »."""
+    inner = str(text or "").replace("«\u00a0", "“").replace("\u00a0»", "”")
+    inner = inner.replace("« ", "“").replace(" »", "”").replace("«", "“").replace("»", "”")
+    return f"« {inner} »"
+
+
+@register.filter(name="guillemets", is_safe=False)
+def quoted_filter(value):
+    return quoted(value)
+
+
 @register.filter(name="date_fr", expects_localtime=True, is_safe=False)
 def date_fr_filter(value, fmt="j F Y"):
     try:

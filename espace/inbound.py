@@ -47,7 +47,11 @@ ACTIVE_HTML = re.compile(
 )
 
 
-NON_TEXT_BLOCKS = re.compile(r"<(head|style|title)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# Markup whose content is not text a reader sees: dropped whole (a script's body given back as
+# « alert(1) » would read as part of the message).
+NON_TEXT_BLOCKS = re.compile(
+    r"<(head|style|title|script|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S
+)
 # Quotes and signatures in HTML replies, by the markup of the common clients: Gmail
 # (gmail_quote, gmail_signature), Thunderbird (moz-cite-prefix, moz-signature, blockquote
 # type=cite, also Apple Mail's), Outlook (divRplyFwdMsg / appendonsend: the quoted message
@@ -384,7 +388,9 @@ PHONE_LINE = re.compile(
     r"^(?:(?i:t[ée]l(?:[ée]phone)?|port(?:able)?|mobile|fixe|standard|fax|ligne directe)"
     r"\.?\s*(?:[:.]\s*)?)?\+?[\d\s().-]{8,22}$"
 )
-URL_LINE = re.compile(r"^(?:https?://\S+|www\.\S+|[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|gouv\.fr))/?\S*$", re.I)
+URL_LINE = re.compile(
+    r"^(?:https?://\S+|www\.\S+|[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|gouv\.fr))/?\S*$", re.I
+)
 EMAIL_LINE = re.compile(r"^(?:(?i:courriel|e-?mail|mél)\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 ADDRESS_LINE = re.compile(
     r"^(?:\d{1,4}\s*(?:bis|ter)?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|allée|chemin|"

@@ -51,25 +51,37 @@ def _cite_pages(user):
     return cite, pages
 
 
+# Notifications about what happens in a group's discussions and documents: they belong with the
+# group news even when no activity line matches them (older than the lines shown, say).
+GROUP_ACTIVITY_KINDS = {"thread", "reply", "mention", "solution", "document"}
+
+
 def _split_notifications(notifications, activity):
     """Each unread item once: a notification about a line of "Nouveautés de mes groupes" (a new
     discussion, a reply, a document: the same URL; a mention in an opening message: the
     discussion's URL plus an anchor) goes on that line, opened through the notification (which
-    marks it read), with its kind; the others stay under "Mes autres notifications"."""
+    marks it read), with its kind. Other group activity goes under the group news too, the
+    notifications of the same title in one line with their number, group and latest date; the
+    rest stays under "Mes autres notifications". Returns (others, group_lines)."""
     lines = {line.target_url: line for line in activity if line.target_url}
     threads = {
         line.target_url: line
         for line in activity
         if line.target_url and line.verb == line.Verb.THREAD
     }
-    others = []
+    others, grouped = [], {}
     for notification in notifications:
         line = lines.get(notification.url) or threads.get(notification.url.split("#", 1)[0])
         if line is None:
-            others.append(notification)
+            if notification.kind in GROUP_ACTIVITY_KINDS:
+                key = (notification.source_key, notification.title)
+                entry = grouped.setdefault(key, {"notification": notification, "count": 0})
+                entry["count"] += 1  # newest first: the first one is the one opened
+            else:
+                others.append(notification)
         elif getattr(line, "notification", None) is None or notification.kind == "mention":
             line.notification = notification  # a mention says more than "new reply"
-    return others[:NOTIFICATIONS_SHOWN]
+    return others[:NOTIFICATIONS_SHOWN], list(grouped.values())[:NOTIFICATIONS_SHOWN]
 
 
 def _oldest_mark(memberships, now):
@@ -90,13 +102,15 @@ def home(request):
     # Enough unread notifications to fill the block once those shown as "Nouveautés" are set
     # aside (one query whatever the number).
     notifications = list(user.notifications.unread()[: NOTIFICATIONS_SHOWN + len(activity)])
+    others, group_notifications = _split_notifications(notifications, activity)
     context = {
         "memberships": memberships,
         "unread_cap": group_queries.UNREAD_CAP,
         "activity": activity,
         "questions": list(group_queries.waiting_questions(user)),
         "registrations": _next_registrations(user, now),
-        "notifications": _split_notifications(notifications, activity),
+        "notifications": others,
+        "group_notifications": group_notifications,
         "home_sections": home_sections(user, cite),
         "cite": cite,
         "cite_group": cite_group,

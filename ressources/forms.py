@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
+from commons.html import html_to_plain_text
 from commons.widgets import RichTextarea
 from themes.models import PublicCible, Theme
 
@@ -34,8 +36,34 @@ class SubscriptionForm(forms.Form):
         return sorted(theme.slug for theme in self.cleaned_data["themes"])
 
 
+def french_number(value):
+    """2000 → « 2 000 » (a no-break space groups the thousands, as in the hints)."""
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+def too_long_message(limit, length):
+    return f"{french_number(limit)} caractères au plus (actuellement {french_number(length)})."
+
+
+class FrenchMaxLengthValidator(MaxLengthValidator):
+    """The limit and the length in the words of the form's hints: « 2 000 caractères au plus
+    (actuellement 2 345) »."""
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise ValidationError(too_long_message(self.limit_value, len(value)), code=self.code)
+
+
+DESCRIPTION_LIMIT = 10_000  # visible characters: the editor's markup does not count
+
+
 class ActionProposalForm(forms.Form):
-    title = forms.CharField(label="Titre de l'action", max_length=200)
+    title = forms.CharField(
+        label="Titre de l'action",
+        help_text="200 caractères au plus.",
+        max_length=200,
+        widget=forms.TextInput(attrs={"data-compteur": ""}),
+    )
     summary = forms.CharField(
         label="Résumé",
         help_text="Deux ou trois phrases : ce qui a été fait, pour qui (600 caractères au plus).",
@@ -44,8 +72,10 @@ class ActionProposalForm(forms.Form):
     )
     description = forms.CharField(
         label="Description",
-        help_text="Déroulé, rôle de chaque partenaire, difficultés rencontrées.",
-        max_length=10_000,
+        help_text=(
+            "Déroulé, rôle de chaque partenaire, difficultés rencontrées "
+            f"({french_number(DESCRIPTION_LIMIT)} caractères au plus, mise en forme non comptée)."
+        ),
         widget=RichTextarea(attrs={"rows": 8}),
     )
     themes = forms.ModelMultipleChoiceField(
@@ -59,7 +89,13 @@ class ActionProposalForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    territory = forms.CharField(label="Territoire ou QPV", max_length=200, required=False)
+    territory = forms.CharField(
+        label="Territoire ou QPV",
+        help_text="200 caractères au plus.",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"data-compteur": ""}),
+    )
     partners = forms.CharField(
         label="Partenaires",
         help_text="Un partenaire par ligne (2 000 caractères au plus).",
@@ -71,6 +107,7 @@ class ActionProposalForm(forms.Form):
         label="Date de début",
         help_text="Format : JJ/MM/AAAA",
         required=False,
+        error_messages={"invalid": "Saisissez une date valide, au format JJ/MM/AAAA."},
     )
     results = forms.CharField(
         label="Résultats",
@@ -79,7 +116,35 @@ class ActionProposalForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "data-compteur": ""}),
     )
-    contact = forms.CharField(label="Contact", max_length=200, required=False)
+    contact = forms.CharField(
+        label="Contact",
+        help_text=(
+            "La personne à joindre : nom, adresse électronique ou téléphone "
+            "(200 caractères au plus)."
+        ),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"data-compteur": ""}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if limit:
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, MaxLengthValidator)
+                ] + [FrenchMaxLengthValidator(limit)]
+
+    def clean_description(self):
+        description = self.cleaned_data["description"]
+        visible = len(html_to_plain_text(description))
+        # The markup has a generous limit of its own, so a huge paste stays bounded.
+        if visible > DESCRIPTION_LIMIT or len(description) > 10 * DESCRIPTION_LIMIT:
+            raise ValidationError(too_long_message(DESCRIPTION_LIMIT, visible))
+        return description
 
 
 class ProposalKindForm(forms.Form):

@@ -734,7 +734,7 @@ class LibraryProposal(models.Model):
 
 class LibraryReviewTask(AbstractGroupApprovalTask):
     """The "Relecture ANCT" task: Wagtail's group approval, plus a real « Refuser » for a page
-    proposed from a group. Its proposer has no admin access and cannot act on « Demander des
+    proposed from a group or from the action form. Its proposer has no admin access and cannot act on « Demander des
     modifications »: the reviewer either edits the draft and publishes it, or refuses it with a
     message that reaches the proposer (ressources.services.proposal_refused)."""
 
@@ -746,8 +746,9 @@ class LibraryReviewTask(AbstractGroupApprovalTask):
             return actions
         return [
             (self.REFUSE, "Refuser la proposition", True),
-            ("approve", "Approuver et publier", False),
-            ("approve", "Approuver et publier, avec un commentaire", True),
+            # Wagtail adds « et Publier » to an approval at the workflow's last task.
+            ("approve", "Approuver", False),
+            ("approve", "Approuver avec un commentaire", True),
         ]
 
     def on_action(self, task_state, user, action_name, **kwargs):

@@ -130,6 +130,10 @@ def _start_review(page, user):
         workflow.start(page, user)
 
 
+FORM_SOURCE_PREFIX = "formulaire-action:"
+FORM_SOURCE_LABEL = "le formulaire « Proposer une action inspirante »"
+
+
 @transaction.atomic
 def propose_action(user, data):
     """A cité member's proposal becomes a draft action submitted to the review workflow."""
@@ -153,6 +157,16 @@ def propose_action(user, data):
     page.themes.set(data["themes"])
     page.publics_cibles.set(data.get("publics_cibles") or [])
     revision = page.save_revision(user=user)
+    # Recorded like a group document's proposal: ANCT may refuse it with a message or change its
+    # type, the proposer (without admin access) hears the decision from the library, not from
+    # Wagtail's workflow e-mails (ressources.signals).
+    LibraryProposal.objects.create(
+        page=page,
+        proposer=user,
+        source_key=f"{FORM_SOURCE_PREFIX}{page.pk}",
+        source_label=FORM_SOURCE_LABEL,
+        source_url=reverse("ressources:index"),
+    )
     _start_review(page, user)
     return page, revision
 
@@ -171,7 +185,10 @@ def _proposal_status_sentence(proposal, subject):
     when = date_format(timezone.localtime(proposal.created_at), "j F Y")
     message = ""
     if proposal.status == ProposalStatus.REFUSED and proposal.message:
-        message = f" Message de l'équipe ANCT : « {html_to_plain_text(proposal.message)} »."
+        said = html_to_plain_text(proposal.message)
+        # A quote that ends its own sentence takes no second full stop after « ».
+        end = "" if said.endswith((".", "!", "?", "…")) else "."
+        message = f" Message de l'équipe ANCT : « {said} »{end}"
     return (
         f"{subject} a déjà été proposée à la bibliothèque le {when} : "
         f"{PROPOSAL_STATES[proposal.status]}.{message} Déposez une nouvelle version pour la "
@@ -456,7 +473,11 @@ def proposal_email_content(notification, user):
         html=user_text_to_html(proposal.message),
         author="Équipe ANCT",
         at=proposal.decided_at,
-        heading=f"Message de l'équipe ANCT sur « {proposal.source_label} »",
+        heading=(
+            f"Message de l'équipe ANCT sur « {proposal.page.title} »"
+            if proposal.source_key.startswith(FORM_SOURCE_PREFIX)
+            else f"Message de l'équipe ANCT sur « {proposal.source_label} »"
+        ),
     )
 
 

@@ -394,7 +394,7 @@ def suggestion_feedback(request, slug):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("ressources:cite_suggestions", args=[cite.slug])
-    if request.POST.get("annuler") == "1":
+    if request.POST.get("annuler") in ("1", "utile"):
         return _withdraw_feedback(request, cite, back)
     parsed = _feedback_target(request.POST)
     if parsed is None:
@@ -429,7 +429,9 @@ def _withdraw_feedback(request, cite, back):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(back)
-    if withdrawn:
+    if withdrawn and request.POST.get("annuler") == "utile":
+        messages.success(request, "C'est annulé : cette suggestion n'est plus notée utile.")
+    elif withdrawn:
         messages.success(request, "C'est annulé : cette suggestion est de nouveau proposée.")
     else:
         messages.info(request, "Cette suggestion n'était pas écartée : rien n'a été modifié.")

@@ -127,3 +127,19 @@ def test_bulletin_subscription_focuses_its_success_and_buttons_keep_their_labels
             assert clipped <= 0, f"{name} tronqué de {clipped} px à {width} px"
             assert button.bounding_box()["width"] > 100
     assert_accessible(page)
+
+
+def test_propose_action_button_shows_its_label(page, live_server):
+    """Walk 1518: the library's only entry to the proposal form was a 32 px « + »."""
+    from tests.factories import CiteFactory, UserFactory
+
+    library, _ = ensure_library(setup_site())
+    log_in(page, live_server, UserFactory(cite=CiteFactory(), coordinator=True))
+    page.goto(live_server.url + library.url)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        button = page.get_by_role("link", name="Proposer une action inspirante")
+        clipped = button.evaluate("b => b.scrollWidth - b.clientWidth")
+        assert clipped <= 0, f"libellé tronqué de {clipped} px à {width} px"
+        assert button.bounding_box()["width"] > 150
+    assert_accessible(page)

@@ -134,7 +134,8 @@ def test_capacity_waiting_list_and_promotion(django_capture_on_commit_callbacks)
     assert promoted.user == users[2]
     assert Registration.objects.get(user=users[2]).status == "confirmed"
     assert Registration.objects.get(user=users[3]).status == "waiting"
-    assert [m.to for m in mail.outbox] == [[users[2].email]]
+    # The one who left gets the cancellation of their invitation, the promoted one theirs.
+    assert [m.to for m in mail.outbox] == [[users[0].email], [users[2].email]]
     # A waiting person leaving promotes nobody.
     with django_capture_on_commit_callbacks(execute=True):
         assert services.unregister(users[3], session) is None
@@ -152,6 +153,49 @@ def test_registration_email_carries_a_valid_ics(django_capture_on_commit_callbac
     event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
     assert str(event["UID"]) == f"cafe-cite-{session.pk}@127.0.0.1"
     assert event.decoded("DTSTART") == session.start
+
+
+def test_unregistering_asks_first_then_sends_a_calendar_cancellation(
+    client, professional, django_capture_on_commit_callbacks
+):
+    """Walk 1518: one click cancelled without a word, and the event stayed in the calendar."""
+    session = make_session(video_url="https://visio.example/abc")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(professional, session)
+    (invitation,) = mail.outbox
+    invited = icalendar.Calendar.from_ical(invitation.attachments[0][1])
+    invited_event = invited.walk("VEVENT")[0]
+    # Paris times with their time zone, not UTC.
+    assert invited_event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert invited.walk("VTIMEZONE")[0]["TZID"] == "Europe/Paris"
+    assert invited_event.decoded("DTSTART") == session.start
+    assert invitation.body.count(session.get_absolute_url()) == 1
+    assert invitation.body.count("visioconférence") == 1
+    client.force_login(professional)
+    page = client.get(session.get_absolute_url()).content.decode()
+    url = reverse("cafes_cites:unregister", args=[session.pk])
+    assert f'href="{url}"' in page
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "Annuler votre inscription ?" in page_text(confirm)
+    assert Registration.objects.filter(user=professional).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert not Registration.objects.filter(user=professional).exists()
+    assert page_text(response).count("Votre inscription est annulée") == 1
+    (message,) = mail.outbox
+    assert message.subject == f"[Cités de l'emploi] Inscription annulée : {session.label}"
+    assert not message.body.startswith("=")
+    _filename, content, mimetype = message.attachments[0]
+    assert mimetype == "text/calendar; charset=utf-8; method=CANCEL"
+    calendar = icalendar.Calendar.from_ical(content)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["UID"]) == str(invited_event["UID"])
+    assert event["SEQUENCE"] == invited_event["SEQUENCE"] + 1
+    assert str(event["STATUS"]) == "CANCELLED" and "visio.example" not in str(content)
+    # Without a registration, the confirmation page sends back to the session.
+    assert client.get(url).status_code == 302
 
 
 def test_no_registration_to_past_or_cancelled_sessions(professional):

@@ -3,6 +3,7 @@ café-cité change e-mails and the demo outbox."""
 
 import email
 import io
+import re
 import socket
 import sys
 import time
@@ -14,11 +15,13 @@ from aiosmtpd.controller import Controller
 from django.core import mail, signing
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
 from icalendar import Calendar
 
 from espace.models import InboundEmail, InboundStatus
 from groups import services
-from groups.models import Post, Role
+from groups.models import Membership, Post, Role
 from groups.replies import reply_address
 from notifications.models import EmailMode, Notification, OutboxEmail
 from tests.factories import CiteFactory, UserFactory
@@ -857,7 +860,8 @@ def test_cafe_cite_emails_over_smtp_html_preferences_unsubscribe_and_visio_rule(
     assert visio in str(event["location"]) and visio in str(event["description"])
     assert visio not in text and visio not in html
     assert "15 minutes avant le début" in text and "15 minutes avant le début" in html
-    assert "est dans l'invitation jointe" in text and "contient le lien" in text
+    # Said once: the link is in the .ics (walk 1518 found it twice, with the page link twice).
+    assert "est dans l'invitation jointe" in text and "contient le lien" not in text
     assert "/mon-espace/preferences/" in text and "/mon-espace/preferences/" in html
     assert html.lstrip().startswith("<!DOCTYPE html>") and "<script" not in html
     assert registered["Auto-Submitted"] == "auto-generated"
@@ -1236,3 +1240,46 @@ def test_reply_by_email_drops_the_senders_signature_block(team, thread, monkeypa
     body = Post.objects.get(is_opening=False).body_html
     assert "je transmets aux employeurs" in body
     assert "03 21" not in body and "Conseiller" not in body and "francetravail" not in body
+
+
+def test_html_only_reply_with_script_gives_back_the_text_without_the_script(
+    team, thread, monkeypatch
+):
+    """Walk 1518: the text given back read « alert(1)Merci »."""
+    member = team["member"]
+    message = EmailMessage()
+    message["From"] = member.email
+    message["To"] = reply_address(member, thread)
+    message["Subject"] = "Re: notification"
+    message["Message-ID"] = email.utils.make_msgid(domain="example.org")
+    message.set_content(
+        "<p>Voici le lien vers l'inscription.</p><script>alert(1)</script>"
+        "<style>p {color: red}</style><p>Merci</p>",
+        subtype="html",
+    )
+    mail.outbox.clear()
+    receive_email(message.as_bytes(), monkeypatch)
+    assert_refused(member.email, "active_html", "script ou formulaire")
+    (answer,) = answers_to(member.email)
+    assert "> Voici le lien vers l'inscription.\n>\n> Merci" in answer.body
+    assert "alert" not in answer.body and "color" not in answer.body
+
+
+def test_group_replies_without_an_activity_line_go_with_the_group_news(client, team, thread):
+    """Walk 1518: five identical « … a répondu à … » lines, without group or date, under « Mes
+    autres notifications »."""
+    member, animateur = team["member"], team["animateur"]
+    services.reply(thread, member, body="Je participe.")
+    Membership.objects.filter(user=member).update(last_seen_at=timezone.now())
+    for n in range(3):
+        services.reply(thread, animateur, body=f"Réponse {n}")
+    Notification.objects.filter(recipient=member, kind="reply").update(url="/ailleurs/")
+    (title,) = set(
+        Notification.objects.filter(recipient=member, kind="reply").values_list("title", flat=True)
+    )
+    client.force_login(member)
+    text = " ".join(strip_tags(page_text(client.get("/mon-espace/"))).split())
+    news = text[text.index("Nouveautés de mes groupes") : text.index("Mes autres notifications")]
+    assert f"{title} (3 fois) — {team['group'].name}" in news
+    assert title not in text[text.index("Mes autres notifications") :]
+    assert re.search(r"à \d{1,2} h \d\d", news)

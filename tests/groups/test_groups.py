@@ -477,11 +477,23 @@ def test_one_click_unsubscribe(client, world):
     response = client.post(url)  # one-click: no login, no CSRF token
     assert response.status_code == 200
     assert group.memberships.get(user=member).email_mode == EmailMode.NONE
+    done = " ".join(page_text(response).split())
+    assert f"pour « {group.name} ». Les notifications" in done  # no space before the stop
     bad = client.post(reverse("notifications:unsubscribe", args=["falsifie"]))
     assert bad.status_code == 400 and "pas valide" in page_text(bad)
     # It points to the one preferences page, not to each group's member list.
     assert f'href="{reverse("espace:preferences")}"' in bad.content.decode()
     assert "page des membres" not in page_text(bad)
+
+
+def test_notification_email_text_has_no_markup_heading(world, django_capture_on_commit_callbacks):
+    group, member = world["group"], world["member"]
+    services.set_email_mode(group, member, EmailMode.EACH)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_thread(group, world["animateur"], title="À lire", body="x")
+    (message,) = [m for m in mail.outbox if m.to == [member.email]]
+    assert "==" not in message.body
 
 
 def test_notification_list_and_mark_read(client, world):

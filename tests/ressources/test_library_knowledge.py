@@ -151,7 +151,8 @@ def test_member_proposal_becomes_a_draft_fiche_with_a_copy_and_a_link_back(
     assert client.get(document.get_absolute_url()).status_code == 404
     # Their decision: publish or refuse; no « Demander des modifications » the proposer could
     # not act on.
-    assert "Refuser la proposition" in html and "Approuver et publier" in html
+    assert "Refuser la proposition" in html and "Approuver et Publier" in html
+    assert "publier et Publier" not in html and "commentaire et Publier" in html
     assert "Demander des modifications" not in html
     client.force_login(UserFactory(cite=CiteFactory()))
     assert client.get(copy.url).status_code == 404
@@ -293,6 +294,7 @@ def test_anct_refuses_with_a_message_the_proposer_is_told(
     text = page_text(client.get(shared["document"].get_absolute_url()))
     assert "Message de l'équipe ANCT : « Document trop propre à votre quartier" in text
     assert "x()" not in text
+    assert "dans le groupe. » Déposez" in text  # no second full stop after the quote
 
 
 def test_without_a_destination_the_button_and_the_form_are_absent(client, shared, member):
@@ -792,3 +794,82 @@ def test_followed_fiches_in_mon_espace(client, library, professional, anct_user)
     assert "Vous ne suivez aucune fiche dispositif." in page_text(
         client.get(reverse("espace:home"))
     )
+
+
+def _propose_action_by_form(client, member, title="Un forum dans un stade"):
+    client.force_login(member)
+    response = client.post(
+        reverse("ressources:propose"),
+        {
+            "title": title,
+            "summary": "Deux cents habitants et trente employeurs au stade.",
+            "description": "Le déroulé de la journée.",
+            "themes": [Theme.objects.get(slug="mobilite").pk],
+        },
+    )
+    assert response.status_code == 302
+    return LibraryProposal.objects.get(page__title=title)
+
+
+def test_an_action_proposed_by_form_is_refused_with_a_message_in_plain_french(
+    client, library, member, anct_user, django_capture_on_commit_callbacks
+):
+    proposal = _propose_action_by_form(client, member)
+    page = proposal.page.specific
+    assert proposal.status == ProposalStatus.PENDING and proposal.proposer == member
+    client.force_login(anct_user)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert "Refuser la proposition" in html and "Demander des modifications" not in html
+    assert "publier et Publier" not in html
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _refuse(page, anct_user, "Déjà présentée dans la bibliothèque.")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REFUSED
+    # Only the library's e-mail reaches the proposer, none of Wagtail's workflow e-mails.
+    (refused,) = mail.outbox
+    assert refused.to == [member.email]
+    assert "n'a pas retenu votre proposition « Un forum dans un stade »" in refused.subject
+    assert "Déjà présentée dans la bibliothèque." in refused.body
+    assert "Message de l'équipe ANCT sur « Un forum dans un stade »" in refused.body
+
+
+def test_an_action_proposed_by_form_published_tells_the_proposer_only_once(
+    client, library, member, anct_user, django_capture_on_commit_callbacks
+):
+    proposal = _propose_action_by_form(client, member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal.page.specific.current_workflow_task_state.approve(user=anct_user)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PUBLISHED
+    (published,) = mail.outbox
+    assert published.to == [member.email]
+    assert "Votre proposition « Un forum dans un stade » est publiée" in published.subject
+
+
+@pytest.mark.parametrize("origin", ["group", "form"])
+def test_anct_changes_the_kind_of_either_proposal_in_review(
+    client, shared, member, anct_user, origin
+):
+    if origin == "group":
+        proposal = _propose(client, shared["document"], member)
+        target = "action"
+    else:
+        proposal = _propose_action_by_form(client, member)
+        target = "fiche"
+    client.force_login(anct_user)
+    url = reverse("ressources:proposal_kind", args=[proposal.pk])
+    assert "Seule une proposition" not in page_text(client.get(url))
+    assert client.post(url, {"kind": target}).status_code == 302
+    proposal.refresh_from_db()
+    assert services.proposal_kind_of(proposal.page) == target
+
+
+def test_the_demo_publication_history_leaves_proposals_unpublished(client, shared, member):
+    from cde_site.demo.ressources import record_publication_history
+
+    proposal = _propose(client, shared["document"], member)
+    record_publication_history(proposal.page.get_parent())
+    proposal.page.refresh_from_db()
+    assert proposal.page.first_published_at is None

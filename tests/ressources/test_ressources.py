@@ -643,3 +643,30 @@ def test_confirmation_page_title_starts_with_its_heading(client, library):
     title = re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
     h1 = re.search(r"<h1>(.*?)</h1>", text, re.S).group(1).strip()
     assert title.startswith(h1 + " — "), (title, h1)
+
+
+def test_proposal_limits_are_announced_and_counted_on_the_visible_text(client, library, member):
+    """Walk 1518: titre, territoire and contact were cut silently at 200; the description's
+    error counted the HTML tags, in Django's generic words."""
+    client.force_login(member)
+    url = reverse("ressources:propose")
+    html = client.get(url).content.decode()
+    for name in ("title", "territory", "contact"):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'maxlength="200"' in field and "data-compteur" in field
+    assert html.count("200 caractères au plus") == 3
+    assert "10\u00a0000 caractères au plus" in html
+    data = {
+        "title": "T" * 201,
+        "summary": "Un résumé.",
+        # 10 001 visible characters, many more with the markup.
+        "description": "<p><strong>" + "a" * 5000 + "</strong>" + "b" * 5001 + "</p>",
+        "themes": [Theme.objects.get(slug="mobilite").pk],
+    }
+    text = page_text(client.post(url, data))
+    assert "200 caractères au plus (actuellement 201)." in text
+    assert "10\u00a0000 caractères au plus (actuellement 10\u00a0001)." in text
+    data["title"] = "T" * 200
+    data["description"] = "<p><strong>" + "a" * 5000 + "</strong>" + "b" * 5000 + "</p>"
+    assert client.post(url, data).status_code == 302

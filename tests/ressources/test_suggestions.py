@@ -554,3 +554,22 @@ def test_feedback_is_in_the_personal_data_export_and_forgotten_on_erasure(world,
     row = SuggestionFeedback.objects.get()
     assert row.given_by is None
     assert row.useful is False  # the cité keeps its opinion
+
+
+def test_useful_is_a_toggle_and_titles_are_not_double_quoted(client, world, cite, member):
+    """Walk 1518: a second click on « Utile » said « Merci » again; « « L'emploi en jeu »… » »."""
+    from commons.french import quoted
+    from ressources.models import SuggestionFeedback
+
+    fiche = world["fiche"]
+    client.force_login(member)
+    page = feedback(client, cite, fiche, useful="1")
+    assert "Merci : cette suggestion est notée utile" in page_text(page)
+    assert 'name="annuler" value="utile"' in page.content.decode()
+    text = page_text(feedback(client, cite, fiche, annuler="utile"))
+    assert "C'est annulé : cette suggestion n'est plus notée utile." in text
+    assert not SuggestionFeedback.objects.exists()
+    assert quoted("« L'emploi en jeu », un forum dans un stade") == (
+        "« “L'emploi en jeu”, un forum dans un stade »"
+    )
+    assert quoted("Aide au permis") == "« Aide au permis »"

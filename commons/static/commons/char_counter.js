@@ -10,8 +10,13 @@
     return count + " " + word + (count > 1 ? "s" : "");
   }
 
+  // 2000 → "2 000" (no-break space), as the hints and error messages write it.
+  function number(value) {
+    return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  }
+
   function label(length, max) {
-    return plural(length, "caractère") + " sur " + max;
+    return plural(length, "caractère") + " sur " + number(max);
   }
 
   function setup(field) {

@@ -248,7 +248,7 @@ def build_library_proposal():
 def record_publication_history(library):
     """Each ressource first published on its own date, as if the library had grown over months:
     the pages dated after the last bulletin sent are what composing the next one proposes."""
-    for page in RessourcePage.objects.child_of(library).only("pk", "date"):
+    for page in RessourcePage.objects.child_of(library).live().only("pk", "date"):
         published = datetime.datetime.combine(page.date, datetime.time(9, 0), tzinfo=PARIS)
         Page.objects.filter(pk=page.pk).update(first_published_at=published)
 
