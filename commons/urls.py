@@ -61,6 +61,12 @@ def absolute_url(path_or_url):
     return site_url() + "/" + path_or_url.lstrip("/")
 
 
+def forget_served_origin():
+    """Back to "no request served yet" (tests: a DEBUG test must not leave its address)."""
+    _served["origin"] = ""
+    settings.WAGTAILADMIN_BASE_URL = settings.SITE_URL or DEFAULT_SITE_URL
+
+
 def remember_served_origin(origin):
     """Record the address requests reach the server at (only used while SITE_URL is unset);
     Wagtail's notification e-mails read WAGTAILADMIN_BASE_URL, kept in step."""

@@ -9,10 +9,12 @@ pytest_plugins = ["tests.route_coverage"]
 @pytest.fixture(autouse=True)
 def _db_for_all(db):
     """Every test may touch the database (les-emplois' convention). The default Site's address
-    is read once per process (commons.urls): a rolled-back test must not leave its own."""
-    from commons.urls import forget_default_site
+    is read once per process (commons.urls): a rolled-back test must not leave its own, nor a
+    DEBUG test the address it was served at."""
+    from commons.urls import forget_default_site, forget_served_origin
 
     forget_default_site()
+    forget_served_origin()
 
 
 @pytest.fixture(scope="class")
