@@ -80,12 +80,12 @@ def opening_warnings(campaign, today=None):
     warnings = []
     if today < campaign.opens_on:
         warnings.append(
-            f"La campagne {campaign.code} ne commence que le {campaign.opens_on:%d/%m/%Y} : "
+            f"La campagne du {campaign.label} ne commence que le {campaign.opens_on:%d/%m/%Y} : "
             "l’ouvrir maintenant permet aux cités d’y répondre dès aujourd’hui."
         )
     for other in Campaign.objects.filter(status=CampaignStatus.OPEN).exclude(pk=campaign.pk):
         warnings.append(
-            f"La campagne {other.code} est encore ouverte (clôture le "
+            f"La campagne du {other.label} est encore ouverte (clôture le "
             f"{other.closes_on:%d/%m/%Y}) : les cités auront deux questionnaires en cours en "
             "même temps."
         )

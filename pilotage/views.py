@@ -396,7 +396,7 @@ def submit(request, slug, code):
             "back": recap,
             "breadcrumb": [
                 {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
-                {"label": f"Questionnaire {campaign.code}", "url": recap},
+                {"label": f"Questionnaire du {campaign.label}", "url": recap},
                 {"label": "Transmettre"},
             ],
         }
@@ -587,7 +587,7 @@ def campaign_action(request, code, action):
                     "back": back,
                     "breadcrumb": [
                         {"label": "Pilotage national", "url": back},
-                        {"label": f"Ouvrir la campagne {campaign.code}"},
+                        {"label": f"Ouvrir la campagne du {campaign.label}"},
                     ],
                 }
                 return render(request, "pilotage/open_confirm.html", context)

@@ -156,7 +156,7 @@ def test_opening_early_or_beside_an_open_campaign_asks_first(client, anct_user, 
     assert page.status_code == 200
     text = " ".join(page_text(page).split())
     assert f"ne commence que le {later.opens_on:%d/%m/%Y}" in text
-    assert f"La campagne {campaign.code} est encore ouverte" in text
+    assert f"La campagne du {campaign.label} est encore ouverte" in text
     later.refresh_from_db()
     assert later.status == "planned"
     client.post(url, {"confirme": "oui"})
