@@ -47,6 +47,8 @@ class AccountAdapter(DefaultAccountAdapter):
         "account/messages/email_confirmation_sent.txt",
         "account/messages/email_deleted.txt",
         "account/messages/primary_email_set.txt",
+        "account/messages/password_changed.txt",
+        "usersessions/messages/sessions_logged_out.txt",
     )
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):

@@ -18,7 +18,7 @@ def profile(request):
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
             update_profile(form)
-            messages.success(request, "Votre profil a été mis à jour.")
+            messages.success(request, "Votre profil a été mis à jour.", extra_tags="cde-focus")
             return redirect("accounts:profile")
         messages.error(
             request, "Le profil n'a pas été enregistré : corrigez les erreurs indiquées."

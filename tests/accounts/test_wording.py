@@ -76,3 +76,25 @@ def test_adding_an_address_focuses_the_success_message(client):
     assert "adresse électronique" in message.subject
     words = re.sub(r"\S+://\S+", "", message.subject + message.body)  # not in the links
     assert not re.search(r"(?i)\be-?mail\b", words)
+
+
+def test_password_change_and_logged_out_sessions_focus_their_message(client):
+    """Walk 16d: after these, the message was neither focused nor announced."""
+    from django.template.loader import get_template
+
+    from accounts.adapter import AccountAdapter
+    from tests.factories import PASSWORD
+
+    for name in AccountAdapter.FOCUSED_MESSAGES:  # a renamed allauth template would go unseen
+        get_template(name)
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "Un-nouveau-mot-2026",
+            "password2": "Un-nouveau-mot-2026",
+        },
+        follow=True,
+    )
+    assert "data-cde-success-message" in response.content.decode()
