@@ -3,27 +3,34 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 
-@task()
-def send_subscription_confirmation(email, confirm_url):
-    context = {"confirm_url": confirm_url}
+def _send_to_subscriber(email, subject, template, context):
+    """One e-mail of the subscription, in text and HTML (ressources/emails/<template>.*)."""
     send_mail(
-        subject="Confirmez votre abonnement au bulletin de veille des cités de l'emploi",
-        message=render_to_string("ressources/emails/confirm.txt", context),
+        subject=subject,
+        message=render_to_string(f"ressources/emails/{template}.txt", context),
         from_email=None,
         recipient_list=[email],
-        html_message=render_to_string("ressources/emails/confirm.html", context),
+        html_message=render_to_string(f"ressources/emails/{template}.html", context),
+    )
+
+
+@task()
+def send_subscription_confirmation(email, confirm_url):
+    _send_to_subscriber(
+        email,
+        "Confirmez votre abonnement au bulletin de veille des cités de l'emploi",
+        "confirm",
+        {"confirm_url": confirm_url},
     )
 
 
 @task()
 def send_already_subscribed(email, unsubscribe_url):
-    context = {"unsubscribe_url": unsubscribe_url}
-    send_mail(
-        subject="Vous êtes déjà abonné(e) au bulletin de veille des cités de l'emploi",
-        message=render_to_string("ressources/emails/already_subscribed.txt", context),
-        from_email=None,
-        recipient_list=[email],
-        html_message=render_to_string("ressources/emails/already_subscribed.html", context),
+    _send_to_subscriber(
+        email,
+        "Vous êtes déjà abonné(e) au bulletin de veille des cités de l'emploi",
+        "already_subscribed",
+        {"unsubscribe_url": unsubscribe_url},
     )
 
 
