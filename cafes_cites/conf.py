@@ -19,4 +19,8 @@ DEFAULTS = {
     "CAFES_CITES_LAYER_PROBE": 1.0,
     "CAFES_CITES_LAYER_SILENCE": 10.0,
     "CAFES_CITES_VIDEO_LINK_BEFORE": 15,  # minutes before the start when registrants see the link
+    # The calendar invitation's organiser: the national animation team's mailbox, so that a
+    # reply or a "decline" from a calendar reaches people. Empty: DEFAULT_FROM_EMAIL.
+    "CAFES_CITES_ORGANIZER_EMAIL": "",
+    "CAFES_CITES_ORGANIZER_NAME": "Équipe d'animation des cités de l'emploi (ANCT)",
 }

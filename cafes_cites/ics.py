@@ -23,7 +23,11 @@ def session_uid(session):
 
 
 def organizer_address():
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "ne-pas-repondre@cites-emploi.anct.gouv.fr"
+    return (
+        settings.CAFES_CITES_ORGANIZER_EMAIL
+        or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        or "ne-pas-repondre@cites-emploi.anct.gouv.fr"
+    )
 
 
 def session_event(session, stamp, attendee=None, with_video=False, withdrawn=False):
@@ -59,7 +63,7 @@ def session_event(session, stamp, attendee=None, with_video=False, withdrawn=Fal
         # An invitation (iTIP REQUEST / CANCEL) names its organiser and its attendee: calendars
         # then update or remove the event they already hold under the same UID.
         organizer = vCalAddress(f"mailto:{organizer_address()}")
-        organizer.params["cn"] = "Cités de l'emploi (ANCT)"
+        organizer.params["cn"] = settings.CAFES_CITES_ORGANIZER_NAME
         event.add("organizer", organizer)
         guest = vCalAddress(f"mailto:{attendee.email}")
         guest.params["cn"] = attendee.display_name

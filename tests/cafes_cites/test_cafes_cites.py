@@ -153,6 +153,21 @@ def test_registration_email_carries_a_valid_ics(django_capture_on_commit_callbac
     event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
     assert str(event["UID"]) == f"cafe-cite-{session.pk}@127.0.0.1"
     assert event.decoded("DTSTART") == session.start
+    # With no animation mailbox configured, the sender's address organises the event.
+    assert str(event["ORGANIZER"]) == "mailto:ne-pas-repondre@cites-emploi.anct.gouv.fr"
+
+
+def test_calendar_organiser_is_the_animation_team_mailbox_when_configured(
+    django_capture_on_commit_callbacks, professional, settings
+):
+    settings.CAFES_CITES_ORGANIZER_EMAIL = "animation@cites-emploi.example"
+    session = make_session()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(professional, session)
+    (message,) = mail.outbox
+    event = icalendar.Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
+    assert str(event["ORGANIZER"]) == "mailto:animation@cites-emploi.example"
+    assert event["ORGANIZER"].params["CN"] == "Équipe d'animation des cités de l'emploi (ANCT)"
 
 
 def test_unregistering_asks_first_then_sends_a_calendar_cancellation(

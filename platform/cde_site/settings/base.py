@@ -292,6 +292,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Cités de l'emploi <ne-pas-repondre@cites-emploi.anct.gouv.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The organiser of café-cité calendar invitations (replies and "decline" from a calendar go
+# there): the national animation team's mailbox. Empty: DEFAULT_FROM_EMAIL's address.
+CAFES_CITES_ORGANIZER_EMAIL = os.environ.get("CAFES_CITES_ORGANIZER_EMAIL", "")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
