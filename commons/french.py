@@ -76,12 +76,19 @@ def format_number(value, grouping=True):
     return sign + whole + ("," + decimals if decimals else "")
 
 
+def without_accents(text):
+    """The text with its accents and cedillas removed ("Île" -> "Ile", "ç" -> "c"); case and
+    ligatures kept. The one place the platform folds accents: sorting, admin lookups, the
+    search analysis."""
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def sort_key(text):
     """Key for French alphabetical order, insensitive to accents, case and punctuation:
     "Île-de-France" among the I, "Saint-Étienne" before "Saint-Omer" (Python and the
     database's default collation compare code points, which puts every accented capital last)."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    letters = without_accents(text).casefold()
     return re.sub(r"[\W_]+", " ", letters).strip(), str(text or "")
 
 

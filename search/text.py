@@ -17,9 +17,10 @@ and query sides cannot drift apart.
 import functools
 import html
 import re
-import unicodedata
 
 import snowballstemmer
+
+from commons.french import without_accents
 
 APOSTROPHES_RE = re.compile("[\u2019\u02bc\u2018\u00b4`]")
 # Elided articles and pronouns: "l'emploi", "d'insertion", "qu'il", "jusqu'à".
@@ -115,8 +116,7 @@ def normalize(text):
     """Lowercase, no accents, no elisions: "L’Accès aux Crèches" -> "acces aux creches"."""
     text = APOSTROPHES_RE.sub("'", text or "")
     text = ELISION_RE.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = without_accents(text.lower())
     return text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
 
 
