@@ -63,11 +63,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
         return end_session_url(request) or super().get_logout_redirect_url(request)
 
+    def format_email_subject(self, subject):
+        # The prefix of the platform's other e-mails (notifications, invitations, pilotage).
+        return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
+
     def send_mail(self, template_prefix, email, context):
         request = getattr(self, "request", None)
-        domain = request.get_host() if request else site_url().split("://")[-1]
-        site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=domain)
-        super().send_mail(template_prefix, email, {"current_site": site, **context})
+        root = request.build_absolute_uri("/").rstrip("/") if request else site_url()
+        site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=root.split("://")[-1])
+        # site_url: the signature of account/email/base_message.txt, as in the other e-mails.
+        super().send_mail(
+            template_prefix, email, {"current_site": site, "site_url": root, **context}
+        )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
