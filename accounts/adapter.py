@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
 from commons.urls import site_url
 
@@ -46,6 +47,7 @@ class AccountAdapter(DefaultAccountAdapter):
     FOCUSED_MESSAGES = (
         "account/messages/email_confirmation_sent.txt",
         "account/messages/email_deleted.txt",
+        "account/messages/email_confirmed.txt",
         "account/messages/primary_email_set.txt",
         "account/messages/password_changed.txt",
         "usersessions/messages/sessions_logged_out.txt",
@@ -56,6 +58,13 @@ class AccountAdapter(DefaultAccountAdapter):
             tags = kwargs.get("extra_tags", "")
             kwargs["extra_tags"] = f"{tags} cde-focus".strip()
         return super().add_message(request, level, message_template, *args, **kwargs)
+
+    def get_email_verification_redirect_url(self, email_address):
+        # A logged-in user confirming an added address goes back to their addresses, where the
+        # success message says it is confirmed (not to Mon espace, the login redirect).
+        if self.request.user.is_authenticated:
+            return reverse("account_email")
+        return super().get_email_verification_redirect_url(email_address)
 
     def get_logout_redirect_url(self, request):
         # A ProConnect session ends at ProConnect too, which then sends the user back here.

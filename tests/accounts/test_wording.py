@@ -163,3 +163,29 @@ def test_added_address_email_does_not_speak_of_creating_an_account(client):
     assert "ajoutée au compte de Camille Martin" in body
     assert "créer un compte" not in body
     assert "/comptes/confirm-email/" in body
+
+
+def test_addresses_page_marks_the_login_address_as_primary(client):
+    """An account created outside allauth's signup has no EmailAddress until this page is
+    opened; allauth then records the login address as non-primary."""
+    user = UserFactory(email="camille@exemple.fr")
+    client.force_login(user)
+    html = client.get(reverse("account_email")).content.decode()
+    row = re.search(r"camille@exemple\.fr(.*?)</label>", html, re.S).group(1)
+    assert "Adresse principale" in row
+
+
+def test_confirming_an_added_address_returns_to_the_addresses_page(client):
+    from django.core import mail
+
+    client.force_login(UserFactory(email="camille@exemple.fr"))
+    client.post(reverse("account_email"), {"action_add": "", "email": "autre@exemple.fr"})
+    link = re.search(r"https?://\S+(/comptes/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+    response = client.post(link, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account_email")
+    html = response.content.decode()
+    assert "data-cde-success-message" in html
+    message = re.sub(r"<[^>]+>|\s+", " ", html.split("data-cde-success-message")[-1])
+    assert "Adresse électronique autre@exemple.fr confirmée." in message
+    primary = re.search(r"camille@exemple\.fr(.*?)</label>", html, re.S).group(1)
+    assert "Adresse principale" in primary
