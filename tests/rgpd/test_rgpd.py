@@ -183,7 +183,13 @@ def test_confirmation_box_is_required(client, world):
     client.force_login(world["alice"])
     response = client.post(reverse("rgpd:delete_account"), {"password": PASSWORD})
     assert response.status_code == 200
-    assert "Cochez la case" in page_text(response)
+    text = page_text(response)
+    # The summary names the field, not the checkbox's whole sentence (« …définitive. : Cochez »).
+    assert (
+        "Confirmation de la suppression : Cochez la case « J'ai compris que la suppression est "
+        "définitive »." in text
+    )
+    assert "définitive. :" not in text
     assert not ErasedAccount.objects.exists()
 
 
