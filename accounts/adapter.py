@@ -1,4 +1,5 @@
 import logging
+import math
 from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -6,6 +7,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html
 
 from commons.urls import site_url
 
@@ -20,6 +22,17 @@ class PlatformSite:
     domain: str
 
 
+def login_wait_minutes():
+    """The longest window of allauth's « login_failed » rate limits (ACCOUNT_RATE_LIMITS), in
+    minutes: a person refused by them can log in again at the latest after it."""
+    from allauth.account import app_settings
+    from allauth.core.internal.ratelimit import parse_rates
+
+    rates = parse_rates((app_settings.RATE_LIMITS or {}).get("login_failed"))
+    seconds = max((rate.duration for rate in rates), default=60)
+    return max(1, math.ceil(seconds / 60))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     # allauth's French ("sont incorrects") says neither which nor what to do next.
     error_messages = {
@@ -32,6 +45,23 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth says « Merci d'indiquer votre mot de passe actuel » when it is wrong.
         "enter_current_password": "Mot de passe actuel incorrect.",
     }
+
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts":
+            # allauth says « réessayez plus tard »: say how long, and offer the way out.
+            minutes = login_wait_minutes()
+            return forms.ValidationError(
+                format_html(
+                    "Trop de tentatives de connexion avec cette adresse. Réessayez dans {} "
+                    'minute{}, ou <a href="{}">choisissez un nouveau mot de passe</a> '
+                    "(« Mot de passe oublié ? »).",
+                    minutes,
+                    "s" if minutes > 1 else "",
+                    reverse("account_reset_password"),
+                ),
+                code=code,
+            )
+        return super().validation_error(code, *args)
 
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)

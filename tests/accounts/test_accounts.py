@@ -310,3 +310,16 @@ def test_roles(cite, member, non_member, professional, anct_user):
     assert role_label(anct_user) == "Équipe nationale ANCT"
     assert anct_user.has_perm("wagtailadmin.access_admin")
     assert not member.has_perm("wagtailadmin.access_admin")
+
+
+def test_login_rate_limit_says_how_long_and_offers_a_new_password(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,2/5m/key"}
+    user = UserFactory()  # a new address: allauth counts per address (in Redis)
+    for _ in range(2):
+        client.post(reverse("account_login"), {"login": user.email, "password": "faux"})
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    html = page_text(response)
+    assert "Trop de tentatives de connexion avec cette adresse. Réessayez dans 5 minutes" in html
+    reset = reverse("account_reset_password")
+    assert f'<a href="{reset}">choisissez un nouveau mot de passe</a>' in html
+    assert "_auth_user_id" not in client.session

@@ -403,6 +403,8 @@ def test_lockout_after_failure_limit_refuses_even_the_right_password(client, loc
     html = page_text(response)
     assert "Connexion temporairement bloquée" in html
     assert "15 minutes" in html
+    assert "Réessayez dans 15 minutes." in html
+    assert 'href="/comptes/password/reset/">Mot de passe oublié ?</a>' in html
     assert 'class="fr-alert fr-alert--error' in html
 
     response = login(client, user.email, PASSWORD)
