@@ -51,6 +51,8 @@ def test_signup_errors_are_in_french_and_create_nothing(client):
     assert "Saisissez une adresse électronique valide" in html
     assert "Saisissez votre prénom." in html
     assert "trop court" in html
+    # Both errors of a too short and mistyped password at once, not one per try.
+    assert "Vous devez saisir deux fois le même mot de passe." in html
     assert User.objects.count() == 0
 
 

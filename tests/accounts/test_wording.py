@@ -44,6 +44,20 @@ def test_password_change_says_wrong_or_missing(client):
     assert "Saisissez votre mot de passe actuel." in empty
 
 
+def test_password_change_says_too_short_and_mismatched_at_once(client):
+    from tests.factories import PASSWORD
+    from tests.utils import page_text
+
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "court", "password2": "autre"},
+    )
+    text = page_text(response)
+    assert "trop court" in text
+    assert "Vous devez saisir deux fois le même mot de passe." in text
+
+
 def test_allauth_and_django_messages_use_the_site_vocabulary(client):
     from django.utils import translation
 
