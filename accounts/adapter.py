@@ -1,10 +1,13 @@
 import logging
+import math
 from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
 
 from commons.urls import site_url
 
@@ -17,6 +20,17 @@ class PlatformSite:
 
     name: str
     domain: str
+
+
+def login_wait_minutes():
+    """The longest window of allauth's « login_failed » rate limits (ACCOUNT_RATE_LIMITS), in
+    minutes: a person refused by them can log in again at the latest after it."""
+    from allauth.account import app_settings
+    from allauth.core.internal.ratelimit import parse_rates
+
+    rates = parse_rates((app_settings.RATE_LIMITS or {}).get("login_failed"))
+    seconds = max((rate.duration for rate in rates), default=60)
+    return max(1, math.ceil(seconds / 60))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,6 +46,23 @@ class AccountAdapter(DefaultAccountAdapter):
         "enter_current_password": "Mot de passe actuel incorrect.",
     }
 
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts":
+            # allauth says « réessayez plus tard »: say how long, and offer the way out.
+            minutes = login_wait_minutes()
+            return forms.ValidationError(
+                format_html(
+                    "Trop de tentatives de connexion avec cette adresse. Réessayez dans {} "
+                    'minute{}, ou <a href="{}">choisissez un nouveau mot de passe</a> '
+                    "(« Mot de passe oublié ? »).",
+                    minutes,
+                    "s" if minutes > 1 else "",
+                    reverse("account_reset_password"),
+                ),
+                code=code,
+            )
+        return super().validation_error(code, *args)
+
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)
 
@@ -46,6 +77,7 @@ class AccountAdapter(DefaultAccountAdapter):
     FOCUSED_MESSAGES = (
         "account/messages/email_confirmation_sent.txt",
         "account/messages/email_deleted.txt",
+        "account/messages/email_confirmed.txt",
         "account/messages/primary_email_set.txt",
         "account/messages/password_changed.txt",
         "usersessions/messages/sessions_logged_out.txt",
@@ -57,17 +89,31 @@ class AccountAdapter(DefaultAccountAdapter):
             kwargs["extra_tags"] = f"{tags} cde-focus".strip()
         return super().add_message(request, level, message_template, *args, **kwargs)
 
+    def get_email_verification_redirect_url(self, email_address):
+        # A logged-in user confirming an added address goes back to their addresses, where the
+        # success message says it is confirmed (not to Mon espace, the login redirect).
+        if self.request.user.is_authenticated:
+            return reverse("account_email")
+        return super().get_email_verification_redirect_url(email_address)
+
     def get_logout_redirect_url(self, request):
         # A ProConnect session ends at ProConnect too, which then sends the user back here.
         from accounts.proconnect.session import end_session_url
 
         return end_session_url(request) or super().get_logout_redirect_url(request)
 
+    def format_email_subject(self, subject):
+        # The prefix of the platform's other e-mails (notifications, invitations, pilotage).
+        return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
+
     def send_mail(self, template_prefix, email, context):
         request = getattr(self, "request", None)
-        domain = request.get_host() if request else site_url().split("://")[-1]
-        site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=domain)
-        super().send_mail(template_prefix, email, {"current_site": site, **context})
+        root = request.build_absolute_uri("/").rstrip("/") if request else site_url()
+        site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=root.split("://")[-1])
+        # site_url: the signature of account/email/base_message.txt, as in the other e-mails.
+        super().send_mail(
+            template_prefix, email, {"current_site": site, "site_url": root, **context}
+        )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -22,3 +22,13 @@ class AccountsConfig(AppConfig):
             sender=self.get_model("User"),
             dispatch_uid="accounts_end_sessions_of_deactivated_user",
         )
+
+        from allauth.account.models import EmailAddress
+
+        from accounts.services import make_login_address_primary
+
+        post_save.connect(
+            make_login_address_primary,
+            sender=EmailAddress,
+            dispatch_uid="accounts_make_login_address_primary",
+        )

@@ -5,11 +5,26 @@ from accounts.models import User
 from commons.french import file_size
 
 
+def refuse_angle_brackets(value):
+    # A name is shown everywhere (messages, e-mails, mentions): markup in it is never a name.
+    if "<" in value or ">" in value:
+        raise forms.ValidationError("Les caractères « < » et « > » ne sont pas acceptés.")
+
+
+def name_field(label, required_message):
+    return forms.CharField(
+        label=label,
+        max_length=150,
+        validators=[refuse_angle_brackets],
+        error_messages={"required": required_message},
+    )
+
+
 class SignupForm(forms.Form):
     """Extra fields allauth's signup form asks for (allauth adds e-mail and passwords)."""
 
-    first_name = forms.CharField(label="Prénom", max_length=150)
-    last_name = forms.CharField(label="Nom", max_length=150)
+    first_name = name_field("Prénom", "Saisissez votre prénom.")
+    last_name = name_field("Nom", "Saisissez votre nom.")
     organisation = forms.CharField(
         label="Organisation", max_length=200, required=False, help_text="Ex. : Mission locale"
     )
@@ -24,10 +39,13 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    # Required here although the model allows blanks (accounts made by ProConnect or the admin).
+    first_name = name_field("Prénom", "Saisissez votre prénom.")
+    last_name = name_field("Nom", "Saisissez votre nom.")
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "organisation", "fonction", "phone", "photo"]
-        labels = {"first_name": "Prénom", "last_name": "Nom"}
         help_texts = {
             "photo": "Formats JPEG, PNG ou WebP, 2 Mo au maximum.",
             "phone": "Visible des membres de vos groupes.",

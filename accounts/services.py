@@ -38,3 +38,18 @@ def delete_quietly(storage, name):
         storage.delete(name)
     except Exception:  # OSError on disk, botocore's errors on S3: logged, never fatal
         logger.exception("Ancienne photo de profil non effacée : %s", name)
+
+
+def make_login_address_primary(sender, instance, created, **kwargs):
+    """allauth records the login address (user.email) of an account created outside its signup
+    (demo, admin, invitation) as a non-primary EmailAddress when the addresses page is first
+    opened: the page then marks no address as principal. The login address is the primary one
+    while the account has none."""
+    if not created or instance.primary:
+        return
+    user = instance.user
+    if instance.email.lower() != (user.email or "").lower():
+        return
+    if not sender.objects.filter(user=user, primary=True).exists():
+        sender.objects.filter(pk=instance.pk).update(primary=True)
+        instance.primary = True

@@ -3,8 +3,9 @@ Django's `pluralize` writes "0 inscrits") and the first day of a month ("1er fé
 
 Registered as template builtins (settings TEMPLATES "builtins"), so every template can write
 `{{ n }} place{{ n|pluriel }}`, `{{ n|pluriel:"al,aux" }}`, `{{ n }} {{ unit|unite:n }}` and
-`{{ day|date_fr:"l j F Y" }}`, `{{ total|nombre }}` without `{% load %}`; Python code calls
-`plural()`, `unit_for()`, `format_date()` and `format_number()`.
+`{{ day|date_fr:"l j F Y" }}`, `{{ total|nombre }}`, `{{ days|duree_jours }}` without `{% load %}`;
+Python code calls `plural()`, `unit_for()`, `format_date()`, `format_number()` and
+`duration_in_days()`.
 """
 
 import re
@@ -111,6 +112,22 @@ def file_size(size):
             text = f"{value:.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
             return f"{text.replace('.', ',')} {unit}"
     return f"{size} octet{plural(size)}"
+
+
+def duration_in_days(days):
+    """A retention period set in days, as a reader says it: "3 ans" for 1095, "1 an" for 365
+    (a whole number of 365-day years), else "30 jours"."""
+    days = int(days)
+    if days and days % 365 == 0:
+        years = days // 365
+        return f"{years} an{plural(years)}"
+    return f"{days} jour{plural(days)}"
+
+
+@register.filter(name="duree_jours", is_safe=False)
+def duration_in_days_filter(value):
+    """`{{ settings_days|duree_jours }}`: see `duration_in_days`."""
+    return duration_in_days(value)
 
 
 @register.filter(name="taille", is_safe=False)

@@ -27,6 +27,14 @@ class SubscriptionForm(forms.Form):
         data = super().clean()
         if data.get("scope") == "themes" and not data.get("themes"):
             raise ValidationError("Choisissez au moins un champ d'action, ou tout le bulletin.")
+        if data.get("scope") == "all" and data.get("themes"):
+            # Ticked themes would be silently ignored: the person says which choice they mean.
+            self.add_error(
+                "scope",
+                "Vous avez choisi « Tout le bulletin » et coché des champs d'action : choisissez "
+                "« Seulement certains champs d'action » pour ne recevoir que ceux-ci, ou "
+                "décochez-les pour recevoir tout le bulletin.",
+            )
         return data
 
     def theme_slugs(self):

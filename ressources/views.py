@@ -267,7 +267,9 @@ class LibraryFeed(Feed):
 
 
 def subscribe(request):
-    form = SubscriptionForm(request.POST or None)
+    # A logged-in person most likely subscribes their account's address.
+    initial = {"email": request.user.email} if request.user.is_authenticated else {}
+    form = SubscriptionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.check_subscription_rate(form.cleaned_data["email"], client_ip(request))

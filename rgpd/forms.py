@@ -13,9 +13,14 @@ class DeleteAccountForm(forms.Form):
     confirmation = forms.CharField(
         label=f"Tapez {CONFIRMATION_WORD} pour confirmer", required=False, max_length=20
     )
+    UNDERSTOOD_TEXT = "J'ai compris que la suppression est définitive."
+    # The label names the field in the error summary (« label : error »): a name, not the
+    # checkbox's sentence, which the template shows next to the box.
     understood = forms.BooleanField(
-        label="J'ai compris que la suppression est définitive.",
-        error_messages={"required": "Cochez la case pour confirmer."},
+        label="Confirmation de la suppression",
+        error_messages={
+            "required": "Cochez la case « J'ai compris que la suppression est définitive »."
+        },
     )
 
     def __init__(self, user, *args, **kwargs):

@@ -3,6 +3,8 @@ page and the "Données personnelles" page (platform/cde_site/setup.py), so both 
 
 from django.conf import settings
 
+from commons.french import duration_in_days
+
 
 def retention_rules():
     """French sentences, one per rule, describing what manage.py apply_retention does."""
@@ -13,16 +15,17 @@ def retention_rules():
     rules = []
     if inactive:
         rules.append(
-            f"Un compte resté sans connexion ni visite pendant {inactive} jours est anonymisé : un "
-            f"courriel prévient son titulaire au moins {warning} jours avant, et il suffit de se "
-            "connecter pour le conserver."
+            "Un compte resté sans connexion ni visite pendant "
+            f"{duration_in_days(inactive)} est anonymisé : un courriel prévient son titulaire au "
+            f"moins {duration_in_days(warning)} avant, et il suffit de se connecter pour le "
+            "conserver."
         )
     else:
         rules.append("Les comptes inactifs ne sont pas anonymisés automatiquement.")
     if chat:
         rules.append(
-            f"Les messages du chat d'un café-cité sont effacés {chat} jours après la fin de la "
-            "séance."
+            "Les messages du chat d'un café-cité sont effacés "
+            f"{duration_in_days(chat)} après la fin de la séance."
         )
     else:
         rules.append(
@@ -31,7 +34,8 @@ def retention_rules():
         )
     if audit:
         rules.append(
-            f"Le journal des actions de modération et d'administration est conservé {audit} jours."
+            "Le journal des actions de modération et d'administration est conservé "
+            f"{duration_in_days(audit)}."
         )
     else:
         rules.append(
@@ -42,7 +46,7 @@ def retention_rules():
     if inbound:
         rules.append(
             "Quand vous répondez à une notification par courriel, la plateforme garde une trace "
-            f"de ce courriel (expéditeur, objet, date, suite donnée) pendant {inbound} jours, "
+            f"de ce courriel (expéditeur, objet, date, suite donnée) pendant {duration_in_days(inbound)}, "
             "pour ne pas publier deux fois le même message et limiter les abus."
         )
     rules.append(

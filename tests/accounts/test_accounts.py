@@ -49,8 +49,10 @@ def test_signup_errors_are_in_french_and_create_nothing(client):
     html = page_text(response)
     assert response.status_code == 200
     assert "Saisissez une adresse électronique valide" in html
-    assert "Champ requis" in html
+    assert "Saisissez votre prénom." in html
     assert "trop court" in html
+    # Both errors of a too short and mistyped password at once, not one per try.
+    assert "Vous devez saisir deux fois le même mot de passe." in html
     assert User.objects.count() == 0
 
 
@@ -160,6 +162,43 @@ def profile_post(client, **extra):
         "phone": "",
     }
     return client.post(reverse("accounts:profile"), {**data, **extra})
+
+
+@pytest.mark.parametrize(
+    "names, message",
+    [
+        ({"first_name": "  "}, "Prénom : Saisissez votre prénom."),
+        ({"last_name": ""}, "Nom : Saisissez votre nom."),
+        (
+            {"first_name": "<b>Léa</b>"},
+            "Prénom : Les caractères « < » et « > » ne sont pas acceptés.",
+        ),
+        ({"last_name": "Moreau>"}, "Nom : Les caractères « < » et « > » ne sont pas acceptés."),
+    ],
+)
+def test_profile_names_are_required_and_refuse_markup(client, names, message):
+    user = UserFactory(first_name="Léa", last_name="Moreau")
+    client.force_login(user)
+    response = profile_post(client, **names)
+    assert response.status_code == 200
+    assert message in page_text(response)
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("Léa", "Moreau")
+
+
+def test_signup_refuses_markup_in_names(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "first_name": "<i>Léa",
+            "last_name": "Moreau",
+            "email": "lea@exemple.fr",
+            "password1": "un-mot-de-passe-solide-7",
+            "password2": "un-mot-de-passe-solide-7",
+        },
+    )
+    assert "Les caractères « < » et « > » ne sont pas acceptés." in page_text(response)
+    assert not User.objects.filter(email="lea@exemple.fr").exists()
 
 
 def test_profile_update_with_photo(client, settings, tmp_path):
@@ -273,3 +312,16 @@ def test_roles(cite, member, non_member, professional, anct_user):
     assert role_label(anct_user) == "Équipe nationale ANCT"
     assert anct_user.has_perm("wagtailadmin.access_admin")
     assert not member.has_perm("wagtailadmin.access_admin")
+
+
+def test_login_rate_limit_says_how_long_and_offers_a_new_password(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,2/5m/key"}
+    user = UserFactory()  # a new address: allauth counts per address (in Redis)
+    for _ in range(2):
+        client.post(reverse("account_login"), {"login": user.email, "password": "faux"})
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    html = page_text(response)
+    assert "Trop de tentatives de connexion avec cette adresse. Réessayez dans 5 minutes" in html
+    reset = reverse("account_reset_password")
+    assert f'<a href="{reset}">choisissez un nouveau mot de passe</a>' in html
+    assert "_auth_user_id" not in client.session

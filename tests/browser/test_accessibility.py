@@ -115,7 +115,7 @@ def test_failed_group_submits_land_on_their_errors(page, live_server, settings, 
     message = page.locator("[data-cde-error-message]")
     expect(message).to_contain_text("Saisissez une adresse électronique valide")
     expect(message).to_be_focused()
-    expect(page).to_have_title(re.compile(r"^Erreur : Membres"))
+    expect(page).to_have_title(re.compile(rf"^Erreur : {re.escape(cite.group.name)} — Membres"))
     assert_accessible(page)
 
 

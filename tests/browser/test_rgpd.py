@@ -41,7 +41,7 @@ def test_export_then_delete_my_account(page, live_server):
     assert_accessible(page)
     page.get_by_role("link", name="Mes données").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes données")
-    expect(page.get_by_text(re.compile(r"pendant \d+ jours est anonymisé"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"pendant \d+ (ans?|jours) est anonymisé"))).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download_info:

@@ -99,8 +99,12 @@ class TestOnDemoContent:
         client.force_login(user)
         documents = user.cite.group.get_absolute_url() + "documents/"
         folder = user.cite.group.documents.exclude(folder="").first().folder
-        title = title_of(client.get(documents, {"dossier": folder}))
-        assert title.startswith(f"Documents — dossier « {folder} » — ")
+        response = client.get(documents, {"dossier": folder})
+        title = title_of(response)
+        # Starts with the h1 (the group's name), as the group's other pages.
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page_text(response), re.S).group(1).strip()
+        assert h1 == user.cite.group.name
+        assert title.startswith(f"{h1} — Documents — dossier « {folder} » — ")
         title = title_of(client.get("/cites/", {"region": "32", "q": "omer"}))
         assert title.startswith("Annuaire des cités de l'emploi — « omer », Hauts-de-France")
         # Page 1 of a list is the list itself: its pagination links to it without "page=1".
@@ -209,7 +213,7 @@ def test_error_message_after_a_redirect_puts_erreur_in_the_title(client):
     response = client.post(
         f"/groupes/{cite.group.slug}/membres/inviter/", {"email": "x"}, follow=True
     )
-    assert title_of(response).startswith("Erreur : Membres — ")
+    assert title_of(response).startswith(f"Erreur : {cite.group.name} — Membres — ")
     assert "data-cde-error-message" in page_text(response)
     # The message is shown once: the next page is not an error any more.
     assert not title_of(client.get(f"/groupes/{cite.group.slug}/membres/")).startswith("Erreur")

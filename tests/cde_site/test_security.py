@@ -403,6 +403,8 @@ def test_lockout_after_failure_limit_refuses_even_the_right_password(client, loc
     html = page_text(response)
     assert "Connexion temporairement bloquée" in html
     assert "15 minutes" in html
+    assert "Réessayez dans 15 minutes." in html
+    assert 'href="/comptes/password/reset/">Mot de passe oublié ?</a>' in html
     assert 'class="fr-alert fr-alert--error' in html
 
     response = login(client, user.email, PASSWORD)
@@ -823,15 +825,16 @@ def test_payloads_in_profile_fields_are_escaped(client):
     user = UserFactory()
     client.force_login(user)
     payload = '"><script>window.__xss=1</script><img src=x onerror=alert(1)>'
-    response = client.post(
+    fields = {"organisation": payload, "fonction": payload, "phone": "<svg onload=x>"}
+    # Names refuse « < » and « > » outright (a name is shown everywhere).
+    refused = client.post(
         reverse("accounts:profile"),
-        {
-            "first_name": payload[:150],
-            "last_name": payload[:150],
-            "organisation": payload,
-            "fonction": payload,
-            "phone": "<svg onload=x>",
-        },
+        {"first_name": payload[:150], "last_name": payload[:150], **fields},
+    )
+    assert refused.status_code == 200
+    assert "ne sont pas acceptés" in page_text(refused)
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "Léa", "last_name": "Moreau", **fields}
     )
     assert response.status_code == 302
     html = client.get(reverse("accounts:profile")).content.decode()

@@ -723,6 +723,22 @@ def test_questionnaire_title_and_links_use_the_quarter_not_its_code(client, memb
     assert campaign.code not in visible
 
 
+def test_each_questionnaire_step_has_its_own_title(client, member, cite, campaign):
+    from pilotage.views import RECAP_STEP
+
+    client.force_login(member)
+    titles = [
+        re.search(r"<title>(.*?)</title>", page_text(client.get(step_url(cite, campaign, n))), re.S)
+        .group(1)
+        .strip()
+        for n in range(1, RECAP_STEP + 1)
+    ]
+    assert len(set(titles)) == RECAP_STEP, titles
+    for n, title in enumerate(titles, start=1):
+        assert f" — Étape {n} sur {RECAP_STEP} : " in title, title
+    assert "Étape 4 sur 4 : Récapitulatif et transmission — " in titles[-1]
+
+
 def test_key_figures_title_starts_with_its_heading(client):
     text = page_text(client.get(reverse("pilotage:key_figures")))
     title = re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()

@@ -345,6 +345,24 @@ def test_double_opt_in_and_unsubscribe(client, library, django_capture_on_commit
     assert client.get(reverse("ressources:confirm", args=["faux"])).status_code == 400
 
 
+def test_whole_bulletin_and_ticked_themes_is_refused_not_half_ignored(client, library):
+    response = client.post(
+        reverse("ressources:subscribe"),
+        {"email": "lecteur@example.org", "scope": "all", "themes": ["mobilite"]},
+    )
+    assert response.status_code == 200
+    assert "« Tout le bulletin » et coché des champs d'action" in page_text(response)
+    assert len(mail.outbox) == 0
+
+
+def test_subscription_address_is_prefilled_for_a_logged_in_user(client, library):
+    from tests.factories import UserFactory
+
+    assert 'value="camille@exemple.fr"' not in client.get(reverse("ressources:subscribe")).text
+    client.force_login(UserFactory(email="camille@exemple.fr"))
+    assert 'value="camille@exemple.fr"' in client.get(reverse("ressources:subscribe")).text
+
+
 def test_subscribing_again_tells_only_the_owner(
     client, library, django_capture_on_commit_callbacks
 ):

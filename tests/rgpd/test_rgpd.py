@@ -183,7 +183,13 @@ def test_confirmation_box_is_required(client, world):
     client.force_login(world["alice"])
     response = client.post(reverse("rgpd:delete_account"), {"password": PASSWORD})
     assert response.status_code == 200
-    assert "Cochez la case" in page_text(response)
+    text = page_text(response)
+    # The summary names the field, not the checkbox's whole sentence (« …définitive. : Cochez »).
+    assert (
+        "Confirmation de la suppression : Cochez la case « J'ai compris que la suppression est "
+        "définitive »." in text
+    )
+    assert "définitive. :" not in text
     assert not ErasedAccount.objects.exists()
 
 
@@ -445,7 +451,7 @@ def test_command_prints_progress_and_task_runs(retention, capsys):
 def test_privacy_page_states_the_retention_in_force(client, retention):
     call_command("setup_site")
     text = page_text(client.get("/donnees-personnelles/"))
-    assert "pendant 365 jours est anonymisé" in text
+    assert "pendant 1 an est anonymisé" in text  # 365 days, as a reader says it
     assert "au moins 30 jours avant" in text
     assert "effacés 90 jours après la fin de la séance" in text
     assert "trace de ce courriel (expéditeur, objet, date, suite donnée) pendant 120 jours" in text
@@ -459,6 +465,21 @@ def test_privacy_page_states_the_retention_in_force(client, retention):
     assert "effacés 30 jours après" in text and "90 jours" not in text
     assert "ne sont pas anonymisés automatiquement" in text
     assert text.count("Durées de conservation") == 1
+
+
+def test_retention_periods_in_whole_years_read_as_years(client, retention):
+    """Settings stay in days; « 1095 jours » reads « 3 ans » on the pages and in the warning."""
+    retention.RGPD_INACTIVE_ACCOUNT_DAYS = 1095
+    retention.RGPD_AUDIT_RETENTION_DAYS = 730
+    client.force_login(UserFactory())
+    text = page_text(client.get(reverse("rgpd:my_data")))
+    assert "pendant 3 ans est anonymisé" in text
+    assert "conservé 2 ans." in text
+    assert "effacés 90 jours après" in text and "1095" not in text
+    services.send_inactivity_warning(UserFactory(), datetime.date(2030, 1, 1))
+    message = mail.outbox[-1]
+    assert "Les comptes sans connexion pendant 3 ans sont anonymisés" in message.body
+    assert "pendant 3 ans sont anonymisés" in message.alternatives[0][0]
 
 
 # --- Sessions and the Wagtail admin -------------------------------------------------------------
