@@ -40,7 +40,9 @@ def cite_suggestions_section(cite, user):
             "suggestions": suggestions.suggestions_for(cite, user),
             "can_feedback": can_give_suggestion_feedback(user, cite),
             "just_dismissed": suggestions.just_dismissed(cite, user),
-            "next": f"{cite.get_absolute_url()}#pour-ma-cite",
+            # Back on the outcome message (base.html's #messages, focused: extra_tags "cde-focus"),
+            # not on the section, which left the focus on <body> and the message out of view.
+            "next": f"{cite.get_absolute_url()}#messages",
             "all_url": reverse("ressources:cite_suggestions", args=[cite.slug]),
         },
     )
