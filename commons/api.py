@@ -22,6 +22,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from commons.french import plural
 from commons.http import client_ip
 
 logger = logging.getLogger(__name__)
@@ -184,7 +185,7 @@ def paginate(request, queryset, serialize):
     count = queryset.count()
     last = max(1, -(-count // size))
     if number > last:
-        raise APIError(f"La page {number} n'existe pas : il y a {last} page(s).", 404)
+        raise APIError(f"La page {number} n'existe pas : il y a {last} page{plural(last)}.", 404)
     start = (number - 1) * size
     items = list(queryset[start : start + size])
 

@@ -3,17 +3,23 @@ Django's `pluralize` writes "0 inscrits") and the first day of a month ("1er fé
 
 Registered as template builtins (settings TEMPLATES "builtins"), so every template can write
 `{{ n }} place{{ n|pluriel }}`, `{{ n|pluriel:"al,aux" }}`, `{{ n }} {{ unit|unite:n }}` and
-`{{ day|date_fr:"l j F Y" }}`, `{{ total|nombre }}`, `{{ days|duree_jours }}` without `{% load %}`;
-Python code calls `plural()`, `unit_for()`, `format_date()`, `format_number()` and
-`duration_in_days()`.
+`{{ day|date_fr:"l j F Y" }}`, `{{ total|nombre }}`, `{{ days|duree_jours }}`, `{{ at|heure }}`,
+`{{ at|date_heure }}` and `de {{ name|de }}` without `{% load %}`; Python code calls `plural()`,
+`unit_for()`, `format_date()`, `format_time()`, `format_datetime()`, `of_name()`,
+`format_number()` and `duration_in_days()`.
+
+Times: one form everywhere (e-mails, notifications, pages), « 21 h 55 », the hour without a
+leading zero and no seconds, as the French administration writes it; no-break spaces keep it on
+one line.
 """
 
 import re
 import unicodedata
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 
 register = template.Library()
 
@@ -102,6 +108,42 @@ def format_date(value, fmt="j F Y"):
     return formats.date_format(value, fmt)
 
 
+def format_time(value):
+    """« 21 h 55 », « 9 h 05 » (local time for an aware datetime); "" for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
+
+
+def format_datetime(value, fmt="j F Y"):
+    """« 7 décembre 2026 à 21 h 55 »: the date as `format_date` writes it with `fmt`, then the
+    time as `format_time` does."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{format_date(value, fmt)} à {format_time(value)}"
+
+
+# Words starting with a vowel sound: a vowel (accented or not), or an "h" (mute in the first
+# names and place names the platform writes: Hélène, Hugo, Hauts-de-France is the exception
+# nobody writes after "de").
+_ELIDED = re.compile(r"^[aeiouyhàâäéèêëîïôöùûüœæ]", re.I)
+
+
+def of_prefix(name):
+    """The « de » alone, for a name set apart in markup: "d'" or "de "."""
+    return "d'" if _ELIDED.match(str(name or "").strip()) else "de "
+
+
+def of_name(name):
+    """« de » before a name, elided before a vowel or an h: « d'Amandine », « de Julien »."""
+    name = str(name or "").strip()
+    return f"{of_prefix(name)}{name}" if name else ""
+
+
 def file_size(size):
     """A file size as French readers write it: "25,7 Mo", "512 ko" (Django's filesizeformat
     writes "Mio", a unit nobody outside computing uses)."""
@@ -170,3 +212,33 @@ def date_fr_filter(value, fmt="j F Y"):
         return format_date(value, fmt)
     except (AttributeError, TypeError, ValueError):
         return ""
+
+
+@register.filter(name="heure", is_safe=False)
+def time_filter(value):
+    """`{{ at|heure }}`: « 21 h 55 » (see `format_time`)."""
+    try:
+        return format_time(value)
+    except (AttributeError, TypeError, ValueError):
+        return ""
+
+
+@register.filter(name="date_heure", is_safe=False)
+def datetime_filter(value, fmt="j F Y"):
+    """`{{ at|date_heure }}`: « 7 décembre 2026 à 21 h 55 »; `{{ at|date_heure:"l j F" }}`."""
+    try:
+        return format_datetime(value, fmt)
+    except (AttributeError, TypeError, ValueError):
+        return ""
+
+
+@register.filter(name="de", is_safe=False)
+def of_name_filter(value):
+    """`Proposition {{ name|de }}`: « Proposition d'Amandine Leroy » (see `of_name`)."""
+    return of_name(value)
+
+
+@register.filter(name="de_devant", is_safe=False)
+def of_prefix_filter(value):
+    """`{{ name|de_devant }}<strong>{{ name }}</strong>`: « d'<strong>Amandine</strong> »."""
+    return of_prefix(value)

@@ -208,7 +208,8 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
     name = safe_filename(uploaded.name)
     extension = os.path.splitext(name)[1].lstrip(".").lower()
     key = sniff(uploaded, extension)
-    accepted = ", ".join(sorted({KINDS[k].label for k in allowed}))
+    # In KINDS' order (PDF, images, Office, OpenDocument, CSV, text): related formats together.
+    accepted = ", ".join(dict.fromkeys(kind.label for key, kind in KINDS.items() if key in allowed))
     if key is None or key not in allowed:
         raise ValidationError(
             f"Ce type de fichier n'est pas accepté (le contenu ne correspond à aucun format "

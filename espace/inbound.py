@@ -32,7 +32,12 @@ from espace.models import InboundEmail, InboundStatus
 from groups import permissions as group_permissions
 from groups import services as group_services
 from groups.models import Thread
-from groups.replies import ReplyTokenError, read_reply_token, token_from_address
+from groups.replies import (
+    ExpiredReplyToken,
+    ReplyTokenError,
+    read_reply_token,
+    token_from_address,
+)
 from notifications.content import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -94,6 +99,7 @@ class Outcome:
     post: object = None
     answered: bool = False
     thread: object = None
+    readable: bool = False  # the sender may open the thread: the answer links to it
 
 
 class Refusal(Exception):
@@ -188,7 +194,11 @@ def _handle(record, message, sender, oversize):
             raise Refusal("invalid", " ".join(error.messages)) from None
     except Refusal as refusal:
         return Outcome(
-            InboundStatus.REFUSED, refusal.code, refusal.reason, thread=found.get("thread")
+            InboundStatus.REFUSED,
+            refusal.code,
+            refusal.reason,
+            thread=found.get("thread"),
+            readable=found.get("readable", False),
         )
     return Outcome(InboundStatus.POSTED, post=post)
 
@@ -226,6 +236,10 @@ def _too_large_reason(size):
     )
 
 
+def _lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
 def _mo(value):
     """A size in Mo written the French way: 7,5 ; 10."""
     return f"{value:.1f}".removesuffix(".0").replace(".", ",")
@@ -240,8 +254,11 @@ def _author_and_thread(message, sender, found):
         )
     try:
         user_id, thread_id = read_reply_token(token)
+    except ExpiredReplyToken as error:
+        _found_if_readable(found, sender, error.user_id, error.thread_id)
+        raise Refusal("expired", str(error)) from None
     except ReplyTokenError as error:
-        raise Refusal("expired" if "expiré" in str(error) else "forged", str(error)) from None
+        raise Refusal("forged", str(error)) from None
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None or not user.is_active:
         raise Refusal(
@@ -258,9 +275,22 @@ def _author_and_thread(message, sender, found):
     if thread is None:
         raise Refusal("no_thread", "Cette discussion n'existe plus.")
     found["thread"] = thread
+    # A removed member is told why, but not given a link to a discussion they cannot open.
+    found["readable"] = group_permissions.can_view_group(user, thread.group)
     if not group_permissions.can_post(user, thread.group):
         raise Refusal("forbidden", _not_member_reason(thread, user))
     return user, thread
+
+
+def _found_if_readable(found, sender, user_id, thread_id):
+    """An expired but authentic token: the answer names and links the discussion when the
+    sender is the token's active owner and may still read the group."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    thread = Thread.objects.select_related("group").filter(pk=thread_id).first()
+    if user is None or thread is None or user.email.lower() != sender:
+        return
+    if group_permissions.can_view_group(user, thread.group):
+        found["thread"], found["readable"] = thread, True
 
 
 def _not_member_reason(thread, user=None):
@@ -298,7 +328,8 @@ def _body(message, user=None):
         except ValidationError as error:
             raise Refusal(
                 "attachment",
-                f"La pièce jointe « {name} » n'est pas acceptée. {' '.join(error.messages)}",
+                # The validator's reason already says "n'est pas accepté": not twice.
+                f"Pièce jointe « {name} » : {_lower_first(' '.join(error.messages))}",
             ) from None
         files.append(SimpleUploadedFile(name, data))
     html_text = _html_part(message)
@@ -473,7 +504,11 @@ def _answer(sender, message, outcome):
     if thread is not None:
         subject = f"[{site}] Réponse non publiée dans « {thread.title} »"
         where = f"Votre réponse à la discussion « {thread.title} » n'a pas été publiée."
-        link = f"La discussion : {absolute_url(thread.get_absolute_url())}"
+        link = (
+            f"La discussion : {absolute_url(thread.get_absolute_url())}"
+            if outcome.readable
+            else f"La plateforme : {site_url()}"
+        )
     else:
         subject = f"[{site}] Votre réponse n'a pas été publiée"
         where = "Votre réponse n'a pas été publiée."

@@ -38,8 +38,8 @@ class GroupsConfig(AppConfig):
         register_cite_panel(cite_group_panel)
 
         from groups.emails import post_email_content
-        from groups.services import unsubscribe_group
+        from groups.services import describe_group_emails, unsubscribe_group
         from notifications.services import register_email_content, register_unsubscribe_handler
 
-        register_unsubscribe_handler("group", unsubscribe_group)
+        register_unsubscribe_handler("group", unsubscribe_group, describe_group_emails)
         register_email_content("post", post_email_content)

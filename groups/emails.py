@@ -62,7 +62,8 @@ def post_email_content(notification, user):
         html=absolute_links(post.body_html),
         author=_author(post),
         at=post.created_at,
-        heading=f"{thread.title} ({group.name})",
+        # The group is the notification's source, printed above the title: not again here.
+        heading=thread.title,
         context=context,
         attachments=_attachments(post),
         reply_to=reply_address(user, thread) if permissions.can_post(user, group) else "",

@@ -38,7 +38,25 @@ class ReplyTokenError(Exception):
 
 
 class ExpiredReplyToken(ReplyTokenError):
-    pass
+    """The signature is authentic, only too old: `user_id` and `thread_id` are known (the answer
+    may then link to the discussion, for a sender who can still read it)."""
+
+    def __init__(self, message, user_id=None, thread_id=None):
+        super().__init__(message)
+        self.user_id, self.thread_id = user_id, thread_id
+
+
+def validity_in_words():
+    """« 60 jours », « 1 jour », the lifetime of a reply address as people read it."""
+    days = settings.REPLY_EMAIL_MAX_AGE_DAYS
+    if days < 1:
+        return "moins d'un jour"
+    return f"{days} jour{'s' if days >= 2 else ''}"
+
+
+def _ids(value):
+    user_part, _, thread_part = value.partition("-")
+    return signing.b62_decode(user_part), signing.b62_decode(thread_part)
 
 
 def token_from_address(address):
@@ -52,15 +70,18 @@ def read_reply_token(token):
     try:
         value = _signer().unsign(token, max_age=max_age)
     except signing.SignatureExpired:
+        # Authentic but too old (unsign without max_age checks the signature alone).
+        user_id, thread_id = _ids(_signer().unsign(token))
         raise ExpiredReplyToken(
-            f"L'adresse de réponse de ce courriel a expiré (elle vaut "
-            f"{settings.REPLY_EMAIL_MAX_AGE_DAYS} jours) : répondez depuis la discussion sur "
-            "la plateforme."
+            "L'adresse de réponse de ce courriel a expiré : elle n'était valable que "
+            f"{validity_in_words()} après l'envoi de la notification. Répondez depuis la "
+            "discussion sur la plateforme.",
+            user_id=user_id,
+            thread_id=thread_id,
         ) from None
     except signing.BadSignature:
         raise ReplyTokenError(
             "L'adresse de réponse utilisée n'est pas valide : elle a peut-être été modifiée. "
             "Répondez depuis la discussion sur la plateforme."
         ) from None
-    user_part, _, thread_part = value.partition("-")
-    return signing.b62_decode(user_part), signing.b62_decode(thread_part)
+    return _ids(value)

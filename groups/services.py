@@ -44,7 +44,7 @@ from groups.models import (
     TextStatus,
     Thread,
 )
-from notifications.models import EmailMode
+from notifications.models import EmailMode, Notification
 from notifications.services import notify
 
 NATIONAL_GROUP_SLUG = "operateurs-cites-emploi"
@@ -237,6 +237,11 @@ def remove_member(group, user, *, actor):
         )
     membership.delete()
     permissions.forget_memberships(user)
+    if not permissions.can_view_group(user, group):
+        # Their daily digest must not link to discussions they can no longer open.
+        Notification.objects.digest_pending().filter(
+            recipient=user, source_key=f"group:{group.pk}"
+        ).update(email_mode=EmailMode.NONE)
     if actor != user:
         record_action(
             actor,
@@ -1132,6 +1137,18 @@ def _notify_animateurs(group, *, kind, title, url, email=False):
         url=url,
         email_override=EmailMode.EACH if email else None,
     )
+
+
+def describe_group_emails(user_id, source_key):
+    """notifications' unsubscribe describer for "group:<id>": (group name, still e-mailed)."""
+    membership = (
+        Membership.objects.filter(group_id=source_key.split(":", 1)[1], user_id=user_id)
+        .select_related("group")
+        .first()
+    )
+    if membership is None:
+        return None
+    return membership.group.name, membership.email_mode != EmailMode.NONE
 
 
 def unsubscribe_group(user_id, source_key):

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from commons.french import of_name
 from commons.storage import private_file_response
 from groups import permissions, services
 from groups.forms import (
@@ -225,17 +226,28 @@ def decide_request(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_member(request, slug, user_id):
+    """GET: the confirmation page (a removal cuts the person off at once and cannot be undone
+    from here, so the Membres page's button asks first); POST: the removal."""
     group = _manager_group_or_404(request, slug)
     user = get_object_or_404(User, pk=user_id)
+    if request.method == "GET":
+        membership = get_object_or_404(Membership, group=group, user=user)
+        if user == request.user:
+            raise Http404(permissions.NOT_FOUND)
+        return render(
+            request,
+            "groups/member_remove.html",
+            {**_group_context(request, group, "membres"), "removed": membership},
+        )
     try:
         removed = services.remove_member(group, user, actor=request.user)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
         if removed:
-            messages.success(request, f"{user.display_name} a été retiré(e) du groupe.")
+            messages.success(request, f"{user.display_name} ne fait plus partie du groupe.")
     return redirect("groups:members", slug=group.slug)
 
 
@@ -251,7 +263,7 @@ def change_role(request, slug, user_id):
         except ValidationError as error:
             messages.error(request, _errors(error))
         else:
-            messages.success(request, f"Rôle de {user.display_name} mis à jour.")
+            messages.success(request, f"Rôle {of_name(user.display_name)} mis à jour.")
     return redirect("groups:members", slug=group.slug)
 
 

@@ -41,6 +41,7 @@ class EmailContent:
 _BLOCK_END = re.compile(r"</(p|div|h[1-6]|blockquote|pre|ul|ol)\s*>", re.I)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 _LIST_TAG = re.compile(r"<(/?)(ol|ul|li)\b[^>]*>", re.I)
+_INNER_SPACES = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 _LINK = re.compile(r'<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.I | re.S)
 
 
@@ -74,12 +75,20 @@ def html_to_text(html):
 
     def link(match):
         href, label = unescape(match.group(1)), strip_tags(match.group(2)).strip()
-        return label if not href or unescape(label) == href else f"{label} ({href})"
+        # A mention ("@Julien Caron") links to the member list: its address in brackets broke
+        # the sentence in the text part, and the name says it all.
+        if not href or unescape(label) == href or label.startswith("@"):
+            return label
+        return f"{label} ({href})"
 
     text = _LINK.sub(link, html or "")
     text = _number_list_items(text)
     text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_END.sub("\n\n", text)
     text = unescape(strip_tags(text))
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    # Spaces doubled inside a line (the editor's no-break space after a mention, then a space)
+    # become one; the indentation of list items, at the start of a line, stays.
+    lines = [
+        _INNER_SPACES.sub(" ", line.rstrip()) for line in text.replace("\r\n", "\n").split("\n")
+    ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

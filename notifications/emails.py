@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from commons.french import plural
 from commons.urls import absolute_url, site_url
 from notifications.services import email_content, unsubscribe_url
 
@@ -12,6 +13,16 @@ def absolute(url):
 
 def preferences_url():
     return absolute(settings.NOTIFICATIONS_PREFERENCES_PATH)
+
+
+def _unless_named(name, title):
+    """`name`, or "" when `title` already names it (a busy reader should not read it twice)."""
+    name = (name or "").strip()
+    return "" if not name or name.casefold() in title.casefold() else name
+
+
+def digest_subject(count):
+    return f"[{settings.WAGTAIL_SITE_NAME}] Votre récapitulatif : {count} nouveauté{plural(count)}"
 
 
 def build_email(user, notifications, *, digest):
@@ -27,13 +38,18 @@ def build_email(user, notifications, *, digest):
                 "label": notification.source_label,
                 "unsubscribe": absolute(unsubscribe_url(user.pk, key)),
             }
+        content = email_content(notification, user)
+        title = notification.title
         items.append(
             {
-                "title": notification.title,
+                "title": title,
                 "url": absolute(notification.url),
-                "source": notification.source_label,
+                # The group (or library) and the thread are named once per item: the title
+                # often names them already ("Nouvelle discussion dans « G » : T").
+                "source": _unless_named(notification.source_label, title),
+                "heading": _unless_named(content.heading, title) if content else "",
                 "at": notification.created_at,
-                "content": email_content(notification, user),
+                "content": content,
             }
         )
     reply_to = items[0]["content"].reply_to if not digest and items[0]["content"] else ""
@@ -48,7 +64,7 @@ def build_email(user, notifications, *, digest):
         "preferences_url": preferences_url(),
     }
     subject = (
-        f"[{settings.WAGTAIL_SITE_NAME}] Votre récapitulatif : {len(notifications)} nouveauté(s)"
+        digest_subject(len(notifications))
         if digest
         else f"[{settings.WAGTAIL_SITE_NAME}] {notifications[0].title}"
     )

@@ -8,12 +8,23 @@ from notifications.models import EmailMode, Notification
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 _unsubscribe_handlers = {}
+_unsubscribe_describers = {}
 _email_content_providers = {}
 
 
-def register_unsubscribe_handler(prefix, handler):
-    """handler(user_id, source_key) -> label of what was unsubscribed, or None."""
+def register_unsubscribe_handler(prefix, handler, describe=None):
+    """handler(user_id, source_key) -> label of what was unsubscribed, or None.
+
+    describe(user_id, source_key) -> (label, still e-mailed) or None: the confirmation page
+    names what the person unsubscribes from, and says so when it is already done."""
     _unsubscribe_handlers[prefix] = handler
+    if describe:
+        _unsubscribe_describers[prefix] = describe
+
+
+def describe_unsubscribe(user_id, source_key):
+    describe = _unsubscribe_describers.get(source_key.split(":", 1)[0])
+    return describe(user_id, source_key) if describe else None
 
 
 def register_email_content(prefix, provider):

@@ -13,8 +13,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_anct
+from commons.french import plural
 from notifications.models import Notification, OutboxEmail
-from notifications.services import apply_unsubscribe, mark_read, read_unsubscribe_token
+from notifications.services import (
+    apply_unsubscribe,
+    describe_unsubscribe,
+    mark_read,
+    read_unsubscribe_token,
+)
 
 
 @login_required
@@ -32,7 +38,10 @@ def notification_list(request):
 @require_POST
 def mark_all_read(request):
     count = mark_read(request.user)
-    messages.success(request, f"{count} notification(s) marquée(s) comme lue(s).")
+    messages.success(
+        request,
+        f"{count} notification{plural(count)} marquée{plural(count)} comme lue{plural(count)}.",
+    )
     return redirect("notifications:list")
 
 
@@ -53,7 +62,10 @@ def unsubscribe(request, token):
     if request.method == "POST":
         label = apply_unsubscribe(*data)
         return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
-    return render(request, "notifications/unsubscribe.html", {"token": token})
+    label, subscribed = describe_unsubscribe(*data) or ("", True)
+    if not subscribed:  # the link opened again: no second question
+        return render(request, "notifications/unsubscribe.html", {"already": True, "label": label})
+    return render(request, "notifications/unsubscribe.html", {"token": token, "label": label})
 
 
 def _debug_only():

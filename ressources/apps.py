@@ -48,6 +48,7 @@ class RessourcesConfig(AppConfig):
 
         from notifications.services import register_email_content, register_unsubscribe_handler
         from ressources.services import (
+            describe_library_emails,
             fiche_change_email_content,
             proposal_email_content,
             unsubscribe_library,
@@ -62,7 +63,7 @@ class RessourcesConfig(AppConfig):
 
         page_published.connect(ressource_published, dispatch_uid="ressources_published")
         task_rejected.connect(review_task_rejected, dispatch_uid="ressources_task_rejected")
-        register_unsubscribe_handler("library", unsubscribe_library)
+        register_unsubscribe_handler("library", unsubscribe_library, describe_library_emails)
         register_email_content("proposal", proposal_email_content)
         register_email_content("fiche_change", fiche_change_email_content)
         post_save.connect(attach_review_workflow, sender=RessourcesIndexPage)

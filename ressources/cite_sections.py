@@ -40,7 +40,10 @@ def cite_suggestions_section(cite, user):
             "suggestions": suggestions.suggestions_for(cite, user),
             "can_feedback": can_give_suggestion_feedback(user, cite),
             "just_dismissed": suggestions.just_dismissed(cite, user),
-            "next": f"{cite.get_absolute_url()}#pour-ma-cite",
+            # Back on the outcome message (base.html's #message-resultat, focusable: the browser
+            # focuses a focusable fragment target, JavaScript or not). The section's own fragment
+            # made Chromium clear the focus (a non-focusable target) and left the message unseen.
+            "next": f"{cite.get_absolute_url()}#message-resultat",
             "all_url": reverse("ressources:cite_suggestions", args=[cite.slug]),
         },
     )

@@ -140,9 +140,12 @@ def keep_posted_choice(offered, data):
 class CompositionError(Exception):
     """Raised with French messages (one per problem) when the submitted choice is refused."""
 
-    def __init__(self, messages):
+    def __init__(self, messages, targets=None):
         super().__init__(" ".join(messages))
         self.messages = messages
+        # The id of the field each message is about ("" for none): the error summary links to
+        # it and the field is marked in error.
+        self.targets = list(targets) if targets else [""] * len(messages)
 
 
 def chosen_items(bulletin, data):
@@ -150,7 +153,7 @@ def chosen_items(bulletin, data):
     Refuses, with French messages, an unknown or ineligible item, a rubrique the item does not
     belong to and an order that is not a whole number between 1 and 999."""
     candidates = {c.key: c for c in bulletin_sources.candidates(last_issue_sent_at(bulletin))}
-    errors, chosen = [], []
+    errors, targets, chosen = [], [], []
     for key in dict.fromkeys(data.getlist("elements")):
         candidate = candidates.get(key)
         if candidate is None:
@@ -158,12 +161,14 @@ def chosen_items(bulletin, data):
                 f"L'élément « {key[:60]} » ne peut pas figurer dans ce numéro : il est inconnu, "
                 "non publié, réservé aux membres ou paru avant le dernier numéro envoyé."
             )
+            targets.append("")
             continue
         rubrique = data.get(f"rubrique-{key}", "")
         if rubrique and rubrique not in candidate.themes:
             errors.append(
                 f"« {candidate.title} » ne relève pas du champ d'action choisi pour sa rubrique."
             )
+            targets.append(f"rubrique-{key}")
             continue
         if not rubrique and candidate.themes:
             rubrique = _first_theme(candidate.themes)
@@ -174,13 +179,14 @@ def chosen_items(bulletin, data):
                     f"L'ordre de « {candidate.title} » doit être un nombre entier entre 1 et "
                     f"{MAX_ORDER}."
                 )
+                targets.append(f"ordre-{key}")
                 continue
             order = int(raw_order)
         else:
             order = MAX_ORDER + 1  # unnumbered items follow the numbered ones
         chosen.append((candidate, rubrique, order))
     if errors:
-        raise CompositionError(errors)
+        raise CompositionError(errors, targets)
     return chosen
 
 

@@ -71,12 +71,15 @@ class ActionProposalForm(forms.Form):
         help_text="200 caractères au plus.",
         max_length=200,
         widget=forms.TextInput(attrs={"data-compteur": ""}),
+        # Helpful messages, as the group document proposal's (not Django's « Champ requis. »).
+        error_messages={"required": "Donnez un titre à l'action, en quelques mots."},
     )
     summary = forms.CharField(
         label="Résumé",
         help_text="Deux ou trois phrases : ce qui a été fait, pour qui (600 caractères au plus).",
         max_length=600,
         widget=forms.Textarea(attrs={"rows": 3, "data-compteur": ""}),
+        error_messages={"required": "Résumez l'action en deux ou trois phrases."},
     )
     description = forms.CharField(
         label="Description",
@@ -85,11 +88,15 @@ class ActionProposalForm(forms.Form):
             f"({french_number(DESCRIPTION_LIMIT)} caractères au plus, mise en forme non comptée)."
         ),
         widget=RichTextarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Décrivez l'action : son déroulé, le rôle des partenaires, les difficultés."
+        },
     )
     themes = forms.ModelMultipleChoiceField(
         label="Champs d'action",
         queryset=Theme.objects.ordered(),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins un champ d'action."},
     )
     publics_cibles = forms.ModelMultipleChoiceField(
         label="Publics cibles",

@@ -107,6 +107,21 @@ class RessourcePage(Page):
     def region_label(self):
         return REGION_CHOICE_LABELS.get(self.region, "")
 
+    REFUSED_SUFFIX = " — Proposition refusée"
+
+    def get_admin_display_title(self):
+        """A proposal refused at review stays as a draft (its proposal, with the reviewer's
+        message, is what the group document's page and the proposer's data export show): the
+        admin listing marks it so that it does not read as work in progress. Only a never
+        published draft can be a refused proposal, so live pages cost no query."""
+        title = super().get_admin_display_title()
+        if self.live or self.first_published_at or not self.pk:
+            return title
+        refused = LibraryProposal.objects.filter(
+            page_id=self.pk, status=ProposalStatus.REFUSED
+        ).exists()
+        return f"{title}{self.REFUSED_SUFFIX}" if refused else title
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         parent = self.get_parent()
@@ -383,6 +398,33 @@ class BulletinIndexPage(Page):
         return context
 
 
+class BulletinPageForm(WagtailAdminPageForm):
+    """A new issue starts with the next free number; a taken number is refused in words (not
+    Django's « Un objet Bulletin de veille avec ce champ Numéro existe déjà. »)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound and "number" in self.fields:
+            last = BulletinPage.objects.aggregate(last=models.Max("number"))["last"]
+            self.initial["number"] = (last or 0) + 1
+
+    def clean_number(self):
+        number = self.cleaned_data.get("number")
+        taken = (
+            BulletinPage.objects.filter(number=number)
+            .exclude(pk=self.instance.pk)
+            .values_list("title", flat=True)
+            .first()
+        )
+        if number is not None and taken is not None:
+            last = BulletinPage.objects.aggregate(last=models.Max("number"))["last"]
+            raise forms.ValidationError(
+                f"Le numéro {number} est déjà pris par « {taken} ». "
+                f"Le prochain numéro libre est le {last + 1}."
+            )
+        return number
+
+
 class BulletinPage(Page):
     number = models.PositiveIntegerField("numéro", unique=True)
     date = models.DateField("date de parution", default=datetime.date.today)
@@ -404,6 +446,7 @@ class BulletinPage(Page):
     ]
     parent_page_types = ["ressources.BulletinIndexPage"]
     subpage_types = []
+    base_form_class = BulletinPageForm
 
     class Meta:
         verbose_name = "bulletin de veille"

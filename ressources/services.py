@@ -27,6 +27,7 @@ from accounts.models import User
 from accounts.roles import ANCT_GROUP_NAME
 from audit.models import Action
 from audit.services import record_action
+from commons.french import quoted
 from commons.html import html_to_plain_text, user_text_to_html
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
@@ -357,7 +358,7 @@ def proposal_published(page, revision=None):
         _notify_library(
             [proposal.proposer],
             kind="proposal_published",
-            title=f"Votre proposition « {page.title} » est publiée dans la bibliothèque",
+            title=f"Votre proposition « {page.title} » est publiée dans la bibliothèque de ressources",
             url=page_path(page),
             target_key=f"proposal:{proposal.pk}",
         )
@@ -473,10 +474,12 @@ def proposal_email_content(notification, user):
         html=user_text_to_html(proposal.message),
         author="Équipe ANCT",
         at=proposal.decided_at,
-        heading=(
-            f"Message de l'équipe ANCT sur « {proposal.page.title} »"
+        # quoted(): the group document's label has its own guillemets (« … — groupe « G » »).
+        heading="Message de l'équipe ANCT sur "
+        + quoted(
+            proposal.page.title
             if proposal.source_key.startswith(FORM_SOURCE_PREFIX)
-            else f"Message de l'équipe ANCT sur « {proposal.source_label} »"
+            else proposal.source_label
         ),
     )
 
@@ -494,6 +497,12 @@ def library_email_mode(user):
 
 def set_library_email_mode(user, mode):
     LibraryEmailSetting.objects.update_or_create(user=user, defaults={"email_mode": mode})
+
+
+def describe_library_emails(user_id, source_key):
+    """notifications' unsubscribe describer for "library": (label, still e-mailed)."""
+    setting = LibraryEmailSetting.objects.filter(user_id=user_id).first()
+    return LIBRARY_LABEL, (setting.email_mode if setting else EmailMode.EACH) != EmailMode.NONE
 
 
 def unsubscribe_library(user_id, source_key):

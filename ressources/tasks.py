@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
@@ -6,7 +7,8 @@ from django_tasks import task
 def _send_to_subscriber(email, subject, template, context):
     """One e-mail of the subscription, in text and HTML (ressources/emails/<template>.*)."""
     send_mail(
-        subject=subject,
+        # Prefixed like every other e-mail of the platform, so that it is recognised in an inbox.
+        subject=f"[{settings.WAGTAIL_SITE_NAME}] {subject}",
         message=render_to_string(f"ressources/emails/{template}.txt", context),
         from_email=None,
         recipient_list=[email],
@@ -28,7 +30,7 @@ def send_subscription_confirmation(email, confirm_url):
 def send_already_subscribed(email, unsubscribe_url):
     _send_to_subscriber(
         email,
-        "Vous êtes déjà abonné(e) au bulletin de veille des cités de l'emploi",
+        "Votre abonnement au bulletin de veille des cités de l'emploi est déjà actif",
         "already_subscribed",
         {"unsubscribe_url": unsubscribe_url},
     )

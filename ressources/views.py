@@ -409,12 +409,17 @@ def suggestion_feedback(request, slug):
         messages.error(request, error.messages[0])
         return redirect(back)
     if useful:
-        messages.success(request, "Merci : cette suggestion est notée utile pour votre cité.")
+        messages.success(
+            request,
+            "Merci : cette suggestion est notée utile pour votre cité.",
+            extra_tags="cde-focus",
+        )
     else:
         messages.success(
             request,
             "C'est noté : cette suggestion ne sera plus proposée à votre cité. « Annuler », "
             "au-dessus des suggestions, la rétablit.",
+            extra_tags="cde-focus",
         )
     return redirect(back)
 
@@ -432,11 +437,23 @@ def _withdraw_feedback(request, cite, back):
         messages.error(request, error.messages[0])
         return redirect(back)
     if withdrawn and request.POST.get("annuler") == "utile":
-        messages.success(request, "C'est annulé : cette suggestion n'est plus notée utile.")
+        messages.success(
+            request,
+            "C'est annulé : cette suggestion n'est plus notée utile.",
+            extra_tags="cde-focus",
+        )
     elif withdrawn:
-        messages.success(request, "C'est annulé : cette suggestion est de nouveau proposée.")
+        messages.success(
+            request,
+            "C'est annulé : cette suggestion est de nouveau proposée.",
+            extra_tags="cde-focus",
+        )
     else:
-        messages.info(request, "Cette suggestion n'était pas écartée : rien n'a été modifié.")
+        messages.info(
+            request,
+            "Cette suggestion n'était pas écartée : rien n'a été modifié.",
+            extra_tags="cde-focus",
+        )
     return redirect(back)
 
 
@@ -569,7 +586,10 @@ def compose_bulletin(request, bulletin_id):
         try:
             services.compose_bulletin(bulletin, request.user, request.POST)
         except CompositionError as error:
-            errors = error.messages
+            errors = [
+                {"message": message, "target": target}
+                for message, target in zip(error.messages, error.targets, strict=True)
+            ]
         else:
             messages.success(
                 request,
@@ -584,6 +604,7 @@ def compose_bulletin(request, bulletin_id):
         "bulletin": draft,
         "proposal": offered,
         "errors": errors,
+        "invalid": {error["target"] for error in errors if error["target"]},
         "already_sent": BulletinSending.objects.filter(bulletin=bulletin).exists(),
     }
     return render(request, "ressources/compose.html", context)

@@ -1,10 +1,18 @@
+from django.contrib import messages
 from django.http import Http404
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from ressources.models import BulletinPage, RessourcePage
+from commons.french import quoted
+from ressources.models import (
+    BulletinPage,
+    LibraryProposal,
+    LibraryReviewTask,
+    ProposalStatus,
+    RessourcePage,
+)
 from ressources.permissions import can_manage_bulletin, can_view_page, document_is_hidden_from
 from ressources.reports import FichesToReviewView
 
@@ -67,3 +75,33 @@ def register_fiches_to_review_menu_item():
         icon_name="time",
         order=650,
     )
+
+
+@hooks.register("after_edit_page")
+def say_the_proposal_is_closed(request, page):
+    """After « Refuser la proposition », Wagtail's own « La page … a été mise à jour » says
+    nothing of the decision: the reviewer reads instead that the proposal is closed and that its
+    author was told."""
+    if request.POST.get("workflow-action-name") != LibraryReviewTask.REFUSE:
+        return None
+    proposal = (
+        LibraryProposal.objects.filter(page_id=page.pk, status=ProposalStatus.REFUSED)
+        .select_related("proposer")
+        .first()
+    )
+    if proposal is None:
+        return None
+    for _ in messages.get_messages(request):  # iterating clears Wagtail's message
+        pass
+    proposer = proposal.proposer
+    told = (
+        f"{proposer.display_name} reçoit une notification et un courriel avec votre message."
+        if proposer and proposer.is_active
+        else "Le compte qui l'avait proposée n'existe plus : personne n'est prévenu."
+    )
+    messages.success(
+        request,
+        f"Proposition {quoted(page.title)} refusée : elle est close et reste dans la "
+        f"bibliothèque comme brouillon marqué « Proposition refusée », jamais publié. {told}",
+    )
+    return None

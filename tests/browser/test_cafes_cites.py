@@ -8,6 +8,7 @@ database (the test is transactional, so it sees the committed data)."""
 import contextlib
 import datetime
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -164,6 +165,10 @@ def test_two_people_chat_and_one_reconnects(browser, asgi_server):
         bob_messages = bob_page.locator("#chat-messages li")
         expect(bob_messages).to_have_count(1)
         expect(bob_messages.first).to_contain_text("Bonjour à tous !")  # tags stripped
+        # One time format, as the server writes it: « 21 h 55 » (walk 1518e).
+        expect(bob_messages.first.locator("time")).to_have_text(
+            re.compile(r"^\d{1,2}\s?h\s?\d{2}$")
+        )
         expect(bob_page.locator("#chat-annonces")).to_contain_text("Message de Alice Martin")
 
         # Bob's connection drops; Alice deletes her first message and keeps talking; Bob
@@ -264,6 +269,11 @@ def test_agenda_and_session_pages_are_accessible(browser, asgi_server):
         compte_rendu="<p>Compte-rendu.</p>",
         replay_url="https://replay.example/1",
     )
+    upcoming = Session.objects.create(
+        title="Séance à venir",
+        start=timezone.now() + datetime.timedelta(days=3),
+        end=timezone.now() + datetime.timedelta(days=3, hours=1),
+    )
     user = UserFactory()
     context, page = _logged_in_page(browser, asgi_server, user)
     try:
@@ -279,9 +289,17 @@ def test_agenda_and_session_pages_are_accessible(browser, asgi_server):
         page.get_by_role("button", name="S'inscrire").click()
         expect(page.get_by_text("Votre inscription est confirmée")).to_be_visible()
         assert_accessible(page)
+        # The agenda's badge is a noun, the same for everyone (walk 1518e).
+        page.goto(asgi_server + "/cafes-cites/")
+        expect(page.get_by_text("Inscription confirmée")).to_be_visible()
         page.goto(asgi_server + "/cafes-cites/")
         page.get_by_role("link", name="Séance passée").click()
         expect(page.get_by_role("link", name="Voir le replay")).to_be_visible()
+        # A future session's chat, closed (read-only), counts nobody connected: the reader
+        # alone was shown as « 1 participant connecté » (walk 1518e).
+        page.goto(asgi_server + upcoming.get_absolute_url())
+        expect(page.locator("#chat-etat")).to_contain_text("lecture seule")
+        expect(page.locator("#chat-presence")).to_have_text("")
         assert_accessible(page)
     finally:
         context.close()

@@ -102,7 +102,7 @@ def test_member_proposes_a_group_document(page, live_server, media):
     proposal.refresh_from_db()
     assert proposal.page.specific_class is PortraitCitePage
     # The review offers a real « Refuser », whose message reaches the proposer.
-    panel = page.locator(".help-block", has_text="Proposition de")
+    panel = page.locator(".help-block", has_text="Proposition d")
     expect(panel.get_by_role("link", name="Ouvrir le fichier proposé")).to_be_visible()
     page.get_by_role("button", name="Plus d'actions").click()
     expect(page.get_by_role("button", name="Demander des modifications")).to_have_count(0)
@@ -130,6 +130,16 @@ def test_member_proposes_a_group_document(page, live_server, media):
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REFUSED
     assert proposal.message == "Trop propre à votre quartier."
+    # Walk 1518e: the reviewer reads that the proposal is closed and its author told, not
+    # Wagtail's « La page … a été mise à jour »; the listing marks the draft as refused.
+    messages = page.locator(".messages")
+    expect(messages).to_contain_text("refusée : elle est close")
+    expect(messages).to_contain_text(
+        f"{member.display_name} reçoit une notification et un courriel avec votre message."
+    )
+    expect(messages).not_to_contain_text("mise à jour")
+    page.goto(f"{live_server.url}/admin/pages/{proposal.page.get_parent().pk}/")
+    expect(page.get_by_text("— Proposition refusée")).to_have_count(1)
 
 
 def test_professional_follows_and_unfollows_a_fiche(page, live_server):

@@ -31,6 +31,14 @@ def _assert_identity_card_within_its_column(page):
     assert card["height"] < 900, card
 
 
+def _assert_outcome_focused(page, text):
+    """Walk 1518e: after « Utile » / « Pas utile » the focus is on the outcome message (autofocus
+    without JavaScript, error_summary.js with it), which is in view, not on <body>."""
+    message = page.locator("[data-cde-success-message]", has_text=text)
+    expect(message).to_be_focused()
+    expect(message).to_be_in_viewport()
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_coordinator_sees_and_dismisses_suggestions(browser, live_server, javascript):
     library, _ = ensure_library(setup_site())
@@ -87,6 +95,7 @@ def test_coordinator_sees_and_dismisses_suggestions(browser, live_server, javasc
 
         section.get_by_role("button", name="Pas utile : Aide au permis").click()
         expect(page.get_by_text("cette suggestion ne sera plus proposée")).to_be_visible()
+        _assert_outcome_focused(page, "cette suggestion ne sera plus proposée")
         section = page.get_by_role("region", name="Pour ma cité")
         expect(section.get_by_role("link", name="Auto-école sociale")).to_be_visible()
         expect(section.get_by_role("link", name="Aide au permis")).to_have_count(0)
@@ -123,6 +132,7 @@ def test_coordinator_sees_and_dismisses_suggestions(browser, live_server, javasc
             assert_accessible(page)
         section.get_by_role("button", name="Utile : Auto-école sociale", exact=True).click()
         expect(page.get_by_text("cette suggestion est notée utile")).to_be_visible()
+        _assert_outcome_focused(page, "cette suggestion est notée utile")
         expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
     finally:
         context.close()

@@ -470,7 +470,9 @@ def test_disguised_attachment_is_refused(team, thread, monkeypatch):
     )
     mail.outbox.clear()
     receive_email(raw, monkeypatch)
-    assert_refused(member.email, "attachment", "« compte-rendu.pdf » n'est pas acceptée")
+    assert_refused(
+        member.email, "attachment", "Pièce jointe « compte-rendu.pdf » : ce type de fichier"
+    )
 
 
 def test_a_valid_attachment_is_posted_with_the_reply(team, thread, monkeypatch):
@@ -887,7 +889,7 @@ def test_cafe_cite_emails_over_smtp_html_preferences_unsubscribe_and_visio_rule(
     was = start.astimezone(PARIS)
     for part in (text, html):
         line = next(line for line in part.splitlines() if "Était prévu le" in line)
-        assert f"de {was:%H}h{was:%M} à" in line, line
+        assert f"de {was.hour}\u00a0h\u00a0{was:%M} à" in line, line
 
     # Moved back three days later: the text no longer prints it, the updated .ics keeps it.
     smtp.messages.clear()
@@ -1160,7 +1162,7 @@ def test_fetch_email_polls_imap_and_posts_once(team, thread, imap_server, monkey
     }
     out = io.StringIO()
     call_command("fetch_email", stdout=out)
-    assert "2 message(s) traité(s)" in out.getvalue()
+    assert "2 messages traités." in out.getvalue()
     assert [p.body_html for p in Post.objects.filter(is_opening=False)] == ["<p>Par IMAP</p>"]
     assert imap_server == {}  # seen, deleted, expunged
     call_command("fetch_email", stdout=out)

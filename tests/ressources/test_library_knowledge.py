@@ -710,7 +710,7 @@ def test_proposal_emails_are_french_with_absolute_links(
     page.refresh_from_db()
     (published,) = [m for m in mail.outbox if "est publiée dans la bibliothèque" in m.subject]
     assert published.subject.endswith(
-        "Votre proposition « Trame du forum » est publiée dans la bibliothèque"
+        "Votre proposition « Trame du forum » est publiée dans la bibliothèque de ressources"
     )
     assert f"https://cites.example.fr{page.url}" in published.body
     assert "Bonjour" in published.body and "Régler toutes vos notifications" in published.body

@@ -532,7 +532,7 @@ def test_deleting_a_user_in_the_wagtail_admin_erases_it(
     url = reverse("wagtailusers_users:delete", args=[alice.pk])
     page = page_text(client.get(url))
     # The confirmation page says what will happen.
-    assert "Supprimer le compte de Alice Martin" in page
+    assert "Supprimer le compte d'Alice Martin" in page
     assert "reste en place, sous le nom « Compte supprimé »" in page
     assert "journal d'audit" in page and "Oui, supprimer le compte" in page
 

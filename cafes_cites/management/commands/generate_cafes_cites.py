@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cafes_cites.services import generate_all_upcoming_sessions
+from commons.french import plural
 
 
 class Command(BaseCommand):
@@ -10,4 +11,6 @@ class Command(BaseCommand):
         created = generate_all_upcoming_sessions()
         for session in created:
             self.stdout.write(f"Créée : {session.label} ({session.local_start:%d/%m/%Y %H:%M})")
-        self.stdout.write(self.style.SUCCESS(f"{len(created)} séance(s) créée(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(created)} séance{plural(created)} créée{plural(created)}.")
+        )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cafes_cites.services import enqueue_due_reminders
+from commons.french import plural
 
 
 class Command(BaseCommand):
@@ -11,4 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = enqueue_due_reminders()
-        self.stdout.write(self.style.SUCCESS(f"{count} rappel(s) programmé(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{count} rappel{plural(count)} programmé{plural(count)}.")
+        )

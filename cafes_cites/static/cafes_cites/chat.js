@@ -118,8 +118,22 @@
     }
 
     function timeLabel(iso) {
-        var date = new Date(iso);
-        return date.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+        // « 21 h 55 », as the server writes times (commons.french.format_time, |heure).
+        var parts = new Intl.DateTimeFormat("fr-FR", {
+            hour: "numeric",
+            minute: "2-digit",
+            hourCycle: "h23",
+            timeZone: "Europe/Paris"
+        }).formatToParts(new Date(iso));
+        var hour = "", minute = "";
+        parts.forEach(function (part) {
+            if (part.type === "hour") {
+                hour = String(Number(part.value));
+            } else if (part.type === "minute") {
+                minute = part.value;
+            }
+        });
+        return hour + "\u00a0h\u00a0" + minute;
     }
 
     function render(message) {
@@ -410,7 +424,11 @@
     }
 
     function presence(count) {
-        presenceEl.textContent = count + " participant" + (count > 1 ? "s" : "") + " connecté" + (count > 1 ? "s" : "");
+        // Outside the chat's window (read-only), the only person "connected" is the reader: a
+        // count there read as people waiting in a closed chat (walk 1518e).
+        presenceEl.textContent = open
+            ? count + " participant" + (count > 1 ? "s" : "") + " connecté" + (count > 1 ? "s" : "")
+            : "";
     }
 
     function connect() {

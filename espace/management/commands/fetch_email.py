@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from commons.french import plural
 from espace.inbound import receive
 
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             finally:
                 with contextlib.suppress(OSError, imaplib.IMAP4.error):
                     client.logout()
-            self.stdout.write(f"{handled} message(s) traité(s).")
+            self.stdout.write(f"{handled} message{plural(handled)} traité{plural(handled)}.")
             if not options["loop"]:
                 return
             time.sleep(options["interval"])

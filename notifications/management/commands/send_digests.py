@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from commons.french import plural
 from notifications.digest import send_digests
 
 
@@ -16,4 +17,6 @@ class Command(BaseCommand):
 
         sent = send_digests(progress=progress)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"{sent} récapitulatif(s) envoyé(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{sent} récapitulatif{plural(sent)} envoyé{plural(sent)}.")
+        )

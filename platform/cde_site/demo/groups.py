@@ -20,7 +20,9 @@ CITE_THREADS = [
         [
             "Pouvons-nous ajouter un point sur les solutions de garde pour les mères isolées "
             "de la cohorte ? Trois personnes ont dû refuser une formation faute de solution.",
-            "Côté France Travail, nous pourrons présenter les dernières entrées en PMSMP.",
+            # {organisation}: the replier's own (a PLIE coordinator once wrote "Côté France
+            # Travail" here, next to the cité's France Travail partner).
+            "Côté {organisation}, nous pourrons présenter les dernières entrées en PMSMP.",
         ],
     ),
     (
@@ -76,10 +78,47 @@ WORKING_GROUPS = [
     ),
 ]
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
-    b"/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+
+def text_pdf(lines):
+    """A one-page PDF whose text the search extracts (Helvetica, WinAnsi, a valid xref): the
+    demo's document page once said « Texte extrait pour la recherche : non (fichier
+    illisible…) » for an empty page."""
+
+    def esc(t):
+        return t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    ops = ["BT", "/F1 12 Tf", "14 TL", "72 770 Td"]
+    for line in lines:
+        ops.append(f"({esc(line)}) Tj T*")
+    ops.append("ET")
+    stream = "\n".join(ops).encode("cp1252")
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length " + str(len(stream)).encode() + b">>stream\n" + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj".encode() + body + b"endobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+ROADMAP_PDF = text_pdf(
+    [
+        "Feuille de route 2026 de la cité de l'emploi",
+        "Axe 1 : mobilité vers l'emploi (permis, vélos, transport à la demande).",
+        "Axe 2 : solutions de garde pour les parents en parcours d'insertion.",
+        "Axe 3 : aller-vers dans les quartiers prioritaires, avec les partenaires.",
+    ]
 )
 CSV_BYTES = (
     b"Quartier;Jour;Horaire;Lieu\nCentre;Mardi;9h-12h;Maison de quartier\n"
@@ -92,7 +131,8 @@ def _thread(group, author, title, body, replies, repliers):
         return
     thread = services.create_thread(group, author, title=title, body=body)
     for text, replier in zip(replies, repliers, strict=False):
-        services.reply(thread, replier, body=text)
+        organisation = replier.organisation or "notre structure"
+        services.reply(thread, replier, body=text.replace("{organisation}", organisation))
 
 
 def _document(group, user, title, folder, name, content):
@@ -127,7 +167,7 @@ def build(home):
             "Feuille de route 2026",
             "Pilotage",
             "feuille-de-route.pdf",
-            PDF_BYTES,
+            ROADMAP_PDF,
         )
         _document(group, coordinator, "Permanences emploi", "Outils", "permanences.csv", CSV_BYTES)
     if anct:

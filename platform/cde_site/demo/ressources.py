@@ -191,7 +191,22 @@ def build_ressources(home):
     record_publication_history(library)
     mark_issues_sent()
     ensure_issue_in_preparation(archive)
+    say_the_archive_is_a_demo(archive)
     return []
+
+
+DEMO_ARCHIVE_NOTE = (
+    " Dans cette démonstration, les numéros archivés sont trois numéros parus au printemps "
+    "2024 ; le suivant est en préparation dans l'administration."
+)
+
+
+def say_the_archive_is_a_demo(archive):
+    """The archive says "every two weeks" while the demo's latest issue is from April 2024: the
+    demo says why (a real deployment's intro, edited by ANCT, is left alone)."""
+    if DEMO_ARCHIVE_NOTE.strip() not in archive.intro:
+        archive.intro = archive.intro.rstrip() + DEMO_ARCHIVE_NOTE
+        archive.save_revision().publish()
 
 
 def build_watched_fiches(fiches):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from commons.french import plural
 from ressources.services import REVIEW_NOTICE_DAYS, send_review_reminders
 
 
@@ -12,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = send_review_reminders()
-        self.stdout.write(f"{sent} rappel(s) de relecture envoyé(s).")
+        self.stdout.write(f"{sent} rappel{plural(sent)} de relecture envoyé{plural(sent)}.")

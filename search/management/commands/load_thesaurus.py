@@ -7,6 +7,7 @@ admin (unless --replace)."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from commons.french import plural
 from search.models import SynonymGroup
 from search.pipeline import clear_thesaurus_cache
 from search.thesaurus import DATA_FILE, load_groups
@@ -31,4 +32,8 @@ class Command(BaseCommand):
             created = load_groups(SynonymGroup, path=file, replace=replace)
         clear_thesaurus_cache()
         total = SynonymGroup.objects.count()
-        self.stdout.write(self.style.SUCCESS(f"{created} groupe(s) ajouté(s) ; {total} au total."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{created} groupe{plural(created)} ajouté{plural(created)} ; {total} au total."
+            )
+        )

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Max
 
+from commons.french import plural
 from search.backends import elastic
 from search.indexing import process_pending
 from search.models import PendingUpdate
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if not total:
             self.stdout.write("Aucune mise à jour en attente.")
             return
-        self.stdout.write(f"{total} mise(s) à jour en attente :")
+        self.stdout.write(f"{total} mise{plural(total)} à jour en attente :")
         for row in pending.values("provider").annotate(n=Count("pk"), attempts=Max("attempts")):
             self.stdout.write(f"  {row['provider']} : {row['n']} (tentatives : {row['attempts']})")
         last_error = pending.exclude(last_error="").order_by("-last_attempt_at").first()
@@ -51,4 +52,6 @@ class Command(BaseCommand):
             )
             progress.finish(indexed + failed)
             style = self.style.SUCCESS if not failed else self.style.WARNING
-            self.stdout.write(style(f"{indexed} indexée(s), {failed} toujours en attente."))
+            self.stdout.write(
+                style(f"{indexed} indexée{plural(indexed)}, {failed} toujours en attente.")
+            )

@@ -6,6 +6,7 @@ import io
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from commons.french import plural
 from search.relevance import JUDGMENTS, evaluate, load_set
 
 
@@ -62,4 +63,4 @@ class Command(BaseCommand):
         err = io.StringIO()
         call_command("import_ressources", str(corpus), stdout=self.stdout, stderr=err)
         indexed, failed = process_pending(force=True)
-        self.stdout.write(f"Indexation : {indexed} source(s), {failed} en attente.")
+        self.stdout.write(f"Indexation : {indexed} source{plural(indexed)}, {failed} en attente.")
