@@ -179,11 +179,24 @@ def csv_value(value):
     if value is None:
         return ""
     if not _is_number(value):
-        return value
+        return neutralise_formula(value) if isinstance(value, str) else value
     value = Decimal(str(value))
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f").replace(".", ",")
+
+
+# A cell starting with one of these is read as a formula by Excel and LibreOffice when the CSV is
+# opened: a cité's free text (« =HYPERLINK(…) ») must stay text (OWASP « CSV injection »).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text):
+    """Prefix a text that a spreadsheet would evaluate with an apostrophe, which the spreadsheet
+    hides and which marks the cell as text. Numbers never come here (csv_value writes them)."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
 
 
 def _is_number(value):
