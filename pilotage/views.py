@@ -4,6 +4,7 @@ send anonymous visitors to the login page (with `next`: an e-mail link works onc
 and answer people logged in without rights the same 404 as for a page that does not exist."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -596,10 +597,14 @@ def campaign_action(request, code, action):
         elif action == "clore":
             waiting = services.cites_not_submitted(campaign)
             if waiting and request.POST.get("confirme") != "oui":
-                # Closing ends the quarter for every cité still writing: ask first, saying who.
+                # Closing ends the quarter for every cité still writing: ask first, saying who,
+                # before which announced date, and which extensions it withdraws.
+                extended = services.extended_deadlines(campaign)
                 context = {
                     "campaign": campaign,
-                    "waiting": waiting,
+                    "waiting": [(cite, extended.get(cite.pk)) for cite in waiting],
+                    "extensions": [extended[c.pk] for c in waiting if c.pk in extended],
+                    "early_days": (campaign.closes_on - date.today()).days,
                     "back": back,
                     "breadcrumb": [
                         {"label": "Pilotage national", "url": back},
