@@ -49,6 +49,7 @@ CONSOLIDATION_HEADER = [
     "Total",
     "Médiane",
     "Réponses « oui »",
+    "Réponses (nombre de cités)",
 ]
 
 BREAKDOWN_LABELS = {"themes": "Champ d'action", "publics": "Public cible"}
@@ -150,7 +151,13 @@ def consolidation_rows(campaign):
 def _figures(vi, fig):
     """Cités, total, median, « oui »: blank where a figure does not apply (no « 0 » yes answers
     for a percentage, a list or a text)."""
-    return [fig.cites, fig.total, fig.median, fig.yes if vi.kind == Kind.YES_NO else None]
+    return [
+        fig.cites,
+        fig.total,
+        fig.median,
+        fig.yes if vi.kind == Kind.YES_NO else None,
+        fig.distribution or None,  # yes/no and choice: how many cités gave each answer
+    ]
 
 
 class _Echo:

@@ -31,6 +31,7 @@ from pilotage.forms import (
 )
 from pilotage.models import (
     ENJEU_ORDER,
+    NUMERIC_KINDS,
     QUARTER_RE,
     Campaign,
     CampaignStatus,
@@ -211,30 +212,42 @@ def _transmitted(answer):
     return answer if answer is not None and answer.response.is_submitted else None
 
 
-def _chart(chart_id, title, category, labels, series, unit, notes=None):
+def _chart(chart_id, title, category, labels, series, unit, notes=None, partial=(), extra=()):
     """What includes/chart.html needs: the web component's JSON attributes and the same data
-    as a table. `notes` {(label index, series index): text} replaces an empty cell's dash."""
+    as a table. `notes` {(label index, series index): text} replaces an empty cell's dash;
+    `partial`: label indexes drawn without a bar (too few cités to compare), the table keeps
+    their value marked « partiel »; `extra`: [(column title, [cell per label])] for the table."""
     notes = notes or {}
 
     def number(value):
         return float(value) if value is not None else None
+
+    def cell(i, n, values):
+        if values[i] is None:
+            return notes.get((i, n))
+        if i in partial:
+            return f"{french_number(values[i])} (trimestre partiel)"
+        return french_number(values[i])
 
     return {
         "id": chart_id,
         "title": title,
         "category": category,
         "unit": unit,
-        "x": json.dumps([labels for _ in series]),
-        "y": json.dumps([[number(v) for v in values] for _, values in series]),
+        "x": json.dumps([labels for _ in series], ensure_ascii=False),
+        "y": json.dumps(
+            [
+                [None if i in partial else number(v) for i, v in enumerate(values)]
+                for _, values in series
+            ]
+        ),
         "names": json.dumps([name for name, _ in series], ensure_ascii=False),
-        "series_names": [name for name, _ in series],
+        "series_names": [name for name, _ in series] + [title for title, _ in extra],
         "rows": [
             (
                 label,
-                [
-                    french_number(values[i]) if values[i] is not None else notes.get((i, n))
-                    for n, (_, values) in enumerate(series)
-                ],
+                [cell(i, n, values) for n, (_, values) in enumerate(series)]
+                + [cells[i] for _, cells in extra],
             )
             for i, label in enumerate(labels)
         ],
@@ -444,6 +457,9 @@ def dashboard(request):
                 "table": consolidation.national_table(campaign),
                 "submissions": submissions,
                 "submitted_count": sum(1 for _, r in submissions if r and r.is_submitted),
+                "transmitted_phrase": consolidation.transmitted_phrase(
+                    sum(1 for _, r in submissions if r and r.is_submitted), len(submissions)
+                ),
             }
         )
     return render(request, "pilotage/dashboard.html", context)
@@ -490,12 +506,34 @@ def indicator_detail(request, code):
     # total next to complete quarters would read as a fall.
     closed = [c for c in campaigns if c.is_closed]
     in_progress = [c for c in campaigns if not c.is_closed]
-    evolution = consolidation.evolution(indicator.pk, kind, closed)
+    options = (vi or indicator).choice_list if kind == Kind.CHOICE else []
+    evolution = consolidation.evolution(indicator.pk, kind, closed, options)
     from cites.models import Cite
 
+    # How many cités each quarter rests on: a closed quarter few cités transmitted is « partiel »,
+    # said so and left out of the chart rather than drawn as a collapse.
+    cites_count = Cite.objects.published().count()
+    transmitted = consolidation.transmitted_counts(closed)
+    partial = {
+        i
+        for i, (c, _) in enumerate(evolution)
+        if consolidation.is_partial(transmitted.get(c.pk, 0), cites_count)
+    }
+    partial_notes = [
+        f"{c.label} : trimestre partiel, "
+        + consolidation.transmitted_phrase(transmitted.get(c.pk, 0), cites_count)
+        for i, (c, _) in enumerate(evolution)
+        if i in partial
+    ]
+    answered_column = (
+        "Cités ayant transmis",
+        [f"{transmitted.get(c.pk, 0)} sur {cites_count}" for c, _ in evolution],
+    )
+    # A median of yes/no or of a list means nothing: only numeric indicators are compared.
+    numeric = kind in NUMERIC_KINDS
     cite = None
     comparison = []
-    if request.GET.get("cite"):
+    if numeric and request.GET.get("cite"):
         cite = Cite.objects.filter(slug=request.GET["cite"]).first()
     if cite is not None:
         series = consolidation.cite_series(cite, [indicator.pk], closed).get(indicator.pk, {})
@@ -508,14 +546,25 @@ def indicator_detail(request, code):
         ]
     aggregation = vi.aggregation if vi else indicator.aggregation
     unit = indicator.unit
+    if kind == Kind.CHOICE:
+        aggregation_label = "nombre de cités par réponse"
+        chart_series = [
+            (option, [dict(fig.counts).get(option, 0) for _, fig in evolution])
+            for option in options
+        ]
+    else:
+        aggregation_label = indicator.get_aggregation_display().lower()
+        chart_series = [("France", [fig.value(aggregation) for _, fig in evolution])]
     evolution_chart = _chart(
         "evolution",
         f"{indicator.label} : valeur nationale par trimestre "
-        f"({indicator.get_aggregation_display().lower()} des questionnaires transmis)",
+        f"({aggregation_label}, questionnaires transmis)",
         "Trimestre",
-        [c.code for c, _ in evolution],
-        [("France", [fig.value(aggregation) for _, fig in evolution])],
+        [c.label for c, _ in evolution],
+        chart_series,
         unit,
+        partial=partial,
+        extra=[answered_column],
     )
     comparison_chart = None
     comparison_drafts = []
@@ -524,7 +573,7 @@ def indicator_detail(request, code):
             "comparaison",
             f"{indicator.label} : {cite.short_name} et médiane nationale",
             "Trimestre",
-            [c.code for c, _, _, _ in comparison],
+            [c.label for c, _, _, _ in comparison],
             [
                 (cite.short_name, [a.number if a else None for _, a, _, _ in comparison]),
                 ("Médiane nationale", [fig.median for _, _, fig, _ in comparison]),
@@ -535,6 +584,8 @@ def indicator_detail(request, code):
                 for index, (_, answer, _, started) in enumerate(comparison)
                 if answer is None and started
             },
+            partial=partial,
+            extra=[answered_column],
         )
         comparison_drafts = [
             c.label for c, answer, _, started in comparison if started and not answer
@@ -558,6 +609,14 @@ def indicator_detail(request, code):
             Cite.objects.only("slug", "short_name"), key=lambda c: sort_key(c.short_name)
         ),
         "comparison": comparison,
+        "numeric": numeric,
+        "options": options
+        if kind == Kind.CHOICE
+        else ["Oui", "Non"]
+        if kind == Kind.YES_NO
+        else [],
+        "aggregation_label": aggregation_label,
+        "partial_notes": partial_notes,
         "charts": True,
         "breadcrumb": [
             {"label": "Pilotage national", "url": reverse("pilotage:dashboard")},

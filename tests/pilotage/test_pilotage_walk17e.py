@@ -3,7 +3,9 @@ extensions in e-mails, incomplete quarters, choice indicators, wording."""
 
 import csv
 import datetime
+import html
 import io
+import json
 import re
 
 import openpyxl
@@ -15,8 +17,17 @@ from pilotage import services
 from pilotage.forms import AnswerValue
 from pilotage.models import Enjeu, Indicator, Kind, Reminder
 from tests.factories import UserFactory
-from tests.factories.pilotage import TODAY, make_campaign
+from tests.factories.cites import CiteFactory
+from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign
 from tests.utils import page_text
+
+
+def bar_charts(response):
+    """[(x, y, names)] of the page's <bar-chart> components, JSON decoded."""
+    found = re.findall(
+        r'<bar-chart x="([^"]*)" y="([^"]*)" name="([^"]*)"', response.content.decode()
+    )
+    return [tuple(json.loads(html.unescape(a)) for a in chart) for chart in found]
 
 
 def visible_text(response):
@@ -148,3 +159,89 @@ def test_close_confirmation_names_the_announced_date_and_the_extensions_it_ends(
     assert f"{cite.name} — échéance prolongée au {format_date(later, 'j F Y')}" in text
     assert "met fin à cette prolongation" in text
     assert other_cite.name in text
+
+
+# --- 4 and 6. Partial quarters are said and not drawn; yes/no and choices are counted ----------
+
+REQUIRED = {"comites-pilotage": 2, "taux-femmes": 50, "beneficiaires": 300}
+
+
+def _closed_quarters(anct_user, cites, members):
+    """2026-T3 transmitted by every cité, 2026-T4 by one of four, both closed."""
+    answers = [
+        {"diagnostic": "En cours", "cotech": "oui"},
+        {"diagnostic": "En cours", "cotech": "non"},
+        {"diagnostic": "Achevé", "cotech": "non"},
+        {},
+    ]
+    t3 = make_campaign(2026, 3, open_by=anct_user)
+    for cite, member, extra in zip(cites, members, answers, strict=True):
+        answer_and_submit(t3, cite, member, {**REQUIRED, **extra})
+    services.close_campaign(t3, anct_user)
+    t4 = make_campaign(2026, 4, open_by=anct_user)
+    answer_and_submit(t4, cites[0], members[0], {**REQUIRED, **answers[0], "beneficiaires": 40})
+    services.close_campaign(t4, anct_user)
+    return t3, t4
+
+
+def _four_cites(cite, other_cite, member):
+    cites = [cite, other_cite, CiteFactory(), CiteFactory()]
+    members = [member] + [UserFactory(cite=c, coordinator=True) for c in cites[1:]]
+    return cites, members
+
+
+def test_a_partial_quarter_says_how_many_cites_answered_and_is_not_drawn(
+    client, anct_user, member, cite, other_cite, indicators
+):
+    cites, members = _four_cites(cite, other_cite, member)
+    _closed_quarters(anct_user, cites, members)
+    client.force_login(anct_user)
+    page = client.get(reverse("pilotage:indicator", args=["beneficiaires"]) + f"?cite={cite.slug}")
+    text = visible_text(page)
+    assert "4e trimestre 2026 : trimestre partiel, 1 cité sur 4 a transmis" in text
+    # The data table: French quarter labels, the number of cités, the partial value marked.
+    assert "3e trimestre 2026 1 200 4 sur 4" in text
+    assert "4e trimestre 2026 40 (trimestre partiel) 1 sur 4" in text
+    assert "2026-T3" not in text and "2026-T4" not in text
+    # The chart: no bar for the partial quarter (null), in both charts.
+    charts = bar_charts(page)
+    assert len(charts) == 2
+    for x, y, _ in charts:
+        assert x[0] == ["3e trimestre 2026", "4e trimestre 2026"]
+        assert all(series[1] is None for series in y)
+    assert charts[0][1] == [[1200.0, None]]
+
+
+def test_choice_and_yes_no_indicators_count_cites_per_answer(
+    client, anct_user, member, cite, other_cite, indicators
+):
+    cites, members = _four_cites(cite, other_cite, member)
+    t3, _ = _closed_quarters(anct_user, cites, members)
+    client.force_login(anct_user)
+    dashboard = visible_text(client.get(reverse("pilotage:dashboard") + f"?campagne={t3.code}"))
+    assert "État du diagnostic 3 — — À engager : 0 · En cours : 2 · Achevé : 1" in dashboard
+    assert "Oui : 1 · Non : 2" in dashboard
+    assert "Campagne du 3e trimestre 2026 : 4 cités sur 4 ont transmis" in dashboard
+
+    page = client.get(
+        reverse("pilotage:indicator", args=["diagnostic"]) + f"?campagne={t3.code}&cite={cite.slug}"
+    )
+    text = visible_text(page)
+    assert "consolidation : nombre de cités par réponse" in text and "total" not in text.lower()
+    # No median comparison for a list of choices, even asked for in the address.
+    assert 'id="cite"' not in page_text(page) and "médiane nationale" not in text
+    assert "Région Cités À engager En cours Achevé" in text
+    ((_, y, names),) = bar_charts(page)
+    assert names == ["À engager", "En cours", "Achevé"]
+    assert y[1][0] == 2.0
+
+    export = client.get(
+        reverse("pilotage:export", args=["consolidation", "csv"]) + f"?campagne={t3.code}"
+    )
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    national = [r for r in csv.reader(io.StringIO(body), delimiter=";") if r[0] == "National"]
+    by_code = {row[2]: row for row in national}
+    assert by_code["diagnostic"][-1] == "À engager : 0 · En cours : 2 · Achevé : 1"
+    assert by_code["cotech"][-2:] == ["1", "Oui : 1 · Non : 2"]
+    yes_no = visible_text(client.get(reverse("pilotage:indicator", args=["cotech"])))
+    assert "Comparer une cité" not in yes_no
