@@ -102,9 +102,11 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
         expect(
             anct_page.get_by_role("table", name=re.compile("Données du graphique")).first
         ).to_be_visible()
-        assert_accessible(anct_page)
         assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
         assert not errors, errors
+        # After the console check: axe-core parses the charts' shadow-root stylesheets into
+        # <style> elements of its own (CSSOM preload), which the CSP reports — the tool, not the page.
+        assert_accessible(anct_page)
     finally:
         context.close()
 
