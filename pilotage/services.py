@@ -122,6 +122,11 @@ def close_campaign(campaign, actor):
     return campaign
 
 
+# A new deadline more than a year after the campaign's closing is a typo (2099 for 2027), not a
+# plan: the quarter's figures would wait for it.
+LATEST_DEADLINE = timedelta(days=365)
+
+
 def _check_until(campaign, until, *, cite):
     if campaign.status == CampaignStatus.PLANNED:
         raise ValidationError("La campagne n'est pas encore ouverte.")
@@ -129,6 +134,12 @@ def _check_until(campaign, until, *, cite):
         raise ValidationError(
             f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) ne peut pas être "
             "dans le passé."
+        )
+    latest = campaign.closes_on + LATEST_DEADLINE
+    if until > latest:
+        raise ValidationError(
+            f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) est à plus d'un an "
+            f"de la clôture de la campagne ; choisissez une date jusqu'au {latest:%d/%m/%Y}."
         )
 
 

@@ -245,3 +245,24 @@ def test_choice_and_yes_no_indicators_count_cites_per_answer(
     assert by_code["cotech"][-2:] == ["1", "Oui : 1 · Non : 2"]
     yes_no = visible_text(client.get(reverse("pilotage:indicator", args=["cotech"])))
     assert "Comparer une cité" not in yes_no
+
+
+# --- 8. A deadline more than a year after the closing is refused -------------------------------
+
+
+def test_an_extension_beyond_a_year_after_the_closing_is_refused(
+    client, anct_user, member, cite, campaign
+):
+    client.force_login(anct_user)
+    typo = datetime.date(2099, 12, 31)
+    text = visible_text(action(client, campaign, "prolonger", cite, typo))
+    latest = campaign.closes_on + datetime.timedelta(days=365)
+    assert "la nouvelle échéance (31/12/2099) est à plus d'un an de la clôture" in text
+    assert f"jusqu'au {latest:%d/%m/%Y}" in text
+    assert not services.extended_deadlines(campaign)
+    action(client, campaign, "prolonger", cite, latest)
+    assert services.extended_deadlines(campaign) == {cite.pk: latest}
+    # The same bound for a reopening.
+    services.close_campaign(campaign, anct_user)
+    text = visible_text(action(client, campaign, "rouvrir", cite, typo))
+    assert "à plus d'un an de la clôture" in text
