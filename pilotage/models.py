@@ -424,6 +424,14 @@ class Response(models.Model):
     def deadline(self):
         return self.extended_until or self.campaign.closes_on
 
+    @property
+    def reopened(self):
+        """Sent back to draft by ANCT (after a transmission, or after the closing), as opposed to
+        a mere extension: one label for one action on every page."""
+        if self.is_submitted or not self.extended_until:
+            return False
+        return self.campaign.is_closed or self.submitted_by_id is not None
+
     def accepts_answers(self, today=None):
         """A draft of an open campaign before its deadline, or of a cité ANCT extended/reopened."""
         today = today or date.today()

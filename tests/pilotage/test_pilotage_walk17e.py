@@ -156,9 +156,9 @@ def test_close_confirmation_names_the_announced_date_and_the_extensions_it_ends(
     text = visible_text(page)
     assert format_date(campaign.closes_on, "l j F Y") in text and "(dans 7 jours)" in text
     assert "1 cité a une échéance prolongée" in text
-    assert f"{cite.name} — échéance prolongée au {format_date(later, 'j F Y')}" in text
+    assert f"{cite.short_name} — échéance prolongée au {format_date(later, 'j F Y')}" in text
     assert "met fin à cette prolongation" in text
-    assert other_cite.name in text
+    assert other_cite.short_name in text
 
 
 # --- 4 and 6. Partial quarters are said and not drawn; yes/no and choices are counted ----------
@@ -266,3 +266,31 @@ def test_an_extension_beyond_a_year_after_the_closing_is_refused(
     services.close_campaign(campaign, anct_user)
     text = visible_text(action(client, campaign, "rouvrir", cite, typo))
     assert "à plus d'un an de la clôture" in text
+
+
+# --- 10 and 12. The cité's official name in sentences; one label per action ----------------------
+
+
+def test_official_name_in_sentences_and_reopened_is_never_called_extended(
+    client, anct_user, member, cite, other_cite, campaign, django_capture_on_commit_callbacks
+):
+    cite.name, cite.short_name = "Cité de l'emploi de Pau", "Pau"
+    cite.save()
+    client.force_login(member)
+    history = visible_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
+    assert "Pilotage de la cité de l'emploi de Pau" in history
+    assert "cité de l'emploi Pau" not in history
+    answer_and_submit(campaign, cite, member, REQUIRED)
+    client.force_login(anct_user)
+    later = campaign.closes_on + datetime.timedelta(days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        action(client, campaign, "rouvrir", cite, later)
+        action(client, campaign, "prolonger", other_cite, later)
+    (reopened,) = [m for m in mail.outbox if "rouvert" in m.subject]
+    assert "de la cité de l'emploi de Pau pour le" in reopened.body
+    dashboard = visible_text(client.get(reverse("pilotage:dashboard")))
+    assert f"{later:%d/%m/%Y} (rouvert par l'ANCT)" in dashboard
+    assert f"{later:%d/%m/%Y} (prolongée)" in dashboard
+    client.force_login(member)
+    history = visible_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
+    assert "(rouvert par l'ANCT)" in history and "(prolongée)" not in history
