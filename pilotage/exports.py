@@ -249,11 +249,21 @@ def write_ods(rows, header, fileobj, title):
         for value in row:
             if index == 0:
                 cell = TableCell(valuetype="string", stylename=bold)
+            elif value is None or value == "":
+                # A truly empty cell, not an empty text (which COUNTA/NBVAL would count).
+                table_row.addElement(TableCell())
+                continue
             elif _is_number(value) or isinstance(value, int):
-                cell = TableCell(valuetype="float", value=str(value))
+                # The value for computing, its display as the site writes it (« 7 », « 22,5 »):
+                # previewers show the cell's text, which was « 7.00 ».
+                shown = str(value) if isinstance(value, int) else csv_value(value)
+                cell = TableCell(valuetype="float", value=shown.replace(",", "."))
+                cell.addElement(P(text=shown))
+                table_row.addElement(cell)
+                continue
             else:
                 cell = TableCell(valuetype="string")
-            cell.addElement(P(text="" if value is None else str(value)))
+            cell.addElement(P(text=str(value)))
             table_row.addElement(cell)
         (header_rows if index == 0 else table).addElement(table_row)
     document.spreadsheet.addElement(table)

@@ -294,3 +294,39 @@ def test_official_name_in_sentences_and_reopened_is_never_called_extended(
     client.force_login(member)
     history = visible_text(client.get(reverse("pilotage:cite", args=[cite.slug])))
     assert "(rouvert par l'ANCT)" in history and "(prolongée)" not in history
+
+
+# --- 16. ODS: numbers displayed as the site writes them, empty cells truly empty ---------------
+
+
+def test_ods_numbers_read_like_the_site_and_empty_cells_are_empty(
+    client, anct_user, member, cite, campaign
+):
+    from odf.opendocument import load
+    from odf.table import TableCell, TableRow
+
+    answer_and_submit(campaign, cite, member, {**REQUIRED, "budget": 22.5})
+    services.close_campaign(campaign, anct_user)
+    client.force_login(anct_user)
+    export = client.get(
+        reverse("pilotage:export", args=["consolidation", "ods"]) + f"?campagne={campaign.code}"
+    )
+    document = load(io.BytesIO(b"".join(export.streaming_content)))
+    rows = document.spreadsheet.getElementsByType(TableRow)
+
+    def cells(row):
+        return [
+            (
+                c.getAttribute("valuetype"),
+                c.getAttribute("value"),
+                "".join(str(p) for p in c.childNodes),
+            )
+            for c in row.getElementsByType(TableCell)
+        ]
+
+    national = {cells(r)[2][2]: cells(r) for r in rows[1:] if cells(r)[0][2] == "National"}
+    assert national["comites-pilotage"][5] == ("float", "2", "2")  # Total, never « 2.00 »
+    assert national["budget"][5] == ("float", "22.5", "22,5")
+    # The « oui » column of a number indicator: no value type, no text.
+    assert national["comites-pilotage"][7] == (None, None, "")
+    assert not [c for r in rows[1:] for c in cells(r) if c[0] == "string" and c[2] == ""]
