@@ -14,12 +14,12 @@ from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_anct
 from commons.french import format_number as french_number
 from commons.french import sort_key
-from pilotage import consolidation, exports, permissions, publication, services
+from pilotage import conf, consolidation, exports, permissions, publication, services
 from pilotage.forms import (
     ExtendForm,
     breakdown_dimensions,
@@ -344,6 +344,12 @@ def questionnaire(request, slug, code, step):
             if not editable and permissions.is_cite_member(user, cite)
             else ""
         ),
+        # ANCT reads a cité's questionnaire (a draft too) but never writes it: said on the page.
+        "anct_reading": not permissions.is_cite_member(user, cite),
+        # The coordination asks ANCT itself; a partner goes through the coordination.
+        "is_coordinator": permissions.is_cite_coordinator(user, cite),
+        # Who answers « demandez à l'ANCT » (a link, not only a name).
+        "contact_email": conf.contact_email(),
         "conflicts": conflicts,
         "missing": services.missing_required(response) if step == RECAP_STEP else [],
         "blockers": _blockers(cite, campaign, response) if step == RECAP_STEP else [],
@@ -386,7 +392,7 @@ def _blockers(cite, campaign, response):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request, slug, code):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaign = _campaign_or_404(code)
@@ -394,6 +400,15 @@ def submit(request, slug, code):
     if response is None or not permissions.can_view_cite_answers(request.user, cite):
         raise Http404(permissions.NOT_FOUND)
     recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
+    if request.method == "GET":
+        # The confirmation page's address opened again (history, reload, shared link): it only
+        # answers a form, so back to the recap, which says where the questionnaire stands —
+        # rather than the browser's blank « 405 » page.
+        messages.info(
+            request,
+            "La transmission se confirme depuis le récapitulatif du questionnaire, ci-dessous.",
+        )
+        return redirect(recap)
     if (
         request.POST.get("confirme") != "oui"
         and permissions.can_submit_response(request.user, response)

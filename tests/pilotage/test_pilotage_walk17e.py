@@ -330,3 +330,56 @@ def test_ods_numbers_read_like_the_site_and_empty_cells_are_empty(
     # The « oui » column of a number indicator: no value type, no text.
     assert national["comites-pilotage"][7] == (None, None, "")
     assert not [c for r in rows[1:] for c in cells(r) if c[0] == "string" and c[2] == ""]
+
+
+# --- 11, 14, 15, 20, 22. Messages: by role, with a contact; the confirmation address; Mes données
+
+
+def test_stale_tab_and_read_only_pages_speak_to_each_role_with_a_contact(
+    client, settings, anct_user, member, cite, campaign
+):
+    settings.PILOTAGE_CONTACT_EMAIL = "pilotage@anct.example"
+    partner = UserFactory(cite=cite, partner=True)
+    step1 = reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 1])
+    # ANCT reads the draft: said to be a read-only view, not the cité's to-do.
+    services.get_or_create_response(campaign, cite)
+    client.force_login(anct_user)
+    text = visible_text(client.get(step1))
+    assert "Vue en lecture seule pour l'équipe nationale" in text
+    answer_and_submit(campaign, cite, member, REQUIRED)
+    # A tab left open: the coordinatrice is the coordination, her partner is not.
+    client.force_login(member)
+    stale = client.post(step1, {"v-comites-pilotage": "9"})
+    assert stale.status_code == 409
+    text = visible_text(stale)
+    assert "communiquez-les à l'ANCT avec votre demande de réouverture" in text
+    assert "transmettre à la coordination" not in text
+    assert 'href="mailto:pilotage@anct.example?subject=' in page_text(stale)
+    client.force_login(partner)
+    text = visible_text(client.post(step1, {"v-comites-pilotage": "9"}))
+    assert "communiquez-les à la coordination de la cité" in text
+    # The read-only page of a transmitted questionnaire: how to ask ANCT.
+    read_only = client.get(step1)
+    assert "demandez à l'équipe nationale (ANCT) de le rouvrir" in visible_text(read_only)
+    assert "mailto:pilotage@anct.example" in page_text(read_only)
+
+
+def test_the_confirmation_address_opened_again_leads_back_to_the_recap(
+    client, member, non_member, cite, campaign
+):
+    services.get_or_create_response(campaign, cite)
+    url = reverse("pilotage:submit", args=[cite.slug, campaign.code])
+    client.force_login(member)
+    page = client.get(url, follow=True)
+    assert page.redirect_chain == [
+        (reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 4]), 302)
+    ]
+    assert "La transmission se confirme depuis le récapitulatif" in visible_text(page)
+    client.force_login(non_member)
+    assert client.get(url).status_code == 404  # the same 404 as any other cité's page
+
+
+def test_my_data_page_names_the_pilotage_answers(client, member):
+    client.force_login(member)
+    text = visible_text(client.get(reverse("rgpd:my_data")))
+    assert "les réponses que vous avez saisies dans les questionnaires de pilotage" in text
