@@ -373,7 +373,7 @@ def test_indicator_page_evolution_leaves_out_the_open_quarter(client, indicators
     assert [label for label, _ in evolution["rows"]] == ["3e trimestre 2026"]
     assert evolution["rows"][0][1][0] == "600"
     text = " ".join(page_text(response).split())
-    assert "4e trimestre 2026 est en cours et n'y figure pas" in text
+    assert "le 4e trimestre 2026 est en cours et n'y figure pas" in text
     # The label, not the technical code.
     assert "Code" not in text[text.index("<h1") : text.index("Évolution par trimestre")]
     assert "<code>" not in text

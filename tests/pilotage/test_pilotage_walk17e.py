@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from commons.french import format_date
-from pilotage import services
+from pilotage import consolidation, services
 from pilotage.forms import AnswerValue
 from pilotage.models import Enjeu, Indicator, Kind, Reminder
 from tests.factories import UserFactory
@@ -383,3 +383,35 @@ def test_my_data_page_names_the_pilotage_answers(client, member):
     client.force_login(member)
     text = visible_text(client.get(reverse("rgpd:my_data")))
     assert "les réponses que vous avez saisies dans les questionnaires de pilotage" in text
+
+
+# --- 17. Wording of the national pages -----------------------------------------------------------
+
+
+def test_activity_months_in_french_and_sessions_to_come_apart(client, anct_user, member, cite):
+    from django.utils import timezone
+
+    from cafes_cites import services as cafes_services
+    from cafes_cites.models import Registration, RegistrationStatus
+    from groups import services as group_services
+    from groups.models import Role
+    from tests.factories.cafes_cites import make_session
+
+    group_services.add_member(cite.group, member, role=Role.ANIMATEUR)
+    group_services.create_thread(cite.group, member, title="Sujet", body="Bonjour")
+    past = make_session(title="Café-cité passé", start=timezone.now() - datetime.timedelta(days=30))
+    upcoming = make_session(title="Café-cité à venir")
+    cafes_services.register(member, upcoming)
+    # A past séance: registered when it was open (the service refuses it now).
+    Registration.objects.create(session=past, user=member, status=RegistrationStatus.CONFIRMED)
+    client.force_login(anct_user)
+    text = visible_text(client.get(reverse("pilotage:activity")))
+    assert format_date(timezone.localdate(), "F Y") in text
+    assert not re.search(r"(?<![\d/])\d{2}/\d{4}\b", text)  # no « 12/2026 » (dates keep theirs)
+    last_months = text[text.index("Cafés-cités : inscriptions") : text.index("Cafés-cités à venir")]
+    assert "Café-cité passé" in last_months and "Café-cité à venir" not in last_months
+    assert "Cafés-cités à venir : inscriptions (à venir)" in text
+    assert "Café-cité à venir" in text[text.index("Cafés-cités à venir") :]
+    # Without campaign, the dashboard's count reads in French whatever the number.
+    assert consolidation.transmitted_phrase(0, 15) == "aucune cité sur 15 n'a transmis"
+    assert consolidation.transmitted_phrase(1, 15) == "1 cité sur 15 a transmis"
