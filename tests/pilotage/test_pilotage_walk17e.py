@@ -415,3 +415,18 @@ def test_activity_months_in_french_and_sessions_to_come_apart(client, anct_user,
     # Without campaign, the dashboard's count reads in French whatever the number.
     assert consolidation.transmitted_phrase(0, 15) == "aucune cité sur 15 n'a transmis"
     assert consolidation.transmitted_phrase(1, 15) == "1 cité sur 15 a transmis"
+
+
+def test_campaign_selectors_name_quarters_in_french(client, anct_user, indicators, campaign):
+    Indicator.objects.create(
+        code="fait-marquant",
+        label="Fait marquant du trimestre",
+        enjeu=Enjeu.COOPERATION,
+        kind=Kind.TEXT,
+        required=False,
+    )
+    client.force_login(anct_user)
+    for code in ("fait-marquant", "beneficiaires"):
+        page = page_text(client.get(reverse("pilotage:indicator", args=[code])))
+        assert ">4e trimestre 2026 — Ouverte</option>" in page
+        assert ">2026-T4<" not in page
