@@ -346,6 +346,8 @@ def questionnaire(request, slug, code, step):
         ),
         # ANCT reads a cité's questionnaire (a draft too) but never writes it: said on the page.
         "anct_reading": not permissions.is_cite_member(user, cite),
+        # The state named as on the cité's page: « Non commencé » until a member saves.
+        "started": services.is_started(response),
         # The coordination asks ANCT itself; a partner goes through the coordination.
         "is_coordinator": permissions.is_cite_coordinator(user, cite),
         # Who answers « demandez à l'ANCT » (a link, not only a name).

@@ -430,3 +430,12 @@ def test_campaign_selectors_name_quarters_in_french(client, anct_user, indicator
         page = page_text(client.get(reverse("pilotage:indicator", args=[code])))
         assert ">4e trimestre 2026 — Ouverte</option>" in page
         assert ">2026-T4<" not in page
+
+
+def test_questionnaire_state_is_named_as_on_the_cite_page(client, member, cite, campaign):
+    client.force_login(member)
+    step1 = reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 1])
+    text = visible_text(client.get(step1))
+    assert "Non commencé à transmettre au plus tard le" in text and "Brouillon" not in text
+    client.post(step1, {"v-comites-pilotage": "3"})
+    assert "Brouillon à transmettre au plus tard le" in visible_text(client.get(step1))
