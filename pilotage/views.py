@@ -160,10 +160,17 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
             # Open when there is something to see: values, an error or a total not matching.
             is_open = bool(warning) or any(i["value"] or i["error"] for i in inputs)
             dims.append({"label": label, "inputs": inputs, "open": is_open})
+        # « Repris du trimestre précédent » only while the field still shows last quarter's value:
+        # a value typed over it (even one sent back for an error) is no longer carried over.
+        carried_over = bool(answer and answer.prefilled)
+        if carried_over and data is not None:
+            stored = format_number(answer.number) if vi.is_numeric else answer.text
+            carried_over = _same_text(raw, stored)
         rows.append(
             {
                 "vi": vi,
                 "answer": answer,
+                "carried_over": carried_over,
                 "raw": raw,
                 "error": problem.error if problem else "",
                 "warning": warning,
@@ -175,6 +182,11 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
             }
         )
     return rows
+
+
+def _same_text(typed, stored):
+    """Equal once blanks (spaces, non-breaking spaces of « 1 000 ») are set aside."""
+    return "".join(str(typed or "").split()) == "".join(str(stored or "").split())
 
 
 def _unconfirmed_labels(questions, values):

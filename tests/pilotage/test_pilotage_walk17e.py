@@ -439,3 +439,30 @@ def test_questionnaire_state_is_named_as_on_the_cite_page(client, member, cite, 
     assert "Non commencé à transmettre au plus tard le" in text and "Brouillon" not in text
     client.post(step1, {"v-comites-pilotage": "3"})
     assert "Brouillon à transmettre au plus tard le" in visible_text(client.get(step1))
+
+
+def test_carried_over_badge_leaves_a_value_typed_over_it(
+    client, anct_user, member, cite, indicators
+):
+    previous = make_campaign(2026, 3, open_by=anct_user)
+    answer_and_submit(previous, cite, member, {**REQUIRED, "budget": 12})
+    services.close_campaign(previous, anct_user)
+    current = make_campaign(2026, 4, open_by=anct_user)
+    client.force_login(member)
+
+    def blocks(response):
+        html_text = page_text(response)
+        return {part.split('"', 1)[0]: part for part in html_text.split('id="q-')[1:]}
+
+    step1 = reverse("pilotage:questionnaire", args=[cite.slug, current.code, 1])
+    before = blocks(client.get(step1))
+    assert "Repris du trimestre précédent" in before["comites-pilotage"]
+    sent_back = client.post(step1, {"v-comites-pilotage": "-1"})
+    after = blocks(sent_back)
+    assert "Repris du trimestre précédent" not in after["comites-pilotage"]
+    assert "Valeur vérifiée" not in after["comites-pilotage"]
+    # The same value sent back unchanged (an error elsewhere) keeps its badge.
+    step2 = reverse("pilotage:questionnaire", args=[cite.slug, current.code, 2])
+    kept = blocks(client.post(step2, {"v-taux-femmes": "50", "v-beneficiaires": "deux"}))
+    assert "Repris du trimestre précédent" in kept["taux-femmes"]
+    assert "Repris du trimestre précédent" not in kept["beneficiaires"]
