@@ -466,3 +466,34 @@ def test_carried_over_badge_leaves_a_value_typed_over_it(
     kept = blocks(client.post(step2, {"v-taux-femmes": "50", "v-beneficiaires": "deux"}))
     assert "Repris du trimestre précédent" in kept["taux-femmes"]
     assert "Repris du trimestre précédent" not in kept["beneficiaires"]
+
+
+# --- 18. The demo référentiel bounds its numbers ------------------------------------------------
+
+
+def test_demo_indicators_have_plausible_bounds_that_their_own_answers_respect(
+    client, anct_user, member, cite
+):
+    import random
+
+    from cde_site.demo import pilotage as demo
+
+    indicators = demo.build_indicators()
+    rng = random.Random(1)
+    for code, _, _, kind, _, _, generator in demo.INDICATORS:
+        if kind not in (Kind.INTEGER, Kind.DECIMAL):
+            continue
+        indicator = indicators[code]
+        assert indicator.max_value is not None, code
+        for q in range(24):  # the generated quarters stay far under the ceiling
+            assert demo._generated(rng, q, generator, kind)[0] <= indicator.max_value / 2, code
+    campaign = make_campaign(open_by=anct_user)
+    client.force_login(member)
+    step3 = reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 3])
+    page = visible_text(client.post(step3, {"v-budget-mobilise": "12345678,9"}))
+    assert re.search(r"La valeur doit être au plus 10\s?000", page)
+    assert (
+        not services.get_or_create_response(campaign, cite)
+        .answers.filter(indicator__code="budget-mobilise", prefilled=False)
+        .exists()
+    )

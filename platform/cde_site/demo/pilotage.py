@@ -138,6 +138,33 @@ def _quarter_end(year, quarter):
     return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
+# Plausible ceilings for one cité and one quarter (ten times the busiest demo cité or more):
+# a typo such as 12 345 678,9 k€ or 14 Copil digits is refused with the field's French error,
+# instead of entering the national totals. Percentages are already bounded at 100.
+PLAUSIBLE_MAX = {
+    "comites-pilotage": 15,
+    "comites-techniques": 40,
+    "types-acteurs": 60,
+    "partenaires-actifs": 500,
+    "referents": 500,
+    "entreprises-partenaires": 2000,
+    "beneficiaires": 20000,
+    "nouveaux-beneficiaires": 10000,
+    "actions-aller-vers": 2000,
+    "invisibles-reperes": 5000,
+    "orientations-spe": 10000,
+    "entrees-formation": 5000,
+    "sorties-emploi": 5000,
+    "contrats-engagement": 5000,
+    "actions-innovantes": 200,
+    "besoins-non-couverts": 200,
+    "cohorte": 5000,
+    "mobilite-solutions": 5000,
+    "garde-enfants": 1000,
+    "budget-mobilise": 10000,  # k€: 10 M€ in a quarter
+}
+
+
 def build_indicators():
     indicators = {}
     for position, (code, label, enjeu, kind, unit, extra, _) in enumerate(INDICATORS):
@@ -155,6 +182,8 @@ def build_indicators():
             "choices": "",
             **extra,
         }
+        if code in PLAUSIBLE_MAX:
+            defaults.update(min_value=0, max_value=PLAUSIBLE_MAX[code])
         indicators[code], _ = Indicator.objects.update_or_create(code=code, defaults=defaults)
     return indicators
 
