@@ -497,3 +497,26 @@ def test_demo_indicators_have_plausible_bounds_that_their_own_answers_respect(
         .answers.filter(indicator__code="budget-mobilise", prefilled=False)
         .exists()
     )
+
+
+# --- 19. The admin's campaign dates: a native date field, a year that exists ------------------
+
+
+def test_admin_campaign_refuses_text_dates_and_impossible_years(client, anct_user, indicators):
+    from pilotage.models import Campaign
+
+    client.force_login(anct_user)
+    add = reverse("wagtailsnippets_pilotage_campaign:add")
+    form = page_text(client.get(add))
+    assert re.search(r'<input type="date" name="opens_on"', form)
+    page = client.post(
+        add, {"year": "0", "quarter": "1", "opens_on": "demain", "closes_on": "2027-01-10"}
+    )
+    text = visible_text(page)
+    assert page.status_code == 200 and not Campaign.objects.exists()
+    assert "Saisissez une date valide." in text
+    page = client.post(
+        add, {"year": "0", "quarter": "1", "opens_on": "2026-12-01", "closes_on": "2027-01-10"}
+    )
+    assert "Indiquez une année entre 2020 et 2100." in visible_text(page)
+    assert not Campaign.objects.exists()
