@@ -479,6 +479,8 @@ def test_demo_indicators_have_plausible_bounds_that_their_own_answers_respect(
     from cde_site.demo import pilotage as demo
 
     indicators = demo.build_indicators()
+    # No label ending in parentheses before the unit's own: « … régulière) (structures) ».
+    assert not [i.label for i in indicators.values() if i.unit and i.label.endswith(")")]
     rng = random.Random(1)
     for code, _, _, kind, _, _, generator in demo.INDICATORS:
         if kind not in (Kind.INTEGER, Kind.DECIMAL):

@@ -56,7 +56,7 @@ INDICATORS = [
     ("types-acteurs", "Types d'acteurs mobilisés dans le partenariat", CO, INT, "types d'acteurs",
      {"help_text": "SPE, collectivités, associations de proximité, entreprises, bailleurs…",
       "aggregation": Aggregation.MEDIAN, "is_public": True}, lambda r, q: r.randint(8, 18) + q // 2),
-    ("partenaires-actifs", "Partenaires engagés (conventions ou participation régulière)", CO, INT,
+    ("partenaires-actifs", "Partenaires engagés par convention ou participation régulière", CO, INT,
      "structures", {}, lambda r, q: r.randint(12, 35) + q),
     ("referents", "Référents de parcours désignés par les partenaires", CO, INT, "référents",
      {"is_public": True}, lambda r, q: r.randint(6, 14) + q // 2),
