@@ -522,3 +522,17 @@ def test_admin_campaign_refuses_text_dates_and_impossible_years(client, anct_use
     )
     assert "Indiquez une année entre 2020 et 2100." in visible_text(page)
     assert not Campaign.objects.exists()
+
+
+def test_public_yes_count_card_does_not_repeat_itself(client, anct_user, indicators):
+    Indicator.objects.filter(code="cotech").update(is_public=True)
+    campaign = make_campaign(open_by=anct_user)
+    for _ in range(3):
+        cite = CiteFactory()
+        member = UserFactory(cite=cite, coordinator=True)
+        answer_and_submit(campaign, cite, member, {**REQUIRED, "cotech": "oui"})
+    services.close_campaign(campaign, anct_user)
+    text = visible_text(client.get(reverse("pilotage:key_figures")))
+    assert "3 cités sur 3" in text
+    assert "Cités ayant répondu « oui », questionnaires transmis" in text
+    assert "Nombre de cités ayant répondu oui sur 3 cités" not in text
