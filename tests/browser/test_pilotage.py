@@ -36,7 +36,8 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
             UserFactory(cite=other, coordinator=True),
             {"comites-pilotage": i + 1, "taux-femmes": 45 + i, "beneficiaires": 200 + 50 * i},
         )
-    cite = CiteFactory(short_name="Saint-Omer")
+    # The page's title uses the official name (« Pilotage de la cité de l'emploi de Saint-Omer »).
+    cite = CiteFactory(short_name="Saint-Omer", name="Cité de l'emploi de Saint-Omer")
     coordinator = UserFactory(cite=cite, coordinator=True, first_name="Léa", last_name="Roux")
 
     login(page, live_server, coordinator)
