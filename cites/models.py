@@ -145,6 +145,21 @@ class Cite(index.Indexed, ClusterableModel):
         return reverse("cites:detail", kwargs={"slug": self.slug})
 
     @property
+    def name_in_sentence(self):
+        """The official name inside a sentence: « la cité de l'emploi de Pau » reads right,
+        « la Cité de l'emploi Pau » (short name glued to the programme's name) does not."""
+        if self.name[:4].lower() == "cité":
+            return "cité" + self.name[4:]
+        return self.name
+
+    @property
+    def of_name(self):
+        """« de la cité de l'emploi de Pau », for « le questionnaire … de la cité … »."""
+        if self.name[:4].lower() == "cité":
+            return f"de la {self.name_in_sentence}"
+        return f"de {self.name}"
+
+    @property
     def region_label(self):
         return REGION_LABELS.get(self.region, "")
 

@@ -11,6 +11,9 @@ class ActivityTable:
     title: str
     columns: list
     rows: list = field(default_factory=list)  # tuples, one value per column
+    # Shown after the title: by default the period asked (« 12 derniers mois »); a table of what
+    # is still to come says so instead.
+    period: str = ""
 
 
 _providers = []

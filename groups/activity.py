@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from commons.activity import ActivityTable
+from commons.french import format_date
 from groups.models import Activity, Group
 
 
@@ -33,7 +34,8 @@ def group_activity(since):
             "Membres actifs par cité et par mois (dans les groupes)",
             ["Cité", "Mois", "Membres actifs"],
             [
-                (row["actor__cite__short_name"], f"{row['month']:%m/%Y}", row["active"])
+                # « décembre 2026 », as the site writes months, not « 12/2026 ».
+                (row["actor__cite__short_name"], format_date(row["month"], "F Y"), row["active"])
                 for row in members
             ],
         ),

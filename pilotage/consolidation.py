@@ -3,7 +3,7 @@ key figures. Every function runs a fixed number of queries whatever the number o
 quarters or indicators (values are read once with values_list, then grouped in Python: medians are
 not portable SQL)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
@@ -35,6 +35,14 @@ class Figure:
     total: Decimal | None = None
     median: Decimal | None = None
     yes: int = 0
+    # Yes/no and choice indicators: [(answer, number of cités)], every option even at 0 — a
+    # total or a median of « En cours » means nothing, how many cités gave each answer does.
+    counts: tuple = ()
+
+    @property
+    def distribution(self):
+        """« À engager : 2 · En cours : 5 », as a table cell reads it."""
+        return " · ".join(f"{option} : {count}" for option, count in self.counts)
 
     def value(self, aggregation):
         if aggregation == Aggregation.YES_COUNT:
@@ -44,14 +52,21 @@ class Figure:
         return self.total
 
 
-def figure(values, kind):
-    """values: the answers (Decimal for numbers, text otherwise) of distinct cités."""
+def figure(values, kind, options=()):
+    """values: the answers (Decimal for numbers, text otherwise) of distinct cités; options: a
+    choice indicator's list, in the questionnaire's order."""
     values = [v for v in values if v is not None and v != ""]
     result = Figure(cites=len(values))
+    if kind == Kind.CHOICE:
+        given = Counter(values)
+        # An answer no longer in the list (renamed option in a later version) still counts.
+        extra = sorted((v for v in given if v not in options), key=sort_key)
+        result.counts = tuple((option, given[option]) for option in [*options, *extra])
     if not values:
         return result
     if kind == Kind.YES_NO:
         result.yes = sum(1 for v in values if v == YES)
+        result.counts = (("Oui", result.yes), ("Non", result.cites - result.yes))
     elif kind in (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENTAGE):
         # Adding up the cités' percentages means nothing (found in a user walk: "106 %").
         result.total = None if kind == Kind.PERCENTAGE else sum(values, Decimal(0))
@@ -98,7 +113,9 @@ def national_table(campaign):
         (
             vi,
             figure(
-                [answer_value(vi.kind, n, t) for n, t in by_indicator[vi.indicator_id]], vi.kind
+                [answer_value(vi.kind, n, t) for n, t in by_indicator[vi.indicator_id]],
+                vi.kind,
+                vi.choice_list,
             ),
         )
         for vi in questions
@@ -210,18 +227,21 @@ def by_dimension(campaign, vi, dimension, dims=None):
         else:
             for key in dims.groups(cite_id, dimension):
                 groups[key].append(answer_value(vi.kind, number, text))
-    rows = [(labels.get(key, str(key)), figure(values, vi.kind)) for key, values in groups.items()]
+    rows = [
+        (labels.get(key, str(key)), figure(values, vi.kind, vi.choice_list))
+        for key, values in groups.items()
+    ]
     return sorted(rows, key=lambda row: sort_key(row[0]))
 
 
-def evolution(indicator_id, kind, campaigns):
+def evolution(indicator_id, kind, campaigns, options=()):
     """[(Campaign, Figure)] over the given campaigns (1 query)."""
     by_campaign = defaultdict(list)
     for campaign_id, _, _, number, text, _ in submitted_rows(
         campaign_ids=[c.pk for c in campaigns], indicator_ids=[indicator_id]
     ):
         by_campaign[campaign_id].append(answer_value(kind, number, text))
-    return [(c, figure(by_campaign[c.pk], kind)) for c in campaigns]
+    return [(c, figure(by_campaign[c.pk], kind, options)) for c in campaigns]
 
 
 def cite_series(cite, indicator_ids, campaigns):
@@ -267,3 +287,34 @@ def transmitted_texts(campaign, indicator):
     )
     rows = [(answer.response.cite, answer.text) for answer in answers]
     return sorted(rows, key=lambda row: sort_key(row[0].short_name))
+
+
+# Below this share of the published cités, a closed quarter is « partiel »: its total next to
+# complete quarters would read as a collapse (walk17e: 815 beneficiaries after 6 634, 2 cités of 15).
+PARTIAL_SHARE = Decimal("0.5")
+
+
+def transmitted_counts(campaigns):
+    """{campaign_id: number of transmitted questionnaires} (1 query)."""
+    from django.db.models import Count
+
+    return dict(
+        Response.objects.filter(campaign__in=campaigns, status=ResponseStatus.SUBMITTED)
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def is_partial(transmitted, cites):
+    return cites > 0 and transmitted < PARTIAL_SHARE * cites
+
+
+def transmitted_phrase(transmitted, cites):
+    """« 2 cités sur 15 ont transmis », « 1 cité sur 15 a transmis », « Aucune cité sur 15 n'a
+    transmis » — French counts, never « 0 cité … a transmis »."""
+    if transmitted == 0:
+        return f"aucune cité sur {cites} n'a transmis"
+    if transmitted == 1:
+        return f"1 cité sur {cites} a transmis"
+    return f"{transmitted} cités sur {cites} ont transmis"

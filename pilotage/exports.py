@@ -49,6 +49,7 @@ CONSOLIDATION_HEADER = [
     "Total",
     "Médiane",
     "Réponses « oui »",
+    "Réponses (nombre de cités)",
 ]
 
 BREAKDOWN_LABELS = {"themes": "Champ d'action", "publics": "Public cible"}
@@ -150,7 +151,13 @@ def consolidation_rows(campaign):
 def _figures(vi, fig):
     """Cités, total, median, « oui »: blank where a figure does not apply (no « 0 » yes answers
     for a percentage, a list or a text)."""
-    return [fig.cites, fig.total, fig.median, fig.yes if vi.kind == Kind.YES_NO else None]
+    return [
+        fig.cites,
+        fig.total,
+        fig.median,
+        fig.yes if vi.kind == Kind.YES_NO else None,
+        fig.distribution or None,  # yes/no and choice: how many cités gave each answer
+    ]
 
 
 class _Echo:
@@ -179,11 +186,24 @@ def csv_value(value):
     if value is None:
         return ""
     if not _is_number(value):
-        return value
+        return neutralise_formula(value) if isinstance(value, str) else value
     value = Decimal(str(value))
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f").replace(".", ",")
+
+
+# A cell starting with one of these is read as a formula by Excel and LibreOffice when the CSV is
+# opened: a cité's free text (« =HYPERLINK(…) ») must stay text (OWASP « CSV injection »).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text):
+    """Prefix a text that a spreadsheet would evaluate with an apostrophe, which the spreadsheet
+    hides and which marks the cell as text. Numbers never come here (csv_value writes them)."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
 
 
 def _is_number(value):
@@ -229,11 +249,21 @@ def write_ods(rows, header, fileobj, title):
         for value in row:
             if index == 0:
                 cell = TableCell(valuetype="string", stylename=bold)
+            elif value is None or value == "":
+                # A truly empty cell, not an empty text (which COUNTA/NBVAL would count).
+                table_row.addElement(TableCell())
+                continue
             elif _is_number(value) or isinstance(value, int):
-                cell = TableCell(valuetype="float", value=str(value))
+                # The value for computing, its display as the site writes it (« 7 », « 22,5 »):
+                # previewers show the cell's text, which was « 7.00 ».
+                shown = str(value) if isinstance(value, int) else csv_value(value)
+                cell = TableCell(valuetype="float", value=shown.replace(",", "."))
+                cell.addElement(P(text=shown))
+                table_row.addElement(cell)
+                continue
             else:
                 cell = TableCell(valuetype="string")
-            cell.addElement(P(text="" if value is None else str(value)))
+            cell.addElement(P(text=str(value)))
             table_row.addElement(cell)
         (header_rows if index == 0 else table).addElement(table_row)
     document.spreadsheet.addElement(table)

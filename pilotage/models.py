@@ -12,6 +12,7 @@
 import re
 from datetime import date
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -313,6 +314,11 @@ class CampaignQuerySet(models.QuerySet):
         )
 
 
+_NATIVE_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Quarters the programme can have: year 0 or 2207 is a typo, refused with a French message.
+YEARS = (2020, 2100)
+
+
 class Campaign(models.Model):
     year = models.PositiveSmallIntegerField("année")
     quarter = models.PositiveSmallIntegerField(
@@ -335,9 +341,16 @@ class Campaign(models.Model):
 
     objects = CampaignQuerySet.as_manager()
 
+    # The browser's own date field, not Wagtail's date picker, which silently turned a typed
+    # « demain » into today's date (walk17e): a text that is no date is now refused by the form.
     panels = [
         FieldRowPanel([FieldPanel("year"), FieldPanel("quarter")]),
-        FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")]),
+        FieldRowPanel(
+            [
+                FieldPanel("opens_on", widget=_NATIVE_DATE),
+                FieldPanel("closes_on", widget=_NATIVE_DATE),
+            ]
+        ),
     ]
 
     class Meta:
@@ -368,6 +381,8 @@ class Campaign(models.Model):
 
     def clean(self):
         super().clean()
+        if self.year is not None and not YEARS[0] <= self.year <= YEARS[1]:
+            raise ValidationError({"year": f"Indiquez une année entre {YEARS[0]} et {YEARS[1]}."})
         if self.opens_on and self.closes_on and self.opens_on > self.closes_on:
             raise ValidationError({"closes_on": "La clôture doit suivre l'ouverture."})
 
@@ -423,6 +438,14 @@ class Response(models.Model):
     @property
     def deadline(self):
         return self.extended_until or self.campaign.closes_on
+
+    @property
+    def reopened(self):
+        """Sent back to draft by ANCT (after a transmission, or after the closing), as opposed to
+        a mere extension: one label for one action on every page."""
+        if self.is_submitted or not self.extended_until:
+            return False
+        return self.campaign.is_closed or self.submitted_by_id is not None
 
     def accepts_answers(self, today=None):
         """A draft of an open campaign before its deadline, or of a cité ANCT extended/reopened."""

@@ -32,7 +32,7 @@ from pilotage.models import (
     VersionIndicator,
     previous_quarter,
 )
-from pilotage.tasks import send_reminder_email, send_reopen_email
+from pilotage.tasks import send_extension_email, send_reminder_email, send_reopen_email
 
 # --- Référentiel and campaigns ---------------------------------------------------------------
 
@@ -122,6 +122,11 @@ def close_campaign(campaign, actor):
     return campaign
 
 
+# A new deadline more than a year after the campaign's closing is a typo (2099 for 2027), not a
+# plan: the quarter's figures would wait for it.
+LATEST_DEADLINE = timedelta(days=365)
+
+
 def _check_until(campaign, until, *, cite):
     if campaign.status == CampaignStatus.PLANNED:
         raise ValidationError("La campagne n'est pas encore ouverte.")
@@ -129,6 +134,12 @@ def _check_until(campaign, until, *, cite):
         raise ValidationError(
             f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) ne peut pas être "
             "dans le passé."
+        )
+    latest = campaign.closes_on + LATEST_DEADLINE
+    if until > latest:
+        raise ValidationError(
+            f"{cite.short_name} : la nouvelle échéance ({until:%d/%m/%Y}) est à plus d'un an "
+            f"de la clôture de la campagne ; choisissez une date jusqu'au {latest:%d/%m/%Y}."
         )
 
 
@@ -165,6 +176,8 @@ def extend_response(campaign, cite, until, actor):
     # Not updated_at: the cité's answers did not change.
     response.save(update_fields=["extended_until"])
     record_action(actor, Action.PILOTAGE_EXTEND, response, details={"jusqu_au": until})
+    # The cité learns its new date by e-mail, as with a reopening, not only if it visits.
+    transaction.on_commit(lambda: send_extension_email.enqueue(response.pk), robust=True)
     return response
 
 
@@ -474,24 +487,37 @@ def submit_response(response, user):
 REMINDER_DAYS = {ReminderKind.J7: 7, ReminderKind.J1: 1}
 
 
-def due_reminder_kind(campaign, today):
+def due_reminder_kind(deadline, today):
+    """The reminder due today for a cité whose deadline is `deadline`, if any."""
     for kind, days in REMINDER_DAYS.items():
-        if campaign.closes_on - timedelta(days=days) == today:
+        if deadline - timedelta(days=days) == today:
             return kind
     return None
 
 
+def extended_deadlines(campaign):
+    """{cite_id: extended deadline} of the cités ANCT gave more time (1 query)."""
+    return dict(
+        campaign.responses.filter(extended_until__isnull=False).values_list(
+            "cite_id", "extended_until"
+        )
+    )
+
+
 def send_due_reminders(today=None):
-    """J-7 and J-1 before an open campaign closes, to every cité that has not submitted.
+    """J-7 and J-1 before each cité's own deadline (the campaign's closing date, or the later one
+    ANCT gave it), to every cité of an open campaign that has not submitted. A reminder of the
+    campaign's date would contradict an extension the cité was told about.
     The Reminder row is created before the e-mail, in the same transaction as the check:
     a second run (or a concurrent one) finds it and sends nothing."""
     today = today or date.today()
     sent = 0
     for campaign in Campaign.objects.filter(status=CampaignStatus.OPEN):
-        kind = due_reminder_kind(campaign, today)
-        if kind is None:
-            continue
+        extended = extended_deadlines(campaign)
         for cite in cites_not_submitted(campaign):
+            kind = due_reminder_kind(extended.get(cite.pk, campaign.closes_on), today)
+            if kind is None:
+                continue
             with transaction.atomic():
                 reminder, created = Reminder.objects.get_or_create(
                     campaign=campaign, cite=cite, kind=kind

@@ -51,12 +51,17 @@ def send_reminder_email(reminder_id):
     if reminder is None:
         return 0
     campaign = reminder.campaign
+    # The cité's own deadline: the date ANCT extended it to, else the campaign's closing date.
+    response = Response.objects.filter(campaign=campaign, cite=reminder.cite).first()
+    deadline = response.deadline if response is not None else campaign.closes_on
     sent = _email_cite(
         reminder.cite,
         campaign,
-        subject=f": clôture le {campaign.closes_on:%d/%m/%Y}",
+        subject=f"à transmettre au plus tard le {deadline:%d/%m/%Y}",
         template="pilotage/email/reminder",
         reminder=reminder,
+        deadline=deadline,
+        extended=deadline != campaign.closes_on,
     )
     if sent:
         Reminder.objects.filter(pk=reminder.pk).update(recipients=sent)
@@ -77,6 +82,21 @@ def send_reopen_email(response_id):
         template="pilotage/email/reopened",
         until=response.extended_until,
         previously_submitted=bool(response.submitted_by_id),
+    )
+
+
+@task()
+def send_extension_email(response_id):
+    """Tell the cité's team that ANCT gave it more time, until when (as a reopening does)."""
+    response = Response.objects.select_related("campaign", "cite").filter(pk=response_id).first()
+    if response is None or response.is_submitted or response.extended_until is None:
+        return 0
+    return _email_cite(
+        response.cite,
+        response.campaign,
+        subject=f": échéance prolongée au {response.extended_until:%d/%m/%Y}",
+        template="pilotage/email/extended",
+        until=response.extended_until,
     )
 
 

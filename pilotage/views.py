@@ -4,6 +4,7 @@ send anonymous visitors to the login page (with `next`: an e-mail link works onc
 and answer people logged in without rights the same 404 as for a page that does not exist."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,12 +14,12 @@ from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_anct
 from commons.french import format_number as french_number
 from commons.french import sort_key
-from pilotage import consolidation, exports, permissions, publication, services
+from pilotage import conf, consolidation, exports, permissions, publication, services
 from pilotage.forms import (
     ExtendForm,
     breakdown_dimensions,
@@ -30,6 +31,7 @@ from pilotage.forms import (
 )
 from pilotage.models import (
     ENJEU_ORDER,
+    NUMERIC_KINDS,
     QUARTER_RE,
     Campaign,
     CampaignStatus,
@@ -158,10 +160,17 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
             # Open when there is something to see: values, an error or a total not matching.
             is_open = bool(warning) or any(i["value"] or i["error"] for i in inputs)
             dims.append({"label": label, "inputs": inputs, "open": is_open})
+        # « Repris du trimestre précédent » only while the field still shows last quarter's value:
+        # a value typed over it (even one sent back for an error) is no longer carried over.
+        carried_over = bool(answer and answer.prefilled)
+        if carried_over and data is not None:
+            stored = format_number(answer.number) if vi.is_numeric else answer.text
+            carried_over = _same_text(raw, stored)
         rows.append(
             {
                 "vi": vi,
                 "answer": answer,
+                "carried_over": carried_over,
                 "raw": raw,
                 "error": problem.error if problem else "",
                 "warning": warning,
@@ -173,6 +182,11 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
             }
         )
     return rows
+
+
+def _same_text(typed, stored):
+    """Equal once blanks (spaces, non-breaking spaces of « 1 000 ») are set aside."""
+    return "".join(str(typed or "").split()) == "".join(str(stored or "").split())
 
 
 def _unconfirmed_labels(questions, values):
@@ -210,30 +224,42 @@ def _transmitted(answer):
     return answer if answer is not None and answer.response.is_submitted else None
 
 
-def _chart(chart_id, title, category, labels, series, unit, notes=None):
+def _chart(chart_id, title, category, labels, series, unit, notes=None, partial=(), extra=()):
     """What includes/chart.html needs: the web component's JSON attributes and the same data
-    as a table. `notes` {(label index, series index): text} replaces an empty cell's dash."""
+    as a table. `notes` {(label index, series index): text} replaces an empty cell's dash;
+    `partial`: label indexes drawn without a bar (too few cités to compare), the table keeps
+    their value marked « partiel »; `extra`: [(column title, [cell per label])] for the table."""
     notes = notes or {}
 
     def number(value):
         return float(value) if value is not None else None
+
+    def cell(i, n, values):
+        if values[i] is None:
+            return notes.get((i, n))
+        if i in partial:
+            return f"{french_number(values[i])} (trimestre partiel)"
+        return french_number(values[i])
 
     return {
         "id": chart_id,
         "title": title,
         "category": category,
         "unit": unit,
-        "x": json.dumps([labels for _ in series]),
-        "y": json.dumps([[number(v) for v in values] for _, values in series]),
+        "x": json.dumps([labels for _ in series], ensure_ascii=False),
+        "y": json.dumps(
+            [
+                [None if i in partial else number(v) for i, v in enumerate(values)]
+                for _, values in series
+            ]
+        ),
         "names": json.dumps([name for name, _ in series], ensure_ascii=False),
-        "series_names": [name for name, _ in series],
+        "series_names": [name for name, _ in series] + [title for title, _ in extra],
         "rows": [
             (
                 label,
-                [
-                    french_number(values[i]) if values[i] is not None else notes.get((i, n))
-                    for n, (_, values) in enumerate(series)
-                ],
+                [cell(i, n, values) for n, (_, values) in enumerate(series)]
+                + [cells[i] for _, cells in extra],
             )
             for i, label in enumerate(labels)
         ],
@@ -330,6 +356,14 @@ def questionnaire(request, slug, code, step):
             if not editable and permissions.is_cite_member(user, cite)
             else ""
         ),
+        # ANCT reads a cité's questionnaire (a draft too) but never writes it: said on the page.
+        "anct_reading": not permissions.is_cite_member(user, cite),
+        # The state named as on the cité's page: « Non commencé » until a member saves.
+        "started": services.is_started(response),
+        # The coordination asks ANCT itself; a partner goes through the coordination.
+        "is_coordinator": permissions.is_cite_coordinator(user, cite),
+        # Who answers « demandez à l'ANCT » (a link, not only a name).
+        "contact_email": conf.contact_email(),
         "conflicts": conflicts,
         "missing": services.missing_required(response) if step == RECAP_STEP else [],
         "blockers": _blockers(cite, campaign, response) if step == RECAP_STEP else [],
@@ -372,7 +406,7 @@ def _blockers(cite, campaign, response):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request, slug, code):
     cite = permissions.get_cite_for_answers_or_404(request.user, slug)
     campaign = _campaign_or_404(code)
@@ -380,6 +414,15 @@ def submit(request, slug, code):
     if response is None or not permissions.can_view_cite_answers(request.user, cite):
         raise Http404(permissions.NOT_FOUND)
     recap = reverse("pilotage:questionnaire", args=[slug, code, RECAP_STEP])
+    if request.method == "GET":
+        # The confirmation page's address opened again (history, reload, shared link): it only
+        # answers a form, so back to the recap, which says where the questionnaire stands —
+        # rather than the browser's blank « 405 » page.
+        messages.info(
+            request,
+            "La transmission se confirme depuis le récapitulatif du questionnaire, ci-dessous.",
+        )
+        return redirect(recap)
     if (
         request.POST.get("confirme") != "oui"
         and permissions.can_submit_response(request.user, response)
@@ -443,6 +486,9 @@ def dashboard(request):
                 "table": consolidation.national_table(campaign),
                 "submissions": submissions,
                 "submitted_count": sum(1 for _, r in submissions if r and r.is_submitted),
+                "transmitted_phrase": consolidation.transmitted_phrase(
+                    sum(1 for _, r in submissions if r and r.is_submitted), len(submissions)
+                ),
             }
         )
     return render(request, "pilotage/dashboard.html", context)
@@ -489,12 +535,34 @@ def indicator_detail(request, code):
     # total next to complete quarters would read as a fall.
     closed = [c for c in campaigns if c.is_closed]
     in_progress = [c for c in campaigns if not c.is_closed]
-    evolution = consolidation.evolution(indicator.pk, kind, closed)
+    options = (vi or indicator).choice_list if kind == Kind.CHOICE else []
+    evolution = consolidation.evolution(indicator.pk, kind, closed, options)
     from cites.models import Cite
 
+    # How many cités each quarter rests on: a closed quarter few cités transmitted is « partiel »,
+    # said so and left out of the chart rather than drawn as a collapse.
+    cites_count = Cite.objects.published().count()
+    transmitted = consolidation.transmitted_counts(closed)
+    partial = {
+        i
+        for i, (c, _) in enumerate(evolution)
+        if consolidation.is_partial(transmitted.get(c.pk, 0), cites_count)
+    }
+    partial_notes = [
+        f"{c.label} : trimestre partiel, "
+        + consolidation.transmitted_phrase(transmitted.get(c.pk, 0), cites_count)
+        for i, (c, _) in enumerate(evolution)
+        if i in partial
+    ]
+    answered_column = (
+        "Cités ayant transmis",
+        [f"{transmitted.get(c.pk, 0)} sur {cites_count}" for c, _ in evolution],
+    )
+    # A median of yes/no or of a list means nothing: only numeric indicators are compared.
+    numeric = kind in NUMERIC_KINDS
     cite = None
     comparison = []
-    if request.GET.get("cite"):
+    if numeric and request.GET.get("cite"):
         cite = Cite.objects.filter(slug=request.GET["cite"]).first()
     if cite is not None:
         series = consolidation.cite_series(cite, [indicator.pk], closed).get(indicator.pk, {})
@@ -507,14 +575,25 @@ def indicator_detail(request, code):
         ]
     aggregation = vi.aggregation if vi else indicator.aggregation
     unit = indicator.unit
+    if kind == Kind.CHOICE:
+        aggregation_label = "nombre de cités par réponse"
+        chart_series = [
+            (option, [dict(fig.counts).get(option, 0) for _, fig in evolution])
+            for option in options
+        ]
+    else:
+        aggregation_label = indicator.get_aggregation_display().lower()
+        chart_series = [("France", [fig.value(aggregation) for _, fig in evolution])]
     evolution_chart = _chart(
         "evolution",
         f"{indicator.label} : valeur nationale par trimestre "
-        f"({indicator.get_aggregation_display().lower()} des questionnaires transmis)",
+        f"({aggregation_label}, questionnaires transmis)",
         "Trimestre",
-        [c.code for c, _ in evolution],
-        [("France", [fig.value(aggregation) for _, fig in evolution])],
+        [c.label for c, _ in evolution],
+        chart_series,
         unit,
+        partial=partial,
+        extra=[answered_column],
     )
     comparison_chart = None
     comparison_drafts = []
@@ -523,7 +602,7 @@ def indicator_detail(request, code):
             "comparaison",
             f"{indicator.label} : {cite.short_name} et médiane nationale",
             "Trimestre",
-            [c.code for c, _, _, _ in comparison],
+            [c.label for c, _, _, _ in comparison],
             [
                 (cite.short_name, [a.number if a else None for _, a, _, _ in comparison]),
                 ("Médiane nationale", [fig.median for _, _, fig, _ in comparison]),
@@ -534,6 +613,8 @@ def indicator_detail(request, code):
                 for index, (_, answer, _, started) in enumerate(comparison)
                 if answer is None and started
             },
+            partial=partial,
+            extra=[answered_column],
         )
         comparison_drafts = [
             c.label for c, answer, _, started in comparison if started and not answer
@@ -557,6 +638,14 @@ def indicator_detail(request, code):
             Cite.objects.only("slug", "short_name"), key=lambda c: sort_key(c.short_name)
         ),
         "comparison": comparison,
+        "numeric": numeric,
+        "options": options
+        if kind == Kind.CHOICE
+        else ["Oui", "Non"]
+        if kind == Kind.YES_NO
+        else [],
+        "aggregation_label": aggregation_label,
+        "partial_notes": partial_notes,
         "charts": True,
         "breadcrumb": [
             {"label": "Pilotage national", "url": reverse("pilotage:dashboard")},
@@ -596,10 +685,14 @@ def campaign_action(request, code, action):
         elif action == "clore":
             waiting = services.cites_not_submitted(campaign)
             if waiting and request.POST.get("confirme") != "oui":
-                # Closing ends the quarter for every cité still writing: ask first, saying who.
+                # Closing ends the quarter for every cité still writing: ask first, saying who,
+                # before which announced date, and which extensions it withdraws.
+                extended = services.extended_deadlines(campaign)
                 context = {
                     "campaign": campaign,
-                    "waiting": waiting,
+                    "waiting": [(cite, extended.get(cite.pk)) for cite in waiting],
+                    "extensions": [extended[c.pk] for c in waiting if c.pk in extended],
+                    "early_days": (campaign.closes_on - date.today()).days,
                     "back": back,
                     "breadcrumb": [
                         {"label": "Pilotage national", "url": back},

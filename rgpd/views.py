@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,8 @@ def my_data(request):
     context = {
         "breadcrumb": _breadcrumb({"label": "Mes données"}),
         "retention_rules": retention_rules(),
+        # pilotage/ is pluggable: its answers are named only where the app exports them.
+        "exports_pilotage": apps.is_installed("pilotage"),
     }
     return render(request, "rgpd/my_data.html", context)
 

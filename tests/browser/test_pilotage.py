@@ -36,7 +36,8 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
             UserFactory(cite=other, coordinator=True),
             {"comites-pilotage": i + 1, "taux-femmes": 45 + i, "beneficiaires": 200 + 50 * i},
         )
-    cite = CiteFactory(short_name="Saint-Omer")
+    # The page's title uses the official name (« Pilotage de la cité de l'emploi de Saint-Omer »).
+    cite = CiteFactory(short_name="Saint-Omer", name="Cité de l'emploi de Saint-Omer")
     coordinator = UserFactory(cite=cite, coordinator=True, first_name="Léa", last_name="Roux")
 
     login(page, live_server, coordinator)
@@ -102,9 +103,11 @@ def test_coordinator_submits_then_anct_reads_the_dashboard(page, browser, live_s
         expect(
             anct_page.get_by_role("table", name=re.compile("Données du graphique")).first
         ).to_be_visible()
-        assert_accessible(anct_page)
         assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
         assert not errors, errors
+        # After the console check: axe-core parses the charts' shadow-root stylesheets into
+        # <style> elements of its own (CSSOM preload), which the CSP reports — the tool, not the page.
+        assert_accessible(anct_page)
     finally:
         context.close()
 

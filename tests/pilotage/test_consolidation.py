@@ -370,10 +370,10 @@ def test_indicator_page_evolution_leaves_out_the_open_quarter(client, indicators
     response = client.get(reverse("pilotage:indicator", args=["beneficiaires"]))
     assert response.status_code == 200
     evolution = response.context["evolution_chart"]
-    assert [label for label, _ in evolution["rows"]] == ["2026-T3"]
-    assert evolution["rows"][0][1] == ["600"]
+    assert [label for label, _ in evolution["rows"]] == ["3e trimestre 2026"]
+    assert evolution["rows"][0][1][0] == "600"
     text = " ".join(page_text(response).split())
-    assert "4e trimestre 2026 est en cours et n'y figure pas" in text
+    assert "le 4e trimestre 2026 est en cours et n'y figure pas" in text
     # The label, not the technical code.
     assert "Code" not in text[text.index("<h1") : text.index("Évolution par trimestre")]
     assert "<code>" not in text
@@ -411,8 +411,8 @@ def test_a_cites_draft_quarter_is_left_out_of_its_comparison_and_said_non_transm
     assert response.status_code == 200
     chart = response.context["comparison_chart"]
     rows = dict(chart["rows"])
-    assert rows["2026-T2"][0] == "100"
-    assert rows["2026-T3"][0] == "non transmis"
+    assert rows["2e trimestre 2026"][0] == "100"
+    assert rows["3e trimestre 2026"][0] == "non transmis"
     assert json.loads(chart["y"])[0] == [100.0, None]
     text = " ".join(page_text(response).split())
     assert "3e trimestre 2026 : questionnaire non transmis par" in text

@@ -429,7 +429,7 @@ def test_closing_with_cites_still_writing_asks_first(client, anct_user, cite, ca
     page = client.post(close)
     text = page_text(page)
     assert page.status_code == 200 and "1 cité n'a pas encore transmis son questionnaire" in text
-    assert cite.name in text and 'name="confirme" value="oui"' in text
+    assert cite.short_name in text and 'name="confirme" value="oui"' in text
     campaign.refresh_from_db()
     assert not campaign.is_closed
     assert client.post(close, {"confirme": "oui"}).status_code == 302

@@ -279,10 +279,16 @@ def test_fields_in_error_and_checkboxes_are_named_for_assistive_technologies(
     assert re.search(r'id="v-taux-femmes"[^>]*aria-invalid="true"', text, re.S)
     assert re.search(r'id="b-beneficiaires-themes-mobilite"[^>]*aria-invalid="true"', text, re.S)
     assert "Valeur vérifiée, toujours exacte ce trimestre" in text
+    # Sent back unchanged, the carried-over total keeps its tick box, named; the percentage typed
+    # over (148) is no longer last quarter's value and has none (walk17e #21).
     assert re.search(
         r"Valeur vérifiée, toujours exacte ce trimestre"
-        r'<span class="fr-sr-only"> : Part de femmes parmi les bénéficiaires</span>',
+        r'<span class="fr-sr-only"> : Bénéficiaires accompagnés</span>',
         text,
+    )
+    assert (
+        'Valeur vérifiée, toujours exacte ce trimestre<span class="fr-sr-only"> : Part de femmes'
+        not in text
     )
     assert "Bénéficiaires accompagnés : ventilation par" in text
 

@@ -130,7 +130,7 @@ def test_transmitting_asks_for_a_confirmation_first(client, member, cite, campai
     assert page.status_code == 200
     text = " ".join(page_text(page).split())
     assert (
-        f"Vous allez transmettre le questionnaire du 4e trimestre 2026 de {cite.name} ; vous ne "
+        f"Vous allez transmettre le questionnaire du 4e trimestre 2026 {cite.of_name} ; vous ne "
         "pourrez plus le modifier sans demander une réouverture à l’ANCT." in text
     )
     assert "3 questions renseignées sur 6" in text

@@ -56,7 +56,7 @@ INDICATORS = [
     ("types-acteurs", "Types d'acteurs mobilisés dans le partenariat", CO, INT, "types d'acteurs",
      {"help_text": "SPE, collectivités, associations de proximité, entreprises, bailleurs…",
       "aggregation": Aggregation.MEDIAN, "is_public": True}, lambda r, q: r.randint(8, 18) + q // 2),
-    ("partenaires-actifs", "Partenaires engagés (conventions ou participation régulière)", CO, INT,
+    ("partenaires-actifs", "Partenaires engagés par convention ou participation régulière", CO, INT,
      "structures", {}, lambda r, q: r.randint(12, 35) + q),
     ("referents", "Référents de parcours désignés par les partenaires", CO, INT, "référents",
      {"is_public": True}, lambda r, q: r.randint(6, 14) + q // 2),
@@ -74,7 +74,7 @@ INDICATORS = [
     ("contrat-ville", "La cité est articulée avec les instances du contrat de ville", CO, Y, "",
      {"aggregation": Aggregation.YES_COUNT}, lambda r, q: "oui" if r.random() < 0.8 else "non"),
     # 2. Recours au droit commun
-    ("beneficiaires", "Bénéficiaires accompagnés par la cité (file active)", DC, INT, "personnes",
+    ("beneficiaires", "Bénéficiaires accompagnés par la cité, file active", DC, INT, "personnes",
      {"breakdown": Breakdown.THEMES, "is_public": True,
       "help_text": "Personnes suivies dans le trimestre ; ventilez par champ d'action si possible."},
      lambda r, q: r.randint(180, 520) + 25 * q),
@@ -97,7 +97,7 @@ INDICATORS = [
      {"aggregation": Aggregation.MEDIAN}, lambda r, q: r.randint(70, 98)),
     ("entrees-formation", "Entrées en formation qualifiante", DC, INT, "personnes",
      {}, lambda r, q: r.randint(5, 40)),
-    ("sorties-emploi", "Sorties en emploi (CDI, CDD de plus de 6 mois, création)", DC, INT,
+    ("sorties-emploi", "Sorties en emploi : CDI, CDD de plus de 6 mois, création", DC, INT,
      "personnes", {"is_public": True}, lambda r, q: r.randint(8, 45)),
     ("contrats-engagement", "Contrats d'engagement jeune signés", DC, INT, "contrats",
      {"required": False}, lambda r, q: r.randint(2, 25)),
@@ -108,7 +108,7 @@ INDICATORS = [
      "besoins", {}, lambda r, q: r.randint(1, 6)),
     ("cohorte", "Personnes suivies en cohorte", OS, INT, "personnes",
      {"required": False}, lambda r, q: r.choice([0, 0, 30, 50, 80])),
-    ("mobilite-solutions", "Solutions de mobilité mobilisées (permis, location, transport)", OS,
+    ("mobilite-solutions", "Solutions de mobilité mobilisées : permis, location, transport", OS,
      INT, "solutions", {}, lambda r, q: r.randint(5, 60)),
     ("garde-enfants", "Places de garde d'enfants mobilisées pour des parents en parcours", OS, INT,
      "places", {"required": False}, lambda r, q: r.randint(0, 15)),
@@ -138,6 +138,33 @@ def _quarter_end(year, quarter):
     return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
+# Plausible ceilings for one cité and one quarter (ten times the busiest demo cité or more):
+# a typo such as 12 345 678,9 k€ or 14 Copil digits is refused with the field's French error,
+# instead of entering the national totals. Percentages are already bounded at 100.
+PLAUSIBLE_MAX = {
+    "comites-pilotage": 15,
+    "comites-techniques": 40,
+    "types-acteurs": 60,
+    "partenaires-actifs": 500,
+    "referents": 500,
+    "entreprises-partenaires": 2000,
+    "beneficiaires": 20000,
+    "nouveaux-beneficiaires": 10000,
+    "actions-aller-vers": 2000,
+    "invisibles-reperes": 5000,
+    "orientations-spe": 10000,
+    "entrees-formation": 5000,
+    "sorties-emploi": 5000,
+    "contrats-engagement": 5000,
+    "actions-innovantes": 200,
+    "besoins-non-couverts": 200,
+    "cohorte": 5000,
+    "mobilite-solutions": 5000,
+    "garde-enfants": 1000,
+    "budget-mobilise": 10000,  # k€: 10 M€ in a quarter
+}
+
+
 def build_indicators():
     indicators = {}
     for position, (code, label, enjeu, kind, unit, extra, _) in enumerate(INDICATORS):
@@ -155,6 +182,8 @@ def build_indicators():
             "choices": "",
             **extra,
         }
+        if code in PLAUSIBLE_MAX:
+            defaults.update(min_value=0, max_value=PLAUSIBLE_MAX[code])
         indicators[code], _ = Indicator.objects.update_or_create(code=code, defaults=defaults)
     return indicators
 

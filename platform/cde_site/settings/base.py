@@ -418,6 +418,9 @@ ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non conforme")
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@cites-emploi.anct.gouv.fr"
 )
+# Where the cités write to ANCT's pilotage team (« demandez à l'ANCT de le rouvrir »); empty:
+# DEFAULT_FROM_EMAIL.
+PILOTAGE_CONTACT_EMAIL = os.environ.get("PILOTAGE_CONTACT_EMAIL", "")
 
 LOGGING = {
     "version": 1,
