@@ -338,7 +338,9 @@ def test_after_saving_the_message_is_shown_and_focused_not_the_field(
     # The fragment replaces the one of an error-summary link (#v-…), kept across a redirect.
     assert saved.url == step_url(cite, campaign) + "#top"
     page = client.get(saved.url).content.decode()
-    assert re.search(r'tabindex="-1"\s+data-cde-success-message>\s*<p>Brouillon enregistré', page)
+    assert re.search(
+        r'tabindex="-1"[^>]*data-cde-success-message[^>]*>\s*<p>Brouillon enregistré', page
+    )
 
 
 def test_extension_message_names_the_cite_and_takes_the_focus(client, anct_user, cite, campaign):
@@ -346,7 +348,8 @@ def test_extension_message_names_the_cite_and_takes_the_focus(client, anct_user,
     page = action(client, campaign, "prolonger", cite, campaign.closes_on + datetime.timedelta(1))
     html = page.content.decode()
     assert re.search(
-        r"data-cde-success-message>\s*<p>" + re.escape(cite.short_name) + " : échéance portée", html
+        r"data-cde-success-message[^>]*>\s*<p>" + re.escape(cite.short_name) + " : échéance portée",
+        html,
     )
 
 
