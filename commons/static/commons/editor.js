@@ -63,6 +63,45 @@ const MSO_LIST = /mso-list\s*:\s*(l\d+)\s+level(\d+)/i;
 const MSO_MARKER = /mso-list\s*:\s*ignore/i;
 const ORDERED_MARKER = /^\(?([0-9]+|[a-z]|[ivxlcdm]+)[.)]$/i;
 const LIST_BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "DIV"]);
+// A marker typed at the start of the item when Word left no mso-list:Ignore span (older Word,
+// Outlook): « · », « o », « § », « ▪ » or « 1. », « a) » followed by Word's padding. A letter
+// marker needs a non-breaking space, so that an item written « o u bien » is not cut.
+const LEADING_MARKER = /^[\s\u00a0]*(?:([·•▪■□◦‣§\uf0b7\uf0a7\uf0d8\-–—*])[\s\u00a0]+|(\(?(?:[0-9]+|[a-z]|[ivxlcdm]+)[.)])[\s\u00a0]+|(o)\u00a0[\s\u00a0]*)/i;
+
+// Word's <![if !supportLists]>marker<![endif]> (comments once parsed) removed; its text or null.
+function dropConditionalMarker(node) {
+  const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_COMMENT);
+  let start;
+  while ((start = walker.nextNode())) {
+    if (/^\[?if !supportLists/i.test(start.data.trim())) break;
+  }
+  if (!start) return null;
+  let text = "";
+  let sibling = start.nextSibling;
+  while (sibling && !(sibling.nodeType === Node.COMMENT_NODE && /^\[?endif/i.test(sibling.data.trim()))) {
+    const following = sibling.nextSibling;
+    if (sibling.nodeType !== Node.COMMENT_NODE) text += sibling.textContent;
+    sibling.remove();
+    sibling = following;
+  }
+  if (sibling) sibling.remove();
+  start.remove();
+  return text;
+}
+
+// A typed bullet or number at the start of a list item removed; the marker or null.
+function dropLeadingMarker(node) {
+  const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  let first;
+  while ((first = walker.nextNode())) {
+    if (first.data.replace(/[\s\u00a0]/g, "")) break;
+  }
+  if (!first) return null;
+  const match = LEADING_MARKER.exec(first.data);
+  if (!match) return null;
+  first.data = first.data.slice(match[0].length);
+  return match[1] || match[2] || match[3];
+}
 
 function wordListItem(node) {
   if (node.nodeType !== Node.ELEMENT_NODE || !LIST_BLOCKS.has(node.tagName)) return null;
@@ -70,10 +109,16 @@ function wordListItem(node) {
   const marker = [...node.querySelectorAll("span")].find((span) => MSO_MARKER.test(span.getAttribute("style") || ""));
   const listClass = [...node.classList].some((name) => name.startsWith("MsoListParagraph"));
   if (!match && !(listClass && marker)) return null;
-  let kind = "UL";
+  let kind = null;
   if (marker) {
     kind = ORDERED_MARKER.test(marker.textContent.replace(/\s+/g, "")) ? "OL" : "UL";
     marker.remove();
+  }
+  const conditional = dropConditionalMarker(node);
+  if (!kind && conditional !== null) kind = ORDERED_MARKER.test(conditional.replace(/\s+/g, "")) ? "OL" : "UL";
+  if (!kind) {
+    const typed = dropLeadingMarker(node);
+    kind = typed && ORDERED_MARKER.test(typed) ? "OL" : "UL";
   }
   const level = match ? Math.max(1, Math.min(parseInt(match[2], 10), 9)) : 1;
   return { id: match ? match[1] : "l", level, kind };
