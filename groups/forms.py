@@ -131,8 +131,26 @@ class GroupAdminForm(WagtailAdminModelForm):
     with the rules the services apply, so that ANCT gets a French message on the form instead
     of an error page; the views then save through groups.services, never form.save()."""
 
+    # Whoever creates a group runs it unless they say otherwise, as in Discourse or Decidim:
+    # without this, ANCT gets the same 404 as anyone on the reserved group it just created and
+    # has to add itself afterwards (walk 12e). Creation only: on an existing group, ANCT names
+    # itself in the list below like anyone else.
+    creator_animates = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="M’ajouter comme animatrice ou animateur de ce groupe",
+        help_text=(
+            "Cochée, vous devenez membre et animatrice ou animateur du groupe : vous le voyez sur "
+            "le site et pouvez modérer ses discussions (masquer, épingler, marquer une solution) "
+            "et gérer ses membres. Décochée, vous ne voyez un groupe réservé que si vous êtes "
+            "ajoutée à la liste ci-dessous, comme tout le monde."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("creator_animates", None)
         # Cité groups come with their cité and the national group exists once
         # (services.ensure_national_group): ANCT creates working groups here.
         if not self.instance.pk and "kind" in self.fields:
@@ -162,8 +180,9 @@ class GroupAdminForm(WagtailAdminModelForm):
                 "Cette personne est déjà membre de ce groupe."
             )
 
-    def wanted_memberships(self):
-        """{user: role} as the memberships formset leaves it (deleted rows left out)."""
+    def wanted_memberships(self, creator=None):
+        """{user: role} as the memberships formset leaves it (deleted rows left out); the
+        creator as animateur when the new group's box is ticked."""
         formset = self.formsets["memberships"]
         wanted = {}
         for form in formset.forms:
@@ -171,6 +190,8 @@ class GroupAdminForm(WagtailAdminModelForm):
             if not data or formset._should_delete_form(form) or not data.get("user"):
                 continue
             wanted[data["user"]] = data.get("role") or Role.MEMBRE
+        if creator is not None and self.cleaned_data.get("creator_animates"):
+            wanted[creator] = Role.ANIMATEUR
         return wanted
 
     def is_valid(self):

@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-def test_word_bullets_and_numbers_pasted_without_their_markers(browser, live_server, team):
+def test_word_bullets_and_numbers_pasted_without_their_markers(browser, live_server, team):  # noqa: F811
     group, coordinator, _ = team
     thread = services.create_thread(group, coordinator, title="Ordre du jour", body="Ouverture")
     page = new_page(browser, live_server.url, coordinator)

@@ -1,16 +1,14 @@
 """Walk 12e (writing in groups, second blind walk): Word lists, ANCT running the group it
 creates, refused files, editing, deleting a solution, questions' names, times, reports."""
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 
 from commons.html import sanitize_html
 from groups import services
-from groups.models import EmailMode, Role
+from groups.models import EmailMode
 from tests.factories import CiteFactory, UserFactory
 from tests.groups.test_writing import PDF, png_bytes, w  # noqa: F401 (fixture)
-from tests.utils import page_text
 
 # Word's clipboard as the walker pasted it: the markers in <![if !supportLists]> without the
 # mso-list:Ignore span (older Word, Outlook), Symbol bullets « · », « o », « § » and numbers.
@@ -52,7 +50,9 @@ def test_word_markers_without_ignore_span_become_real_lists():
 
 
 def test_word_list_posted_without_the_editor_reaches_the_email_without_markers(
-    client, w, django_capture_on_commit_callbacks
+    client,
+    w,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     group, thread, animateur, member = w["group"], w["thread"], w["animateur"], w["member"]
     services.set_email_mode(group, animateur, EmailMode.EACH)
@@ -68,3 +68,59 @@ def test_word_list_posted_without_the_editor_reaches_the_email_without_markers(
     html = message.alternatives[0][0]
     assert "<li>Point sur les permanences" in html and "·" not in html
     assert "<ol><li>Premier point numéroté</li>" in "".join(html.split("\n"))
+
+
+# --- F2: ANCT runs the group it creates -------------------------------------------------------
+
+
+def test_anct_creating_a_group_becomes_its_animatrice_and_moderates_it(client, anct_user):
+    from groups.models import Access, Group, Kind, Role
+    from tests.groups.test_admin import ADD_URL, edit_url, group_post
+    from tests.utils import page_text
+
+    client.force_login(anct_user)
+    form = page_text(client.get(ADD_URL))
+    assert "M’ajouter comme animatrice ou animateur de ce groupe" in form
+    assert "pouvez modérer ses discussions" in form
+    response = client.post(
+        ADD_URL,
+        group_post(slug="emploi-des-jeunes", access=Access.RESERVED, creator_animates="on"),
+        follow=True,
+    )
+    group = Group.objects.get(slug="emploi-des-jeunes")
+    assert group.kind == Kind.WORKING
+    assert dict(group.memberships.values_list("user_id", "role")) == {anct_user.pk: Role.ANIMATEUR}
+    assert group.get_absolute_url() in response.content.decode()  # « Voir le groupe sur le site »
+    edit = client.get(edit_url(group)).content.decode()
+    assert "Voir le groupe sur le site" in edit and "M’ajouter comme" not in edit
+    # On the site she runs it: a member's message can be masked by her.
+    member = UserFactory(partner=True)
+    services.add_member(group, member)
+    thread = services.create_thread(group, member, title="Spam", body="Achetez")
+    assert client.get(thread.get_absolute_url()).status_code == 200
+    post = thread.posts.get()
+    client.post(reverse("groups:hide_post", args=[group.slug, post.pk]), {"hidden": "1"})
+    post.refresh_from_db()
+    assert post.hidden_at is not None
+
+
+def test_anct_unticking_the_box_stays_outside_and_gets_the_same_404(client, anct_user):
+    from groups.models import Access, Group, Role
+    from tests.groups.test_admin import ADD_URL, group_post
+
+    coordinator = UserFactory(cite=CiteFactory(), coordinator=True)
+    client.force_login(anct_user)
+    client.post(
+        ADD_URL,
+        group_post(
+            slug="reserve",
+            access=Access.RESERVED,
+            memberships=[("", coordinator, Role.ANIMATEUR, False)],
+        ),
+    )
+    group = Group.objects.get(slug="reserve")
+    assert list(group.memberships.values_list("user_id", flat=True)) == [coordinator.pk]
+    thread = services.create_thread(group, coordinator, title="Privé", body="x")
+    missing = client.get(thread.get_absolute_url().replace(str(thread.pk), "999999"))
+    assert client.get(thread.get_absolute_url()).status_code == missing.status_code == 404
+    assert client.get(group.get_absolute_url()).status_code == 404
