@@ -43,3 +43,29 @@ def test_word_bullets_and_numbers_pasted_without_their_markers(browser, live_ser
     assert "·" not in body and "§" not in body
     assert_clean(page)
     page.context.close()
+
+
+def test_refused_file_in_a_reply_takes_the_focus_and_is_announced(browser, live_server, team):  # noqa: F811
+    group, coordinator, _ = team
+    thread = services.create_thread(group, coordinator, title="Fichiers", body="Ouverture")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + thread.get_absolute_url())
+    area = editor_ready(page)
+    area.click()
+    page.keyboard.type("Voici le programme")
+    page.locator("#id_files").set_input_files(
+        [{"name": "programme.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00binaire"}]
+    )
+    page.get_by_role("button", name="Publier la réponse").click()
+    error = page.locator("#id_files-erreurs")
+    expect(error).to_contain_text("programme.pdf")
+    expect(page.locator("#id_files")).to_be_focused()
+    # The error is what a screen reader reads with the field.
+    assert (
+        page.locator("#id_files").get_attribute("aria-describedby").split()[0] == "id_files-erreurs"
+    )
+    page.wait_for_timeout(500)  # after the page's own scroll to #repondre
+    expect(page.locator("#id_files")).to_be_focused()
+    assert "Voici le programme" in page.get_by_role("textbox", name="Votre réponse").inner_text()
+    assert_clean(page)
+    page.context.close()

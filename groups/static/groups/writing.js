@@ -255,11 +255,25 @@
 
   // A form sent back with errors: focus goes to the first field in error (the editor for the
   // message: editor.js, a module included before this script, has already run).
+  // The reply form comes back at #repondre: Chromium's scroll to that fragment, done once the
+  // page has loaded, clears the focus (walk 12e), so it is given again after the load.
   function focusFirstError() {
     var field = document.querySelector('form[data-draft-url] [aria-invalid="true"]');
     if (!field) return;
-    if (field.cdeEditor) field.cdeEditor.commands.focus();
-    else field.focus();
+    function focus() {
+      if (field.cdeEditor) field.cdeEditor.commands.focus();
+      else field.focus();
+    }
+    focus();
+    if (location.hash) {
+      var refocus = function () {
+        requestAnimationFrame(function () {
+          if (document.activeElement === document.body || !document.activeElement) focus();
+        });
+      };
+      if (document.readyState === "complete") refocus();
+      else window.addEventListener("load", refocus);
+    }
   }
 
   // Publishing, marking the solution or deleting comes back to the message concerned
