@@ -69,3 +69,51 @@ def test_refused_file_in_a_reply_takes_the_focus_and_is_announced(browser, live_
     assert "Voici le programme" in page.get_by_role("textbox", name="Votre réponse").inner_text()
     assert_clean(page)
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_mention_list_sits_at_the_caret_on_screen(browser, live_server, team, width):  # noqa: F811
+    import re
+
+    group, coordinator, _ = team
+    page = new_page(browser, live_server.url, coordinator)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
+    area = editor_ready(page)
+    area.click()
+    for line in range(35):  # a normal compte-rendu: the editor is taller than the screen
+        page.keyboard.type(f"Ligne {line + 1} du compte-rendu")
+        page.keyboard.press("Enter")
+    page.keyboard.type("Merci @Pau")
+    option = page.get_by_role("option", name=re.compile("Paula Partenaire"))
+    expect(option).to_be_visible()
+    listbox = page.get_by_role("listbox", name="Membres du groupe").bounding_box()
+    caret = page.evaluate(
+        """() => { const r = window.getSelection().getRangeAt(0).getBoundingClientRect();
+                   return {top: r.top, bottom: r.bottom, left: r.left}; }"""
+    )
+    toolbar = page.get_by_role("toolbar").first.bounding_box()
+    # On screen, right under (or over) the line being typed, not over the toolbar.
+    assert 0 <= listbox["y"] and listbox["y"] + listbox["height"] <= 800
+    assert 0 <= listbox["x"] and listbox["x"] + listbox["width"] <= width
+    near_below = 0 <= listbox["y"] - caret["bottom"] <= 12
+    near_above = 0 <= caret["top"] - (listbox["y"] + listbox["height"]) <= 12
+    assert near_below or near_above, (listbox, caret)
+    assert listbox["y"] >= toolbar["y"] + toolbar["height"] or (
+        listbox["y"] + listbox["height"] <= toolbar["y"]
+    )
+    page.screenshot(path=f"/tmp/h12e-mention-{width}.png")
+    assert_clean(page)
+    # Escape closes the list: Enter is then a new line, not a mention.
+    page.keyboard.press("Escape")
+    expect(option).to_be_hidden()
+    page.keyboard.press("Enter")
+    page.keyboard.type("suite")
+    assert "@Paula" not in area.inner_text()
+    assert area.locator("p").last.inner_text() == "suite"
+    # Open again: Enter inserts the highlighted member.
+    page.keyboard.type(" @Pau")
+    expect(option).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(area.get_by_role("link", name="@Paula Partenaire")).to_be_visible()
+    page.context.close()

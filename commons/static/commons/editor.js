@@ -455,7 +455,35 @@ function mentions(url, holder, status) {
   function highlight(index) {
     state.active = index;
     [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === index)));
-    if (index >= 0) dom().setAttribute("aria-activedescendant", `${listId}-${index}`);
+    if (index >= 0) {
+      dom().setAttribute("aria-activedescendant", `${listId}-${index}`);
+      list.children[index]?.scrollIntoView({ block: "nearest" });
+    }
+  }
+  // Next to the caret (the "@"), not at the top of the editor: in a long message the top is
+  // off-screen, and on a phone it covered the toolbar (walk 12e). Below the line when it fits
+  // in the visible viewport, else above it; never wider than the editor. CSSOM styles, which
+  // the Content-Security-Policy allows (unlike style attributes in the HTML).
+  function position(box) {
+    if (!state.range) return;
+    let caret;
+    try {
+      caret = editorRef.view.coordsAtPos(state.range.from);
+    } catch (error) {
+      return;
+    }
+    const frame = holder.getBoundingClientRect();
+    const viewport = window.visualViewport;
+    const viewTop = viewport ? viewport.offsetTop : 0;
+    const viewBottom = viewTop + (viewport ? viewport.height : window.innerHeight);
+    const width = Math.min(box.offsetWidth || 0, frame.width);
+    const left = Math.max(0, Math.min(caret.left - frame.left, frame.width - width));
+    const height = box.offsetHeight;
+    const below = caret.bottom + 4;
+    const top = below + height <= viewBottom || caret.top - height - 4 < viewTop ? below : caret.top - height - 4;
+    box.style.left = `${Math.round(left)}px`;
+    box.style.right = "auto";
+    box.style.top = `${Math.round(top - frame.top)}px`;
   }
   function choose(index) {
     const member = state.items[index];
@@ -486,9 +514,11 @@ function mentions(url, holder, status) {
       list.appendChild(li);
     });
     empty.hidden = members.length > 0;
+    if (!empty.hidden) position(empty);
     if (members.length) {
       state.open = true;
       list.hidden = false;
+      position(list);
       highlight(0);
       const plural = members.length > 1 ? "s" : "";
       status.textContent = `Suggestions ouvertes : ${members.length} membre${plural} proposé${plural}, flèches haut et bas pour choisir, Entrée pour insérer, Échap pour fermer.`;
@@ -548,7 +578,12 @@ function mentions(url, holder, status) {
               const count = state.items.length;
               if (event.key === "ArrowDown") highlight((state.active + 1) % count);
               else if (event.key === "ArrowUp") highlight(state.active <= 0 ? count - 1 : state.active - 1);
-              else if (event.key === "Enter" || event.key === "Tab") choose(state.active);
+              else if (event.key === "Enter" || event.key === "Tab") {
+                // Only a visible list with a highlighted member takes Enter; otherwise it is a
+                // new line, as the writer expects.
+                if (list.hidden || state.active < 0 || !state.items[state.active]) return false;
+                choose(state.active);
+              }
               else if (event.key === "Escape") close();
               else return false;
               event.preventDefault();
@@ -569,6 +604,14 @@ function mentions(url, holder, status) {
       editor.on("update", () => lookup(editor));
       editor.on("selectionUpdate", () => lookup(editor));
       editor.on("blur", () => setTimeout(() => state.open && close(), 150));
+      // The page scrolled or the phone's keyboard opened: the list follows the caret.
+      const follow = () => {
+        if (state.open) position(list);
+        else if (!empty.hidden) position(empty);
+      };
+      window.addEventListener("scroll", follow, { passive: true });
+      window.addEventListener("resize", follow);
+      window.visualViewport?.addEventListener("resize", follow);
     },
   };
 }
