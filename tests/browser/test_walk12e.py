@@ -1,7 +1,10 @@
 """Walk 12e in Chromium: Word lists pasted into the editor, focus after a refused file in a
 reply, the @mention list next to the caret, times, the phone layout, drafts, attachments."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from groups import services
@@ -18,6 +21,13 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+def shot(page, name, full_page=False):
+    """A screenshot kept under VAR_DIR/test-results, to be looked at."""
+    results = Path(settings.VAR_DIR) / "test-results"
+    results.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(results / f"walk12e-{name}.png"), full_page=full_page)
 
 
 def test_word_bullets_and_numbers_pasted_without_their_markers(browser, live_server, team):  # noqa: F811
@@ -94,15 +104,15 @@ def test_mention_list_sits_at_the_caret_on_screen(browser, live_server, team, wi
     )
     toolbar = page.get_by_role("toolbar").first.bounding_box()
     # On screen, right under (or over) the line being typed, not over the toolbar.
-    assert 0 <= listbox["y"] and listbox["y"] + listbox["height"] <= 800
-    assert 0 <= listbox["x"] and listbox["x"] + listbox["width"] <= width
+    assert listbox["y"] >= 0 and listbox["y"] + listbox["height"] <= 800
+    assert listbox["x"] >= 0 and listbox["x"] + listbox["width"] <= width
     near_below = 0 <= listbox["y"] - caret["bottom"] <= 12
     near_above = 0 <= caret["top"] - (listbox["y"] + listbox["height"]) <= 12
     assert near_below or near_above, (listbox, caret)
     assert listbox["y"] >= toolbar["y"] + toolbar["height"] or (
         listbox["y"] + listbox["height"] <= toolbar["y"]
     )
-    page.screenshot(path=f"/tmp/h12e-mention-{width}.png")
+    shot(page, f"mention-{width}")
     assert_clean(page)
     # Escape closes the list: Enter is then a new line, not a mention.
     page.keyboard.press("Escape")
