@@ -70,7 +70,13 @@ def sanitize_html(html):
         html = word_lists_to_html(html)
     if "<table" in html.lower():
         html = tables_to_paragraphs(html)
-    return _strip_empty_edges(_cleaner.clean(_CODE_BLOCKS.sub("", html)).strip())
+    cleaned = _cleaner.clean(_CODE_BLOCKS.sub("", html)).strip()
+    # A link whose address was refused (javascript:…) is plain text, not a greyed link-to-nowhere.
+    cleaned = _LINK_WITHOUT_HREF.sub(r"\1", cleaned)
+    return _strip_empty_edges(cleaned)
+
+
+_LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)(?:\s[^>]*)?>(.*?)</a>", re.S)
 
 
 # A paragraph with nothing to read: Word's <p>&nbsp;</p>, an editor's <p><br></p>.
@@ -275,8 +281,19 @@ def plain_text_to_html(text):
     return sanitize_html("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
 
 
+# Tags that lay out lines themselves: text holding one of them is HTML from an editor, whose
+# line breaks mean nothing.
+_BLOCK_TAG = re.compile(r"<(p|div|br|ul|ol|li|h[1-6]|blockquote|pre|table|tr)\b", re.I)
+
+
 def user_text_to_html(text):
     """What a user typed in a rich-text field: HTML from the editor through the sanitiser, plain
-    text (no JavaScript, or an old client) into paragraphs."""
+    text (no JavaScript, or an old client) into paragraphs. Text typed in the plain text area
+    with a few inline tags (« <b>gras</b> ») keeps its paragraphs and line breaks too."""
     text = str(text or "")
-    return sanitize_html(text) if re.search(r"<[a-zA-Z/]", text) else plain_text_to_html(text)
+    if not re.search(r"<[a-zA-Z/]", text):
+        return plain_text_to_html(text)
+    if _BLOCK_TAG.search(text) or "\n" not in text.strip():
+        return sanitize_html(text)
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return sanitize_html("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))

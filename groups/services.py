@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from audit.models import Action
 from audit.services import record_action
 from commons.extraction import SUPPORTED_KINDS, ExtractionError, extract_text
-from commons.html import user_text_to_html
+from commons.html import sanitize_html, user_text_to_html
 from commons.uploads import KIND_BY_MIME, image_thumbnail, safe_filename, validate_upload
 from commons.urls import site_url
 from groups import permissions
@@ -548,6 +548,46 @@ _MENTION_LINK = re.compile(
 )
 
 
+def link_typed_mentions(group, html):
+    """« @Prénom Nom » of a member typed as text (without JavaScript, or without choosing in the
+    suggestions) becomes the same link as the editor inserts, as the README says. Case and the
+    member's own capitals ignored; not inside a link or code; the longest name first (« @Anne
+    Marie Durand » before « @Anne Marie »)."""
+    if "@" not in strip_tags(html):
+        return html
+    from bs4 import BeautifulSoup, NavigableString
+
+    names = sorted(
+        {m.user.display_name: m.user for m in group.memberships.select_related("user")}.items(),
+        key=lambda item: -len(item[0]),
+    )
+    names = [(name, user) for name, user in names if name.strip()]
+    if not names:
+        return html
+    pattern = re.compile(
+        # Not an e-mail address (« mail@anne… »), not the start of a longer word.
+        r"(?<![\w.+-])@(" + "|".join(re.escape(name) for name, _ in names) + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    by_name = {name.lower(): user for name, user in names}
+    soup = BeautifulSoup(html, "html.parser")
+    changed = False
+    for text in list(soup.find_all(string=pattern)):
+        if not isinstance(text, NavigableString) or text.find_parent(["a", "code", "pre"]):
+            continue
+        pieces, last = [], 0
+        for match in pattern.finditer(str(text)):
+            pieces.append(str(text)[last : match.start()])
+            link = soup.new_tag("a", href=mention_url(group, by_name[match.group(1).lower()]))
+            link.string = match.group(0)
+            pieces.append(link)
+            last = match.end()
+        pieces.append(str(text)[last:])
+        text.replace_with(*[piece for piece in pieces if piece != ""])
+        changed = True
+    return sanitize_html(str(soup)) if changed else html
+
+
 def find_mentions(group, html):
     """Members mentioned in a post: a link inserted by the editor's @ suggestions, or "@Prénom
     Nom" typed as plain text. Only members of the group count: a link to anyone else notifies
@@ -586,7 +626,7 @@ def create_thread(group, author, *, title, body, is_question=False, files=()):
     """A refused attachment refuses the whole post: nothing is stored."""
     if not permissions.can_post(author, group):
         raise PermissionDenied
-    html = clean_body(body)
+    html = link_typed_mentions(group, clean_body(body))
     kinds = check_attachments(files)
     check_post_rate(author)
     thread = Thread.objects.create(
@@ -621,7 +661,7 @@ def reply(thread, author, *, body, files=()):
     group = thread.group
     if not permissions.can_post(author, group):
         raise PermissionDenied
-    html = clean_body(body)
+    html = link_typed_mentions(group, clean_body(body))
     kinds = check_attachments(files)
     check_post_rate(author)
     post = Post.objects.create(thread=thread, author=author, body_html=html)
@@ -670,7 +710,7 @@ def edit_post(post, user, *, body, title=None):
     """Members newly mentioned by the edit are notified; those already mentioned are not again."""
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied
-    post.body_html = clean_body(body)
+    post.body_html = link_typed_mentions(post.thread.group, clean_body(body))
     post.edited_at = timezone.now()
     post.save(update_fields=["body_html", "edited_at"])
     if title and post.is_opening:

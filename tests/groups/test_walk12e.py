@@ -124,3 +124,27 @@ def test_anct_unticking_the_box_stays_outside_and_gets_the_same_404(client, anct
     missing = client.get(thread.get_absolute_url().replace(str(thread.pk), "999999"))
     assert client.get(thread.get_absolute_url()).status_code == missing.status_code == 404
     assert client.get(group.get_absolute_url()).status_code == 404
+
+
+# --- F5: mentions and line breaks without JavaScript -------------------------------------------
+
+
+def test_typed_mention_becomes_a_link_and_lines_survive_inline_tags(client, w):  # noqa: F811
+    group, thread, animateur, member = w["group"], w["thread"], w["animateur"], w["member"]
+    client.force_login(member)
+    typed = (
+        "Merci @anne animatrice pour le modèle.\n"
+        "Deuxième ligne avec <b>gras</b>\n\n"
+        'Un <a href="javascript:alert(1)">clic</a> et @Annette (personne), mail@anne animatrice'
+    )
+    client.post(thread.get_absolute_url(), {"body": typed})
+    post = thread.posts.latest("pk")
+    link = services.mention_url(group, animateur)
+    assert post.body_html == (
+        f'<p>Merci <a href="{link}" rel="nofollow noopener">@anne animatrice</a> pour le modèle.'
+        "<br>Deuxième ligne avec <b>gras</b></p>"
+        "<p>Un clic et @Annette (personne), mail@anne animatrice</p>"
+    )
+    assert list(post.mentions.all()) == [animateur]
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert f'href="{link}"' in page
