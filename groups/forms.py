@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from commons.french import file_size
+from commons.uploads import DOCUMENT_FORMATS
 from commons.widgets import RichTextarea
 from groups.choosers import PersonChooserWidget, person_label
 from groups.models import Group, Kind, Membership, Role
@@ -26,7 +28,9 @@ class AttachmentsField(forms.FileField):
         if not data:
             return []
         files = data if isinstance(data, list | tuple) else [data]
-        return [super(AttachmentsField, self).clean(f, initial) for f in files]
+        # Django's own checks ("Le fichier soumis est vide.") would not say which file: an
+        # empty file goes on to check_attachments, which names it with the others.
+        return [f if not f.size else super(AttachmentsField, self).clean(f, initial) for f in files]
 
 
 def _attachments_field():
@@ -34,8 +38,8 @@ def _attachments_field():
         label="Pièces jointes (facultatif)",
         required=False,
         help_text=(
-            f"Jusqu'à {settings.GROUP_POST_MAX_ATTACHMENTS} fichiers : PDF, Word, Excel, "
-            "PowerPoint, OpenDocument, images, CSV ; 20 Mo au maximum chacun."
+            f"Jusqu’à {settings.GROUP_POST_MAX_ATTACHMENTS} fichiers : {DOCUMENT_FORMATS} ; "
+            f"{file_size(settings.GROUP_DOCUMENT_MAX_BYTES)} au maximum chacun."
         ),
     )
 
@@ -47,6 +51,11 @@ class _PostForm(forms.Form):
     def max_bytes(self):
         """Checked in the browser too (writing.js), before a long upload for nothing."""
         return settings.GROUP_DOCUMENT_MAX_BYTES
+
+    @property
+    def max_files(self):
+        """Also checked in the browser: an 11th file is refused when chosen, not after sending."""
+        return settings.GROUP_POST_MAX_ATTACHMENTS
 
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,8 +22,15 @@ from django.utils.text import slugify
 from audit.models import Action
 from audit.services import record_action
 from commons.extraction import SUPPORTED_KINDS, ExtractionError, extract_text
+from commons.french import file_size
 from commons.html import sanitize_html, user_text_to_html
-from commons.uploads import KIND_BY_MIME, image_thumbnail, safe_filename, validate_upload
+from commons.uploads import (
+    DOCUMENT_FORMATS,
+    KIND_BY_MIME,
+    image_thumbnail,
+    safe_filename,
+    validate_upload,
+)
 from commons.urls import site_url
 from groups import permissions
 from groups.models import (
@@ -777,23 +784,65 @@ class AttachmentError(ValidationError):
     """A refused attachment (the form shows it on the file field)."""
 
 
+def _refusal(uploaded, error):
+    """Why one attachment is refused, in the words of the form's hint, naming the file."""
+    name = safe_filename(uploaded.name)
+    code = getattr(error, "code", None)
+    if code == "empty":
+        return f"« {name} » est vide"
+    if code == "too_big":
+        return (
+            f"« {name} » pèse {file_size(uploaded.size)}, plus que les "
+            f"{file_size(settings.GROUP_DOCUMENT_MAX_BYTES)} permis"
+        )
+    if code == "type":
+        return f"« {name} » n’est pas d’un format accepté ({DOCUMENT_FORMATS})"
+    if code == "extension":
+        return f"« {name} » ne contient pas ce qu’annonce son nom"
+    return f"« {name} » : {' '.join(error.messages)}"
+
+
 def check_attachments(files):
-    """The FileKind of each file, validated by its bytes like group documents; a French message
-    naming the file otherwise."""
+    """The FileKind of each file, validated by its bytes like group documents; otherwise one
+    French message naming every refused file, and saying that nothing was joined: a form
+    cannot send back the files chosen, so the valid ones must be chosen again too."""
     files = list(files or ())
     limit = settings.GROUP_POST_MAX_ATTACHMENTS
     if len(files) > limit:
         raise AttachmentError(
-            f"Vous avez joint {len(files)} fichiers : {limit} au maximum par message."
+            f"Vous avez choisi {len(files)} fichiers : {limit} au maximum par message. "
+            f"Aucun n’est joint : choisissez-en {limit} au plus."
         )
-    kinds = []
+    kinds, refused = [], []
     for uploaded in files:
         try:
             kinds.append(validate_upload(uploaded, max_bytes=settings.GROUP_DOCUMENT_MAX_BYTES))
         except ValidationError as error:
-            raise AttachmentError(
-                f"« {safe_filename(uploaded.name)} » : {' '.join(error.messages)}"
-            ) from None
+            refused.append(_refusal(uploaded, error))
+    if refused:
+        names = [safe_filename(f.name) for f in files]
+        refused_names = {
+            name for name in names if any(r.startswith(f"« {name} »") for r in refused)
+        }
+        others = [f"« {name} »" for name in names if name not in refused_names]
+        message = (
+            ("Fichier refusé : " if len(refused) == 1 else "Fichiers refusés : ")
+            + " ; ".join(refused)
+            + "."
+        )
+        if others:
+            message += (
+                f" {', '.join(others)} "
+                + (
+                    "n’est pas joint non plus"
+                    if len(others) == 1
+                    else "ne sont pas joints non plus"
+                )
+                + " : choisissez-"
+                + ("le" if len(others) == 1 else "les")
+                + " de nouveau."
+            )
+        raise AttachmentError(message)
     return kinds
 
 

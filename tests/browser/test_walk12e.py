@@ -127,3 +127,27 @@ def test_mention_list_sits_at_the_caret_on_screen(browser, live_server, team, wi
     page.keyboard.press("Enter")
     expect(area.get_by_role("link", name="@Paula Partenaire")).to_be_visible()
     page.context.close()
+
+
+def test_an_eleventh_file_is_refused_when_chosen(browser, live_server, team):  # noqa: F811
+    from tests.browser.test_groups_writing import PDF
+
+    group, coordinator, _ = team
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
+    editor_ready(page)
+    page.locator("#id_files").set_input_files(
+        [
+            {"name": f"annexe-{n}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+            for n in range(1, 12)
+        ]
+    )
+    expect(page.locator("#id_files-trop-lourd")).to_have_text(
+        "« annexe-11.pdf » n’est pas joint : 10 fichiers au maximum par message."
+    )
+    expect(page.locator(".cde-attachments li")).to_have_count(10)
+    assert page.locator("#id_files").evaluate("input => input.files.length") == 10
+    expect(page.locator("[data-attachments] [role=status]")).to_contain_text("10 fichiers joints.")
+    shot(page, "onze-fichiers", full_page=True)
+    assert_clean(page)
+    page.context.close()

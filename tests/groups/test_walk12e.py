@@ -148,3 +148,42 @@ def test_typed_mention_becomes_a_link_and_lines_survive_inline_tags(client, w): 
     assert list(post.mentions.all()) == [animateur]
     page = client.get(thread.get_absolute_url()).content.decode()
     assert f'href="{link}"' in page
+
+
+# --- F6: refused files named, in the hint's words, the others not silently dropped -------------
+
+
+def test_refused_files_are_named_in_plain_words_and_the_valid_ones_are_not_lost_silently(
+    client,
+    w,  # noqa: F811
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commons.uploads import DOCUMENT_FORMATS
+    from groups.models import Attachment, Post
+    from tests.utils import page_text
+
+    client.force_login(w["member"])
+    hint = page_text(client.get(w["thread"].get_absolute_url()))
+    assert f"fichiers : {DOCUMENT_FORMATS} ;" in hint
+    before = (Post.objects.count(), Attachment.objects.count())
+    response = client.post(
+        w["thread"].get_absolute_url(),
+        {
+            "body": "Trois fichiers",
+            "files": [
+                SimpleUploadedFile("ordre-du-jour.pdf", PDF),
+                SimpleUploadedFile("script.exe", b"MZ\x90\x00" + b"\x00" * 100),
+                SimpleUploadedFile("vide.pdf", b""),
+            ],
+        },
+    )
+    text = page_text(response)
+    assert (
+        "Fichiers refusés : « script.exe » n’est pas d’un format accepté "
+        f"({DOCUMENT_FORMATS}) ; « vide.pdf » est vide. « ordre-du-jour.pdf » n’est pas joint "
+        "non plus : choisissez-le de nouveau."
+    ) in text
+    assert "Le fichier soumis est vide" not in text and "Office 97-2003" not in text
+    assert (Post.objects.count(), Attachment.objects.count()) == before
+    assert "Trois fichiers" in response.content.decode()  # the text is kept

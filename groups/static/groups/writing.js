@@ -168,6 +168,7 @@
     if (!input || typeof DataTransfer === "undefined") return;
     // The server's limit, checked here before a long upload that would be refused anyway.
     var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+    var maxFiles = parseInt(input.getAttribute("data-max-files"), 10) || 0;
     var refusal = document.createElement("p");
     refusal.className = "fr-error-text";
     refusal.id = input.id + "-trop-lourd";
@@ -213,7 +214,12 @@
         if (maxBytes && file.size > maxBytes) {
           refused.push(
             "Le fichier « " + file.name + " » pèse " + fileSize(file.size) +
-              " : la taille maximale est de " + fileSize(maxBytes) + ". Il n'est pas joint."
+              " : la taille maximale est de " + fileSize(maxBytes) + ". Il n’est pas joint."
+          );
+        } else if (maxFiles && files.files.length >= maxFiles) {
+          // The server's limit too: said now, not after a long upload refused as a whole.
+          refused.push(
+            "« " + file.name + " » n’est pas joint : " + maxFiles + " fichiers au maximum par message."
           );
         } else {
           files.items.add(file);
