@@ -969,7 +969,7 @@ def pin_thread(thread, actor, *, pinned=True):
 @transaction.atomic
 def report_post(post, reporter, *, reason):
     group = post.thread.group
-    if not permissions.can_view_group(reporter, group):
+    if not permissions.can_view_group(reporter, group) or post.author_id == reporter.pk:
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:

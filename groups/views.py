@@ -637,6 +637,10 @@ def hide_post(request, slug, pk):
 @login_required
 def report_post(request, slug, pk):
     group, post = _post_for_user_or_404(request, slug, pk)
+    # One's own message is not reported (the button is not shown): the same 404 as a message
+    # that does not exist, so that no animateur gets a report from its author.
+    if post.author_id == request.user.pk:
+        raise Http404(permissions.NOT_FOUND)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.report_post(post, request.user, reason=form.cleaned_data["reason"])

@@ -1,6 +1,7 @@
 """Walk 12e (writing in groups, second blind walk): Word lists, ANCT running the group it
 creates, refused files, editing, deleting a solution, questions' names, times, reports."""
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -187,3 +188,25 @@ def test_refused_files_are_named_in_plain_words_and_the_valid_ones_are_not_lost_
     assert "Le fichier soumis est vide" not in text and "Office 97-2003" not in text
     assert (Post.objects.count(), Attachment.objects.count()) == before
     assert "Trois fichiers" in response.content.decode()  # the text is kept
+
+
+# --- F13: no report of one's own message -------------------------------------------------------
+
+
+def test_an_author_cannot_report_their_own_message(client, w):  # noqa: F811
+    from django.core.exceptions import PermissionDenied
+
+    from groups.models import Report
+
+    reply, animateur = w["reply"], w["animateur"]
+    url = reverse("groups:report_post", args=[w["group"].slug, reply.pk])
+    missing = reverse("groups:report_post", args=[w["group"].slug, 999999])
+    client.force_login(animateur)  # the reply's author
+    assert client.get(url).status_code == client.get(missing).status_code == 404
+    assert client.post(url, {"reason": "Moi-même"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.report_post(reply, animateur, reason="x")
+    assert not Report.objects.exists()
+    client.force_login(w["member"])  # someone else still can
+    client.post(url, {"reason": "Hors sujet"})
+    assert Report.objects.filter(reporter=w["member"]).count() == 1
