@@ -466,7 +466,7 @@ def my_questions(request):
             "page_obj": _questions_page(request, groups),
             "breadcrumb": [
                 {"label": "Groupes", "url": reverse("groups:index")},
-                {"label": "Questions sans réponse"},
+                {"label": "Questions sans solution"},
             ],
         },
     )

@@ -180,8 +180,8 @@ def test_question_mention_attachments_draft_and_solution(browser, live_server, t
     thread.refresh_from_db()
     assert thread.solution == answer
     coord.goto(live_server.url + "/groupes/")
-    coord.get_by_role("link", name="Questions sans réponse dans mes groupes").click()
-    expect(coord.get_by_text("Aucune question en attente de solution")).to_be_visible()
+    coord.get_by_role("link", name="Questions sans solution dans mes groupes").click()
+    expect(coord.get_by_text("Aucune question sans solution")).to_be_visible()
     assert_clean(coord)
     coord.goto(live_server.url + f"/groupes/{group.slug}/documents/")
     expect(coord.get_by_role("link", name="compte-rendu.pdf")).to_be_visible()

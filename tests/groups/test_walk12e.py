@@ -210,3 +210,46 @@ def test_an_author_cannot_report_their_own_message(client, w):  # noqa: F811
     client.force_login(w["member"])  # someone else still can
     client.post(url, {"reason": "Hors sujet"})
     assert Report.objects.filter(reporter=w["member"]).count() == 1
+
+
+# --- F8: deleting the solution warns -----------------------------------------------------------
+
+
+def test_deleting_the_solution_warns_that_resolu_goes(client, w):  # noqa: F811
+    from tests.utils import page_text
+
+    thread, reply, animateur = w["thread"], w["reply"], w["animateur"]
+    url = reverse("groups:delete_post", args=[w["group"].slug, reply.pk])
+    client.force_login(animateur)
+    warning = (
+        "Cette réponse est la solution de la question ; la supprimer retire la mention « Résolu »."
+    )
+    assert warning not in page_text(client.get(url))
+    services.mark_solution(thread, reply, animateur)
+    assert warning in page_text(client.get(url))
+
+
+# --- F9: one name, one rule for the questions waiting for a solution ----------------------------
+
+
+def test_questions_sans_solution_one_name_and_one_rule_everywhere(client, w):  # noqa: F811
+    from tests.utils import page_text
+
+    group, thread, member = w["group"], w["thread"], w["member"]  # a question with a reply
+    client.force_login(member)
+    pages = {
+        "group": reverse("groups:questions", args=[group.slug]),
+        "mine": reverse("groups:my_questions"),
+        "espace": reverse("espace:home"),
+    }
+    for name, url in pages.items():
+        text = page_text(client.get(url, follow=True))
+        assert "Questions sans solution" in text, name
+        assert "sans réponse" not in text and "en attente de" not in text, name
+        assert thread.title in text, name
+    assert "Questions sans solution du groupe" in page_text(client.get(group.get_absolute_url()))
+    services.mark_solution(thread, w["reply"], member)
+    for name in ("group", "mine"):
+        assert thread.title not in page_text(client.get(pages[name])), name
+    assert thread not in client.get(pages["espace"]).context["questions"]
+    assert "Aucune question sans solution" in page_text(client.get(pages["group"]))
