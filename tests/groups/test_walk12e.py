@@ -253,3 +253,42 @@ def test_questions_sans_solution_one_name_and_one_rule_everywhere(client, w):  #
         assert thread.title not in page_text(client.get(pages[name])), name
     assert thread not in client.get(pages["espace"]).context["questions"]
     assert "Aucune question sans solution" in page_text(client.get(pages["group"]))
+
+
+# --- F10: times written « 21 h 59 » -------------------------------------------------------------
+
+
+def test_times_are_written_the_french_way_on_pages_and_in_emails(
+    client,
+    w,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    import re
+
+    from django.utils import timezone
+
+    from tests.utils import page_text
+
+    group, thread, animateur, member = w["group"], w["thread"], w["animateur"], w["member"]
+    services.set_email_mode(group, member, EmailMode.EACH)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post = services.reply(thread, animateur, body="Autre réponse")
+    paris = timezone.localtime(post.created_at)
+    time = f"{paris.hour} h {paris.minute:02d}"
+    client.force_login(member)
+    urls = [
+        thread.get_absolute_url(),
+        group.get_absolute_url(),
+        reverse("groups:questions", args=[group.slug]),
+        reverse("notifications:list"),
+        reverse("groups:delete_post", args=[group.slug, w["thread"].posts.first().pk]),
+    ]
+    for url in urls:
+        text = page_text(client.get(url))
+        assert time in text, url
+        assert not re.search(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}h\d{2}\b", text), url
+    [message] = [m for m in mail.outbox if m.to == [member.email]]
+    for body in (message.body, message.alternatives[0][0]):
+        assert time in body
+        assert not re.search(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}h\d{2}\b", body)
