@@ -330,23 +330,30 @@ def new_thread(request, slug):
     return _never_cached(render(request, "groups/thread_form.html", context))
 
 
-def _discard_thread_draft(request, group):
-    """Giving a new discussion up is asked twice, on a page of its own (works without
-    JavaScript): what was typed is saved first, so that "Reprendre la rédaction" finds it."""
+def _discard_thread_draft(request, group, thread=None):
+    """Giving a new discussion or a reply up is asked twice, on a page of its own (works without
+    JavaScript): what was typed is saved first, so that "Reprendre la rédaction" finds it. With
+    nothing typed and no draft there is nothing to give up: back to the form."""
+    back = f"{thread.get_absolute_url()}#repondre" if thread else None
     if request.POST.get("confirmer"):
-        services.discard_draft(request.user, group)
+        services.discard_draft(request.user, group, thread)
         messages.success(request, "Votre brouillon est abandonné.")
-        return redirect(group)
+        return redirect(back or group)
+    typed = any(request.POST.get(name, "").strip() for name in ("title", "body"))
+    if not typed and services.get_draft(request.user, group, thread) is None:
+        return redirect(back or reverse("groups:new_thread", kwargs={"slug": group.slug}))
     # Too long to keep: the draft saved before stays.
     with suppress(ValidationError):
         services.save_draft(
             request.user,
             group,
-            title=request.POST.get("title", ""),
+            thread=thread,
+            title="" if thread else request.POST.get("title", ""),
             body=request.POST.get("body", ""),
-            is_question=bool(request.POST.get("is_question")),
+            is_question=False if thread else bool(request.POST.get("is_question")),
         )
     context = _group_context(request, group, "activite")
+    context.update({"thread": thread, "back": back})
     return _never_cached(render(request, "groups/thread_discard.html", context))
 
 
@@ -374,6 +381,8 @@ def _add_post_error(form, error):
 def thread_detail(request, slug, pk):
     group, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
     _refuse_post_unless_writable(request, group)
+    if request.method == "POST" and request.POST.get("abandonner"):
+        return _discard_thread_draft(request, group, thread)
     draft = services.get_draft(request.user, group, thread)
     form = ReplyForm(
         request.POST or None,

@@ -151,3 +151,42 @@ def test_an_eleventh_file_is_refused_when_chosen(browser, live_server, team):  #
     shot(page, "onze-fichiers", full_page=True)
     assert_clean(page)
     page.context.close()
+
+
+def test_discard_offered_only_with_a_draft_and_on_replies_too(browser, live_server, team):  # noqa: F811
+    import re
+
+    from groups.models import Draft
+
+    group, coordinator, _ = team
+    thread = services.create_thread(group, coordinator, title="Réunion", body="Ouverture")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
+    area = editor_ready(page)
+    discard = page.get_by_role("button", name="Abandonner ce brouillon")
+    expect(discard).to_have_count(0)  # nothing written, nothing to give up
+    area.click()
+    page.keyboard.type("Une idée")
+    expect(discard).to_be_visible()
+
+    page.goto(live_server.url + thread.get_absolute_url())
+    area = editor_ready(page)
+    expect(discard).to_have_count(0)
+    area.click()
+    page.keyboard.type("Réponse que je n’enverrai pas")
+    expect(page.get_by_text(re.compile("Brouillon enregistré"))).to_be_visible(timeout=15_000)
+    page.reload()
+    editor_ready(page)
+    expect(discard).to_be_visible()
+    shot(page, "reponse-brouillon", full_page=True)
+    assert_clean(page)
+    discard.click()
+    expect(page.get_by_role("heading", name="Abandonner ce brouillon ?")).to_be_visible()
+    expect(page.get_by_text("Votre réponse en cours à « Réunion » sera supprimée")).to_be_visible()
+    assert_clean(page)
+    discard.click()
+    expect(page.get_by_text("Votre brouillon est abandonné.")).to_be_visible()
+    assert not Draft.objects.filter(user=coordinator, thread=thread).exists()
+    assert thread.posts.count() == 1
+    expect(editor_ready(page)).to_have_text("")
+    page.context.close()

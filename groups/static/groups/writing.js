@@ -80,6 +80,7 @@
         body.value = kept.body;
       }
       restored = "Votre dernière saisie est rétablie. ";
+      if (discard) discard.hidden = false;
       if (status) status.textContent = "Brouillon repris : " + restored;
       dirty = true;
       timer = setTimeout(save, 200);
@@ -120,8 +121,11 @@
           if (status) status.textContent = "Le brouillon n'a pas pu être enregistré (hors ligne ?).";
         });
     }
+    // "Abandonner ce brouillon" is offered once there is something to give up.
+    var discard = form.querySelector("[data-draft-discard]");
     form.addEventListener("input", function (event) {
       if (event.target.type === "file") return;
+      if (discard) discard.hidden = false;
       dirty = true;
       keepLocally();
       clearTimeout(timer);
