@@ -292,3 +292,20 @@ def test_times_are_written_the_french_way_on_pages_and_in_emails(
     for body in (message.body, message.alternatives[0][0]):
         assert time in body
         assert not re.search(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}h\d{2}\b", body)
+
+
+# --- F14: one link per attachment for screen readers and the keyboard ---------------------------
+
+
+def test_an_image_attachment_is_one_link_for_assistive_technologies(client, w):  # noqa: F811
+    from bs4 import BeautifulSoup
+
+    client.force_login(w["member"])
+    soup = BeautifulSoup(client.get(w["thread"].get_absolute_url()).content, "html.parser")
+    image = w["image"]
+    links = soup.select(f'a[href="{image.get_download_url()}"]')
+    assert len(links) == 2  # the thumbnail and the name
+    reachable = [a for a in links if a.get("aria-hidden") != "true" and a.get("tabindex") != "-1"]
+    assert len(reachable) == 1 and "capture.png" in reachable[0].get_text()
+    thumb = next(a for a in links if a not in reachable)
+    assert thumb.img["alt"] == ""
