@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from commons.html import sanitize_html
 from groups import services
-from groups.models import EmailMode
+from groups.models import EmailMode, Role
 from tests.factories import CiteFactory, UserFactory
 from tests.groups.test_writing import PDF, png_bytes, w  # noqa: F401 (fixture)
 
@@ -309,3 +309,23 @@ def test_an_image_attachment_is_one_link_for_assistive_technologies(client, w): 
     assert len(reachable) == 1 and "capture.png" in reachable[0].get_text()
     thumb = next(a for a in links if a not in reachable)
     assert thumb.img["alt"] == ""
+
+
+# --- F15: the audit log names its targets in French ---------------------------------------------
+
+
+def test_audit_log_names_target_types_in_french(client, w, anct_user):  # noqa: F811
+    from audit.models import AuditEntry
+    from tests.utils import page_text
+
+    services.hide_post(w["reply"], w["animateur"])  # a "groups.post" line
+    services.set_role(w["group"], w["member"], Role.ANIMATEUR, actor=w["animateur"])
+    assert AuditEntry.objects.filter(target_type="groups.post").exists()
+    assert AuditEntry.objects.filter(target_type="groups.membership").exists()
+    client.force_login(anct_user)
+    text = page_text(client.get("/admin/journal-audit/"))
+    assert "Message" in text and "Adhésion" in text
+    assert "groups.post" not in text and "groups.membership" not in text
+    entry = AuditEntry.objects.filter(target_type="groups.post").first()
+    inspect = page_text(client.get(f"/admin/journal-audit/inspect/{entry.pk}/"))
+    assert "Message" in inspect and "groups.post" not in inspect
