@@ -190,3 +190,38 @@ def test_discard_offered_only_with_a_draft_and_on_replies_too(browser, live_serv
     assert thread.posts.count() == 1
     expect(editor_ready(page)).to_have_text("")
     page.context.close()
+
+
+def test_phone_thread_author_line_and_actions_are_compact(browser, live_server, team):  # noqa: F811
+    group, coordinator, partner = team
+    thread = services.create_thread(
+        group, partner, title="Permanences", body="Qui tient celle de lundi ?", is_question=True
+    )
+    services.reply(thread, coordinator, body="Moi.")
+    page = new_page(browser, live_server.url, coordinator)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + thread.get_absolute_url())
+    reply = page.locator("li[id^=message-]").last
+    meta = reply.locator(".cde-post-meta")
+    date = meta.locator(".cde-nowrap")
+    # The date stays on one line, aligned with the start of the author line.
+    box, line = date.bounding_box(), meta.bounding_box()
+    height = page.evaluate(
+        "el => parseFloat(getComputedStyle(el).lineHeight)", date.element_handle()
+    )
+    assert box["height"] <= height * 1.2
+    assert meta.evaluate("el => getComputedStyle(el).textAlign") in ("start", "left")
+    assert line["x"] <= box["x"]
+    # Signaler / Marquer comme solution / Masquer: side by side (wrapping), not full-width rows.
+    buttons = reply.locator(".cde-post-actions > li")
+    # Her own reply, as animatrice: Modifier, Supprimer, Marquer comme solution, Masquer.
+    expect(buttons).to_have_count(4)
+    first, second = buttons.nth(0).bounding_box(), buttons.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 4 and first["width"] < 200
+    opening = page.locator("li[id^=message-]").first.locator(".cde-post-actions > li")
+    boxes = [opening.nth(i).bounding_box() for i in range(opening.count())]
+    assert len({round(b["y"]) for b in boxes}) < len(boxes)  # at least two share a line
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    shot(page, "phone-thread", full_page=True)
+    assert_clean(page)
+    page.context.close()
