@@ -86,7 +86,32 @@ class ReplyForm(_PostForm):
 
 
 class EditPostForm(_PostForm):
-    body = forms.CharField(label="Message", widget=RichTextarea(attrs={"rows": 8}))
+    """The body, attachments to add or remove, and for the opening message its title and its
+    « question » tick: what was chosen when publishing can be corrected (walk 12e)."""
+
+    title = forms.CharField(label="Titre", max_length=200)
+    is_question = ThreadForm.base_fields["is_question"]
+    body = forms.CharField(
+        label="Message", widget=RichTextarea(attrs={"rows": 8}), help_text=MENTION_HINT
+    )
+    remove = forms.MultipleChoiceField(
+        label="Pièces jointes à retirer",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    files = _attachments_field()
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not post.is_opening:
+            del self.fields["title"]
+            del self.fields["is_question"]
+        self.fields["files"].label = "Ajouter des pièces jointes (facultatif)"
+        attachments = list(post.attachments.all())
+        if attachments:
+            self.fields["remove"].choices = [(str(a.pk), a.original_name) for a in attachments]
+        else:
+            del self.fields["remove"]
 
 
 class ReportForm(forms.Form):

@@ -713,16 +713,41 @@ def reply(thread, author, *, body, files=()):
 
 
 @transaction.atomic
-def edit_post(post, user, *, body, title=None):
-    """Members newly mentioned by the edit are notified; those already mentioned are not again."""
+def edit_post(post, user, *, body, title=None, is_question=None, add_files=(), remove=()):
+    """Members newly mentioned by the edit are notified; those already mentioned are not again.
+    The opening message's author may also change the title and the « question » tick (no longer
+    a question: its solution goes), and any author add or remove attachments, within the same
+    limit and checks as when publishing."""
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied
-    post.body_html = link_typed_mentions(post.thread.group, clean_body(body))
+    html = link_typed_mentions(post.thread.group, clean_body(body))
+    removed = post.attachments.filter(pk__in=[int(pk) for pk in remove or ()])
+    add_files = list(add_files or ())
+    kept = post.attachments.count() - removed.count()
+    limit = settings.GROUP_POST_MAX_ATTACHMENTS
+    if add_files and kept + len(add_files) > limit:
+        raise AttachmentError(
+            f"Ce message aurait {kept + len(add_files)} pièces jointes : {limit} au maximum. "
+            "Aucun nouveau fichier n’est joint."
+        )
+    kinds = check_attachments(add_files)
+    post.body_html = html
     post.edited_at = timezone.now()
     post.save(update_fields=["body_html", "edited_at"])
-    if title and post.is_opening:
-        Thread.objects.filter(pk=post.thread_id).update(title=title.strip())
-    group = post.thread.group
+    thread = post.thread
+    if post.is_opening:
+        changes = {}
+        if title and title.strip() and title.strip() != thread.title:
+            changes["title"] = thread.title = title.strip()
+        if is_question is not None and bool(is_question) != thread.is_question:
+            changes["is_question"] = thread.is_question = bool(is_question)
+            if not is_question:
+                changes["solution"] = thread.solution = None
+        if changes:
+            Thread.objects.filter(pk=thread.pk).update(**changes)
+    _delete_attachments(removed)
+    _store_attachments(post, add_files, kinds)
+    group = thread.group
     already = set(post.mentions.values_list("pk", flat=True))
     new = [u for u in find_mentions(group, post.body_html) if u.pk not in already]
     post.mentions.add(*new)

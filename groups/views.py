@@ -601,17 +601,29 @@ def _own_post_or_404(request, slug, pk):
 @login_required
 def edit_post(request, slug, pk):
     group, post = _own_post_or_404(request, slug, pk)
-    form = EditPostForm(request.POST or None, group=group, initial={"body": post.body_html})
+    thread = post.thread
+    initial = {"body": post.body_html, "title": thread.title, "is_question": thread.is_question}
+    form = EditPostForm(
+        request.POST or None, request.FILES or None, group=group, post=post, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_post(post, request.user, body=form.cleaned_data["body"])
+            services.edit_post(
+                post,
+                request.user,
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data.get("title"),
+                is_question=form.cleaned_data.get("is_question") if post.is_opening else None,
+                add_files=form.cleaned_data["files"],
+                remove=form.cleaned_data.get("remove", ()),
+            )
         except ValidationError as error:
-            form.add_error("body", error)
+            _add_post_error(form, error)
         else:
             messages.success(request, "Message modifié.")
             return redirect(post.get_absolute_url())
     context = _group_context(request, group, "activite")
-    context.update({"form": form, "post": post, "thread": post.thread})
+    context.update({"form": form, "post": post, "thread": thread})
     return render(request, "groups/post_edit.html", context)
 
 

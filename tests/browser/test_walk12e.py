@@ -225,3 +225,50 @@ def test_phone_thread_author_line_and_actions_are_compact(browser, live_server, 
     shot(page, "phone-thread", full_page=True)
     assert_clean(page)
     page.context.close()
+
+
+def test_edit_page_with_attachments_title_and_question(browser, live_server, team):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.browser.test_groups_writing import PDF
+
+    group, coordinator, _ = team
+    thread = services.create_thread(
+        group,
+        coordinator,
+        title="Convention",
+        body="Le modèle",
+        files=[SimpleUploadedFile("brouillon.pdf", PDF)],
+    )
+    post = thread.posts.get()
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + f"/groupes/{group.slug}/messages/{post.pk}/modifier/")
+    editor_ready(page)
+    expect(page.get_by_label("Titre")).to_have_value("Convention")
+    expect(page.get_by_text("Pour mentionner un membre")).to_be_visible()
+    expect(page.get_by_role("button", name="Annuler", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Revenir sans enregistrer")).to_be_visible()
+    shot(page, "modifier", full_page=True)
+    assert_clean(page)
+    page.locator("label[for=id_is_question]").click()
+    page.get_by_text("Retirer « brouillon.pdf »").click()
+    page.locator("#id_files").set_input_files(
+        [{"name": "faux.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00binaire"}]
+    )
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(page.locator("#id_files-erreurs")).to_contain_text("faux.pdf")
+    expect(page.locator("#id_files")).to_be_focused()
+    assert_clean(page)
+    page.locator("#id_files").set_input_files(
+        [{"name": "final.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_label("Titre").fill("Convention signée")
+    # What was ticked before the refusal is still ticked.
+    expect(page.get_by_label("Retirer « brouillon.pdf »")).to_be_checked()
+    expect(page.get_by_label("C'est une question")).to_be_checked()
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(page.get_by_text("Message modifié.")).to_be_visible()
+    thread.refresh_from_db()
+    assert thread.title == "Convention signée" and thread.is_question
+    assert list(post.attachments.values_list("original_name", flat=True)) == ["final.pdf"]
+    page.context.close()

@@ -329,3 +329,69 @@ def test_audit_log_names_target_types_in_french(client, w, anct_user):  # noqa: 
     entry = AuditEntry.objects.filter(target_type="groups.post").first()
     inspect = page_text(client.get(f"/admin/journal-audit/inspect/{entry.pk}/"))
     assert "Message" in inspect and "groups.post" not in inspect
+
+
+# --- F7: editing a message: attachments, title, « question », hint, labels ---------------------
+
+
+def test_editing_changes_attachments_title_and_question(client, w):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from groups.models import Attachment
+    from tests.utils import page_text
+
+    group, thread, reply, animateur, member = (
+        w["group"], w["thread"], w["reply"], w["animateur"], w["member"],
+    )  # fmt: skip
+    # A reply: its attachments, no title or question box.
+    client.force_login(animateur)
+    url = reverse("groups:edit_post", args=[group.slug, reply.pk])
+    page = client.get(url).content.decode()
+    text = page_text(client.get(url))
+    assert "Pour mentionner un membre" in text
+    assert "Retirer « modele.pdf »" in text and "Retirer « capture.png »" in text
+    assert 'name="title"' not in page and 'name="is_question"' not in page
+    assert "Revenir sans enregistrer" in text and ">Annuler<" not in page
+    response = client.post(
+        url,
+        {
+            "body": "<p>Voici le bon modèle.</p>",
+            "remove": [str(w["pdf"].pk)],
+            "files": [SimpleUploadedFile("bon-modele.pdf", PDF)],
+        },
+    )
+    assert response.status_code == 302
+    names = set(reply.attachments.values_list("original_name", flat=True))
+    assert names == {"capture.png", "bon-modele.pdf"}
+    # A refused file changes nothing, says why, and keeps the text.
+    response = client.post(
+        url,
+        {
+            "body": "<p>Encore</p>",
+            "remove": [str(w["image"].pk)],
+            "files": [SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 50)],
+        },
+    )
+    assert "« virus.pdf » n’est pas d’un format accepté" in page_text(response)
+    assert reply.attachments.count() == 2
+    reply.refresh_from_db()
+    assert reply.body_html == "<p>Voici le bon modèle.</p>"
+    # Someone else's attachment cannot be removed through one's own post.
+    other = services.reply(thread, member, body="x", files=[SimpleUploadedFile("a.pdf", PDF)])
+    client.post(url, {"body": "<p>Voici</p>", "remove": [str(other.attachments.get().pk)]})
+    assert other.attachments.count() == 1
+
+    # The opening message: title and « question » can be changed; unticking drops the solution.
+    services.mark_solution(thread, reply, member)
+    client.force_login(member)
+    url = reverse("groups:edit_post", args=[group.slug, thread.posts.get(is_opening=True).pk])
+    page = client.get(url).content.decode()
+    assert 'name="title"' in page and 'name="is_question"' in page
+    client.post(url, {"title": "Bilan annuel : qui a un modèle ?", "body": "<p>Je bloque.</p>"})
+    thread.refresh_from_db()
+    assert thread.title == "Bilan annuel : qui a un modèle ?"
+    assert not thread.is_question and thread.solution is None
+    client.post(url, {"title": thread.title, "body": "<p>Je bloque.</p>", "is_question": "on"})
+    thread.refresh_from_db()
+    assert thread.is_question
+    assert Attachment.objects.filter(original_name="modele.pdf").count() == 0

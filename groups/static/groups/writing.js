@@ -268,7 +268,7 @@
   // The reply form comes back at #repondre: Chromium's scroll to that fragment, done once the
   // page has loaded, clears the focus (walk 12e), so it is given again after the load.
   function focusFirstError() {
-    var field = document.querySelector('form[data-draft-url] [aria-invalid="true"]');
+    var field = document.querySelector('form[data-draft-url] [aria-invalid="true"], form[data-post-form] [aria-invalid="true"]');
     if (!field) return;
     function focus() {
       if (field.cdeEditor) field.cdeEditor.commands.focus();
@@ -292,7 +292,7 @@
   function focusTargetMessage() {
     if (!/^#message-\d+$/.test(location.hash)) return;
     var target = document.getElementById(location.hash.slice(1));
-    if (!target || document.querySelector('form[data-draft-url] [aria-invalid="true"]')) return;
+    if (!target || document.querySelector('form[data-draft-url] [aria-invalid="true"], form[data-post-form] [aria-invalid="true"]')) return;
     target.setAttribute("tabindex", "-1");
     target.focus();
   }
