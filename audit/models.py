@@ -71,3 +71,19 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.target_label or self.target_id}"
+
+    def target_type_label(self):
+        """The target's kind in French (« Message », « Adhésion »), from its model's verbose
+        name, rather than the stored "groups.post"; the stored value when the model is gone."""
+        from django.apps import apps
+        from django.utils.text import capfirst
+
+        if not self.target_type:
+            return ""
+        try:
+            model = apps.get_model(self.target_type)
+        except (LookupError, ValueError):
+            return self.target_type
+        return capfirst(model._meta.verbose_name)
+
+    target_type_label.short_description = "type de cible"

@@ -4,6 +4,7 @@ next to Wagtail's own history of page and snippet edits."""
 from django.urls import reverse_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -39,7 +40,19 @@ class AuditEntryViewSet(ModelViewSet):
     menu_label = "Journal d'audit"
     url_prefix = "journal-audit"
     name = "audit"
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_label"]
+    list_display = [
+        "created_at",
+        "actor_label",
+        "action",
+        # French names of the models, not "groups.post".
+        Column(
+            "target_type",
+            label="Type de cible",
+            accessor="target_type_label",
+            sort_key="target_type",
+        ),
+        "target_label",
+    ]
     list_filter = ["action", "target_type", "created_at"]
     search_fields = ["actor_label", "target_label", "target_id"]
     ordering = ["-created_at"]
@@ -48,7 +61,7 @@ class AuditEntryViewSet(ModelViewSet):
         "created_at",
         "actor_label",
         "action",
-        "target_type",
+        "target_type_label",
         "target_id",
         "target_label",
         "details",

@@ -70,7 +70,13 @@ def sanitize_html(html):
         html = word_lists_to_html(html)
     if "<table" in html.lower():
         html = tables_to_paragraphs(html)
-    return _strip_empty_edges(_cleaner.clean(_CODE_BLOCKS.sub("", html)).strip())
+    cleaned = _cleaner.clean(_CODE_BLOCKS.sub("", html)).strip()
+    # A link whose address was refused (javascript:…) is plain text, not a greyed link-to-nowhere.
+    cleaned = _LINK_WITHOUT_HREF.sub(r"\1", cleaned)
+    return _strip_empty_edges(cleaned)
+
+
+_LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)(?:\s[^>]*)?>(.*?)</a>", re.S)
 
 
 # A paragraph with nothing to read: Word's <p>&nbsp;</p>, an editor's <p><br></p>.
@@ -130,6 +136,56 @@ def tables_to_paragraphs(html):
 _MSO_LIST = re.compile(r"mso-list\s*:\s*(l\d+)\s+level(\d+)", re.I)
 _MSO_MARKER = re.compile(r"mso-list\s*:\s*ignore", re.I)
 _ORDERED_MARKER = re.compile(r"^\(?([0-9]+|[a-z]|[ivxlcdm]+)[.)]$", re.I)
+# A marker typed at the start of the item when Word left no mso-list:Ignore span (older Word,
+# Outlook): its Symbol/Wingdings bullets « · », « o », « § », « ▪ » or a number « 1. », « a) »,
+# followed by the spaces Word pads it with. A letter marker needs a non-breaking space, so that
+# an item written « o u bien » is not cut.
+_LEADING_MARKER = re.compile(
+    r"^[\s\xa0]*(?:([·•▪■□◦‣§\uf0b7\uf0a7\uf0d8\-–—*])[\s\xa0]+"
+    r"|(\(?(?:[0-9]+|[a-z]|[ivxlcdm]+)[.)])[\s\xa0]+|(o)\xa0[\s\xa0]*)",
+    re.I,
+)
+
+
+def _drop_conditional_marker(node):
+    """Word's <![if !supportLists]>marker<![endif]> removed; returns the marker's text or None."""
+    from bs4.element import Comment, Declaration
+
+    def is_cond(child, word):
+        if not isinstance(child, (Declaration, Comment)):
+            return False
+        return str(child).strip().strip("[]").lower().startswith(word)
+
+    for start in node.find_all(string=lambda s: is_cond(s, "if !supportlists")):
+        text = []
+        sibling = start.next_sibling
+        while sibling is not None and not is_cond(sibling, "endif"):
+            following = sibling.next_sibling
+            text.append(sibling.get_text() if hasattr(sibling, "get_text") else str(sibling))
+            sibling.extract()
+            sibling = following
+        if sibling is not None:
+            sibling.extract()
+        start.extract()
+        return "".join(text)
+    return None
+
+
+def _drop_leading_marker(li):
+    """A typed bullet or number at the start of a list item removed; returns it or None."""
+    from bs4.element import PreformattedString
+
+    # The first readable text of the item: nothing readable comes before it.
+    first = li.find(
+        string=lambda s: not isinstance(s, PreformattedString) and s.strip(" \t\r\n\xa0")
+    )
+    if first is None:
+        return None
+    match = _LEADING_MARKER.match(str(first))
+    if not match:
+        return None
+    first.replace_with(str(first)[match.end() :])
+    return match.group(1) or match.group(2) or match.group(3)
 
 
 def _word_list_item(node):
@@ -143,11 +199,17 @@ def _word_list_item(node):
     if not match and not (is_list_class and marker is not None):
         return None
     list_id, level = (match.group(1), match.group(2)) if match else ("l", "1")
-    kind = "ul"
+    kind = None
     if marker is not None:
         text = "".join(marker.get_text().split())
         kind = "ol" if _ORDERED_MARKER.match(text) else "ul"
         marker.decompose()
+    conditional = _drop_conditional_marker(node)
+    if kind is None and conditional is not None:
+        kind = "ol" if _ORDERED_MARKER.match("".join(conditional.split())) else "ul"
+    if kind is None:
+        typed = _drop_leading_marker(node)
+        kind = "ol" if typed and _ORDERED_MARKER.match(typed) else "ul"
     return list_id, max(1, min(int(level), 9)), kind
 
 
@@ -219,8 +281,19 @@ def plain_text_to_html(text):
     return sanitize_html("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
 
 
+# Tags that lay out lines themselves: text holding one of them is HTML from an editor, whose
+# line breaks mean nothing.
+_BLOCK_TAG = re.compile(r"<(p|div|br|ul|ol|li|h[1-6]|blockquote|pre|table|tr)\b", re.I)
+
+
 def user_text_to_html(text):
     """What a user typed in a rich-text field: HTML from the editor through the sanitiser, plain
-    text (no JavaScript, or an old client) into paragraphs."""
+    text (no JavaScript, or an old client) into paragraphs. Text typed in the plain text area
+    with a few inline tags (« <b>gras</b> ») keeps its paragraphs and line breaks too."""
     text = str(text or "")
-    return sanitize_html(text) if re.search(r"<[a-zA-Z/]", text) else plain_text_to_html(text)
+    if not re.search(r"<[a-zA-Z/]", text):
+        return plain_text_to_html(text)
+    if _BLOCK_TAG.search(text) or "\n" not in text.strip():
+        return sanitize_html(text)
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return sanitize_html("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))

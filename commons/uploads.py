@@ -71,6 +71,8 @@ KINDS = {
     ]
 }
 DOCUMENT_KINDS = frozenset(KINDS)
+# DOCUMENT_KINDS as people name them (forms' hints, refusals), not as 13 technical labels.
+DOCUMENT_FORMATS = "PDF, Word, Excel, PowerPoint, LibreOffice, images, texte ou CSV"
 KIND_BY_MIME = {kind.mime: kind.key for kind in KINDS.values()}
 IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "webp"})
 
@@ -199,11 +201,12 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
     if uploaded is None:
         raise ValidationError("Aucun fichier n'a été envoyé.")
     if uploaded.size == 0:
-        raise ValidationError("Le fichier est vide.")
+        raise ValidationError("Le fichier est vide.", code="empty")
     if uploaded.size > max_bytes:
         raise ValidationError(
             f"Le fichier pèse {file_size(uploaded.size)} : la taille maximale est de "
-            f"{file_size(max_bytes)}."
+            f"{file_size(max_bytes)}.",
+            code="too_big",
         )
     name = safe_filename(uploaded.name)
     extension = os.path.splitext(name)[1].lstrip(".").lower()
@@ -213,13 +216,15 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_KINDS, max_bytes):
     if key is None or key not in allowed:
         raise ValidationError(
             f"Ce type de fichier n'est pas accepté (le contenu ne correspond à aucun format "
-            f"autorisé). Formats acceptés : {accepted}."
+            f"autorisé). Formats acceptés : {accepted}.",
+            code="type",
         )
     kind = KINDS[key]
     if extension not in kind.extensions:
         raise ValidationError(
             f"L'extension « .{extension or '?'} » ne correspond pas au contenu du fichier "
-            f"({kind.label})."
+            f"({kind.label}).",
+            code="extension",
         )
     if key in ZIP_KINDS:
         check_archive(uploaded)

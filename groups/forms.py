@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from commons.french import file_size
+from commons.uploads import DOCUMENT_FORMATS
 from commons.widgets import RichTextarea
 from groups.choosers import PersonChooserWidget, person_label
 from groups.models import Group, Kind, Membership, Role
@@ -26,7 +28,9 @@ class AttachmentsField(forms.FileField):
         if not data:
             return []
         files = data if isinstance(data, list | tuple) else [data]
-        return [super(AttachmentsField, self).clean(f, initial) for f in files]
+        # Django's own checks ("Le fichier soumis est vide.") would not say which file: an
+        # empty file goes on to check_attachments, which names it with the others.
+        return [f if not f.size else super(AttachmentsField, self).clean(f, initial) for f in files]
 
 
 def _attachments_field():
@@ -34,8 +38,8 @@ def _attachments_field():
         label="Pièces jointes (facultatif)",
         required=False,
         help_text=(
-            f"Jusqu'à {settings.GROUP_POST_MAX_ATTACHMENTS} fichiers : PDF, Word, Excel, "
-            "PowerPoint, OpenDocument, images, CSV ; 20 Mo au maximum chacun."
+            f"Jusqu’à {settings.GROUP_POST_MAX_ATTACHMENTS} fichiers : {DOCUMENT_FORMATS} ; "
+            f"{file_size(settings.GROUP_DOCUMENT_MAX_BYTES)} au maximum chacun."
         ),
     )
 
@@ -47,6 +51,11 @@ class _PostForm(forms.Form):
     def max_bytes(self):
         """Checked in the browser too (writing.js), before a long upload for nothing."""
         return settings.GROUP_DOCUMENT_MAX_BYTES
+
+    @property
+    def max_files(self):
+        """Also checked in the browser: an 11th file is refused when chosen, not after sending."""
+        return settings.GROUP_POST_MAX_ATTACHMENTS
 
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +86,32 @@ class ReplyForm(_PostForm):
 
 
 class EditPostForm(_PostForm):
-    body = forms.CharField(label="Message", widget=RichTextarea(attrs={"rows": 8}))
+    """The body, attachments to add or remove, and for the opening message its title and its
+    « question » tick: what was chosen when publishing can be corrected (walk 12e)."""
+
+    title = forms.CharField(label="Titre", max_length=200)
+    is_question = ThreadForm.base_fields["is_question"]
+    body = forms.CharField(
+        label="Message", widget=RichTextarea(attrs={"rows": 8}), help_text=MENTION_HINT
+    )
+    remove = forms.MultipleChoiceField(
+        label="Pièces jointes à retirer",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    files = _attachments_field()
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not post.is_opening:
+            del self.fields["title"]
+            del self.fields["is_question"]
+        self.fields["files"].label = "Ajouter des pièces jointes (facultatif)"
+        attachments = list(post.attachments.all())
+        if attachments:
+            self.fields["remove"].choices = [(str(a.pk), a.original_name) for a in attachments]
+        else:
+            del self.fields["remove"]
 
 
 class ReportForm(forms.Form):
@@ -131,8 +165,26 @@ class GroupAdminForm(WagtailAdminModelForm):
     with the rules the services apply, so that ANCT gets a French message on the form instead
     of an error page; the views then save through groups.services, never form.save()."""
 
+    # Whoever creates a group runs it unless they say otherwise, as in Discourse or Decidim:
+    # without this, ANCT gets the same 404 as anyone on the reserved group it just created and
+    # has to add itself afterwards (walk 12e). Creation only: on an existing group, ANCT names
+    # itself in the list below like anyone else.
+    creator_animates = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="M’ajouter comme animatrice ou animateur de ce groupe",
+        help_text=(
+            "Cochée, vous devenez membre et animatrice ou animateur du groupe : vous le voyez sur "
+            "le site et pouvez modérer ses discussions (masquer, épingler, marquer une solution) "
+            "et gérer ses membres. Décochée, vous ne voyez un groupe réservé que si vous êtes "
+            "ajoutée à la liste ci-dessous, comme tout le monde."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("creator_animates", None)
         # Cité groups come with their cité and the national group exists once
         # (services.ensure_national_group): ANCT creates working groups here.
         if not self.instance.pk and "kind" in self.fields:
@@ -162,8 +214,9 @@ class GroupAdminForm(WagtailAdminModelForm):
                 "Cette personne est déjà membre de ce groupe."
             )
 
-    def wanted_memberships(self):
-        """{user: role} as the memberships formset leaves it (deleted rows left out)."""
+    def wanted_memberships(self, creator=None):
+        """{user: role} as the memberships formset leaves it (deleted rows left out); the
+        creator as animateur when the new group's box is ticked."""
         formset = self.formsets["memberships"]
         wanted = {}
         for form in formset.forms:
@@ -171,6 +224,8 @@ class GroupAdminForm(WagtailAdminModelForm):
             if not data or formset._should_delete_form(form) or not data.get("user"):
                 continue
             wanted[data["user"]] = data.get("role") or Role.MEMBRE
+        if creator is not None and self.cleaned_data.get("creator_animates"):
+            wanted[creator] = Role.ANIMATEUR
         return wanted
 
     def is_valid(self):

@@ -277,6 +277,7 @@ class Post(models.Model):
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = "message"
         ordering = ["created_at", "pk"]
 
     def __str__(self):
@@ -447,6 +448,7 @@ class DocumentVersion(models.Model):
     text_extracted_at = models.DateTimeField("texte lu le", null=True, blank=True)
 
     class Meta:
+        verbose_name = "version de document"
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="unique_version_number"),
@@ -486,6 +488,7 @@ class Activity(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = "activité"
         ordering = ["-created_at", "-pk"]
         # Mon espace counts and lists each group's lines newer than the member's last visit.
         indexes = [models.Index(fields=["group", "created_at"], name="groups_activity_recent")]

@@ -22,8 +22,15 @@ from django.utils.text import slugify
 from audit.models import Action
 from audit.services import record_action
 from commons.extraction import SUPPORTED_KINDS, ExtractionError, extract_text
-from commons.html import user_text_to_html
-from commons.uploads import KIND_BY_MIME, image_thumbnail, safe_filename, validate_upload
+from commons.french import file_size
+from commons.html import sanitize_html, user_text_to_html
+from commons.uploads import (
+    DOCUMENT_FORMATS,
+    KIND_BY_MIME,
+    image_thumbnail,
+    safe_filename,
+    validate_upload,
+)
 from commons.urls import site_url
 from groups import permissions
 from groups.models import (
@@ -553,6 +560,46 @@ _MENTION_LINK = re.compile(
 )
 
 
+def link_typed_mentions(group, html):
+    """« @Prénom Nom » of a member typed as text (without JavaScript, or without choosing in the
+    suggestions) becomes the same link as the editor inserts, as the README says. Case and the
+    member's own capitals ignored; not inside a link or code; the longest name first (« @Anne
+    Marie Durand » before « @Anne Marie »)."""
+    if "@" not in strip_tags(html):
+        return html
+    from bs4 import BeautifulSoup, NavigableString
+
+    names = sorted(
+        {m.user.display_name: m.user for m in group.memberships.select_related("user")}.items(),
+        key=lambda item: -len(item[0]),
+    )
+    names = [(name, user) for name, user in names if name.strip()]
+    if not names:
+        return html
+    pattern = re.compile(
+        # Not an e-mail address (« mail@anne… »), not the start of a longer word.
+        r"(?<![\w.+-])@(" + "|".join(re.escape(name) for name, _ in names) + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    by_name = {name.lower(): user for name, user in names}
+    soup = BeautifulSoup(html, "html.parser")
+    changed = False
+    for text in list(soup.find_all(string=pattern)):
+        if not isinstance(text, NavigableString) or text.find_parent(["a", "code", "pre"]):
+            continue
+        pieces, last = [], 0
+        for match in pattern.finditer(str(text)):
+            pieces.append(str(text)[last : match.start()])
+            link = soup.new_tag("a", href=mention_url(group, by_name[match.group(1).lower()]))
+            link.string = match.group(0)
+            pieces.append(link)
+            last = match.end()
+        pieces.append(str(text)[last:])
+        text.replace_with(*[piece for piece in pieces if piece != ""])
+        changed = True
+    return sanitize_html(str(soup)) if changed else html
+
+
 def find_mentions(group, html):
     """Members mentioned in a post: a link inserted by the editor's @ suggestions, or "@Prénom
     Nom" typed as plain text. Only members of the group count: a link to anyone else notifies
@@ -591,7 +638,7 @@ def create_thread(group, author, *, title, body, is_question=False, files=()):
     """A refused attachment refuses the whole post: nothing is stored."""
     if not permissions.can_post(author, group):
         raise PermissionDenied
-    html = clean_body(body)
+    html = link_typed_mentions(group, clean_body(body))
     kinds = check_attachments(files)
     check_post_rate(author)
     thread = Thread.objects.create(
@@ -626,7 +673,7 @@ def reply(thread, author, *, body, files=()):
     group = thread.group
     if not permissions.can_post(author, group):
         raise PermissionDenied
-    html = clean_body(body)
+    html = link_typed_mentions(group, clean_body(body))
     kinds = check_attachments(files)
     check_post_rate(author)
     post = Post.objects.create(thread=thread, author=author, body_html=html)
@@ -671,16 +718,41 @@ def reply(thread, author, *, body, files=()):
 
 
 @transaction.atomic
-def edit_post(post, user, *, body, title=None):
-    """Members newly mentioned by the edit are notified; those already mentioned are not again."""
+def edit_post(post, user, *, body, title=None, is_question=None, add_files=(), remove=()):
+    """Members newly mentioned by the edit are notified; those already mentioned are not again.
+    The opening message's author may also change the title and the « question » tick (no longer
+    a question: its solution goes), and any author add or remove attachments, within the same
+    limit and checks as when publishing."""
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied
-    post.body_html = clean_body(body)
+    html = link_typed_mentions(post.thread.group, clean_body(body))
+    removed = post.attachments.filter(pk__in=[int(pk) for pk in remove or ()])
+    add_files = list(add_files or ())
+    kept = post.attachments.count() - removed.count()
+    limit = settings.GROUP_POST_MAX_ATTACHMENTS
+    if add_files and kept + len(add_files) > limit:
+        raise AttachmentError(
+            f"Ce message aurait {kept + len(add_files)} pièces jointes : {limit} au maximum. "
+            "Aucun nouveau fichier n’est joint."
+        )
+    kinds = check_attachments(add_files)
+    post.body_html = html
     post.edited_at = timezone.now()
     post.save(update_fields=["body_html", "edited_at"])
-    if title and post.is_opening:
-        Thread.objects.filter(pk=post.thread_id).update(title=title.strip())
-    group = post.thread.group
+    thread = post.thread
+    if post.is_opening:
+        changes = {}
+        if title and title.strip() and title.strip() != thread.title:
+            changes["title"] = thread.title = title.strip()
+        if is_question is not None and bool(is_question) != thread.is_question:
+            changes["is_question"] = thread.is_question = bool(is_question)
+            if not is_question:
+                changes["solution"] = thread.solution = None
+        if changes:
+            Thread.objects.filter(pk=thread.pk).update(**changes)
+    _delete_attachments(removed)
+    _store_attachments(post, add_files, kinds)
+    group = thread.group
     already = set(post.mentions.values_list("pk", flat=True))
     new = [u for u in find_mentions(group, post.body_html) if u.pk not in already]
     post.mentions.add(*new)
@@ -742,23 +814,65 @@ class AttachmentError(ValidationError):
     """A refused attachment (the form shows it on the file field)."""
 
 
+def _refusal(uploaded, error):
+    """Why one attachment is refused, in the words of the form's hint, naming the file."""
+    name = safe_filename(uploaded.name)
+    code = getattr(error, "code", None)
+    if code == "empty":
+        return f"« {name} » est vide"
+    if code == "too_big":
+        return (
+            f"« {name} » pèse {file_size(uploaded.size)}, plus que les "
+            f"{file_size(settings.GROUP_DOCUMENT_MAX_BYTES)} permis"
+        )
+    if code == "type":
+        return f"« {name} » n’est pas d’un format accepté ({DOCUMENT_FORMATS})"
+    if code == "extension":
+        return f"« {name} » ne contient pas ce qu’annonce son nom"
+    return f"« {name} » : {' '.join(error.messages)}"
+
+
 def check_attachments(files):
-    """The FileKind of each file, validated by its bytes like group documents; a French message
-    naming the file otherwise."""
+    """The FileKind of each file, validated by its bytes like group documents; otherwise one
+    French message naming every refused file, and saying that nothing was joined: a form
+    cannot send back the files chosen, so the valid ones must be chosen again too."""
     files = list(files or ())
     limit = settings.GROUP_POST_MAX_ATTACHMENTS
     if len(files) > limit:
         raise AttachmentError(
-            f"Vous avez joint {len(files)} fichiers : {limit} au maximum par message."
+            f"Vous avez choisi {len(files)} fichiers : {limit} au maximum par message. "
+            f"Aucun n’est joint : choisissez-en {limit} au plus."
         )
-    kinds = []
+    kinds, refused = [], []
     for uploaded in files:
         try:
             kinds.append(validate_upload(uploaded, max_bytes=settings.GROUP_DOCUMENT_MAX_BYTES))
         except ValidationError as error:
-            raise AttachmentError(
-                f"« {safe_filename(uploaded.name)} » : {' '.join(error.messages)}"
-            ) from None
+            refused.append(_refusal(uploaded, error))
+    if refused:
+        names = [safe_filename(f.name) for f in files]
+        refused_names = {
+            name for name in names if any(r.startswith(f"« {name} »") for r in refused)
+        }
+        others = [f"« {name} »" for name in names if name not in refused_names]
+        message = (
+            ("Fichier refusé : " if len(refused) == 1 else "Fichiers refusés : ")
+            + " ; ".join(refused)
+            + "."
+        )
+        if others:
+            message += (
+                f" {', '.join(others)} "
+                + (
+                    "n’est pas joint non plus"
+                    if len(others) == 1
+                    else "ne sont pas joints non plus"
+                )
+                + " : choisissez-"
+                + ("le" if len(others) == 1 else "les")
+                + " de nouveau."
+            )
+        raise AttachmentError(message)
     return kinds
 
 
@@ -885,7 +999,7 @@ def pin_thread(thread, actor, *, pinned=True):
 @transaction.atomic
 def report_post(post, reporter, *, reason):
     group = post.thread.group
-    if not permissions.can_view_group(reporter, group):
+    if not permissions.can_view_group(reporter, group) or post.author_id == reporter.pk:
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:

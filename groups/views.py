@@ -342,23 +342,30 @@ def new_thread(request, slug):
     return _never_cached(render(request, "groups/thread_form.html", context))
 
 
-def _discard_thread_draft(request, group):
-    """Giving a new discussion up is asked twice, on a page of its own (works without
-    JavaScript): what was typed is saved first, so that "Reprendre la rédaction" finds it."""
+def _discard_thread_draft(request, group, thread=None):
+    """Giving a new discussion or a reply up is asked twice, on a page of its own (works without
+    JavaScript): what was typed is saved first, so that "Reprendre la rédaction" finds it. With
+    nothing typed and no draft there is nothing to give up: back to the form."""
+    back = f"{thread.get_absolute_url()}#repondre" if thread else None
     if request.POST.get("confirmer"):
-        services.discard_draft(request.user, group)
+        services.discard_draft(request.user, group, thread)
         messages.success(request, "Votre brouillon est abandonné.")
-        return redirect(group)
+        return redirect(back or group)
+    typed = any(request.POST.get(name, "").strip() for name in ("title", "body"))
+    if not typed and services.get_draft(request.user, group, thread) is None:
+        return redirect(back or reverse("groups:new_thread", kwargs={"slug": group.slug}))
     # Too long to keep: the draft saved before stays.
     with suppress(ValidationError):
         services.save_draft(
             request.user,
             group,
-            title=request.POST.get("title", ""),
+            thread=thread,
+            title="" if thread else request.POST.get("title", ""),
             body=request.POST.get("body", ""),
-            is_question=bool(request.POST.get("is_question")),
+            is_question=False if thread else bool(request.POST.get("is_question")),
         )
     context = _group_context(request, group, "activite")
+    context.update({"thread": thread, "back": back})
     return _never_cached(render(request, "groups/thread_discard.html", context))
 
 
@@ -386,6 +393,8 @@ def _add_post_error(form, error):
 def thread_detail(request, slug, pk):
     group, thread = permissions.get_thread_for_user_or_404(request.user, slug, pk)
     _refuse_post_unless_writable(request, group)
+    if request.method == "POST" and request.POST.get("abandonner"):
+        return _discard_thread_draft(request, group, thread)
     draft = services.get_draft(request.user, group, thread)
     form = ReplyForm(
         request.POST or None,
@@ -478,7 +487,7 @@ def my_questions(request):
             "page_obj": _questions_page(request, groups),
             "breadcrumb": [
                 {"label": "Groupes", "url": reverse("groups:index")},
-                {"label": "Questions sans réponse"},
+                {"label": "Questions sans solution"},
             ],
         },
     )
@@ -604,17 +613,29 @@ def _own_post_or_404(request, slug, pk):
 @login_required
 def edit_post(request, slug, pk):
     group, post = _own_post_or_404(request, slug, pk)
-    form = EditPostForm(request.POST or None, group=group, initial={"body": post.body_html})
+    thread = post.thread
+    initial = {"body": post.body_html, "title": thread.title, "is_question": thread.is_question}
+    form = EditPostForm(
+        request.POST or None, request.FILES or None, group=group, post=post, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_post(post, request.user, body=form.cleaned_data["body"])
+            services.edit_post(
+                post,
+                request.user,
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data.get("title"),
+                is_question=form.cleaned_data.get("is_question") if post.is_opening else None,
+                add_files=form.cleaned_data["files"],
+                remove=form.cleaned_data.get("remove", ()),
+            )
         except ValidationError as error:
-            form.add_error("body", error)
+            _add_post_error(form, error)
         else:
             messages.success(request, "Message modifié.")
             return redirect(post.get_absolute_url())
     context = _group_context(request, group, "activite")
-    context.update({"form": form, "post": post, "thread": post.thread})
+    context.update({"form": form, "post": post, "thread": thread})
     return render(request, "groups/post_edit.html", context)
 
 
@@ -649,6 +670,10 @@ def hide_post(request, slug, pk):
 @login_required
 def report_post(request, slug, pk):
     group, post = _post_for_user_or_404(request, slug, pk)
+    # One's own message is not reported (the button is not shown): the same 404 as a message
+    # that does not exist, so that no animateur gets a report from its author.
+    if post.author_id == request.user.pk:
+        raise Http404(permissions.NOT_FOUND)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.report_post(post, request.user, reason=form.cleaned_data["reason"])

@@ -1,10 +1,13 @@
 import unicodedata
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from wagtail import hooks
-from wagtail.admin.panels import ObjectList
+from wagtail.admin import messages
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
@@ -38,7 +41,7 @@ class _SavedThroughServices:
 
 class GroupCreateView(_SavedThroughServices, CreateView):
     def save_instance(self):
-        wanted = self.form.wanted_memberships()
+        wanted = self.form.wanted_memberships(creator=self.request.user)
         fields = _group_fields(self.form)
         group = services.create_group(
             **fields,
@@ -49,6 +52,13 @@ class GroupCreateView(_SavedThroughServices, CreateView):
         )
         log(instance=group, action="wagtail.create", user=self.request.user)
         return group
+
+    def get_success_buttons(self):
+        # Straight to the group on the site, where its animatrice runs it.
+        return [
+            *super().get_success_buttons(),
+            messages.button(self.object.get_absolute_url(), "Voir le groupe sur le site"),
+        ]
 
 
 class GroupCopyView(generic.CopyViewMixin, GroupCreateView):
@@ -69,6 +79,25 @@ class GroupEditView(_SavedThroughServices, EditView):
         services.set_memberships(group, self.form.wanted_memberships(), actor=self.request.user)
         log(instance=group, action="wagtail.edit", user=self.request.user)
         return group
+
+    def get_success_buttons(self):
+        return [
+            *super().get_success_buttons(),
+            messages.button(self.object.get_absolute_url(), "Voir le groupe sur le site"),
+        ]
+
+    @cached_property
+    def header_more_buttons(self):
+        # The admin page of a group leads to the group itself (walk 12e).
+        return [
+            *super().header_more_buttons,
+            Button(
+                "Voir le groupe sur le site",
+                url=self.object.get_absolute_url(),
+                icon_name="view",
+                priority=5,
+            ),
+        ]
 
 
 def _folded(text):
@@ -121,7 +150,11 @@ class GroupViewSet(SnippetViewSet):
     add_view_class = GroupCreateView
     copy_view_class = GroupCopyView
     edit_view_class = GroupEditView
-    edit_handler = ObjectList(Group.panels, base_form_class=GroupAdminForm)
+    # The creator's box (GroupAdminForm.creator_animates, new groups only) just before the list.
+    edit_handler = ObjectList(
+        [*Group.panels[:-1], FieldPanel("creator_animates"), Group.panels[-1]],
+        base_form_class=GroupAdminForm,
+    )
 
 
 register_snippet(GroupViewSet)

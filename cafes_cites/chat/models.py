@@ -88,6 +88,7 @@ class ChatMessage(models.Model):
     )
 
     class Meta:
+        verbose_name = "message de chat"
         ordering = ["session", "room_id"]
         constraints = [
             models.UniqueConstraint(fields=["session", "room_id"], name="cafe_cite_chat_room_id"),

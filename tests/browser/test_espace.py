@@ -42,7 +42,7 @@ def test_mon_espace_and_preferences(page, live_server):
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
     expect(page).to_have_url(re.compile(r"/mon-espace/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
-    questions = page.get_by_role("region", name="Questions en attente de réponse")
+    questions = page.get_by_role("region", name="Questions sans solution")
     expect(questions.get_by_role("link", name="Qui vient jeudi ?")).to_be_visible()
     expect(page.get_by_role("heading", name="Ma cité : Testville")).to_be_visible()
     due = page.get_by_role("region", name="Questionnaire trimestriel")

@@ -59,12 +59,20 @@ def test_anct_creates_a_group_and_names_its_animateur(page, live_server):
         f"Claire Coord — {coordinator.email}"
     )
     page.locator("select[name='memberships-0-role']").select_option(Role.ANIMATEUR)
+    # Whoever creates the group runs it too, unless she unticks the box (walk 12e).
+    expect(
+        page.get_by_role("checkbox", name="M’ajouter comme animatrice ou animateur de ce groupe")
+    ).to_be_checked()
     page.locator("button.action-save").click()
     expect(page.locator(".messages")).to_contain_text("Mobilité et permis")
+    expect(page.get_by_role("link", name="Voir le groupe sur le site")).to_be_visible()
     # Wagtail's own flash banner fades in: axe measures its contrast mid-animation.
     assert_accessible(page, exclude=[".messages"])
     group = Group.objects.get(slug="mobilite-et-permis")
     assert group.memberships.get(user=coordinator).role == Role.ANIMATEUR
+    assert group.memberships.get(user=anct).role == Role.ANIMATEUR
+    page.get_by_role("link", name="Voir le groupe sur le site").click()
+    expect(page.get_by_text("Vous animez ce groupe")).to_be_visible()
 
 
 def test_deleting_a_post_asks_first(page, live_server):

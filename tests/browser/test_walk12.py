@@ -77,7 +77,7 @@ def test_writing_a_question_after_the_walk(browser, live_server, team, settings)
     refusal = page.locator("#id_files-trop-lourd")
     expect(refusal).to_be_visible()
     expect(refusal).to_have_text(
-        "Le fichier « lourd.pdf » pèse 2 ko : la taille maximale est de 1 ko. Il n'est pas joint."
+        "Le fichier « lourd.pdf » pèse 2 ko : la taille maximale est de 1 ko. Il n’est pas joint."
     )
     expect(page.get_by_role("button", name=re.compile("Retirer lourd.pdf"))).to_have_count(0)
     assert_clean(page)

@@ -609,7 +609,7 @@ def test_mon_espace_shows_unread_activity_questions_and_notifications(client, te
     client.force_login(member)
     text = page_text(client.get("/mon-espace/"))
     assert "a ouvert la discussion" in text and "Sujet" in text
-    assert "Questions en attente de réponse" in text
+    assert "Questions sans solution" in text
     # The "new discussion" notification is the activity line itself, opened through it.
     notification = Notification.objects.get(recipient=member, kind="thread")
     assert text.count("Sujet") == 1 and "Nouvelle discussion" not in text

@@ -84,9 +84,12 @@ def urls_of(w):
 def test_every_reserved_group_url_by_role(client, world, role, expected):
     if role != "anonymous":
         client.force_login(world[role])
+    own_report = reverse("groups:report_post", args=[world["group"].slug, world["post"].pk])
     for url in urls_of(world):
         response = client.get(url)
-        assert response.status_code == expected, (role, url)
+        # The animatrice wrote the post: one's own message is not reported (walk 12e).
+        wanted = 404 if role == "animateur" and url == own_report else expected
+        assert response.status_code == wanted, (role, url)
         if expected == 302:
             assert reverse("account_login") in response["Location"]
 

@@ -244,10 +244,10 @@ def test_hidden_and_deleted_posts_hide_their_attachments(
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("rapport.pdf", b"<script>alert(1)</script>", "type de fichier n'est pas accepté"),
-        ("photo.png", b"MZ\x90\x00" + b"\x00" * 100, "type de fichier n'est pas accepté"),
-        ("bilan.docx", PDF, "ne correspond pas au contenu"),
-        ("vide.pdf", b"", "vide"),
+        ("rapport.pdf", b"<script>alert(1)</script>", "« rapport.pdf » n’est pas d’un format"),
+        ("photo.png", b"MZ\x90\x00" + b"\x00" * 100, "« photo.png » n’est pas d’un format"),
+        ("bilan.docx", PDF, "« bilan.docx » ne contient pas ce qu’annonce son nom"),
+        ("vide.pdf", b"", "« vide.pdf » est vide"),
     ],
 )
 def test_disguised_attachments_are_refused_and_nothing_is_stored(client, w, name, content, message):
@@ -278,7 +278,7 @@ def test_oversize_and_too_many_attachments_are_refused(client, w, settings):
         reverse("groups:new_thread", args=[w["group"].slug]),
         {"title": "Gros", "body": "Fichier", "files": [SimpleUploadedFile("gros.pdf", PDF * 50)]},
     )
-    assert "taille maximale" in page_text(response)
+    assert "« gros.pdf » pèse" in page_text(response)
     settings.GROUP_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
     settings.GROUP_POST_MAX_ATTACHMENTS = 2
     response = client.post(

@@ -63,6 +63,45 @@ const MSO_LIST = /mso-list\s*:\s*(l\d+)\s+level(\d+)/i;
 const MSO_MARKER = /mso-list\s*:\s*ignore/i;
 const ORDERED_MARKER = /^\(?([0-9]+|[a-z]|[ivxlcdm]+)[.)]$/i;
 const LIST_BLOCKS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6", "DIV"]);
+// A marker typed at the start of the item when Word left no mso-list:Ignore span (older Word,
+// Outlook): « · », « o », « § », « ▪ » or « 1. », « a) » followed by Word's padding. A letter
+// marker needs a non-breaking space, so that an item written « o u bien » is not cut.
+const LEADING_MARKER = /^[\s\u00a0]*(?:([·•▪■□◦‣§\uf0b7\uf0a7\uf0d8\-–—*])[\s\u00a0]+|(\(?(?:[0-9]+|[a-z]|[ivxlcdm]+)[.)])[\s\u00a0]+|(o)\u00a0[\s\u00a0]*)/i;
+
+// Word's <![if !supportLists]>marker<![endif]> (comments once parsed) removed; its text or null.
+function dropConditionalMarker(node) {
+  const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_COMMENT);
+  let start;
+  while ((start = walker.nextNode())) {
+    if (/^\[?if !supportLists/i.test(start.data.trim())) break;
+  }
+  if (!start) return null;
+  let text = "";
+  let sibling = start.nextSibling;
+  while (sibling && !(sibling.nodeType === Node.COMMENT_NODE && /^\[?endif/i.test(sibling.data.trim()))) {
+    const following = sibling.nextSibling;
+    if (sibling.nodeType !== Node.COMMENT_NODE) text += sibling.textContent;
+    sibling.remove();
+    sibling = following;
+  }
+  if (sibling) sibling.remove();
+  start.remove();
+  return text;
+}
+
+// A typed bullet or number at the start of a list item removed; the marker or null.
+function dropLeadingMarker(node) {
+  const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  let first;
+  while ((first = walker.nextNode())) {
+    if (first.data.replace(/[\s\u00a0]/g, "")) break;
+  }
+  if (!first) return null;
+  const match = LEADING_MARKER.exec(first.data);
+  if (!match) return null;
+  first.data = first.data.slice(match[0].length);
+  return match[1] || match[2] || match[3];
+}
 
 function wordListItem(node) {
   if (node.nodeType !== Node.ELEMENT_NODE || !LIST_BLOCKS.has(node.tagName)) return null;
@@ -70,10 +109,16 @@ function wordListItem(node) {
   const marker = [...node.querySelectorAll("span")].find((span) => MSO_MARKER.test(span.getAttribute("style") || ""));
   const listClass = [...node.classList].some((name) => name.startsWith("MsoListParagraph"));
   if (!match && !(listClass && marker)) return null;
-  let kind = "UL";
+  let kind = null;
   if (marker) {
     kind = ORDERED_MARKER.test(marker.textContent.replace(/\s+/g, "")) ? "OL" : "UL";
     marker.remove();
+  }
+  const conditional = dropConditionalMarker(node);
+  if (!kind && conditional !== null) kind = ORDERED_MARKER.test(conditional.replace(/\s+/g, "")) ? "OL" : "UL";
+  if (!kind) {
+    const typed = dropLeadingMarker(node);
+    kind = typed && ORDERED_MARKER.test(typed) ? "OL" : "UL";
   }
   const level = match ? Math.max(1, Math.min(parseInt(match[2], 10), 9)) : 1;
   return { id: match ? match[1] : "l", level, kind };
@@ -410,7 +455,35 @@ function mentions(url, holder, status) {
   function highlight(index) {
     state.active = index;
     [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === index)));
-    if (index >= 0) dom().setAttribute("aria-activedescendant", `${listId}-${index}`);
+    if (index >= 0) {
+      dom().setAttribute("aria-activedescendant", `${listId}-${index}`);
+      list.children[index]?.scrollIntoView({ block: "nearest" });
+    }
+  }
+  // Next to the caret (the "@"), not at the top of the editor: in a long message the top is
+  // off-screen, and on a phone it covered the toolbar (walk 12e). Below the line when it fits
+  // in the visible viewport, else above it; never wider than the editor. CSSOM styles, which
+  // the Content-Security-Policy allows (unlike style attributes in the HTML).
+  function position(box) {
+    if (!state.range) return;
+    let caret;
+    try {
+      caret = editorRef.view.coordsAtPos(state.range.from);
+    } catch (error) {
+      return;
+    }
+    const frame = holder.getBoundingClientRect();
+    const viewport = window.visualViewport;
+    const viewTop = viewport ? viewport.offsetTop : 0;
+    const viewBottom = viewTop + (viewport ? viewport.height : window.innerHeight);
+    const width = Math.min(box.offsetWidth || 0, frame.width);
+    const left = Math.max(0, Math.min(caret.left - frame.left, frame.width - width));
+    const height = box.offsetHeight;
+    const below = caret.bottom + 4;
+    const top = below + height <= viewBottom || caret.top - height - 4 < viewTop ? below : caret.top - height - 4;
+    box.style.left = `${Math.round(left)}px`;
+    box.style.right = "auto";
+    box.style.top = `${Math.round(top - frame.top)}px`;
   }
   function choose(index) {
     const member = state.items[index];
@@ -441,9 +514,11 @@ function mentions(url, holder, status) {
       list.appendChild(li);
     });
     empty.hidden = members.length > 0;
+    if (!empty.hidden) position(empty);
     if (members.length) {
       state.open = true;
       list.hidden = false;
+      position(list);
       highlight(0);
       const plural = members.length > 1 ? "s" : "";
       status.textContent = `Suggestions ouvertes : ${members.length} membre${plural} proposé${plural}, flèches haut et bas pour choisir, Entrée pour insérer, Échap pour fermer.`;
@@ -503,7 +578,12 @@ function mentions(url, holder, status) {
               const count = state.items.length;
               if (event.key === "ArrowDown") highlight((state.active + 1) % count);
               else if (event.key === "ArrowUp") highlight(state.active <= 0 ? count - 1 : state.active - 1);
-              else if (event.key === "Enter" || event.key === "Tab") choose(state.active);
+              else if (event.key === "Enter" || event.key === "Tab") {
+                // Only a visible list with a highlighted member takes Enter; otherwise it is a
+                // new line, as the writer expects.
+                if (list.hidden || state.active < 0 || !state.items[state.active]) return false;
+                choose(state.active);
+              }
               else if (event.key === "Escape") close();
               else return false;
               event.preventDefault();
@@ -524,6 +604,14 @@ function mentions(url, holder, status) {
       editor.on("update", () => lookup(editor));
       editor.on("selectionUpdate", () => lookup(editor));
       editor.on("blur", () => setTimeout(() => state.open && close(), 150));
+      // The page scrolled or the phone's keyboard opened: the list follows the caret.
+      const follow = () => {
+        if (state.open) position(list);
+        else if (!empty.hidden) position(empty);
+      };
+      window.addEventListener("scroll", follow, { passive: true });
+      window.addEventListener("resize", follow);
+      window.visualViewport?.addEventListener("resize", follow);
     },
   };
 }

@@ -80,6 +80,7 @@
         body.value = kept.body;
       }
       restored = "Votre dernière saisie est rétablie. ";
+      if (discard) discard.hidden = false;
       if (status) status.textContent = "Brouillon repris : " + restored;
       dirty = true;
       timer = setTimeout(save, 200);
@@ -120,8 +121,11 @@
           if (status) status.textContent = "Le brouillon n'a pas pu être enregistré (hors ligne ?).";
         });
     }
+    // "Abandonner ce brouillon" is offered once there is something to give up.
+    var discard = form.querySelector("[data-draft-discard]");
     form.addEventListener("input", function (event) {
       if (event.target.type === "file") return;
+      if (discard) discard.hidden = false;
       dirty = true;
       keepLocally();
       clearTimeout(timer);
@@ -168,6 +172,7 @@
     if (!input || typeof DataTransfer === "undefined") return;
     // The server's limit, checked here before a long upload that would be refused anyway.
     var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+    var maxFiles = parseInt(input.getAttribute("data-max-files"), 10) || 0;
     var refusal = document.createElement("p");
     refusal.className = "fr-error-text";
     refusal.id = input.id + "-trop-lourd";
@@ -213,7 +218,12 @@
         if (maxBytes && file.size > maxBytes) {
           refused.push(
             "Le fichier « " + file.name + " » pèse " + fileSize(file.size) +
-              " : la taille maximale est de " + fileSize(maxBytes) + ". Il n'est pas joint."
+              " : la taille maximale est de " + fileSize(maxBytes) + ". Il n’est pas joint."
+          );
+        } else if (maxFiles && files.files.length >= maxFiles) {
+          // The server's limit too: said now, not after a long upload refused as a whole.
+          refused.push(
+            "« " + file.name + " » n’est pas joint : " + maxFiles + " fichiers au maximum par message."
           );
         } else {
           files.items.add(file);
@@ -255,11 +265,25 @@
 
   // A form sent back with errors: focus goes to the first field in error (the editor for the
   // message: editor.js, a module included before this script, has already run).
+  // The reply form comes back at #repondre: Chromium's scroll to that fragment, done once the
+  // page has loaded, clears the focus (walk 12e), so it is given again after the load.
   function focusFirstError() {
-    var field = document.querySelector('form[data-draft-url] [aria-invalid="true"]');
+    var field = document.querySelector('form[data-draft-url] [aria-invalid="true"], form[data-post-form] [aria-invalid="true"]');
     if (!field) return;
-    if (field.cdeEditor) field.cdeEditor.commands.focus();
-    else field.focus();
+    function focus() {
+      if (field.cdeEditor) field.cdeEditor.commands.focus();
+      else field.focus();
+    }
+    focus();
+    if (location.hash) {
+      var refocus = function () {
+        requestAnimationFrame(function () {
+          if (document.activeElement === document.body || !document.activeElement) focus();
+        });
+      };
+      if (document.readyState === "complete") refocus();
+      else window.addEventListener("load", refocus);
+    }
   }
 
   // Publishing, marking the solution or deleting comes back to the message concerned
@@ -268,7 +292,7 @@
   function focusTargetMessage() {
     if (!/^#message-\d+$/.test(location.hash)) return;
     var target = document.getElementById(location.hash.slice(1));
-    if (!target || document.querySelector('form[data-draft-url] [aria-invalid="true"]')) return;
+    if (!target || document.querySelector('form[data-draft-url] [aria-invalid="true"], form[data-post-form] [aria-invalid="true"]')) return;
     target.setAttribute("tabindex", "-1");
     target.focus();
   }
