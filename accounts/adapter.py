@@ -80,6 +80,7 @@ class AccountAdapter(DefaultAccountAdapter):
         "account/messages/email_confirmed.txt",
         "account/messages/primary_email_set.txt",
         "account/messages/password_changed.txt",
+        "account/messages/password_set.txt",
         "usersessions/messages/sessions_logged_out.txt",
     )
 
@@ -95,6 +96,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if self.request.user.is_authenticated:
             return reverse("account_email")
         return super().get_email_verification_redirect_url(email_address)
+
+    def get_password_change_redirect_url(self, request):
+        # Not back to the form just submitted: « Mes sessions » shows what the message says (this
+        # session alone is still open).
+        return reverse("usersessions_list")
 
     def get_logout_redirect_url(self, request):
         # A ProConnect session ends at ProConnect too, which then sends the user back here.

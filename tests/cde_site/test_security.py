@@ -589,7 +589,7 @@ def test_logout_ends_the_session_on_the_server(client):
     assert not is_authenticated(replay)
 
 
-def test_password_change_ends_the_other_sessions(client):
+def test_password_change_keeps_this_session_and_ends_the_other_ones(client):
     user = UserFactory()
     other_device = session_client(user)
     assert is_authenticated(other_device)
@@ -603,7 +603,22 @@ def test_password_change_ends_the_other_sessions(client):
         },
     )
     assert response.status_code == 302
+    # Not back to the form just submitted, nor to the login page: « Mes sessions ».
+    assert response["Location"] == reverse("usersessions_list")
     assert not is_authenticated(other_device)
+    # The other session is deleted on the server, not only voided by the next request.
+    other_key = other_device.cookies[settings.SESSION_COOKIE_NAME].value
+    assert not Session.objects.filter(session_key=other_key).exists()
+    # The session the change was made from stays open, with one focused message.
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page_text(page)
+    assert (
+        "Mot de passe modifié. Vos autres sessions ont été fermées ; celle-ci reste ouverte."
+        in text
+    )
+    assert "déconnecté" not in text and "Connectez-vous" not in text
+    assert "data-cde-success-message" in page.content.decode()
     fresh = Client()
     assert login(fresh, user.email, "nouveau-secret-2026!").status_code == 302
 
