@@ -52,8 +52,8 @@ class AccountAdapter(DefaultAccountAdapter):
             minutes = login_wait_minutes()
             return forms.ValidationError(
                 format_html(
-                    "Trop de tentatives de connexion avec cette adresse. Réessayez dans {} "
-                    'minute{}, ou <a href="{}">choisissez un nouveau mot de passe</a> '
+                    "Trop de tentatives de connexion. Réessayez dans {} minute{} au plus, "
+                    'ou <a href="{}">choisissez un nouveau mot de passe</a> '
                     "(« Mot de passe oublié ? »).",
                     minutes,
                     "s" if minutes > 1 else "",

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from commons.html import plain_text_to_html, sanitize_html
@@ -412,6 +413,23 @@ def test_lockout_after_failure_limit_refuses_even_the_right_password(client, loc
     assert logged_in_user_id(client) is None
     # The lockout is per address and IP address: the same person from elsewhere is not blocked.
     assert login(Client(), user.email, PASSWORD, REMOTE_ADDR="10.1.2.3").status_code == 302
+
+
+def test_lockout_page_counts_down_from_the_last_failure(client, lockout):
+    """Walk 16e: eight minutes into the lock, the page still said « dans 15 minutes »."""
+    user = UserFactory()
+    for _ in range(lockout.AXES_FAILURE_LIMIT):
+        login(client, user.email, "faux")
+    AccessAttempt.objects.filter(username=user.email).update(
+        attempt_time=timezone.now() - timedelta(minutes=8)
+    )
+    response = login(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    html = page_text(response)
+    assert "bloquées pendant 15 minutes après le dernier essai" in html
+    assert "Réessayez dans 7 minutes." in html
+    # Retrying during the lock did not restart it.
+    assert "Réessayez dans 7 minutes." in page_text(login(client, user.email, PASSWORD))
 
 
 def test_lockout_ends_after_cooloff(client, settings):
