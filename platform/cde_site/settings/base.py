@@ -285,7 +285,11 @@ ACCOUNT_FORMS = {
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"10/m/ip,{LOGIN_FAILURE_LIMIT * 4}/{LOGIN_COOLOFF_MINUTES}m/key"
+    "login_failed": f"10/m/ip,{LOGIN_FAILURE_LIMIT * 4}/{LOGIN_COOLOFF_MINUTES}m/key",
+    # allauth's default (one per 3 minutes) silently swallowed « Renvoyer » right after adding an
+    # address: the first mail and two resends per quarter of an hour, beyond that a message says
+    # the earlier link still works (accounts.views.EmailView).
+    "confirm_email": "3/15m/key",
 }
 
 # --- E-mail ---------------------------------------------------------------------------------

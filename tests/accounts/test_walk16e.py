@@ -1,0 +1,59 @@
+"""Walk 16e (issue #16): the account pages' findings, through the real views, database and
+Redis (allauth's rate limits count in the cache)."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.utils import clear_cache, page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_unconfirmed_address(client):
+    user = UserFactory()
+    client.force_login(user)
+    EmailAddress.objects.create(user=user, email="pro@exemple.org", verified=False)
+    return user
+
+
+def test_resend_verification_sends_the_mail_and_says_so(client):
+    _with_unconfirmed_address(client)
+    response = client.post(
+        reverse("account_email"), {"action_send": "", "email": "pro@exemple.org"}, follow=True
+    )
+    html = response.content.decode()
+    assert "Courriel de confirmation envoyé à pro@exemple.org." in page_text(response)
+    assert "data-cde-success-message" in html
+    assert [m.to for m in mail.outbox] == [["pro@exemple.org"]]
+
+
+def test_resend_beyond_the_rate_limit_says_the_earlier_link_still_works(client, settings):
+    clear_cache()
+    settings.ACCOUNT_RATE_LIMITS = {"confirm_email": "3/15m/key"}
+    _with_unconfirmed_address(client)
+    for _ in range(3):
+        client.post(reverse("account_email"), {"action_send": "", "email": "pro@exemple.org"})
+    assert len(mail.outbox) == 3
+    response = client.post(
+        reverse("account_email"), {"action_send": "", "email": "pro@exemple.org"}, follow=True
+    )
+    assert len(mail.outbox) == 3
+    text = page_text(response)
+    assert "le lien du dernier reste valable" in text
+    assert "data-cde-success-message" in response.content.decode()
+
+
+def test_resend_to_a_confirmed_address_says_there_is_nothing_to_send(client):
+    user = UserFactory()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    client.force_login(user)
+    response = client.post(
+        reverse("account_email"), {"action_send": "", "email": user.email}, follow=True
+    )
+    assert f"L’adresse {user.email} est déjà confirmée" in page_text(response)
+    assert mail.outbox == []
