@@ -57,3 +57,39 @@ def test_resend_to_a_confirmed_address_says_there_is_nothing_to_send(client):
     )
     assert f"L’adresse {user.email} est déjà confirmée" in page_text(response)
     assert mail.outbox == []
+
+
+def test_profile_photo_can_be_removed_and_its_file_is_deleted(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.accounts.test_accounts import _image_bytes, _upload, profile_post
+
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("accounts:profile"))
+    assert "Retirer la photo" not in page_text(page)  # no photo yet: nothing to remove
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_post(client, photo=_upload("moi.png", _image_bytes(), "image/png"))
+    user.refresh_from_db()
+    storage, name = user.photo.storage, user.photo.name
+    assert name and storage.exists(name)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert 'name="remove_photo"' in html and "Retirer la photo" in html
+    assert "Votre téléphone et votre photo ne sont montrés que sur cette page." in html
+
+    # Both at once is refused, and nothing changes.
+    response = profile_post(
+        client, remove_photo="on", photo=_upload("autre.png", _image_bytes(), "image/png")
+    )
+    assert "retirer la photo ou en envoyer une nouvelle" in page_text(response)
+    user.refresh_from_db()
+    assert user.photo.name == name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = profile_post(client, remove_photo="on")
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.photo
+    assert not storage.exists(name)  # the old file is gone from the disk
+    assert client.get(reverse("accounts:photo")).status_code == 404
+    assert "Retirer la photo" not in page_text(client.get(reverse("accounts:profile")))
