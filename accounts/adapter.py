@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 
+from commons.mail import email_subject
 from commons.urls import site_url
 
 logger = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject):
         # The prefix of the platform's other e-mails (notifications, invitations, pilotage).
-        return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
+        return email_subject(subject)
 
     def send_mail(self, template_prefix, email, context):
         request = getattr(self, "request", None)
@@ -118,7 +119,14 @@ class AccountAdapter(DefaultAccountAdapter):
         site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=root.split("://")[-1])
         # site_url: the signature of account/email/base_message.txt, as in the other e-mails.
         super().send_mail(
-            template_prefix, email, {"current_site": site, "site_url": root, **context}
+            template_prefix,
+            email,
+            {
+                "current_site": site,
+                "site_url": root,
+                "contact_email": settings.CONTACT_EMAIL,
+                **context,
+            },
         )
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from commons.mail import email_subject
 from commons.urls import absolute_url, site_url
 from notifications.services import email_content, unsubscribe_url
 
@@ -48,9 +49,9 @@ def build_email(user, notifications, *, digest):
         "preferences_url": preferences_url(),
     }
     subject = (
-        f"[{settings.WAGTAIL_SITE_NAME}] Votre récapitulatif : {len(notifications)} nouveauté(s)"
+        email_subject(f"Votre récapitulatif : {len(notifications)} nouveauté(s)")
         if digest
-        else f"[{settings.WAGTAIL_SITE_NAME}] {notifications[0].title}"
+        else email_subject(notifications[0].title)
     )
     # RFC 3834: automatic mail, so that out-of-office robots do not answer it.
     headers = {"Auto-Submitted": "auto-generated"}

@@ -28,6 +28,7 @@ from accounts.roles import ANCT_GROUP_NAME
 from audit.models import Action
 from audit.services import record_action
 from commons.html import html_to_plain_text, user_text_to_html
+from commons.mail import email_subject
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
 from notifications.models import EmailMode
@@ -903,11 +904,12 @@ def _bulletin_message(bulletin, subscriber, sections, chosen_labels=()):
         "bulletin_sections": sections,
         "chosen_labels": list(chosen_labels),
         "subscribe_url": absolute_url(reverse("ressources:subscribe")),
+        "site_name": settings.WAGTAIL_SITE_NAME,
         "site_url": site_url(),
         "unsubscribe_url": unsubscribe_link,
     }
     message = EmailMultiAlternatives(
-        subject=f"Bulletin de veille n° {bulletin.number} — Cités de l'emploi",
+        subject=email_subject(f"Bulletin de veille n° {bulletin.number}"),
         body=render_to_string("ressources/emails/bulletin.txt", context),
         to=[subscriber.email],
         headers={

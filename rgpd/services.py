@@ -23,6 +23,7 @@ from accounts.sessions import end_all_sessions
 from audit.models import Action
 from audit.services import record_action
 from commons.batches import delete_in_batches
+from commons.mail import email_subject
 from commons.urls import absolute_url
 from rgpd.models import ErasedAccount, InactivityWarning
 
@@ -157,7 +158,7 @@ def send_inactivity_warning(user, anonymised_on):
         "inactive_days": settings.RGPD_INACTIVE_ACCOUNT_DAYS,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] Votre compte sera anonymisé faute de connexion",
+        subject=email_subject("Votre compte sera anonymisé faute de connexion"),
         body=render_to_string("rgpd/emails/inactivity_warning.txt", context),
         to=[user.email],
     )

@@ -93,3 +93,58 @@ def test_profile_photo_can_be_removed_and_its_file_is_deleted(
     assert not storage.exists(name)  # the old file is gone from the disk
     assert client.get(reverse("accounts:photo")).status_code == 404
     assert "Retirer la photo" not in page_text(client.get(reverse("accounts:profile")))
+
+
+def _notice(to):
+    (message,) = [m for m in mail.outbox if m.to == [to]]
+    assert message.subject.startswith("[Cités de l'emploi] ")
+    assert "Si vous n'en êtes pas à l'origine" in message.body
+    assert "contact@cites-emploi.anct.gouv.fr" in message.body
+    assert "L'équipe nationale des cités de l'emploi (ANCT)" in message.body
+    return message
+
+
+def test_password_change_sends_a_security_notice(client):
+    from tests.factories import PASSWORD
+
+    user = UserFactory()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    mail.outbox.clear()
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "Neuf-secret-2026!",
+            "password2": "Neuf-secret-2026!",
+        },
+    )
+    assert response.status_code == 302
+    assert "Votre mot de passe a été modifié." in _notice(user.email).body
+
+
+def test_password_reset_sends_a_security_notice(client):
+    import re
+
+    user = UserFactory()
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"https?://\S+/password/reset/key/\S+", mail.outbox[-1].body).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    mail.outbox.clear()
+    response = client.post(
+        form_url, {"password1": "Neuf-secret-2026!", "password2": "Neuf-secret-2026!"}
+    )
+    assert response.status_code == 302
+    assert "Votre mot de passe a été réinitialisé." in _notice(user.email).body
+
+
+def test_new_primary_address_sends_a_notice_to_the_old_one(client):
+    user = UserFactory()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    EmailAddress.objects.create(user=user, email="pro@exemple.org", verified=True)
+    client.force_login(user)
+    old = user.email
+    client.post(reverse("account_email"), {"action_primary": "", "email": "pro@exemple.org"})
+    assert "est désormais pro@exemple.org" in _notice(old).body

@@ -329,6 +329,19 @@ def test_double_opt_in_and_unsubscribe(client, library, django_capture_on_commit
     assert response.status_code == 302
     assert not Subscriber.objects.exists()  # nothing stored before confirmation
     assert len(mail.outbox) == 1
+    # Walk 16e: the platform's prefix and signature, as on every other e-mail.
+    assert mail.outbox[0].subject == (
+        "[Cités de l'emploi] Confirmez votre abonnement au bulletin de veille des cités de l'emploi"
+    )
+    assert (
+        mail.outbox[0]
+        .body.rstrip()
+        .endswith(
+            "L'équipe nationale des cités de l'emploi (ANCT)\n\n--\nCités de l'emploi — "
+            + mail.outbox[0].body.rstrip().rsplit(" — ", 1)[1]
+        )
+    )
+    assert "://" in mail.outbox[0].body.rstrip().rsplit(" — ", 1)[1]
     confirm_url = _link(mail.outbox[0], "/veille/abonnement/")
     path = confirm_url.split("://", 1)[1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 200

@@ -270,6 +270,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # ends every other one (accounts.sessions.end_other_sessions_on_password_change).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Security notices by e-mail after a password change, set or reset, and an address added,
+# confirmed, made primary or removed (account/email/*_message.txt, the platform's wording).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_FORMS = {
@@ -429,6 +432,9 @@ DEMO_EMAIL_DOMAIN = "demo.cites-emploi.fr"
 # "partiellement conforme" or "totalement conforme"): the footer's "Accessibilité : …" mention and
 # the statement setup_site writes. The contact address is the statement's feedback channel.
 ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non conforme")
+# The national team's address for everything else (personal data, access problems, a change to
+# one's account one did not make): privacy page, 403 page, security notices.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@cites-emploi.anct.gouv.fr")
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@cites-emploi.anct.gouv.fr"
 )
