@@ -148,3 +148,60 @@ def test_new_primary_address_sends_a_notice_to_the_old_one(client):
     old = user.email
     client.post(reverse("account_email"), {"action_primary": "", "email": "pro@exemple.org"})
     assert "est désormais pro@exemple.org" in _notice(old).body
+
+
+OUTBOX = "/notifications/courriels-de-demo/"
+
+
+def _demo_mail(settings):
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "notifications.outbox.DatabaseEmailBackend"
+
+
+def test_anonymous_demo_mailbox_reads_the_reset_link_without_logging_in(client, settings):
+    """Walk 16e F3: logging in to read the reset e-mail voided its link."""
+    from notifications.models import OutboxEmail
+
+    _demo_mail(settings)
+    user = UserFactory(email="elise@exemple.org")
+    other = UserFactory(email="autre@exemple.org")
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    client.post(reverse("account_reset_password"), {"email": other.email})
+    mine = OutboxEmail.objects.get(to="elise@exemple.org")
+    theirs = OutboxEmail.objects.get(to="autre@exemple.org")
+    page = page_text(client.get(OUTBOX))
+    assert "Saisissez une adresse" in page and f"{OUTBOX}{mine.pk}/" not in page
+    # Not a substring search: only the exact address typed.
+    for typed in ("exemple.org", "lise@exemple.org"):
+        assert f"{OUTBOX}{mine.pk}/" not in page_text(client.get(OUTBOX, {"adresse": typed}))
+    assert "Saisissez une adresse électronique valide" in page_text(
+        client.get(OUTBOX, {"adresse": "exemple.org"})
+    )
+    listing = page_text(client.get(OUTBOX, {"adresse": "Elise@exemple.org"}))
+    assert f"{OUTBOX}{mine.pk}/" in listing and f"{OUTBOX}{theirs.pk}/" not in listing
+    detail = page_text(client.get(f"{OUTBOX}{mine.pk}/"))
+    assert "/password/reset/key/" in detail
+    assert client.get(f"{OUTBOX}{theirs.pk}/").status_code == 404
+    assert "_auth_user_id" not in client.session
+    # The link read there still works: nobody logged in.
+    import re
+
+    link = re.search(r"https?://\S+/password/reset/key/\S+", mine.body).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get(path, follow=True)
+    assert "Lien de réinitialisation invalide" not in page_text(response)
+    assert 'name="password1"' in response.content.decode()
+
+    settings.DEBUG = False
+    assert client.get(OUTBOX, {"adresse": "elise@exemple.org"}).status_code == 404
+    assert client.get(f"{OUTBOX}{mine.pk}/").status_code == 404
+
+
+def test_demo_mailbox_shows_the_confirmation_of_an_added_address(client, settings):
+    """Walk 16e F5: the mail to an added (unconfirmed) address was only in the ANCT mailbox."""
+    _demo_mail(settings)
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("account_email"), {"action_add": "", "email": "pro@exemple.org"})
+    listing = page_text(client.get(OUTBOX))
+    assert "pro@exemple.org" in listing and "Confirmez" in listing
