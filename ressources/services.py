@@ -763,16 +763,17 @@ def check_subscription_rate(email, ip):
     recent = SubscriptionRequest.objects.filter(created_at__gte=now - timedelta(seconds=window))
     email_digest, ip_digest = _digest(email), _digest(ip or "inconnue")
     minutes = max(1, round(window / 60))
+    period = "la dernière heure" if minutes == 60 else f"les {minutes} dernières minutes"
     if recent.filter(email_digest=email_digest).count() >= per_address:
         raise TooManyRequests(
-            f"Plusieurs courriels de confirmation ont déjà été envoyés à cette adresse dans les "
-            f"{minutes} dernières minutes : vérifiez votre boîte de réception (et les indésirables) "
-            "ou réessayez plus tard."
+            "Plusieurs courriels de confirmation ont déjà été envoyés à cette adresse dans "
+            f"{period} : vérifiez votre boîte de réception (et les indésirables) ou réessayez "
+            "plus tard."
         )
     if recent.filter(ip_digest=ip_digest).count() >= per_ip:
         raise TooManyRequests(
-            "Trop de demandes d'abonnement ont été faites depuis votre connexion : réessayez "
-            "plus tard."
+            "Trop de demandes d'abonnement ont été faites depuis votre réseau (même adresse IP) "
+            f"dans {period} : réessayez plus tard."
         )
     SubscriptionRequest.objects.create(email_digest=email_digest, ip_digest=ip_digest)
 

@@ -32,7 +32,7 @@ def test_signup_creates_account_with_profile(client):
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle.partenaire@example.org")
     assert (user.first_name, user.organisation) == ("Nadia", "PLIE")
-    assert role_label(user) == "Professionnel inscrit"
+    assert role_label(user) == "Inscription sans cité"
 
 
 def test_signup_errors_are_in_french_and_create_nothing(client):

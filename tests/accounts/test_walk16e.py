@@ -205,3 +205,18 @@ def test_demo_mailbox_shows_the_confirmation_of_an_added_address(client, setting
     client.post(reverse("account_email"), {"action_add": "", "email": "pro@exemple.org"})
     listing = page_text(client.get(OUTBOX))
     assert "pro@exemple.org" in listing and "Confirmez" in listing
+
+
+def test_profile_card_role_wording_is_neutral(client):
+    from tests.factories import CiteFactory
+
+    cite = CiteFactory()
+    for user, label in (
+        (UserFactory(cite=cite, coordinator=True), "Coordination de la cité"),
+        (UserFactory(cite=cite, partner=True), "Partenaire de la cité"),
+        (UserFactory(), "Inscription sans cité"),
+    ):
+        client.force_login(user)
+        text = page_text(client.get(reverse("accounts:profile")))
+        assert f"{label}" in text
+        assert "Coordinateur ou coordinatrice" not in text and "Professionnel inscrit" not in text

@@ -424,12 +424,12 @@ def test_confirmation_emails_are_throttled_per_address_and_per_ip(
     assert ask("CIBLE@example.org", "198.51.100.2").status_code == 302
     response = ask("cible@example.org", "198.51.100.3")
     assert response.status_code == 429
-    assert "déjà été envoyés à cette adresse" in page_text(response)
+    assert "déjà été envoyés à cette adresse dans la dernière heure" in page_text(response)
     assert len(mail.outbox) == 2
     assert ask("autre@example.org", "198.51.100.1").status_code == 302
     response = ask("encore@example.org", "198.51.100.1")  # a 3rd e-mail asked from this IP
     assert response.status_code == 429
-    assert "depuis votre connexion" in page_text(response)
+    assert "depuis votre réseau (même adresse IP)" in page_text(response)
     assert len(mail.outbox) == 3
     assert ask("encore@example.org", "198.51.100.9").status_code == 302
     assert not Subscriber.objects.exists()
