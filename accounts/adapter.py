@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 
+from commons.mail import email_subject
 from commons.urls import site_url
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,8 @@ class AccountAdapter(DefaultAccountAdapter):
             minutes = login_wait_minutes()
             return forms.ValidationError(
                 format_html(
-                    "Trop de tentatives de connexion avec cette adresse. Réessayez dans {} "
-                    'minute{}, ou <a href="{}">choisissez un nouveau mot de passe</a> '
+                    "Trop de tentatives de connexion. Réessayez dans {} minute{} au plus, "
+                    'ou <a href="{}">choisissez un nouveau mot de passe</a> '
                     "(« Mot de passe oublié ? »).",
                     minutes,
                     "s" if minutes > 1 else "",
@@ -80,6 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):
         "account/messages/email_confirmed.txt",
         "account/messages/primary_email_set.txt",
         "account/messages/password_changed.txt",
+        "account/messages/password_set.txt",
         "usersessions/messages/sessions_logged_out.txt",
     )
 
@@ -96,6 +98,11 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("account_email")
         return super().get_email_verification_redirect_url(email_address)
 
+    def get_password_change_redirect_url(self, request):
+        # Not back to the form just submitted: « Mes sessions » shows what the message says (this
+        # session alone is still open).
+        return reverse("usersessions_list")
+
     def get_logout_redirect_url(self, request):
         # A ProConnect session ends at ProConnect too, which then sends the user back here.
         from accounts.proconnect.session import end_session_url
@@ -104,7 +111,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject):
         # The prefix of the platform's other e-mails (notifications, invitations, pilotage).
-        return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
+        return email_subject(subject)
 
     def send_mail(self, template_prefix, email, context):
         request = getattr(self, "request", None)
@@ -112,7 +119,14 @@ class AccountAdapter(DefaultAccountAdapter):
         site = PlatformSite(name=settings.WAGTAIL_SITE_NAME, domain=root.split("://")[-1])
         # site_url: the signature of account/email/base_message.txt, as in the other e-mails.
         super().send_mail(
-            template_prefix, email, {"current_site": site, "site_url": root, **context}
+            template_prefix,
+            email,
+            {
+                "current_site": site,
+                "site_url": root,
+                "contact_email": settings.CONTACT_EMAIL,
+                **context,
+            },
         )
 
 

@@ -23,6 +23,16 @@ class AccountsConfig(AppConfig):
             dispatch_uid="accounts_end_sessions_of_deactivated_user",
         )
 
+        from allauth.account.signals import password_changed, password_set
+
+        from accounts.sessions import end_other_sessions_on_password_change
+
+        for signal in (password_changed, password_set):
+            signal.connect(
+                end_other_sessions_on_password_change,
+                dispatch_uid=f"accounts_end_other_sessions_{id(signal)}",
+            )
+
         from allauth.account.models import EmailAddress
 
         from accounts.services import make_login_address_primary

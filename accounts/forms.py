@@ -43,18 +43,39 @@ class ProfileForm(forms.ModelForm):
     first_name = name_field("Prénom", "Saisissez votre prénom.")
     last_name = name_field("Nom", "Saisissez votre nom.")
 
+    remove_photo = forms.BooleanField(label="Retirer la photo", required=False)
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "organisation", "fonction", "phone", "photo"]
         help_texts = {
-            "photo": "Formats JPEG, PNG ou WebP, 2 Mo au maximum.",
-            "phone": "Visible des membres de vos groupes.",
+            "photo": "Formats JPEG, PNG ou WebP, 2 Mo au maximum. Montrée sur cette page seulement.",
+            "phone": "Facultatif. Montré sur cette page seulement.",
         }
         widgets = {
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         }
 
     ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.photo:
+            del self.fields["remove_photo"]  # nothing to remove
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("remove_photo"):
+            if self.files.get(self.add_prefix("photo")):
+                self.add_error(
+                    "remove_photo",
+                    "Choisissez : retirer la photo ou en envoyer une nouvelle, pas les deux.",
+                )
+            else:
+                # FileField.save_form_data empties the field on False; update_profile then
+                # deletes the old file from storage.
+                cleaned_data["photo"] = False
+        return cleaned_data
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

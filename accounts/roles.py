@@ -54,9 +54,16 @@ def role_label(user):
         return "Visiteur"
     if is_anct(user):
         return "Équipe nationale ANCT"
+    # Neutral wording (walk 16e): the card must not guess the person's gender.
     if user.cite_id:
-        return user.get_cite_role_display() or "Membre de l'équipe projet"
-    return "Professionnel inscrit"
+        return CITE_ROLE_LABELS.get(user.cite_role, "Membre de l'équipe projet")
+    return "Inscription sans cité"
+
+
+CITE_ROLE_LABELS = {
+    "coordinateur": "Coordination de la cité",
+    "partenaire": "Partenaire de la cité",
+}
 
 
 def add_anct_permissions(pairs):

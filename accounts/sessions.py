@@ -25,3 +25,14 @@ def end_sessions_of_deactivated_user(sender, instance, **kwargs):
     """post_save of the user model: a deactivated account loses its open sessions at once."""
     if instance.pk and not instance.is_active:
         end_all_sessions(instance)
+
+
+def end_other_sessions_on_password_change(sender, request=None, user=None, **kwargs):
+    """allauth's password_changed and password_set: the session the change was made from stays
+    open (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE is off), every other one is deleted on the server at
+    once, not merely voided by Django's session hash the next time it is used."""
+    if request is None or user is None:
+        return
+    current = getattr(getattr(request, "session", None), "session_key", None)
+    for session in UserSession.objects.filter(user_id=user.pk).exclude(session_key=current):
+        session.end()

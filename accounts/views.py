@@ -1,6 +1,8 @@
 import mimetypes
 import posixpath
 
+from allauth.account import views as allauth_views
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -44,3 +46,30 @@ def photo(request):
     return private_file_response(
         user.photo, filename=f"photo{extension}", content_type=content_type, as_attachment=False
     )
+
+
+class EmailView(allauth_views.EmailView):
+    """allauth's « Adresses électroniques » page, which said nothing when « Renvoyer le courriel
+    de vérification » sent nothing (an address already confirmed, or allauth's rate limit)."""
+
+    def _action_send(self, request, *args, **kwargs):
+        address = EmailAddress.objects.filter(
+            user=request.user, email__iexact=request.POST.get("email", "")
+        ).first()
+        if address is not None and address.verified:
+            # allauth would mail a link that confirms nothing new.
+            text = f"L’adresse {address.email} est déjà confirmée : rien à renvoyer."
+            messages.info(request, text, extra_tags="cde-focus")
+            return None
+        response = super()._action_send(request, *args, **kwargs)
+        if address is not None and not self._did_send_verification_email:
+            text = (
+                f"Plusieurs courriels de confirmation ont déjà été envoyés à {address.email} "
+                "il y a peu : le lien du dernier reste valable (pensez aux courriels "
+                "indésirables). Vous pourrez en demander un autre dans un quart d’heure."
+            )
+            messages.info(request, text, extra_tags="cde-focus")
+        return response
+
+
+email = login_required(EmailView.as_view())

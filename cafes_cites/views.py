@@ -19,6 +19,7 @@ from cafes_cites.models import (
     SessionStatus,
 )
 from cafes_cites.registry import question_destination
+from commons.pagination import page_or_404
 from themes.models import Theme
 
 PAST_PAGE_SIZE = 12
@@ -33,7 +34,7 @@ def agenda(request):
     if theme:
         sessions = sessions.filter(themes=theme)
     upcoming = list(sessions.upcoming(now))
-    past = Paginator(sessions.past(now), PAST_PAGE_SIZE).get_page(request.GET.get("page"))
+    past = page_or_404(Paginator(sessions.past(now), PAST_PAGE_SIZE), request.GET.get("page"))
     registrations = {}
     feed_url = ""
     if request.user.is_authenticated:

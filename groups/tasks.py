@@ -3,6 +3,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from commons.mail import email_subject
 from commons.urls import absolute_url
 from groups.models import Invitation
 
@@ -22,7 +23,7 @@ def send_invitation_email(invitation_id):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] Invitation à rejoindre « {invitation.group.name} »",
+        subject=email_subject(f"Invitation à rejoindre « {invitation.group.name} »"),
         body=render_to_string("groups/email/invitation.txt", context),
         to=[invitation.email],
     )

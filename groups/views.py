@@ -709,14 +709,17 @@ def documents(request, slug):
     docs = group.documents.annotate(
         last_number=Max("versions__number"), last_upload=Max("versions__uploaded_at")
     ).prefetch_related(Prefetch("versions", queryset=DocumentVersion.objects.defer("text")))
-    if folder:
-        docs = docs.filter(folder=folder)
     folders = (
         group.documents.exclude(folder="")
         .values_list("folder", flat=True)
         .distinct()
         .order_by("folder")
     )
+    if folder:
+        # An unknown folder is a 404, not an empty list titled after it.
+        if folder not in folders:
+            raise Http404("Ce dossier n'existe pas.")
+        docs = docs.filter(folder=folder)
     context = _group_context(request, group, "documents")
     context.update(
         {

@@ -3,6 +3,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from commons.french import plural
+from commons.mail import email_subject
 from commons.urls import absolute_url, site_url
 from notifications.services import email_content, unsubscribe_url
 
@@ -22,7 +23,7 @@ def _unless_named(name, title):
 
 
 def digest_subject(count):
-    return f"[{settings.WAGTAIL_SITE_NAME}] Votre récapitulatif : {count} nouveauté{plural(count)}"
+    return email_subject(f"Votre récapitulatif : {count} nouveauté{plural(count)}")
 
 
 def build_email(user, notifications, *, digest):
@@ -64,9 +65,7 @@ def build_email(user, notifications, *, digest):
         "preferences_url": preferences_url(),
     }
     subject = (
-        digest_subject(len(notifications))
-        if digest
-        else f"[{settings.WAGTAIL_SITE_NAME}] {notifications[0].title}"
+        digest_subject(len(notifications)) if digest else email_subject(notifications[0].title)
     )
     # RFC 3834: automatic mail, so that out-of-office robots do not answer it.
     headers = {"Auto-Submitted": "auto-generated"}

@@ -1,10 +1,14 @@
+import re
 from email import message_from_string, policy
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,29 +83,66 @@ FRAME_SANDBOX = (
 )
 
 
-def _mailbox(user):
-    """The demo e-mails addressed to `user` (all of them for a superuser): another account's
-    messages carry its private group content and its personal reply address. The ANCT team also
-    reads those sent to addresses with no account yet (invitations, subscription confirmations):
-    without them nobody could follow an invitation to the sign-up form in the demo."""
+# The address an anonymous visitor of the demo mailbox typed (kept in their session so that the
+# e-mails it lists open too).
+MAILBOX_ADDRESS_KEY = "demo_mailbox_address"
+
+
+def _to_address(address):
+    """E-mails whose recipients include exactly `address` (the backend joins them with ", ")."""
+    return Q(to__iregex=rf"(^|[\s,<]){re.escape(address)}($|[\s,>])")
+
+
+def _mailbox(request):
+    """The demo e-mails a visitor may read (DEBUG only, see README):
+    - logged in: those sent to any of their addresses, confirmed or not (the confirmation of an
+      added address included); all of them for a superuser; the ANCT team also reads those sent
+      to addresses with no account yet (invitations, subscription confirmations), without which
+      nobody could follow an invitation to the sign-up form;
+    - anonymous: those sent to the one address they typed, so that a password-reset link can be
+      read without logging in (which would void it). Demo data only: the page is a 404 without
+      DEBUG."""
     emails = OutboxEmail.objects.all()
+    user = request.user
+    if not user.is_authenticated:
+        address = request.session.get(MAILBOX_ADDRESS_KEY)
+        return emails.filter(_to_address(address)) if address else emails.none()
     if user.is_superuser:
         return emails
-    mine = Q(to__icontains=user.email)
+    addresses = {user.email.lower()} | {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+    mine = Q()
+    for address in sorted(addresses):
+        mine |= _to_address(address)
     if is_anct(user):
         accounts = get_user_model().objects.filter(email__iexact=OuterRef("to"))
         mine |= ~Exists(accounts)
     return emails.filter(mine)
 
 
-@login_required
 def outbox(request):
-    """The demo's e-mails (DEBUG only): what the platform would have sent to the logged-in person."""
+    """The demo's e-mails (DEBUG only): what the platform would have sent to the visitor."""
     _debug_only()
-    page = Paginator(_mailbox(request.user).defer("message", "html"), 30).get_page(
+    address_error = ""
+    if not request.user.is_authenticated and "adresse" in request.GET:
+        address = request.GET["adresse"].strip().lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            address_error = "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
+        else:
+            request.session[MAILBOX_ADDRESS_KEY] = address
+    page = Paginator(_mailbox(request).defer("message", "html"), 30).get_page(
         request.GET.get("page")
     )
-    return render(request, "notifications/outbox.html", {"page_obj": page})
+    context = {
+        "page_obj": page,
+        "address": request.session.get(MAILBOX_ADDRESS_KEY, ""),
+        "address_error": address_error,
+    }
+    return render(request, "notifications/outbox.html", context)
 
 
 OUTBOX_TEXT_MAX_CHARS = 20000
@@ -139,10 +180,9 @@ def _outbox_attachments(raw):
     return attachments
 
 
-@login_required
 def outbox_email(request, pk):
     _debug_only()
-    email = get_object_or_404(_mailbox(request.user), pk=pk)
+    email = get_object_or_404(_mailbox(request), pk=pk)
     return render(
         request,
         "notifications/outbox_email.html",
@@ -154,12 +194,11 @@ def outbox_email(request, pk):
     )
 
 
-@login_required
 @xframe_options_sameorigin
 def outbox_email_html(request, pk):
     """The HTML part alone, shown in a sandboxed frame of outbox_email (no script may run)."""
     _debug_only()
-    email = get_object_or_404(_mailbox(request.user), pk=pk)
+    email = get_object_or_404(_mailbox(request), pk=pk)
     # <base target="_top">: a link leaves the frame for the whole tab, as in a mail client.
     response = HttpResponse('<base target="_top">' + (email.html or "<p>(pas de version HTML)</p>"))
     response["Content-Security-Policy"] = (

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from accounts.models import CiteRole
+from commons.mail import email_subject
 from commons.urls import absolute_url, site_url
 from pilotage.models import Reminder, Response
 
@@ -33,7 +34,7 @@ def _email_cite(cite, campaign, *, roles=None, subject, template, **extra):
         **extra,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] Questionnaire de pilotage du {campaign.label} {subject}",
+        subject=email_subject(f"Questionnaire de pilotage du {campaign.label} {subject}"),
         body=render_to_string(f"{template}.txt", context),
         to=recipients,
         # RFC 3834: automatic mail, so that out-of-office robots do not answer it.

@@ -29,6 +29,7 @@ from audit.models import Action
 from audit.services import record_action
 from commons.french import quoted
 from commons.html import html_to_plain_text, user_text_to_html
+from commons.mail import email_subject
 from commons.urls import absolute_url as commons_absolute_url
 from commons.urls import site_url
 from notifications.models import EmailMode
@@ -771,16 +772,17 @@ def check_subscription_rate(email, ip):
     recent = SubscriptionRequest.objects.filter(created_at__gte=now - timedelta(seconds=window))
     email_digest, ip_digest = _digest(email), _digest(ip or "inconnue")
     minutes = max(1, round(window / 60))
+    period = "la dernière heure" if minutes == 60 else f"les {minutes} dernières minutes"
     if recent.filter(email_digest=email_digest).count() >= per_address:
         raise TooManyRequests(
-            f"Plusieurs courriels de confirmation ont déjà été envoyés à cette adresse dans les "
-            f"{minutes} dernières minutes : vérifiez votre boîte de réception (et les indésirables) "
-            "ou réessayez plus tard."
+            "Plusieurs courriels de confirmation ont déjà été envoyés à cette adresse dans "
+            f"{period} : vérifiez votre boîte de réception (et les indésirables) ou réessayez "
+            "plus tard."
         )
     if recent.filter(ip_digest=ip_digest).count() >= per_ip:
         raise TooManyRequests(
-            "Trop de demandes d'abonnement ont été faites depuis votre connexion : réessayez "
-            "plus tard."
+            "Trop de demandes d'abonnement ont été faites depuis votre réseau (même adresse IP) "
+            f"dans {period} : réessayez plus tard."
         )
     SubscriptionRequest.objects.create(email_digest=email_digest, ip_digest=ip_digest)
 
@@ -912,11 +914,12 @@ def _bulletin_message(bulletin, subscriber, sections, chosen_labels=()):
         "bulletin_sections": sections,
         "chosen_labels": list(chosen_labels),
         "subscribe_url": absolute_url(reverse("ressources:subscribe")),
+        "site_name": settings.WAGTAIL_SITE_NAME,
         "site_url": site_url(),
         "unsubscribe_url": unsubscribe_link,
     }
     message = EmailMultiAlternatives(
-        subject=f"Bulletin de veille n° {bulletin.number} — Cités de l'emploi",
+        subject=email_subject(f"Bulletin de veille n° {bulletin.number}"),
         body=render_to_string("ressources/emails/bulletin.txt", context),
         to=[subscriber.email],
         headers={

@@ -3,12 +3,15 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from commons.mail import email_subject
+from commons.urls import site_url
+
 
 def _send_to_subscriber(email, subject, template, context):
     """One e-mail of the subscription, in text and HTML (ressources/emails/<template>.*)."""
+    context = {"site_name": settings.WAGTAIL_SITE_NAME, "site_url": site_url(), **context}
     send_mail(
-        # Prefixed like every other e-mail of the platform, so that it is recognised in an inbox.
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] {subject}",
+        subject=email_subject(subject),
         message=render_to_string(f"ressources/emails/{template}.txt", context),
         from_email=None,
         recipient_list=[email],

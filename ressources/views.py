@@ -21,6 +21,7 @@ from wagtail.images import get_image_model
 
 from cites.models import Cite
 from commons.http import client_ip
+from commons.pagination import page_or_404
 from ressources import services, suggestions
 from ressources.forms import ActionProposalForm, ProposalKindForm, SubscriptionForm
 from ressources.models import (
@@ -146,7 +147,7 @@ def library_context(library, request):
 
     results = _apply(base, filters).order_by(*SORTS[sort])
     results = results.annotate(members_only=_members_only()).select_related("cite")
-    page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = page_or_404(Paginator(results, PAGE_SIZE), request.GET.get("page"))
     items = list(page_obj.object_list.prefetch_related("themes"))
     type_labels = {
         pk: TYPES[key]._meta.verbose_name.capitalize() for key, pk in _type_content_types().items()

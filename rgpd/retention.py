@@ -49,6 +49,30 @@ def retention_rules():
             f"de ce courriel (expéditeur, objet, date, suite donnée) pendant {duration_in_days(inbound)}, "
             "pour ne pas publier deux fois le même message et limiter les abus."
         )
+    session_days = max(1, settings.SESSION_COOKIE_AGE // 86400)
+    rules.append(
+        "Vos sessions de connexion (adresse IP, navigateur, dates), listées sur « Mes sessions », "
+        "sont effacées à la déconnexion, quand vous les fermez depuis cette page ou changez de "
+        f"mot de passe ; une session laissée ouverte expire au bout de {duration_in_days(session_days)} "
+        "sans visite et est effacée dans la nuit qui suit."
+    )
+    cool_off = settings.AXES_COOLOFF_TIME
+    cool_off_minutes = round(cool_off * 60) if isinstance(cool_off, (int, float)) else None
+    rules.append(
+        "Les échecs de connexion (adresse saisie, adresse IP, navigateur) servent au blocage "
+        "temporaire des connexions : ils sont effacés à la connexion réussie suivante, et sinon "
+        + (
+            f"dans la nuit qui suit la fin du blocage ({cool_off_minutes} minutes)."
+            if cool_off_minutes
+            else "dans la nuit qui suit la fin du blocage."
+        )
+    )
+    rules.append(
+        "Abonnement au bulletin de veille : l'adresse et les champs d'action choisis sont "
+        "conservés tant que l'abonnement dure. Une demande non confirmée n'est pas enregistrée. "
+        "Après un désabonnement, l'adresse est gardée avec sa date de désabonnement, pour ne plus "
+        "rien vous envoyer ; écrivez-nous pour qu'elle soit effacée."
+    )
     rules.append(
         "Les discussions, messages et documents des groupes sont conservés tant que le groupe "
         "existe ; quand un compte est supprimé, ils restent sous le nom « Compte supprimé »."

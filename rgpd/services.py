@@ -23,6 +23,7 @@ from accounts.sessions import end_all_sessions
 from audit.models import Action
 from audit.services import record_action
 from commons.batches import delete_in_batches
+from commons.mail import email_subject
 from commons.urls import absolute_url
 from rgpd.models import ErasedAccount, InactivityWarning
 
@@ -157,7 +158,7 @@ def send_inactivity_warning(user, anonymised_on):
         "inactive_days": settings.RGPD_INACTIVE_ACCOUNT_DAYS,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] Votre compte sera anonymisé faute de connexion",
+        subject=email_subject("Votre compte sera anonymisé faute de connexion"),
         body=render_to_string("rgpd/emails/inactivity_warning.txt", context),
         to=[user.email],
     )
@@ -261,7 +262,31 @@ def apply_retention(now=None, progress=None, dry_run=False):
         "chat_messages": purge_chat_archives(now, progress, dry_run),
         "audit_entries": purge_audit_log(now, progress, dry_run),
         "inbound_emails": purge_inbound_emails(now, progress, dry_run),
+        "login_traces": purge_login_traces(now, dry_run),
     }
+
+
+def purge_login_traces(now=None, dry_run=False):
+    """Expired sessions (with allauth's record of their IP address and browser) and failed-login
+    records older than the lockout cool-off: what the privacy page says is kept no longer."""
+    from allauth.usersessions.models import UserSession
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    expired = Session.objects.filter(expire_date__lt=now)
+    orphans = UserSession.objects.exclude(
+        session_key__in=Session.objects.filter(expire_date__gte=now).values("session_key")
+    )
+    cool_off = get_cool_off() or datetime.timedelta(0)
+    attempts = AccessAttempt.objects.filter(attempt_time__lt=now - cool_off)
+    counts = [queryset.count() for queryset in (expired, orphans, attempts)]
+    if not dry_run:
+        orphans.delete()
+        expired.delete()
+        attempts.delete()
+    return sum(counts)
 
 
 def purge_inbound_emails(now=None, progress=None, dry_run=False):

@@ -9,7 +9,7 @@ register = template.Library()
 # (label, url name, other url names that mark the same entry as current)
 ACCOUNT_MENU = [
     ("Mon profil", "accounts:profile", ()),
-    ("Adresses électroniques", "account_email", ()),
+    ("Adresses électroniques", "account_email", ("accounts:email",)),
     ("Mot de passe", "account_change_password", ("account_set_password",)),
     ("Mes sessions", "usersessions_list", ()),
 ]

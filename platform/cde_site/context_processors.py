@@ -45,5 +45,6 @@ def platform(request):
     return {
         "main_nav": _nav_entries(request.path, getattr(request, "user", None)),
         "site_name": settings.WAGTAIL_SITE_NAME,
+        "contact_email": settings.CONTACT_EMAIL,
         "debug": settings.DEBUG,
     }

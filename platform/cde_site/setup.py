@@ -125,17 +125,56 @@ LEGAL_PAGES = [
         "donnees-personnelles",
         "Données personnelles",
         "Quelles données la plateforme conserve, pourquoi et comment exercer vos droits.",
-        [
-            "<h2>Données traitées</h2><p>Nom, prénom, adresse électronique, organisation, "
-            "fonction, cité de rattachement et contributions dans les groupes. Ces données servent "
-            "uniquement à l'animation du réseau des cités de l'emploi.</p>",
-            "<h2>Vos droits</h2><p>Depuis la page « Mes données » de votre profil, vous "
-            "téléchargez à tout moment toutes les données que la plateforme conserve à votre sujet "
-            "et vous pouvez supprimer votre compte. Vous rectifiez vos informations depuis votre "
-            "profil. Pour toute autre demande, écrivez à l'équipe nationale.</p>",
-        ],
+        None,  # privacy_paragraphs(): the contact address comes from the settings
     ),
 ]
+
+# The privacy page as earlier setup_site runs wrote it: brought up to date by
+# ensure_privacy_statement unless editors changed it since.
+PREVIOUS_PRIVACY_PARAGRAPHS = [
+    "<h2>Données traitées</h2><p>Nom, prénom, adresse électronique, organisation, "
+    "fonction, cité de rattachement et contributions dans les groupes. Ces données servent "
+    "uniquement à l'animation du réseau des cités de l'emploi.</p>",
+    "<h2>Vos droits</h2><p>Depuis la page « Mes données » de votre profil, vous "
+    "téléchargez à tout moment toutes les données que la plateforme conserve à votre sujet "
+    "et vous pouvez supprimer votre compte. Vous rectifiez vos informations depuis votre "
+    "profil. Pour toute autre demande, écrivez à l'équipe nationale.</p>",
+]
+
+
+def privacy_paragraphs():
+    """Controller, purposes and legal basis, data, rights with the contact address (CONTACT_EMAIL)
+    and the CNIL complaint; the retention section is added by ensure_privacy_retention."""
+    from django.conf import settings
+    from django.utils.html import escape
+
+    contact = escape(settings.CONTACT_EMAIL)
+    mailto = f'<a href="mailto:{contact}">{contact}</a>'
+    return [
+        "<h2>Responsable du traitement</h2><p>Agence nationale de la cohésion des territoires "
+        "(ANCT), 20 avenue de Ségur, 75007 Paris. Contact pour vos données personnelles : "
+        f"{mailto}.</p>",
+        "<h2>Finalités et base légale</h2><p>La plateforme sert à l'animation du réseau des "
+        "cités de l'emploi : comptes, groupes d'échange, cafés-cités, bibliothèque de "
+        "ressources et suivi des cités. Ce traitement relève de la mission d'intérêt public de "
+        "l'ANCT (article 6-1-e du RGPD). L'abonnement au bulletin de veille repose sur votre "
+        "consentement (article 6-1-a), que vous retirez à tout moment par le lien de "
+        "désabonnement de chaque bulletin.</p>",
+        "<h2>Données traitées</h2><p>Nom, prénom, adresse électronique, organisation, "
+        "fonction, téléphone et photo facultatifs, cité de rattachement et contributions dans "
+        "les groupes ; pour la sécurité des comptes, les sessions de connexion (adresse IP, "
+        "navigateur) et les échecs de connexion ; pour le bulletin, l'adresse des abonnés et "
+        "leurs champs d'action.</p>",
+        "<h2>Vos droits</h2><p>Depuis la page « Mes données » de votre profil, vous "
+        "téléchargez à tout moment toutes les données que la plateforme conserve à votre sujet "
+        "et vous pouvez supprimer votre compte. Vous rectifiez vos informations depuis votre "
+        "profil. Pour toute autre demande (accès, rectification, effacement, opposition, "
+        f"limitation), écrivez à {mailto}.</p>",
+        "<h2>Réclamation</h2><p>Si, après nous avoir contactés, vous estimez que vos droits ne "
+        "sont pas respectés, vous pouvez adresser une réclamation à la Commission nationale de "
+        "l'informatique et des libertés (CNIL) : "
+        '<a href="https://www.cnil.fr/fr/plaintes">cnil.fr/fr/plaintes</a>.</p>',
+    ]
 
 
 def ensure_home_page():
@@ -170,7 +209,10 @@ def ensure_legal_pages(home):
     for slug, title, intro, paragraphs in LEGAL_PAGES:
         page = ContentPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
-            paragraphs = accessibility_paragraphs() if paragraphs is None else paragraphs
+            if paragraphs is None:
+                paragraphs = (
+                    privacy_paragraphs() if slug == PRIVACY_SLUG else accessibility_paragraphs()
+                )
             page = ContentPage(
                 title=title,
                 slug=slug,
@@ -208,6 +250,26 @@ def ensure_accessibility_statement(home):
         return page
     page.intro = ACCESSIBILITY_INTRO
     page.body = [("paragraph", paragraph) for paragraph in accessibility_paragraphs()]
+    page.save_revision().publish()
+    return page
+
+
+def ensure_privacy_statement(home):
+    """Bring a privacy page still as written by an earlier setup_site (before the controller,
+    legal basis, contact and CNIL were stated) to privacy_paragraphs(), keeping its retention
+    section; a page edited since is left to its editors."""
+    from wagtail.rich_text import RichText
+
+    page = ContentPage.objects.child_of(home).filter(slug=PRIVACY_SLUG).first()
+    if page is None:
+        return None
+    sources = [block.value.source for block in page.body if block.block_type == "paragraph"]
+    if len(sources) != len(page.body):
+        return page
+    kept = [source for source in sources if source.startswith(RETENTION_HEADING)]
+    if [source for source in sources if source not in kept] != PREVIOUS_PRIVACY_PARAGRAPHS:
+        return page
+    page.body = [("paragraph", RichText(source)) for source in [*privacy_paragraphs(), *kept]]
     page.save_revision().publish()
     return page
 
@@ -264,6 +326,7 @@ def setup_site():
     home = ensure_home_page()
     ensure_legal_pages(home)
     ensure_accessibility_statement(home)
+    ensure_privacy_statement(home)
     ensure_privacy_retention(home)
     ensure_anct_page_permissions(home)
     # The library and its bulletin archive, so that `import_ressources` works right after

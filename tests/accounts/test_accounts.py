@@ -32,7 +32,7 @@ def test_signup_creates_account_with_profile(client):
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle.partenaire@example.org")
     assert (user.first_name, user.organisation) == ("Nadia", "PLIE")
-    assert role_label(user) == "Professionnel inscrit"
+    assert role_label(user) == "Inscription sans cité"
 
 
 def test_signup_errors_are_in_french_and_create_nothing(client):
@@ -315,13 +315,23 @@ def test_roles(cite, member, non_member, professional, anct_user):
 
 
 def test_login_rate_limit_says_how_long_and_offers_a_new_password(client, settings):
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,2/5m/key"}
+    from cde_site.settings import base
+
+    # The configured windows (base settings), with fewer attempts so that allauth's limit fires
+    # before axes' lock: both must name the same duration, LOGIN_COOLOFF_MINUTES.
+    settings.ACCOUNT_RATE_LIMITS = {
+        "login_failed": base.ACCOUNT_RATE_LIMITS["login_failed"].replace(
+            f"{base.LOGIN_FAILURE_LIMIT * 4}/", "2/"
+        )
+    }
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "10/m/ip,2/15m/key"
     user = UserFactory()  # a new address: allauth counts per address (in Redis)
     for _ in range(2):
         client.post(reverse("account_login"), {"login": user.email, "password": "faux"})
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     html = page_text(response)
-    assert "Trop de tentatives de connexion avec cette adresse. Réessayez dans 5 minutes" in html
+    assert "Trop de tentatives de connexion. Réessayez dans 15 minutes au plus" in html
+    assert base.LOGIN_COOLOFF_MINUTES == 15 and settings.AXES_COOLOFF_TIME == 15 / 60
     reset = reverse("account_reset_password")
     assert f'<a href="{reset}">choisissez un nouveau mot de passe</a>' in html
     assert "_auth_user_id" not in client.session

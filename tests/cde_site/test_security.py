@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from commons.html import plain_text_to_html, sanitize_html
@@ -414,6 +415,23 @@ def test_lockout_after_failure_limit_refuses_even_the_right_password(client, loc
     assert login(Client(), user.email, PASSWORD, REMOTE_ADDR="10.1.2.3").status_code == 302
 
 
+def test_lockout_page_counts_down_from_the_last_failure(client, lockout):
+    """Walk 16e: eight minutes into the lock, the page still said « dans 15 minutes »."""
+    user = UserFactory()
+    for _ in range(lockout.AXES_FAILURE_LIMIT):
+        login(client, user.email, "faux")
+    AccessAttempt.objects.filter(username=user.email).update(
+        attempt_time=timezone.now() - timedelta(minutes=8)
+    )
+    response = login(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    html = page_text(response)
+    assert "bloquées pendant 15 minutes après le dernier essai" in html
+    assert "Réessayez dans 7 minutes." in html
+    # Retrying during the lock did not restart it.
+    assert "Réessayez dans 7 minutes." in page_text(login(client, user.email, PASSWORD))
+
+
 def test_lockout_ends_after_cooloff(client, settings):
     settings.AXES_FAILURE_LIMIT = 2
     settings.AXES_COOLOFF_TIME = timedelta(seconds=2)
@@ -589,7 +607,7 @@ def test_logout_ends_the_session_on_the_server(client):
     assert not is_authenticated(replay)
 
 
-def test_password_change_ends_the_other_sessions(client):
+def test_password_change_keeps_this_session_and_ends_the_other_ones(client):
     user = UserFactory()
     other_device = session_client(user)
     assert is_authenticated(other_device)
@@ -603,7 +621,22 @@ def test_password_change_ends_the_other_sessions(client):
         },
     )
     assert response.status_code == 302
+    # Not back to the form just submitted, nor to the login page: « Mes sessions ».
+    assert response["Location"] == reverse("usersessions_list")
     assert not is_authenticated(other_device)
+    # The other session is deleted on the server, not only voided by the next request.
+    other_key = other_device.cookies[settings.SESSION_COOKIE_NAME].value
+    assert not Session.objects.filter(session_key=other_key).exists()
+    # The session the change was made from stays open, with one focused message.
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page_text(page)
+    assert (
+        "Mot de passe modifié. Vos autres sessions ont été fermées ; celle-ci reste ouverte."
+        in text
+    )
+    assert "déconnecté" not in text and "Connectez-vous" not in text
+    assert "data-cde-success-message" in page.content.decode()
     fresh = Client()
     assert login(fresh, user.email, "nouveau-secret-2026!").status_code == 302
 

@@ -102,6 +102,10 @@ def test_workflow_emails_are_french_with_the_site_address(
         assert "https://cites.example.org/admin/pages/" in message.body
         assert "localhost" not in message.body
         assert "relecture" in (message.subject + message.body).lower()
+        # Walk 16e: the same prefix and signature as the platform's other e-mails.
+        assert message.subject.startswith("[Cités de l'emploi] "), message.subject
+        assert "L'équipe nationale des cités de l'emploi (ANCT)" in message.body
+        assert "Cités de l'emploi — https://cites.example.org" in message.body
 
 
 def test_commands_outside_requests_use_the_default_site_address(

@@ -447,6 +447,12 @@ def test_each_subscriber_receives_the_sections_of_their_champs(
     sending.refresh_from_db()
     assert sending.status == "done" and sending.recipients == 4
     assert Delivery.objects.filter(bulletin=themed_bulletin, status="sent").count() == 4
+    # Walk 16e: the platform's prefix and signature, as on every other e-mail.
+    for message in mail.outbox:
+        assert message.subject.startswith("[Cités de l'emploi] Bulletin de veille n° ")
+        assert "L'équipe nationale des cités de l'emploi (ANCT)\n\n--\nCités de l'emploi — " in (
+            message.body
+        )
 
 
 def test_a_resumed_personalised_sending_sends_nobody_twice(

@@ -329,6 +329,19 @@ def test_double_opt_in_and_unsubscribe(client, library, django_capture_on_commit
     assert response.status_code == 302
     assert not Subscriber.objects.exists()  # nothing stored before confirmation
     assert len(mail.outbox) == 1
+    # Walk 16e: the platform's prefix and signature, as on every other e-mail.
+    assert mail.outbox[0].subject == (
+        "[Cités de l'emploi] Confirmez votre abonnement au bulletin de veille des cités de l'emploi"
+    )
+    assert (
+        mail.outbox[0]
+        .body.rstrip()
+        .endswith(
+            "L'équipe nationale des cités de l'emploi (ANCT)\n\n--\nCités de l'emploi — "
+            + mail.outbox[0].body.rstrip().rsplit(" — ", 1)[1]
+        )
+    )
+    assert "://" in mail.outbox[0].body.rstrip().rsplit(" — ", 1)[1]
     confirm_url = _link(mail.outbox[0], "/veille/abonnement/")
     path = confirm_url.split("://", 1)[1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 200
@@ -411,12 +424,12 @@ def test_confirmation_emails_are_throttled_per_address_and_per_ip(
     assert ask("CIBLE@example.org", "198.51.100.2").status_code == 302
     response = ask("cible@example.org", "198.51.100.3")
     assert response.status_code == 429
-    assert "déjà été envoyés à cette adresse" in page_text(response)
+    assert "déjà été envoyés à cette adresse dans la dernière heure" in page_text(response)
     assert len(mail.outbox) == 2
     assert ask("autre@example.org", "198.51.100.1").status_code == 302
     response = ask("encore@example.org", "198.51.100.1")  # a 3rd e-mail asked from this IP
     assert response.status_code == 429
-    assert "depuis votre connexion" in page_text(response)
+    assert "depuis votre réseau (même adresse IP)" in page_text(response)
     assert len(mail.outbox) == 3
     assert ask("encore@example.org", "198.51.100.9").status_code == 302
     assert not Subscriber.objects.exists()

@@ -352,6 +352,7 @@ def test_no_anonymisation_before_the_warning_period_is_over(retention):
         "chat_messages": 0,
         "audit_entries": 0,
         "inbound_emails": 0,
+        "login_traces": 0,
     }
     later = timezone.now() + datetime.timedelta(days=30)
     assert services.apply_retention(now=later)["anonymised"] == 1
@@ -372,6 +373,7 @@ def test_zero_disables_the_rules(retention):
         "chat_messages": 0,
         "audit_entries": 0,
         "inbound_emails": 0,
+        "login_traces": 0,
     }
 
 

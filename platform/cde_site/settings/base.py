@@ -266,8 +266,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# A password change keeps the session it was made from (allauth then updates its auth hash) and
+# ends every other one (accounts.sessions.end_other_sessions_on_password_change).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Security notices by e-mail after a password change, set or reset, and an address added,
+# confirmed, made primary or removed (account/email/*_message.txt, the platform's wording).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_FORMS = {
@@ -276,7 +281,19 @@ ACCOUNT_FORMS = {
     "set_password": "accounts.password_forms.SetPasswordForm",
     "reset_password_from_key": "accounts.password_forms.ResetPasswordKeyForm",
 }
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed logins: django-axes (see « Security » below) locks an address for LOGIN_COOLOFF_MINUTES
+# after LOGIN_FAILURE_LIMIT wrong passwords from one IP. allauth's limits only back it up (a flood
+# from one IP, an address tried from many IPs) with the same window, so that every message names
+# the one true duration (accounts.adapter.login_wait_minutes).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{LOGIN_FAILURE_LIMIT * 4}/{LOGIN_COOLOFF_MINUTES}m/key",
+    # allauth's default (one per 3 minutes) silently swallowed « Renvoyer » right after adding an
+    # address: the first mail and two resends per quarter of an hour, beyond that a message says
+    # the earlier link still works (accounts.views.EmailView).
+    "confirm_email": "3/15m/key",
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -415,6 +432,9 @@ DEMO_EMAIL_DOMAIN = "demo.cites-emploi.fr"
 # "partiellement conforme" or "totalement conforme"): the footer's "Accessibilité : …" mention and
 # the statement setup_site writes. The contact address is the statement's feedback channel.
 ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non conforme")
+# The national team's address for everything else (personal data, access problems, a change to
+# one's account one did not make): privacy page, 403 page, security notices.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@cites-emploi.anct.gouv.fr")
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@cites-emploi.anct.gouv.fr"
 )
@@ -462,8 +482,8 @@ RGPD_BATCH_SIZE = int(os.environ.get("RGPD_BATCH_SIZE", "200"))
 # django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one address (from one IP address by
 # default), every attempt is refused, the right password included, for LOGIN_COOLOFF_MINUTES.
 AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60  # hours
 # "username+ip_address" locks an address per IP; "username" locks it everywhere (groups separated
 # by commas, e.g. "username+ip_address,ip_address").
 AXES_LOCKOUT_PARAMETERS = [
@@ -472,6 +492,9 @@ AXES_LOCKOUT_PARAMETERS = [
 AXES_USERNAME_CALLABLE = "accounts.security.login_identifier"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# A retry during the lock (the right password included) does not restart it: the time the lockout
+# page announces is the time it really lasts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # Behind reverse proxies: how many of them append to X-Forwarded-For (0: REMOTE_ADDR is the client).

@@ -9,6 +9,22 @@ register = template.Library()
 
 
 @register.simple_tag
+def mail_subject_prefix():
+    """The platform's e-mail subject prefix, for e-mails whose subject is a template (Wagtail's
+    review notifications)."""
+    from commons.mail import subject_prefix
+
+    return subject_prefix()
+
+
+@register.simple_tag
+def site_name_setting():
+    from django.conf import settings
+
+    return settings.WAGTAIL_SITE_NAME
+
+
+@register.simple_tag
 def footer_pages():
     """Live, public content pages flagged for the footer (accessibilité, mentions légales…)."""
     return list(ContentPage.objects.live().public().filter(show_in_footer=True).order_by("path"))

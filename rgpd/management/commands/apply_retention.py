@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 f"{result['anonymised']} compte(s) anonymisé(s), "
                 f"{result['chat_messages']} message(s) de chat effacé(s), "
                 f"{result['audit_entries']} entrée(s) du journal d'audit effacée(s), "
-                f"{result['inbound_emails']} trace(s) de courriel reçu effacée(s)."
+                f"{result['inbound_emails']} trace(s) de courriel reçu effacée(s), "
+                f"{result['login_traces']} session(s) expirée(s) ou échec(s) de connexion "
+                "effacé(s)."
             )
         )
