@@ -6,7 +6,7 @@ import re
 from django.urls import reverse
 
 from pilotage import conf
-from tests.factories.pilotage import answer_and_submit
+from tests.factories.pilotage import answer_and_submit, make_campaign
 from tests.pilotage.test_pilotage_walk17e import REQUIRED
 from tests.utils import page_text
 
@@ -39,3 +39,30 @@ def test_contact_address_is_bare_and_never_a_no_reply_sender(
     assert "mailto:" not in html
     assert "ne-pas-repondre" not in html
     assert "via votre référent ANCT" in html
+
+
+# --- N5. Numbers in messages written the French way, with their unit
+
+
+def test_bounds_and_breakdown_messages_group_digits_and_give_the_unit(
+    client, anct_user, member, cite, indicators
+):
+    indicators["budget"].max_value = 10000
+    indicators["budget"].save()
+    indicators["comites-pilotage"].max_value = 5000
+    indicators["comites-pilotage"].save()
+    campaign = make_campaign(open_by=anct_user)
+    client.force_login(member)
+    url = lambda step: reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, step])  # noqa: E731
+    text = page_text(client.post(url(3), {"v-budget": "12345678,9"}))
+    assert "La valeur doit être au plus 10\u00a0000\u00a0k€." in text
+    text = page_text(client.post(url(1), {"v-comites-pilotage": "6000"}))
+    assert "La valeur doit être au plus 5\u00a0000." in text
+    data = {
+        "v-taux-femmes": "50",
+        "v-beneficiaires": "420",
+        "b-beneficiaires-themes-mobilite": "1400",
+        "b-beneficiaires-themes-logement": "19",
+    }
+    text = page_text(client.post(url(2), data, follow=True))
+    assert "fait 1\u00a0419 alors que le total est 420" in text
