@@ -688,10 +688,22 @@ def campaign_action(request, code, action):
                 # Closing ends the quarter for every cité still writing: ask first, saying who,
                 # before which announced date, and which extensions it withdraws.
                 extended = services.extended_deadlines(campaign)
+                # A transmitted questionnaire sent back to draft is named a reopening, as on every
+                # other page, not a prolongation.
+                reopened = {
+                    r.cite_id
+                    for r in campaign.responses.filter(cite_id__in=list(extended))
+                    if r.reopened
+                }
                 context = {
                     "campaign": campaign,
-                    "waiting": [(cite, extended.get(cite.pk)) for cite in waiting],
-                    "extensions": [extended[c.pk] for c in waiting if c.pk in extended],
+                    "waiting": [
+                        (cite, extended.get(cite.pk), cite.pk in reopened) for cite in waiting
+                    ],
+                    "extensions": [
+                        extended[c.pk] for c in waiting if c.pk in extended and c.pk not in reopened
+                    ],
+                    "reopenings": [c for c in waiting if c.pk in reopened],
                     "early_days": (campaign.closes_on - date.today()).days,
                     "back": back,
                     "breadcrumb": [

@@ -1,13 +1,15 @@
 """pilotage/ after the blind walk walk17f of issue #17: the ANCT contact address, reopening a
 questionnaire never started, partial quarters on charts, French numbers, labels and captions."""
 
+import datetime
 import re
 
 from django.urls import reverse
 
+from commons.french import format_date
 from pilotage import conf
 from tests.factories.pilotage import answer_and_submit, make_campaign
-from tests.pilotage.test_pilotage_walk17e import REQUIRED
+from tests.pilotage.test_pilotage_walk17e import REQUIRED, action, visible_text
 from tests.utils import page_text
 
 # --- N2. The « Écrire à l'équipe nationale » link: a bare address that receives mail
@@ -66,3 +68,26 @@ def test_bounds_and_breakdown_messages_group_digits_and_give_the_unit(
     }
     text = page_text(client.post(url(2), data, follow=True))
     assert "fait 1\u00a0419 alors que le total est 420" in text
+
+
+# --- N6. The close confirmation names a reopening a reopening
+
+
+def test_close_confirmation_calls_a_reopening_a_reopening(
+    client, anct_user, member, cite, other_cite, indicators
+):
+    campaign = make_campaign(open_by=anct_user, closes_in=7)
+    answer_and_submit(campaign, cite, member, REQUIRED)
+    later = campaign.closes_on + datetime.timedelta(days=30)
+    client.force_login(anct_user)
+    action(client, campaign, "rouvrir", cite, later)
+    action(client, campaign, "prolonger", other_cite, later)
+    text = visible_text(
+        client.post(reverse("pilotage:campaign_action", args=[campaign.code, "clore"]))
+    )
+    day = format_date(later, "j F Y")
+    assert f"{cite.short_name} — rouvert par l’ANCT jusqu’au {day}" in text
+    assert f"{cite.short_name} — échéance prolongée" not in text
+    assert f"{other_cite.short_name} — échéance prolongée au {day}" in text
+    assert "1 cité a une échéance prolongée" in text
+    assert "1 questionnaire transmis a été rouvert par l’ANCT" in text
