@@ -91,3 +91,20 @@ def test_close_confirmation_calls_a_reopening_a_reopening(
     assert f"{other_cite.short_name} — échéance prolongée au {day}" in text
     assert "1 cité a une échéance prolongée" in text
     assert "1 questionnaire transmis a été rouvert par l’ANCT" in text
+
+
+# --- N7. A choice question is labelled once
+
+
+def test_a_choice_question_is_labelled_once(client, member, cite, campaign):
+    client.force_login(member)
+    step1 = reverse("pilotage:questionnaire", args=[cite.slug, campaign.code, 1])
+    html = page_text(client.get(step1))
+    block = re.search(r'id="q-diagnostic">(.*?)</select>', html, re.S).group(1)
+    assert block.count("État du diagnostic") == 1
+    assert '<label class="fr-label" for="v-diagnostic">' in block
+    assert "<legend" not in block and "fr-sr-only" not in block
+    # A wrong value still says so and points at the select.
+    response = client.post(step1, {"v-comites-pilotage": "4", "v-diagnostic": "Inventé"})
+    assert response.status_code == 400
+    assert 'aria-describedby="v-diagnostic-msg"' in page_text(response)
