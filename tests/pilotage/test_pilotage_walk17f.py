@@ -108,3 +108,32 @@ def test_a_choice_question_is_labelled_once(client, member, cite, campaign):
     response = client.post(step1, {"v-comites-pilotage": "4", "v-diagnostic": "Inventé"})
     assert response.status_code == 400
     assert 'aria-describedby="v-diagnostic-msg"' in page_text(response)
+
+
+# --- N8. A table is named by the heading above it, not by a caption repeating it
+
+
+def test_tables_are_named_by_their_heading_without_a_repeating_caption(
+    client, anct_user, member, cite, campaign
+):
+    client.force_login(anct_user)
+    pages = [
+        reverse("pilotage:dashboard"),
+        reverse("pilotage:activity"),
+    ]
+    client_member = client.__class__()
+    client_member.force_login(member)
+    for html in [page_text(client.get(url)) for url in pages] + [
+        page_text(client_member.get(reverse("pilotage:cite", args=[cite.slug])))
+    ]:
+        named = re.findall(r'<table aria-labelledby="([^"]+)"', html)
+        assert named
+        for heading_id in named:
+            heading = re.search(rf'<h2 id="{heading_id}">([^<]+)</h2>', html).group(1)
+            assert heading.strip()
+        assert "<caption>Campagnes trimestrielles" not in html
+        assert "<caption>Questionnaires trimestriels" not in html
+        assert "derniers mois)</caption>" not in html
+    dashboard = page_text(client.get(pages[0]))
+    assert '<h2 id="campagnes-titre">Campagnes trimestrielles</h2>' in dashboard
+    assert '<table aria-labelledby="campagnes-titre">' in dashboard
