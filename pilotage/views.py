@@ -246,7 +246,18 @@ def _chart(chart_id, title, category, labels, series, unit, notes=None, partial=
         "title": title,
         "category": category,
         "unit": unit,
-        "x": json.dumps([labels for _ in series], ensure_ascii=False),
+        # A partial quarter's slot on the axis says why it is empty (a glance at the chart
+        # would otherwise read a quarter at zero); the data table keeps the plain label.
+        "x": json.dumps(
+            [
+                [
+                    f"{label} (partiel, non tracé)" if i in partial else label
+                    for i, label in enumerate(labels)
+                ]
+                for _ in series
+            ],
+            ensure_ascii=False,
+        ),
         "y": json.dumps(
             [
                 [None if i in partial else number(v) for i, v in enumerate(values)]
@@ -549,8 +560,10 @@ def indicator_detail(request, code):
         if consolidation.is_partial(transmitted.get(c.pk, 0), cites_count)
     }
     partial_notes = [
-        f"{c.label} : trimestre partiel, "
+        # One colon in the sentence: the one before « ce trimestre n'est pas tracé ».
+        f"{c.label} (trimestre partiel, "
         + consolidation.transmitted_phrase(transmitted.get(c.pk, 0), cites_count)
+        + ")"
         for i, (c, _) in enumerate(evolution)
         if i in partial
     ]
