@@ -7,7 +7,8 @@ import re
 from django.urls import reverse
 
 from commons.french import format_date
-from pilotage import conf
+from pilotage import conf, services
+from tests.factories import UserFactory
 from tests.factories.pilotage import answer_and_submit, make_campaign
 from tests.pilotage.test_pilotage_walk17e import REQUIRED, action, visible_text
 from tests.utils import page_text
@@ -137,3 +138,26 @@ def test_tables_are_named_by_their_heading_without_a_repeating_caption(
     dashboard = page_text(client.get(pages[0]))
     assert '<h2 id="campagnes-titre">Campagnes trimestrielles</h2>' in dashboard
     assert '<table aria-labelledby="campagnes-titre">' in dashboard
+
+
+# --- N3. Reopening a questionnaire nobody started: no « answers kept », the whole team told
+
+
+def test_reopening_a_never_started_questionnaire_is_worded_for_it_and_told_to_the_team(
+    client, anct_user, member, cite, campaign, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    partner = UserFactory(cite=cite, partner=True)
+    services.close_campaign(campaign, anct_user)
+    until = datetime.date.today() + datetime.timedelta(days=10)
+    client.force_login(anct_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        action(client, campaign, "rouvrir", cite, until)
+    (message,) = [m for m in mail.outbox if "rouvert" in m.subject]
+    assert sorted(message.to) == sorted([member.email, partner.email])
+    body = " ".join(message.body.split())
+    assert "Vous pouvez encore le remplir et le transmettre jusqu'au" in body
+    assert "déjà saisies" not in body and "de nouveau" not in body
+    html = " ".join(message.alternatives[0][0].split())
+    assert "encore le remplir" in html and "déjà saisies" not in html
