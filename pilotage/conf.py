@@ -1,6 +1,11 @@
 """Settings of pilotage/, with their defaults (the host may override them)."""
 
+from email.utils import parseaddr
+
 from django.conf import settings
+
+# A sender address nobody reads: never offered as the address to write to.
+NO_REPLY_MARKERS = ("no-reply", "noreply", "ne-pas-repondre", "nepasrepondre", "ne_pas_repondre")
 
 
 def public_threshold():
@@ -9,5 +14,20 @@ def public_threshold():
 
 
 def contact_email():
-    """Where a cité writes to ANCT's pilotage team (reopening a questionnaire, a question)."""
-    return getattr(settings, "PILOTAGE_CONTACT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+    """Where a cité writes to ANCT's pilotage team (reopening a questionnaire, a question).
+
+    The bare address (a mailto cannot carry « Nom <adresse> » unencoded, and the link shows the
+    address). PILOTAGE_CONTACT_EMAIL, else the national animation team's mailbox
+    (CAFES_CITES_ORGANIZER_EMAIL), else DEFAULT_FROM_EMAIL unless it is a no-reply sender; ""
+    when none can receive mail: the page then says to go through the ANCT référent.
+    """
+    candidates = (
+        getattr(settings, "PILOTAGE_CONTACT_EMAIL", ""),
+        getattr(settings, "CAFES_CITES_ORGANIZER_EMAIL", ""),
+        settings.DEFAULT_FROM_EMAIL,
+    )
+    for value in candidates:
+        address = parseaddr(value or "")[1]
+        if "@" in address and not any(m in address.lower() for m in NO_REPLY_MARKERS):
+            return address
+    return ""

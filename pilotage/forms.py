@@ -92,10 +92,21 @@ def parse_number(raw, kind, *, vi=None):
     if number.as_tuple().exponent < -2:
         return None, "Saisissez au plus deux décimales."
     if vi is not None:
+        # A message is read, not typed over: grouped digits and the unit (« 10 000 k€ »).
+        unit = getattr(vi, "unit", "") or ""
+        if kind == Kind.PERCENTAGE and not unit:
+            unit = "%"
+        suffix = f"\u00a0{unit}" if unit else ""
         if vi.min_value is not None and number < vi.min_value:
-            return None, f"La valeur doit être au moins {format_number(vi.min_value)}."
+            return (
+                None,
+                f"La valeur doit être au moins {french.format_number(vi.min_value)}{suffix}.",
+            )
         if vi.max_value is not None and number > vi.max_value:
-            return None, f"La valeur doit être au plus {format_number(vi.max_value)}."
+            return (
+                None,
+                f"La valeur doit être au plus {french.format_number(vi.max_value)}{suffix}.",
+            )
     return number, None
 
 
@@ -174,8 +185,8 @@ def breakdown_warning(number, breakdown):
         total = sum(Decimal(str(v)) for v in parts.values())
         if number is None or total != number:
             mismatches.append(
-                f"la ventilation par {label} fait {format_number(total)} "
-                f"alors que le total est {format_number(number) or 'vide'}"
+                f"la ventilation par {label} fait {french.format_number(total)} "
+                f"alors que le total est {french.format_number(number) or 'vide'}"
             )
     if not mismatches:
         return ""

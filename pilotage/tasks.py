@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.models import CiteRole
 from commons.mail import email_subject
 from commons.urls import absolute_url, site_url
 from pilotage.models import Reminder, Response
@@ -71,18 +70,23 @@ def send_reminder_email(reminder_id):
 
 @task()
 def send_reopen_email(response_id):
-    """Tell the cité's coordinator(s) that ANCT reopened their questionnaire, until when."""
+    """Tell the cité's team that ANCT reopened their questionnaire, until when: the same
+    recipients as a prolongation (a partner fills it in too)."""
+    # Imported here: services enqueues this task.
+    from pilotage.services import is_started
+
     response = Response.objects.select_related("campaign", "cite").filter(pk=response_id).first()
     if response is None or response.is_submitted or response.extended_until is None:
         return 0
     return _email_cite(
         response.cite,
         response.campaign,
-        roles=[CiteRole.COORDINATEUR],
         subject=f"rouvert jusqu'au {response.extended_until:%d/%m/%Y}",
         template="pilotage/email/reopened",
         until=response.extended_until,
         previously_submitted=bool(response.submitted_by_id),
+        # Never started: no « answers kept », no « modify again ».
+        started=is_started(response),
     )
 
 

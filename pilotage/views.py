@@ -246,7 +246,18 @@ def _chart(chart_id, title, category, labels, series, unit, notes=None, partial=
         "title": title,
         "category": category,
         "unit": unit,
-        "x": json.dumps([labels for _ in series], ensure_ascii=False),
+        # A partial quarter's slot on the axis says why it is empty (a glance at the chart
+        # would otherwise read a quarter at zero); the data table keeps the plain label.
+        "x": json.dumps(
+            [
+                [
+                    f"{label} (partiel, non tracé)" if i in partial else label
+                    for i, label in enumerate(labels)
+                ]
+                for _ in series
+            ],
+            ensure_ascii=False,
+        ),
         "y": json.dumps(
             [
                 [None if i in partial else number(v) for i, v in enumerate(values)]
@@ -549,8 +560,10 @@ def indicator_detail(request, code):
         if consolidation.is_partial(transmitted.get(c.pk, 0), cites_count)
     }
     partial_notes = [
-        f"{c.label} : trimestre partiel, "
+        # One colon in the sentence: the one before « ce trimestre n'est pas tracé ».
+        f"{c.label} (trimestre partiel, "
         + consolidation.transmitted_phrase(transmitted.get(c.pk, 0), cites_count)
+        + ")"
         for i, (c, _) in enumerate(evolution)
         if i in partial
     ]
@@ -688,10 +701,22 @@ def campaign_action(request, code, action):
                 # Closing ends the quarter for every cité still writing: ask first, saying who,
                 # before which announced date, and which extensions it withdraws.
                 extended = services.extended_deadlines(campaign)
+                # A transmitted questionnaire sent back to draft is named a reopening, as on every
+                # other page, not a prolongation.
+                reopened = {
+                    r.cite_id
+                    for r in campaign.responses.filter(cite_id__in=list(extended))
+                    if r.reopened
+                }
                 context = {
                     "campaign": campaign,
-                    "waiting": [(cite, extended.get(cite.pk)) for cite in waiting],
-                    "extensions": [extended[c.pk] for c in waiting if c.pk in extended],
+                    "waiting": [
+                        (cite, extended.get(cite.pk), cite.pk in reopened) for cite in waiting
+                    ],
+                    "extensions": [
+                        extended[c.pk] for c in waiting if c.pk in extended and c.pk not in reopened
+                    ],
+                    "reopenings": [c for c in waiting if c.pk in reopened],
                     "early_days": (campaign.closes_on - date.today()).days,
                     "back": back,
                     "breadcrumb": [

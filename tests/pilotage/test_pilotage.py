@@ -509,7 +509,8 @@ def test_reopening_tells_the_coordinators_by_email(
             reverse("pilotage:campaign_action", args=[campaign.code, "rouvrir"]),
             {"cite": cite.slug, "until": until.isoformat()},
         )
-    assert [m.to for m in mail.outbox] == [[member.email]]  # the coordinator, not the partner
+    # The whole team, as for a prolongation (walk17f N3): a partner fills it in too.
+    assert [sorted(m.to) for m in mail.outbox] == [sorted([member.email, partner.email])]
     message = mail.outbox[0]
     assert f"{campaign.label} rouvert jusqu'au {until:%d/%m/%Y}" in message.subject
     assert format_date(until) in message.body

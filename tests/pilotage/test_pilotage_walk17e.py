@@ -198,7 +198,8 @@ def test_a_partial_quarter_says_how_many_cites_answered_and_is_not_drawn(
     client.force_login(anct_user)
     page = client.get(reverse("pilotage:indicator", args=["beneficiaires"]) + f"?cite={cite.slug}")
     text = visible_text(page)
-    assert "4e trimestre 2026 : trimestre partiel, 1 cité sur 4 a transmis" in text
+    assert "4e trimestre 2026 (trimestre partiel, 1 cité sur 4 a transmis) : ce trimestre" in text
+    assert " : trimestre partiel" not in text  # one colon, not two (walk17f N4)
     # The data table: French quarter labels, the number of cités, the partial value marked.
     assert "3e trimestre 2026 1 200 4 sur 4" in text
     assert "4e trimestre 2026 40 (trimestre partiel) 1 sur 4" in text
@@ -207,7 +208,8 @@ def test_a_partial_quarter_says_how_many_cites_answered_and_is_not_drawn(
     charts = bar_charts(page)
     assert len(charts) == 2
     for x, y, _ in charts:
-        assert x[0] == ["3e trimestre 2026", "4e trimestre 2026"]
+        # The partial quarter's empty slot is labelled as such (walk17f N4).
+        assert x[0] == ["3e trimestre 2026", "4e trimestre 2026 (partiel, non tracé)"]
         assert all(series[1] is None for series in y)
     assert charts[0][1] == [[1200.0, None]]
 
@@ -410,7 +412,9 @@ def test_activity_months_in_french_and_sessions_to_come_apart(client, anct_user,
     assert not re.search(r"(?<![\d/])\d{2}/\d{4}\b", text)  # no « 12/2026 » (dates keep theirs)
     last_months = text[text.index("Cafés-cités : inscriptions") : text.index("Cafés-cités à venir")]
     assert "Café-cité passé" in last_months and "Café-cité à venir" not in last_months
-    assert "Cafés-cités à venir : inscriptions (à venir)" in text
+    # Named by its heading, no caption repeating it (walk17f N8).
+    assert "Cafés-cités à venir : inscriptions" in text
+    assert "inscriptions (à venir)" not in text
     assert "Café-cité à venir" in text[text.index("Cafés-cités à venir") :]
     # Without campaign, the dashboard's count reads in French whatever the number.
     assert consolidation.transmitted_phrase(0, 15) == "aucune cité sur 15 n'a transmis"

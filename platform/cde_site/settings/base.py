@@ -439,7 +439,8 @@ ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@cites-emploi.anct.gouv.fr"
 )
 # Where the cités write to ANCT's pilotage team (« demandez à l'ANCT de le rouvrir »); empty:
-# DEFAULT_FROM_EMAIL.
+# CAFES_CITES_ORGANIZER_EMAIL, else DEFAULT_FROM_EMAIL unless a no-reply address, else no link
+# (« via votre référent ANCT »).
 PILOTAGE_CONTACT_EMAIL = os.environ.get("PILOTAGE_CONTACT_EMAIL", "")
 
 LOGGING = {
