@@ -21,7 +21,9 @@ def test_removed_member_no_longer_sees_the_group_news_and_is_told(
     client, team, django_capture_on_commit_callbacks
 ):
     group, animateur, member = team["group"], team["animateur"], team["member"]
-    services.create_thread(group, animateur, title="Comité secret de décembre", body="Ordre du jour")
+    services.create_thread(
+        group, animateur, title="Comité secret de décembre", body="Ordre du jour"
+    )
     client.force_login(member)
     assert "Comité secret de décembre" in page_text(client.get(reverse("espace:home")))
     news = Notification.objects.get(recipient=member, kind="thread")
