@@ -873,3 +873,42 @@ def test_the_demo_publication_history_leaves_proposals_unpublished(client, share
     record_publication_history(proposal.page.get_parent())
     proposal.page.refresh_from_db()
     assert proposal.page.first_published_at is None
+
+
+def test_approve_and_publish_says_the_page_is_online_and_the_proposer_told(
+    rf, shared, client, member, anct_user, django_capture_on_commit_callbacks
+):
+    """Walk 1518f N4: as after « Refuser la proposition », not Wagtail's « a été mise à jour »."""
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+    from wagtail import hooks
+
+    proposal = _propose(client, shared["document"], member)
+    fiche = proposal.page.specific
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche.current_workflow_task_state.approve(user=anct_user)
+    fiche.refresh_from_db()
+    # The edit view's POST of « Approuver et publier », after Wagtail's own message.
+    request = rf.post("/", {"action-workflow-action": "true", "workflow-action-name": "approve"})
+    request.user, request.session = anct_user, SessionStore()
+    request._messages = FallbackStorage(request)
+    from django.contrib import messages
+
+    messages.success(request, f"La page « {fiche.title} » a été mise à jour.")
+    for hook in hooks.get_hooks("after_edit_page"):
+        hook(request, fiche)
+    # The next page reads what the response stored (Wagtail's message, read, is dropped).
+    response = HttpResponse()
+    request._messages.update(response)
+    after = rf.get("/")
+    after.COOKIES = {k: v.value for k, v in response.cookies.items()}
+    after.session = request.session
+    after._messages = FallbackStorage(after)
+    shown = [str(m) for m in get_messages(after)]
+    assert shown == [
+        f"Proposition « {fiche.title} » publiée : la page est en ligne dans la bibliothèque de "
+        f"ressources. La page indique « Proposé par {member.display_name} » ; "
+        f"{member.display_name} reçoit une notification et un courriel."
+    ]
