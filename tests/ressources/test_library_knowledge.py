@@ -912,3 +912,22 @@ def test_approve_and_publish_says_the_page_is_online_and_the_proposer_told(
         f"ressources. La page indique « Proposé par {member.display_name} » ; "
         f"{member.display_name} reçoit une notification et un courriel."
     ]
+
+
+def test_review_email_has_the_platform_prefix_names_the_proposer_and_explains_settings(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    """Walk 1518f N6: Wagtail's « à relire » e-mail in the platform's voice."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _propose(client, shared["document"], member)
+    (review,) = [m for m in mail.outbox if m.to == [anct_user.email]]
+    assert review.subject.startswith("[Cités de l'emploi] La page « Trame du forum » : à relire")
+    group = shared["document"].group
+    assert (
+        f"Proposée par {member.display_name} ({member.cite.name}) : Trame du forum (version 1) "
+        f"— groupe « {group.name} »." in review.body
+    )
+    assert "seul endroit où les choisir" in review.body
+    assert "Vos autres courriels (groupes, bibliothèque, bulletin) : " in review.body
+    assert review.body.rstrip().endswith("/mon-espace/preferences/")
