@@ -176,7 +176,9 @@ def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
     assert LibraryProposal.objects.count() == 1
     # The document's page says so instead of offering the button.
     page = page_text(client.get(document.get_absolute_url()))
-    assert "Cette version a déjà été proposée à la bibliothèque le" in page
+    # Walk 1518f N7: a fact, no « déjà » that reads like a refusal.
+    assert "Proposition envoyée à l'équipe nationale le" in page
+    assert "déjà" not in page.split("Proposition envoyée")[1].split("\n")[0]
     assert "en cours de relecture par l'équipe ANCT" in page
     assert propose_url(document) not in page
     # A new version may be proposed.
