@@ -933,3 +933,22 @@ def test_review_email_has_the_platform_prefix_names_the_proposer_and_explains_se
     assert "seul endroit où les choisir" in review.body
     assert "Vos autres courriels (groupes, bibliothèque, bulletin) : " in review.body
     assert review.body.rstrip().endswith("/mon-espace/preferences/")
+
+
+def test_refusal_message_has_no_space_where_a_script_was_dropped(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    """Walk 1518f F8: « nationale . Pourriez-vous » was the stripped <script>'s trace."""
+    proposal = _propose(client, shared["document"], member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _refuse(
+            proposal.page.specific,
+            anct_user,
+            "Trop local pour une diffusion nationale <script>alert(1)</script>. "
+            "Pourriez-vous préciser : le public, la durée ?",
+        )
+    (told,) = [m for m in mail.outbox if m.to == [member.email]]
+    assert "pour une diffusion nationale. Pourriez-vous préciser : le public" in told.body
+    page = page_text(client.get(shared["document"].get_absolute_url()))
+    assert "nationale. Pourriez-vous préciser : le public" in page
