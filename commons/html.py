@@ -55,8 +55,19 @@ _cleaner = bleach.Cleaner(
 )
 
 
+# Marks where a code block was dropped (a private-use character nobody types).
+_DROPPED = "\ue000"
 # bleach keeps the text of stripped tags; for these the text itself is code, so drop it whole.
 _CODE_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
+
+
+def _drop_code_blocks(text, replacement):
+    """Code blocks out, whole. Where one stood just before « . » or « , », the spaces around it
+    go too (« nationale <script>…</script>. » reads « nationale. », not « nationale . »); other
+    spaces stay (French « : » takes one)."""
+    text = _CODE_BLOCKS.sub(_DROPPED, text)
+    text = re.sub(rf"[ \t]*{_DROPPED}[ \t]*(?=[.,])", "", text)
+    return text.replace(_DROPPED, replacement)
 
 
 def sanitize_html(html):
@@ -70,7 +81,7 @@ def sanitize_html(html):
         html = word_lists_to_html(html)
     if "<table" in html.lower():
         html = tables_to_paragraphs(html)
-    cleaned = _cleaner.clean(_CODE_BLOCKS.sub("", html)).strip()
+    cleaned = _cleaner.clean(_drop_code_blocks(html, "")).strip()
     # A link whose address was refused (javascript:…) is plain text, not a greyed link-to-nowhere.
     cleaned = _LINK_WITHOUT_HREF.sub(r"\1", cleaned)
     return _strip_empty_edges(cleaned)
@@ -269,8 +280,10 @@ def word_lists_to_html(html):
 
 def html_to_plain_text(text):
     """What a user typed, as plain text for a place that shows no markup (a summary, a subject):
-    code blocks dropped whole, other tags removed, entities decoded, spaces collapsed."""
-    text = bleach.clean(_CODE_BLOCKS.sub(" ", str(text or "")), tags=set(), strip=True)
+    code blocks dropped whole, other tags removed, entities decoded, spaces collapsed. Where a
+    dropped block stood just before « . » or « , », the spaces around it go too (« nationale
+    <script>…</script>. » reads « nationale. »); a space a person typed stays (« : » takes one)."""
+    text = bleach.clean(_drop_code_blocks(str(text or ""), " "), tags=set(), strip=True)
     return " ".join(html.unescape(text).split())
 
 

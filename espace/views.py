@@ -16,6 +16,7 @@ from espace.forms import PreferencesForm
 from espace.registry import home_sections
 from groups import queries as group_queries
 from groups.models import Membership
+from notifications.services import visible_notifications
 from ressources import services as ressources_services
 from ressources.models import RessourcePage
 from ressources.permissions import can_give_suggestion_feedback, can_see_suggestions
@@ -101,7 +102,9 @@ def home(request):
     activity = list(group_queries.unread_activity(user, since=_oldest_mark(memberships, now)))
     # Enough unread notifications to fill the block once those shown as "Nouveautés" are set
     # aside (one query whatever the number).
-    notifications = list(user.notifications.unread()[: NOTIFICATIONS_SHOWN + len(activity)])
+    notifications = list(
+        visible_notifications(user).unread()[: NOTIFICATIONS_SHOWN + len(activity)]
+    )
     others, group_notifications = _split_notifications(notifications, activity)
     context = {
         "memberships": memberships,

@@ -38,8 +38,17 @@ class GroupsConfig(AppConfig):
         register_cite_panel(cite_group_panel)
 
         from groups.emails import post_email_content
-        from groups.services import describe_group_emails, unsubscribe_group
-        from notifications.services import register_email_content, register_unsubscribe_handler
+        from groups.services import (
+            describe_group_emails,
+            hidden_group_notifications,
+            unsubscribe_group,
+        )
+        from notifications.services import (
+            register_email_content,
+            register_unsubscribe_handler,
+            register_visibility_filter,
+        )
 
         register_unsubscribe_handler("group", unsubscribe_group, describe_group_emails)
         register_email_content("post", post_email_content)
+        register_visibility_filter(hidden_group_notifications)

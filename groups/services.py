@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -250,6 +251,7 @@ def remove_member(group, user, *, actor):
             recipient=user, source_key=f"group:{group.pk}"
         ).update(email_mode=EmailMode.NONE)
     if actor != user:
+        _tell_removed_member(group, user)
         record_action(
             actor,
             Action.MEMBER_REMOVE,
@@ -303,6 +305,51 @@ def _tell_new_member(group, user, role):
         source_key=f"group:{group.pk}",
         source_label=group.name,
         email_modes={user.pk: EmailMode.EACH},
+    )
+
+
+def _tell_removed_member(group, user):
+    """Removed by an animateur or ANCT: they learn it at once rather than from a refused e-mail
+    reply. The link goes to the group's page only while they may still see it (an open group)."""
+    url = (
+        group.get_absolute_url()
+        if permissions.can_see_group_exists(user, group)
+        else reverse("groups:index")
+    )
+    notify(
+        [user],
+        kind="member_removed",
+        title=f"Vous ne faites plus partie du groupe « {group.name} »",
+        url=url,
+        source_key=f"group:{group.pk}",
+        source_label=group.name,
+        email_modes={user.pk: EmailMode.EACH},
+    )
+
+
+# Notifications about the membership itself stay visible once it ends; every other group
+# notification names a discussion or a document, visible to members only (can_view_group).
+MEMBERSHIP_NOTIFICATION_KINDS = (
+    "member_added",
+    "animateur",
+    "join_decision",
+    "invitation",
+    "member_removed",
+)
+
+
+def hidden_group_notifications(user):
+    """notifications' visibility filter: group news of the groups `user` is no longer a member
+    of (one subquery, whatever the number of groups)."""
+    mine = (
+        Membership.objects.filter(user=user)
+        .annotate(key=Concat(Value("group:"), Cast("group_id", CharField())))
+        .values("key")
+    )
+    return (
+        Q(source_key__startswith="group:")
+        & ~Q(kind__in=MEMBERSHIP_NOTIFICATION_KINDS)
+        & ~Q(source_key__in=mine)
     )
 
 

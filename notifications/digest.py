@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from notifications.emails import build_email
 from notifications.models import Notification
+from notifications.services import visible_notifications
 
 
 def send_digests(progress=None):
@@ -20,9 +21,18 @@ def send_digests(progress=None):
     sent = 0
     for _, items in groupby(pending.iterator(chunk_size=500), key=lambda n: n.recipient_id):
         items = list(items)
-        build_email(items[0].recipient, items, digest=True).send()
+        recipient = items[0].recipient
+        # Access lost since (removed from a group): those items are dropped, not e-mailed.
+        visible = set(
+            visible_notifications(recipient)
+            .filter(pk__in=[n.pk for n in items])
+            .values_list("pk", flat=True)
+        )
+        shown = [n for n in items if n.pk in visible]
+        if shown:
+            build_email(recipient, shown, digest=True).send()
+            sent += 1
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
-        sent += 1
         if progress:
             progress(sent, users)
     return sent

@@ -10,6 +10,7 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 _unsubscribe_handlers = {}
 _unsubscribe_describers = {}
 _email_content_providers = {}
+_visibility_filters = []
 
 
 def register_unsubscribe_handler(prefix, handler, describe=None):
@@ -32,6 +33,21 @@ def register_email_content(prefix, provider):
     starts with "<prefix>:". It applies its own permissions: None when the user may no longer
     read the content (the e-mail then carries the title and the link only)."""
     _email_content_providers[prefix] = provider
+
+
+def register_visibility_filter(hidden):
+    """hidden(user) -> Q of that user's notifications they may no longer see (a group they left:
+    its discussion titles are private). Applied when notifications are read, listed or e-mailed,
+    so access lost after the notification was created takes effect at once."""
+    _visibility_filters.append(hidden)
+
+
+def visible_notifications(user):
+    """The notifications of `user` they may still see (see register_visibility_filter)."""
+    qs = Notification.objects.filter(recipient=user)
+    for hidden in _visibility_filters:
+        qs = qs.exclude(hidden(user))
+    return qs
 
 
 def email_content(notification, user):
@@ -99,7 +115,7 @@ def notify(
 
 
 def mark_read(user, notification_ids=None):
-    qs = Notification.objects.filter(recipient=user).unread()
+    qs = visible_notifications(user).unread()
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())

@@ -3,6 +3,7 @@ from django_tasks import task
 
 from notifications.emails import build_email
 from notifications.models import Notification
+from notifications.services import visible_notifications
 
 
 @task()
@@ -18,6 +19,8 @@ def send_notification_emails(notification_ids):
     for notification in pending:
         if not notification.recipient.is_active:
             continue
+        if not visible_notifications(notification.recipient).filter(pk=notification.pk).exists():
+            continue  # access lost before the e-mail went out (removed from the group)
         build_email(notification.recipient, [notification], digest=False).send()
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
         sent += 1

@@ -18,18 +18,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_anct
 from commons.french import plural
-from notifications.models import Notification, OutboxEmail
+from notifications.models import OutboxEmail
 from notifications.services import (
     apply_unsubscribe,
     describe_unsubscribe,
     mark_read,
     read_unsubscribe_token,
+    visible_notifications,
 )
 
 
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.filter(recipient=request.user)
+    notifications = visible_notifications(request.user)
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -51,7 +52,7 @@ def mark_all_read(request):
 
 @login_required
 def open_notification(request, pk):
-    notification = Notification.objects.filter(recipient=request.user, pk=pk).first()
+    notification = visible_notifications(request.user).filter(pk=pk).first()
     if notification is None:
         return redirect("notifications:list")
     mark_read(request.user, [notification.pk])

@@ -183,7 +183,7 @@ PROPOSAL_STATES = {
 
 def _proposal_status_sentence(proposal, subject):
     """One sentence for both places an earlier proposal is mentioned: the refusal of a second
-    proposal (`subject` "Cette version du document") and the document's page ("Cette version")."""
+    proposal (`subject` "Cette version du document") and the document's page (`subject` None)."""
     when = date_format(timezone.localtime(proposal.created_at), "j F Y")
     message = ""
     if proposal.status == ProposalStatus.REFUSED and proposal.message:
@@ -191,6 +191,18 @@ def _proposal_status_sentence(proposal, subject):
         # A quote that ends its own sentence takes no second full stop after « ».
         end = "" if said.endswith((".", "!", "?", "…")) else "."
         message = f" Message de l'équipe ANCT : « {said} »{end}"
+    if subject is None:
+        # The document's page, right after the proposal too: a plain fact, no « déjà » that
+        # reads like a refusal; a new version is suggested only once the review is over.
+        again = (
+            ""
+            if proposal.status == ProposalStatus.PENDING
+            else " Déposez une nouvelle version pour la proposer à nouveau."
+        )
+        return (
+            f"Proposition envoyée à l'équipe nationale le {when} : "
+            f"{PROPOSAL_STATES[proposal.status]}.{message}{again}"
+        )
     return (
         f"{subject} a déjà été proposée à la bibliothèque le {when} : "
         f"{PROPOSAL_STATES[proposal.status]}.{message} Déposez une nouvelle version pour la "
@@ -205,7 +217,7 @@ def _proposal_refusal(proposal):
 def describe_proposal(source_key):
     """groups.registry's `describe`: where an earlier proposal of this exact source stands."""
     proposal = LibraryProposal.objects.filter(source_key=source_key).first()
-    return _proposal_status_sentence(proposal, "Cette version") if proposal else ""
+    return _proposal_status_sentence(proposal, None) if proposal else ""
 
 
 # The library's page types a proposed document may become (the proposer picks one, ANCT may

@@ -78,6 +78,37 @@ def register_fiches_to_review_menu_item():
 
 
 @hooks.register("after_edit_page")
+def say_the_proposal_is_published(request, page):
+    """After « Approuver et publier » of a proposal, as after a refusal: the reviewer reads that
+    the page is online and its proposer credited and told, not only « a été mise à jour »."""
+    if request.POST.get("workflow-action-name") != "approve":
+        return None
+    page = page.specific
+    proposal = (
+        LibraryProposal.objects.filter(page_id=page.pk, status=ProposalStatus.PUBLISHED)
+        .select_related("proposer")
+        .first()
+    )
+    if proposal is None or not page.live:
+        return None
+    for _ in messages.get_messages(request):  # iterating clears Wagtail's message
+        pass
+    proposer = proposal.proposer
+    told = (
+        f"La page indique « Proposé par {proposer.display_name} » ; {proposer.display_name} "
+        "reçoit une notification et un courriel."
+        if proposer and proposer.is_active
+        else "Le compte qui l'avait proposée n'existe plus : personne n'est prévenu."
+    )
+    messages.success(
+        request,
+        f"Proposition {quoted(page.title)} publiée : la page est en ligne dans la bibliothèque "
+        f"de ressources. {told}",
+    )
+    return None
+
+
+@hooks.register("after_edit_page")
 def say_the_proposal_is_closed(request, page):
     """After « Refuser la proposition », Wagtail's own « La page … a été mise à jour » says
     nothing of the decision: the reviewer reads instead that the proposal is closed and that its

@@ -176,7 +176,9 @@ def test_the_same_version_cannot_be_proposed_twice(client, shared, member):
     assert LibraryProposal.objects.count() == 1
     # The document's page says so instead of offering the button.
     page = page_text(client.get(document.get_absolute_url()))
-    assert "Cette version a déjà été proposée à la bibliothèque le" in page
+    # Walk 1518f N7: a fact, no « déjà » that reads like a refusal.
+    assert "Proposition envoyée à l'équipe nationale le" in page
+    assert "déjà" not in page.split("Proposition envoyée")[1].split("\n")[0]
     assert "en cours de relecture par l'équipe ANCT" in page
     assert propose_url(document) not in page
     # A new version may be proposed.
@@ -873,3 +875,80 @@ def test_the_demo_publication_history_leaves_proposals_unpublished(client, share
     record_publication_history(proposal.page.get_parent())
     proposal.page.refresh_from_db()
     assert proposal.page.first_published_at is None
+
+
+def test_approve_and_publish_says_the_page_is_online_and_the_proposer_told(
+    rf, shared, client, member, anct_user, django_capture_on_commit_callbacks
+):
+    """Walk 1518f N4: as after « Refuser la proposition », not Wagtail's « a été mise à jour »."""
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+    from wagtail import hooks
+
+    proposal = _propose(client, shared["document"], member)
+    fiche = proposal.page.specific
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche.current_workflow_task_state.approve(user=anct_user)
+    fiche.refresh_from_db()
+    # The edit view's POST of « Approuver et publier », after Wagtail's own message.
+    request = rf.post("/", {"action-workflow-action": "true", "workflow-action-name": "approve"})
+    request.user, request.session = anct_user, SessionStore()
+    request._messages = FallbackStorage(request)
+    from django.contrib import messages
+
+    messages.success(request, f"La page « {fiche.title} » a été mise à jour.")
+    for hook in hooks.get_hooks("after_edit_page"):
+        hook(request, fiche)
+    # The next page reads what the response stored (Wagtail's message, read, is dropped).
+    response = HttpResponse()
+    request._messages.update(response)
+    after = rf.get("/")
+    after.COOKIES = {k: v.value for k, v in response.cookies.items()}
+    after.session = request.session
+    after._messages = FallbackStorage(after)
+    shown = [str(m) for m in get_messages(after)]
+    assert shown == [
+        f"Proposition « {fiche.title} » publiée : la page est en ligne dans la bibliothèque de "
+        f"ressources. La page indique « Proposé par {member.display_name} » ; "
+        f"{member.display_name} reçoit une notification et un courriel."
+    ]
+
+
+def test_review_email_has_the_platform_prefix_names_the_proposer_and_explains_settings(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    """Walk 1518f N6: Wagtail's « à relire » e-mail in the platform's voice."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _propose(client, shared["document"], member)
+    (review,) = [m for m in mail.outbox if m.to == [anct_user.email]]
+    assert review.subject.startswith("[Cités de l'emploi] La page « Trame du forum » : à relire")
+    group = shared["document"].group
+    assert (
+        f"Proposée par {member.display_name} ({member.cite.name}) : Trame du forum (version 1) "
+        f"— groupe « {group.name} »." in review.body
+    )
+    assert "seul endroit où les choisir" in review.body
+    assert "Vos autres courriels (groupes, bibliothèque, bulletin) : " in review.body
+    assert review.body.rstrip().endswith("/mon-espace/preferences/")
+
+
+def test_refusal_message_has_no_space_where_a_script_was_dropped(
+    client, shared, member, anct_user, django_capture_on_commit_callbacks
+):
+    """Walk 1518f F8: « nationale . Pourriez-vous » was the stripped <script>'s trace."""
+    proposal = _propose(client, shared["document"], member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _refuse(
+            proposal.page.specific,
+            anct_user,
+            "Trop local pour une diffusion nationale <script>alert(1)</script>. "
+            "Pourriez-vous préciser : le public, la durée ?",
+        )
+    (told,) = [m for m in mail.outbox if m.to == [member.email]]
+    assert "pour une diffusion nationale. Pourriez-vous préciser : le public" in told.body
+    page = page_text(client.get(shared["document"].get_absolute_url()))
+    assert "nationale. Pourriez-vous préciser : le public" in page

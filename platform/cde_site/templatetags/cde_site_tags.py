@@ -79,6 +79,29 @@ def can_use_admin(user):
 
 
 @register.simple_tag
+def proposal_origin(page):
+    """Wagtail's review e-mail of a page proposed from a group or the action form: who proposed
+    it and from where, one sentence (empty for other pages)."""
+    from ressources.models import LibraryProposal
+
+    if page is None:
+        return ""
+    proposal = (
+        LibraryProposal.objects.filter(page_id=page.pk)
+        .select_related("proposer", "proposer__cite")
+        .order_by("-created_at")
+        .first()
+    )
+    if proposal is None:
+        return ""
+    proposer = proposal.proposer
+    who = proposer.display_name if proposer else "un compte supprimé"
+    if proposer and proposer.cite:
+        who = f"{who} ({proposer.cite.name})"
+    return f"Proposée par {who} : {proposal.source_label}."
+
+
+@register.simple_tag
 def notification_preferences_path():
     return settings.NOTIFICATIONS_PREFERENCES_PATH
 
