@@ -399,11 +399,11 @@ def test_subscribing_again_tells_only_the_owner(
     assert len(mail.outbox) == 2
     message = mail.outbox[1]
     assert message.to == ["abonnee@example.org"]
-    assert "déjà abonné(e)" in message.subject and "déjà abonné(e)" in message.body
+    assert "déjà actif" in message.subject and "déjà actif" in message.body
     token = _link(message, "/veille/desabonnement/").rstrip("/").rsplit("/", 1)[1]
     assert signing.loads(token, salt=services.UNSUBSCRIBE_SALT) == subscriber.pk
     assert "/veille/abonnement/" not in message.body
-    assert "déjà abonné(e)" in message.alternatives[0][0]
+    assert "déjà actif" in message.alternatives[0][0]
 
 
 def test_confirmation_emails_are_throttled_per_address_and_per_ip(
