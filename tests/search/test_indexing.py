@@ -169,7 +169,7 @@ def test_outage_falls_back_and_catches_up(own_server, settings, tmp_path):
     assert row.attempts == 1 and row.last_error
     out = io.StringIO()
     call_command("search_pending", stdout=out)
-    assert "1 mise(s) à jour en attente" in out.getvalue()
+    assert "1 mise à jour en attente" in out.getvalue()
 
     # Searches answer from the database, flagged as degraded, with the edit already visible.
     response = service.search(AnonymousUser(), parse(QueryDict("q=panne")))
@@ -183,7 +183,7 @@ def test_outage_falls_back_and_catches_up(own_server, settings, tmp_path):
     assert PendingUpdate.objects.get().attempts == 1
     out = io.StringIO()
     call_command("search_pending", process=True, stdout=out)
-    assert "1 indexée(s), 0 toujours en attente" in out.getvalue()
+    assert "1 indexée, 0 toujours en attente" in out.getvalue()
     assert not PendingUpdate.objects.exists()
     response = service.search(AnonymousUser(), parse(QueryDict("q=panne")))
     assert response.backend == "elasticsearch" and not response.degraded
