@@ -68,6 +68,15 @@ def send_reminder_email(reminder_id):
     return sent
 
 
+def _response_given_more_time(response_id):
+    """The response ANCT reopened or extended, if it still waits for its transmission (the
+    task runs after the commit: it may have been transmitted or withdrawn since)."""
+    response = Response.objects.select_related("campaign", "cite").filter(pk=response_id).first()
+    if response is None or response.is_submitted or response.extended_until is None:
+        return None
+    return response
+
+
 @task()
 def send_reopen_email(response_id):
     """Tell the cité's team that ANCT reopened their questionnaire, until when: the same
@@ -75,8 +84,8 @@ def send_reopen_email(response_id):
     # Imported here: services enqueues this task.
     from pilotage.services import is_started
 
-    response = Response.objects.select_related("campaign", "cite").filter(pk=response_id).first()
-    if response is None or response.is_submitted or response.extended_until is None:
+    response = _response_given_more_time(response_id)
+    if response is None:
         return 0
     return _email_cite(
         response.cite,
@@ -93,8 +102,8 @@ def send_reopen_email(response_id):
 @task()
 def send_extension_email(response_id):
     """Tell the cité's team that ANCT gave it more time, until when (as a reopening does)."""
-    response = Response.objects.select_related("campaign", "cite").filter(pk=response_id).first()
-    if response is None or response.is_submitted or response.extended_until is None:
+    response = _response_given_more_time(response_id)
+    if response is None:
         return 0
     return _email_cite(
         response.cite,
