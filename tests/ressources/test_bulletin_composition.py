@@ -488,3 +488,13 @@ def test_a_resumed_personalised_sending_sends_nobody_twice(
         titles, _ = received(email)
         wanted = "Brève mobilité" if email.startswith("mobilite") else "Brève logement"
         assert titles == ["Brève commune", wanted]
+
+
+def test_each_field_counts_its_own_items_and_those_that_also_belong_to_it(client, anct_user, world):
+    """Walk 1518f N9: « 0 élément publié » stood above an item « relevant aussi de ce champ »."""
+    client.force_login(anct_user)
+    html = page_text(client.get(reverse("ressources:compose", args=[world["bulletin"].pk])))
+    # A field whose only item is listed under its first field says so, not « 0 élément ».
+    assert "Aucun élément rangé sous ce champ, 1 autre qui en relève aussi" in html
+    assert "3 éléments rangés sous ce champ" in html and "1 élément rangé sous ce champ" in html
+    assert "0 élément" not in html
