@@ -181,6 +181,8 @@ def _handle(record, message, sender, oversize):
     found = {}  # the thread, once known: the refusal then links to it
     try:
         if oversize:
+            # Only the headers were read: enough to link the discussion the person answered.
+            _find_thread_for_link(message, sender, found)
             raise Refusal("too_large", _too_large_reason(record.size))
         _check_rate(record, sender)
         user, thread = _author_and_thread(message, sender, found)
@@ -280,6 +282,21 @@ def _author_and_thread(message, sender, found):
     if not group_permissions.can_post(user, thread.group):
         raise Refusal("forbidden", _not_member_reason(thread, user))
     return user, thread
+
+
+def _find_thread_for_link(message, sender, found):
+    """The discussion a refused message answered, for the answer's link, when its reply
+    address is authentic (expired or not) and its sender may still read the group."""
+    token = next(filter(None, map(token_from_address, _recipients(message))), None)
+    if token is None:
+        return
+    try:
+        user_id, thread_id = read_reply_token(token)
+    except ExpiredReplyToken as error:
+        user_id, thread_id = error.user_id, error.thread_id
+    except ReplyTokenError:
+        return
+    _found_if_readable(found, sender, user_id, thread_id)
 
 
 def _found_if_readable(found, sender, user_id, thread_id):

@@ -458,6 +458,8 @@ def test_oversize_refusal_states_both_limits_in_mo(team, thread, monkeypatch, se
     assert "la limite est de 1 Mo pour le message entier" in answer.body
     assert "environ 0,8 Mo de pièces jointes" in answer.body
     assert "jusqu'à 20 Mo" in answer.body
+    # « déposez vos fichiers depuis la discussion »: the answer links it (walk 1518f N8).
+    assert f"La discussion : http://127.0.0.1:8000{thread.get_absolute_url()}" in answer.body
 
 
 def test_disguised_attachment_is_refused(team, thread, monkeypatch):
