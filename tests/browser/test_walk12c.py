@@ -82,7 +82,9 @@ def test_lists_links_and_quotes_as_written(browser, live_server, team):  # noqa:
     expect(area.get_by_role("link", name="service-public.fr")).to_have_attribute(
         "href", "https://service-public.fr"
     )
-    expect(area).to_contain_text("Site : service-public.fr (accueil)")
+    # The DOM's own text: Playwright's text matcher reported this paragraph without its spaces
+    # while the DOM has them (seen on 7 December 2026, cause not found).
+    assert "Site : service-public.fr (accueil)" in area.text_content()
     # A numbered list with a nested one, and a quote.
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
