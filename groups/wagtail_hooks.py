@@ -1,4 +1,3 @@
-import unicodedata
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
+from commons.french import without_accents
 from groups import services
 from groups.choosers import person_chooser_viewset
 from groups.forms import GroupAdminForm
@@ -102,8 +102,7 @@ class GroupEditView(_SavedThroughServices, EditView):
 
 def _folded(text):
     """Lower case without accents: « Opérateurs » is found by « operateurs »."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "")).casefold()
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return without_accents(text).casefold()
 
 
 class GroupIndexView(IndexView):
