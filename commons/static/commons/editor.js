@@ -385,29 +385,21 @@ function openLinkDialog(editor) {
   form.appendChild(actions);
   dialog.appendChild(form);
   document.body.appendChild(dialog);
-  // javascript:, data:… would only become a broken "https://javascript:…" (the server drops
-  // them anyway): said in French, the dialog stays open.
-  form.addEventListener("submit", (event) => {
-    if (!event.submitter || event.submitter.value !== "ok") return;
-    const scheme = /^\s*([a-z][a-z0-9+.-]*):(?!\d)/i.exec(input.value);
-    if (!scheme || /^(https?|mailto|tel)$/i.test(scheme[1])) return;
-    event.preventDefault();
-    error.textContent =
-      "Cette adresse n'est pas acceptée : indiquez une adresse web (https://…), électronique (mailto:…) ou un numéro de téléphone (tel:…).";
-    error.hidden = false;
-    group.classList.add("fr-input-group--error");
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", error.id);
-    input.focus();
-  });
-  dialog.addEventListener("close", () => {
+  // Everything is done synchronously from the submit (Enter, a button) or cancel (Escape) event,
+  // and the editor gets the focus back in the same task: Tiptap's focus() waits for an animation
+  // frame, and the dialog's "close" event is queued too, so keys typed right after Enter (at
+  // typing speed, or on a slow laptop) went to the editor's element with a stale DOM selection
+  // and landed elsewhere in the text (seen with « Site : » then Ctrl+K).
+  function finish(action) {
     const typed = input.value.trim();
     let href = unwrapRedirect(typed);
-    if (dialog.returnValue === "remove") {
-      editor.chain().focus().setTextSelection(range).extendMarkRange("link").unsetLink().run();
-    } else if (dialog.returnValue === "ok" && href) {
+    dialog.close();
+    dialog.remove();
+    if (action === "remove") {
+      editor.chain().setTextSelection(range).extendMarkRange("link").unsetLink().run();
+    } else if (action === "ok" && href) {
       if (!/^(https?:|mailto:|tel:|\/|#)/i.test(href)) href = `https://${href}`;
-      const chain = editor.chain().focus();
+      const chain = editor.chain();
       if (range.from === range.to && !onLink) {
         const text = typed.replace(/^(mailto|tel):/i, "");
         chain.insertContentAt(range.from, { type: "text", text, marks: [{ type: "link", attrs: { href } }] });
@@ -416,8 +408,31 @@ function openLinkDialog(editor) {
       }
       chain.run();
       editor.chain().setTextSelection(editor.state.selection.to).unsetMark("link").run();
-    } else editor.commands.focus();
-    dialog.remove();
+    }
+    // ProseMirror's own focus() is synchronous and writes the selection into the DOM.
+    editor.view.focus();
+  }
+  // javascript:, data:… would only become a broken "https://javascript:…" (the server drops
+  // them anyway): said in French, the dialog stays open.
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const action = event.submitter ? event.submitter.value : "ok";
+    const scheme = /^\s*([a-z][a-z0-9+.-]*):(?!\d)/i.exec(input.value);
+    if (action === "ok" && scheme && !/^(https?|mailto|tel)$/i.test(scheme[1])) {
+      error.textContent =
+        "Cette adresse n'est pas acceptée : indiquez une adresse web (https://…), électronique (mailto:…) ou un numéro de téléphone (tel:…).";
+      error.hidden = false;
+      group.classList.add("fr-input-group--error");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", error.id);
+      input.focus();
+      return;
+    }
+    finish(action);
+  });
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    finish("cancel");
   });
   dialog.showModal();
   input.focus();
