@@ -68,7 +68,7 @@ def test_import_good_then_repeated(tmp_path, library):
     CiteFactory(slug="testville-import", region="11")
     path = write(tmp_path, GOOD)
     out, _ = run(path)
-    assert "2 ressource(s) ont été créée(s), 0 mise(s) à jour, 0 ligne(s) ignorée(s)" in out
+    assert "2 ressources ont été créées, 0 mise à jour, 0 ligne ignorée" in out
     fiche = FicheDispositifPage.objects.get(slug="aide-mobilite")
     assert fiche.live and fiche.region == "32"
     body = str(fiche.body)
@@ -80,7 +80,7 @@ def test_import_good_then_repeated(tmp_path, library):
     # Re-running updates in place: no duplicate.
     changed = [dict(GOOD[0], title="Aide à la mobilité (mise à jour)"), GOOD[1]]
     out, _ = run(write(tmp_path, changed))
-    assert "0 ressource(s) ont été créée(s), 2 mise(s) à jour" in out
+    assert "0 ressource a été créée, 2 mises à jour" in out
     assert RessourcePage.objects.count() == 2
     assert FicheDispositifPage.objects.get(slug="aide-mobilite").title.endswith("(mise à jour)")
 
@@ -99,13 +99,13 @@ def test_import_reports_bad_lines_and_keeps_good_ones(tmp_path, library):
         dict(GOOD[0], slug="visibilite", visibility="secret"),
     ]
     out, err = run(write(tmp_path, lines))
-    assert "1 ressource(s) ont été créée(s), 0 mise(s) à jour, 9 ligne(s) ignorée(s)" in out
+    assert "1 ressource a été créée, 0 mise à jour, 9 lignes ignorées" in out
     assert "Ligne 2 ignorée : JSON invalide" in err
     assert "Ligne 3 ignorée : type inconnu « article »" in err
     assert "Ligne 4 ignorée : champ d'action inconnu : cuisine" in err
     assert "Ligne 5 ignorée : région inconnue « Atlantide »" in err
     assert "Ligne 6 ignorée : date « 01/02/2024 » invalide" in err
-    assert "Ligne 7 ignorée : champ(s) obligatoire(s) manquant(s) : title" in err
+    assert "Ligne 7 ignorée : champ obligatoire manquant : title" in err
     assert "Ligne 8 ignorée : cité inconnue « nulle-part »" in err
     assert "Ligne 9 ignorée : identifiant « aide-mobilite » déjà présent" in err
     assert "Ligne 10 ignorée : visibilité « secret » invalide" in err
@@ -121,7 +121,7 @@ def test_import_type_change_is_refused(tmp_path, library):
 
 def test_dry_run_changes_nothing(tmp_path, library):
     out, _ = run(write(tmp_path, [GOOD[0]]), "--dry-run")
-    assert "1 ressource(s) seraient créée(s)" in out and "Simulation" in out
+    assert "1 ressource serait créée" in out and "Simulation" in out
     assert RessourcePage.objects.count() == 0
 
 

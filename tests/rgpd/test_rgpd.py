@@ -413,7 +413,7 @@ def test_inbound_email_records_are_deleted_after_the_retention(retention, capsys
     assert InboundEmail.objects.count() == 4
     call_command("apply_retention")
     out = capsys.readouterr().out
-    assert "courriels reçus : 3/3" in out and "3 trace(s) de courriel reçu" in out
+    assert "courriels reçus : 3/3" in out and "3 traces de courriel reçu" in out
     assert list(InboundEmail.objects.values_list("message_id", flat=True)) == ["<3@exemple.fr>"]
 
 
@@ -437,7 +437,7 @@ def test_command_prints_progress_and_task_runs(retention, capsys):
         UserFactory(last_login=days_ago(340))
     call_command("apply_retention", "--dry-run")
     out = capsys.readouterr().out
-    assert "simulation" in out and "3 avertissement(s)" in out
+    assert "simulation" in out and "3 avertissements" in out
     assert not mail.outbox
     call_command("apply_retention")
     out = capsys.readouterr().out

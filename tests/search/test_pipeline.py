@@ -179,7 +179,7 @@ def test_import_on_a_freshly_set_up_instance(thesaurus, tmp_path, settings):
     corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records))
     out = io.StringIO()
     call_command("import_ressources", str(corpus), stdout=out, stderr=io.StringIO())
-    assert "2 ressource(s) ont été créée(s)" in out.getvalue()
+    assert "2 ressources ont été créées" in out.getvalue()
     process_pending()
     assert Entry.objects.filter(kind__in=["fiche", "action"]).count() == 2
     assert "Devenir assistante maternelle" in titles(run(None, "nounou"))

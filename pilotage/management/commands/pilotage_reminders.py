@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from commons.french import plural
 from pilotage.services import send_due_reminders
 
 
@@ -12,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = send_due_reminders()
-        self.stdout.write(f"{sent} relance(s) envoyée(s).")
+        self.stdout.write(f"{sent} relance{plural(sent)} envoyée{plural(sent)}.")

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cites.models import Cite
 from cites.regions import REGIONS
+from commons.french import plural
 from commons.html import sanitize_html
 from ressources.models import (
     ActionInspirantePage,
@@ -84,11 +85,13 @@ class Command(BaseCommand):
             created += was_created
             updated += not was_created
         self.stderr.write("")
-        verb = "seraient" if dry_run else "ont été"
+        many = created >= 2
+        verb = ("seraient" if many else "serait") if dry_run else ("ont été" if many else "a été")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{created} ressource(s) {verb} créée(s), {updated} mise(s) à jour, "
-                f"{skipped} ligne(s) ignorée(s)."
+                f"{created} ressource{plural(created)} {verb} créée{plural(created)}, "
+                f"{updated} mise{plural(updated)} à jour, "
+                f"{skipped} ligne{plural(skipped)} ignorée{plural(skipped)}."
                 + (" Simulation : rien n'a été enregistré." if dry_run else "")
             )
         )
@@ -113,7 +116,9 @@ class Command(BaseCommand):
             key for key in REQUIRED if not isinstance(data.get(key), str) or not data[key].strip()
         ]
         if missing:
-            raise LineError(f"champ(s) obligatoire(s) manquant(s) : {', '.join(missing)}")
+            raise LineError(
+                f"{plural(missing, 'champ obligatoire manquant,champs obligatoires manquants')} : {', '.join(missing)}"
+            )
         if data["type"] not in TYPES:
             raise LineError(f"type inconnu « {data['type']} » (fiche ou action)")
         model = TYPES[data["type"]]

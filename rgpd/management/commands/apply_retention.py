@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from commons.french import plural
 from rgpd.services import apply_retention
+
+
+def count(number, forms):
+    """ "3 comptes anonymisés", "1 compte anonymisé": `forms` as commons.french.plural takes them."""
+    return f"{number} {plural(number, forms if ',' in forms else f'{forms},{forms}s')}"
 
 
 class Command(BaseCommand):
@@ -38,14 +44,22 @@ class Command(BaseCommand):
 
         result = apply_retention(progress=progress, dry_run=dry_run)
         prefix = "À faire (simulation)" if dry_run else "Fait"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{prefix} : {result['warned']} avertissement(s), "
-                f"{result['anonymised']} compte(s) anonymisé(s), "
-                f"{result['chat_messages']} message(s) de chat effacé(s), "
-                f"{result['audit_entries']} entrée(s) du journal d'audit effacée(s), "
-                f"{result['inbound_emails']} trace(s) de courriel reçu effacée(s), "
-                f"{result['login_traces']} session(s) expirée(s) ou échec(s) de connexion "
-                "effacé(s)."
-            )
-        )
+        parts = [
+            count(result["warned"], "avertissement"),
+            count(result["anonymised"], "compte anonymisé,comptes anonymisés"),
+            count(result["chat_messages"], "message de chat effacé,messages de chat effacés"),
+            count(
+                result["audit_entries"],
+                "entrée du journal d'audit effacée,entrées du journal d'audit effacées",
+            ),
+            count(
+                result["inbound_emails"],
+                "trace de courriel reçu effacée,traces de courriel reçu effacées",
+            ),
+            count(
+                result["login_traces"],
+                "session expirée ou échec de connexion effacé,"
+                "sessions expirées ou échecs de connexion effacés",
+            ),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"{prefix} : {', '.join(parts)}."))
