@@ -1,4 +1,5 @@
 import mimetypes
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,6 +50,7 @@ from ressources.permissions import (
     image_is_hidden_from,
     visible_pages,
 )
+from ressources.suggestions import suggestion_anchor
 from themes.models import PublicCible, Theme
 
 PAGE_SIZE = 20
@@ -415,6 +417,7 @@ def suggestion_feedback(request, slug):
             "Merci : cette suggestion est notée utile pour votre cité.",
             extra_tags="cde-focus",
         )
+        return redirect(_at_suggestion(back, kind, target_id))
     else:
         messages.success(
             request,
@@ -423,6 +426,13 @@ def suggestion_feedback(request, slug):
             extra_tags="cde-focus",
         )
     return redirect(back)
+
+
+def _at_suggestion(back, kind, target_id):
+    """`back` anchored on the suggestion that was judged (still listed, « Utile » pressed or
+    not): the page comes back where the person was, not at its top. error_summary.js then shows
+    the outcome message beside the suggestion and focuses it there."""
+    return urlsplit(back)._replace(fragment=suggestion_anchor(kind, target_id)).geturl()
 
 
 def _withdraw_feedback(request, cite, back):
@@ -443,6 +453,7 @@ def _withdraw_feedback(request, cite, back):
             "C'est annulé : cette suggestion n'est plus notée utile.",
             extra_tags="cde-focus",
         )
+        return redirect(_at_suggestion(back, request.POST.get("kind", ""), int(target)))
     elif withdrawn:
         messages.success(
             request,
