@@ -199,6 +199,9 @@ def preferences(request):
         # A request awaiting its confirmation stays ticked: the choice was taken into account.
         "bulletin": bulletin_state != "none",
         "library": ressources_services.library_email_mode(user),
+        "bulletin_themes": sorted(subscriber.chosen_theme_slugs())
+        if (subscriber := services.bulletin_subscriber(user))
+        else [],
     }
     form = PreferencesForm(request.POST or None, memberships=memberships, initial=initial)
     if request.method == "POST":
@@ -210,6 +213,7 @@ def preferences(request):
                 bulletin=form.cleaned_data["bulletin"],
                 library=form.cleaned_data["library"] or None,
                 ip=client_ip(request),
+                bulletin_themes=form.bulletin_theme_slugs(),
             )
             messages.success(request, "Vos préférences de notification sont enregistrées.")
             for note in notes:

@@ -93,3 +93,86 @@ def test_digest_puts_the_group_once_as_heading_and_requests_after_contents(
     html_body = html.split("Régler toutes vos notifications")[0]
     assert len(re.findall(rf"<h2[^>]*>{re.escape(group.name)}</h2>", html_body)) == 1
     assert len(re.findall(r"<h3", html_body)) == 2
+
+
+# --- F11: the bulletin's champs from the preferences page, no second confirmation -------------
+
+
+def _verified(user):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def test_verified_account_subscribes_at_once_with_its_champs_and_changes_them(
+    client, team, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from ressources.models import Subscriber
+
+    member = _verified(team["member"])
+    choice = {f"groupe_{team['group'].pk}": "each"}
+    client.force_login(member)
+    page = page_text(client.get("/mon-espace/preferences/"))
+    assert "Champs d'action du bulletin" in page
+    assert page.count('name="bulletin_themes"') == 8  # the 8 champs d'action
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/mon-espace/preferences/",
+            {**choice, "bulletin": "on", "bulletin_themes": ["mobilite", "sante-handicap"]},
+            follow=True,
+        )
+    assert f"Vous êtes abonné(e) au bulletin de veille, à l'adresse {member.email}." in (
+        page_text(response)
+    )
+    assert mail.outbox == []  # no confirmation e-mail: the address is verified
+    subscriber = Subscriber.objects.active().get(email=member.email)
+    assert subscriber.chosen_theme_slugs() == {"mobilite", "sante-handicap"}
+    html = client.get("/mon-espace/preferences/").content.decode()
+    assert re.search(r'value="mobilite"\s+checked', html) and "Confirmation en attente" not in html
+    # Changed later from the same page; no box ticked: the whole bulletin.
+    response = client.post(
+        "/mon-espace/preferences/",
+        {**choice, "bulletin": "on", "bulletin_themes": ["logement"]},
+        follow=True,
+    )
+    assert "Les champs d'action de votre bulletin de veille sont enregistrés." in page_text(
+        response
+    )
+    subscriber.refresh_from_db()
+    assert subscriber.chosen_theme_slugs() == {"logement"}
+    client.post("/mon-espace/preferences/", {**choice, "bulletin": "on"})
+    subscriber.refresh_from_db()
+    assert subscriber.all_themes and subscriber.chosen_theme_slugs() == set()
+    assert Subscriber.objects.count() == 1
+
+
+def test_unverified_account_keeps_the_double_opt_in_and_its_champs_ride_the_link(
+    client, team, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from ressources.models import Subscriber
+
+    member = team["member"]  # no verified address
+    client.force_login(member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/mon-espace/preferences/",
+            {
+                f"groupe_{team['group'].pk}": "each",
+                "bulletin": "on",
+                "bulletin_themes": ["sante-handicap"],
+            },
+        )
+    assert not Subscriber.objects.exists()
+    (confirmation,) = [m for m in mail.outbox if m.to == [member.email]]
+    link = re.search(r"http://\S+/veille/abonnement/\S+/", confirmation.body).group(0)
+    client.post(link.removeprefix("http://127.0.0.1:8000"))
+    assert Subscriber.objects.active().get(email=member.email).chosen_theme_slugs() == {
+        "sante-handicap"
+    }
