@@ -415,7 +415,7 @@ def suggestion_feedback(request, slug):
         messages.success(
             request,
             "Merci : cette suggestion est notée utile pour votre cité.",
-            extra_tags="cde-focus",
+            extra_tags=f"cde-inline {suggestion_anchor(kind, target_id)}",
         )
         return redirect(_at_suggestion(back, kind, target_id))
     else:
@@ -429,10 +429,11 @@ def suggestion_feedback(request, slug):
 
 
 def _at_suggestion(back, kind, target_id):
-    """`back` anchored on the suggestion that was judged (still listed, « Utile » pressed or
-    not): the page comes back where the person was, not at its top. error_summary.js then shows
-    the outcome message beside the suggestion and focuses it there."""
-    return urlsplit(back)._replace(fragment=suggestion_anchor(kind, target_id)).geturl()
+    """`back` anchored on the outcome message shown inside the suggestion that was judged (still
+    listed, « Utile » pressed or not; its message tagged "cde-inline <anchor>", see
+    suggestion_list.html): the page comes back where the person was, not at its top, and the
+    browser focuses that message (a focusable fragment target; error_summary.js too)."""
+    return urlsplit(back)._replace(fragment=f"{suggestion_anchor(kind, target_id)}-retour").geturl()
 
 
 def _withdraw_feedback(request, cite, back):
@@ -451,7 +452,7 @@ def _withdraw_feedback(request, cite, back):
         messages.success(
             request,
             "C'est annulé : cette suggestion n'est plus notée utile.",
-            extra_tags="cde-focus",
+            extra_tags=f"cde-inline {suggestion_anchor(request.POST.get('kind', ''), int(target))}",
         )
         return redirect(_at_suggestion(back, request.POST.get("kind", ""), int(target)))
     elif withdrawn:

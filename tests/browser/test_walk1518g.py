@@ -73,7 +73,7 @@ def test_useful_keeps_the_place_and_focuses_the_outcome_beside_the_suggestion(
         expect(message).to_be_focused()
         expect(message).to_be_in_viewport()
         assert page.evaluate("window.scrollY") > 300  # not back at the top of the page
-        item = page.locator("li[data-cde-feedback-slot]").filter(has=message)
+        item = page.locator("li[id^=suggestion-]").filter(has=message)
         expect(item.get_by_role("link", name=name)).to_be_in_viewport()
         expect(item.get_by_role("button", name=f"Utile : {name}", exact=True)).to_have_attribute(
             "aria-pressed", "true"
@@ -81,3 +81,45 @@ def test_useful_keeps_the_place_and_focuses_the_outcome_beside_the_suggestion(
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_preferences_bulletin_champs_and_sign_up_answer_render_and_are_accessible(
+    browser, live_server, settings
+):
+    from allauth.account.models import EmailAddress
+
+    from ressources.models import Subscriber
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cite = CiteFactory(short_name="Testville")
+    person = UserFactory(cite=cite, coordinator=True)
+    group_services.add_member(cite.group, person)
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    for width, height in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        try:
+            page.goto(live_server.url + "/comptes/signup/")
+            page.locator("#id_email").fill(person.email)
+            page.locator("#id_first_name").fill("Nadia")
+            page.locator("#id_last_name").fill("Nouvelle")
+            page.locator("#id_password1").fill("un-mot-de-passe-solide-2026")
+            page.locator("#id_password2").fill("un-mot-de-passe-solide-2026")
+            page.locator("main form button[type=submit]").last.click()
+            expect(page.get_by_text("Nous vous avons envoyé un courriel")).to_be_visible()
+            assert_accessible(page)
+            log_in(page, live_server, person)
+            page.goto(live_server.url + "/mon-espace/preferences/")
+            champs = page.get_by_role("group", name="Champs d'action du bulletin")
+            expect(champs.get_by_role("checkbox")).to_have_count(8)
+            assert_accessible(page)
+            page.get_by_label("Recevoir le bulletin de veille").check(force=True)
+            champs.get_by_role("checkbox").nth(3).check(force=True)
+            page.get_by_role("button", name="Enregistrer mes préférences").click()
+            expect(page.get_by_text("Vous êtes abonné(e) au bulletin de veille")).to_be_visible()
+            assert_accessible(page)
+        finally:
+            context.close()
+        Subscriber.objects.all().delete()
+    assert not type(person).objects.filter(first_name="Nadia").exists()
