@@ -1,6 +1,7 @@
 from django import forms
 
 from notifications.models import EmailMode
+from themes.models import Theme
 
 
 class PreferencesForm(forms.Form):
@@ -23,8 +24,18 @@ class PreferencesForm(forms.Form):
     )
     bulletin = forms.BooleanField(
         label="Recevoir le bulletin de veille",
-        help_text="À l'inscription, un courriel vous demande de confirmer votre adresse.",
+        help_text="À l'adresse de votre compte. Si elle n'est pas encore vérifiée, un courriel "
+        "vous demande de la confirmer.",
         required=False,
+    )
+    bulletin_themes = forms.ModelMultipleChoiceField(
+        label="Champs d'action du bulletin",
+        help_text="Cochez ceux qui vous intéressent : vous ne recevrez que leurs rubriques. "
+        "Aucune case cochée : tout le bulletin.",
+        queryset=Theme.objects.ordered(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, memberships, **kwargs):
@@ -44,6 +55,10 @@ class PreferencesForm(forms.Form):
 
     def group_fields(self):
         return [(m.group, self[self.group_field(m.group)]) for m in self.memberships]
+
+    def bulletin_theme_slugs(self):
+        """The chosen champs, or None for the whole bulletin."""
+        return sorted(theme.slug for theme in self.cleaned_data["bulletin_themes"]) or None
 
     def group_modes(self):
         return {m.group: self.cleaned_data[self.group_field(m.group)] for m in self.memberships}

@@ -1,5 +1,6 @@
 """Writes of espace/: saving the preferences page through each app's own services."""
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from cafes_cites import services as cafes_cites_services
@@ -20,11 +21,23 @@ def bulletin_state(user):
     return ("pending", since) if since else ("none", None)
 
 
+def has_verified_email(user):
+    """Is the account's address one its owner proved they read (allauth's verification, or an
+    identity provider that vouches for it)?"""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
 @transaction.atomic
-def save_preferences(user, *, group_modes, reminders, bulletin, library=None, ip=None):
-    """Returns the French messages to show. Subscribing to the bulletin keeps its double opt-in:
-    a confirmation e-mail goes out (within the bulletin's rate limit) and nothing is subscribed
-    until its link is followed; meanwhile the page shows the request as pending."""
+def save_preferences(
+    user, *, group_modes, reminders, bulletin, library=None, ip=None, bulletin_themes=None
+):
+    """Returns the French messages to show. `bulletin_themes`: the champs d'action chosen (slugs),
+    None for the whole bulletin.
+
+    The bulletin's double opt-in proves that whoever subscribes an address reads it. An account
+    whose address is verified has proved it already: it is subscribed at once, with its champs.
+    Otherwise a confirmation e-mail goes out (within the bulletin's rate limit) and nothing is
+    subscribed until its link is followed; meanwhile the page shows the request as pending."""
     notes = []
     for group, mode in group_modes.items():
         group_services.set_email_mode(group, user, mode)
@@ -32,13 +45,22 @@ def save_preferences(user, *, group_modes, reminders, bulletin, library=None, ip
     if library is not None:
         ressources_services.set_library_email_mode(user, library)
     state, _since = bulletin_state(user)
-    if bulletin and state == "none":
+    if bulletin and state == "subscribed":
+        subscriber = bulletin_subscriber(user)
+        if subscriber.chosen_theme_slugs() != set(bulletin_themes or ()):
+            ressources_services.set_subscriber_themes(subscriber, bulletin_themes)
+            notes.append("Les champs d'action de votre bulletin de veille sont enregistrés.")
+    elif bulletin and has_verified_email(user):
+        ressources_services.confirm_subscription(user.email, bulletin_themes)
+        ressources_services.forget_subscription_requests(user.email)
+        notes.append(f"Vous êtes abonné(e) au bulletin de veille, à l'adresse {user.email}.")
+    elif bulletin and state == "none":
         try:
             ressources_services.check_subscription_rate(user.email, ip)
         except ressources_services.TooManyRequests as refusal:
             notes.append(str(refusal))
         else:
-            ressources_services.request_subscription(user.email, None)
+            ressources_services.request_subscription(user.email, bulletin_themes)
             notes.append(
                 f"Un courriel de confirmation de l'abonnement au bulletin de veille a été envoyé "
                 f"à {user.email} : ouvrez-le et suivez son lien pour confirmer."

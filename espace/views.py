@@ -1,9 +1,11 @@
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from cafes_cites.models import Registration
@@ -15,6 +17,7 @@ from espace import services
 from espace.forms import PreferencesForm
 from espace.registry import home_sections
 from groups import queries as group_queries
+from groups import wording
 from groups.models import Membership
 from notifications.services import visible_notifications
 from ressources import services as ressources_services
@@ -57,13 +60,28 @@ def _cite_pages(user):
 GROUP_ACTIVITY_KINDS = {"thread", "reply", "mention", "solution", "document"}
 
 
-def _split_notifications(notifications, activity):
+@dataclass
+class NewsLine:
+    """A line of "Nouveautés de mes groupes": one sentence (groups.wording), then its group and
+    date once."""
+
+    sentence: str
+    group: str
+    at: object
+    url: str = ""
+    count: int = 1
+    badge: str = ""
+    names: list = field(default_factory=list)  # who joined the group
+
+
+def _news_lines(notifications, activity):
     """Each unread item once: a notification about a line of "Nouveautés de mes groupes" (a new
     discussion, a reply, a document: the same URL; a mention in an opening message: the
     discussion's URL plus an anchor) goes on that line, opened through the notification (which
-    marks it read), with its kind. Other group activity goes under the group news too, the
-    notifications of the same title in one line with their number, group and latest date; the
-    rest stays under "Mes autres notifications". Returns (others, group_lines)."""
+    marks it read), worded after its kind. Other group activity goes under the group news too,
+    the notifications of the same title in one line with their number; the rest stays under
+    "Mes autres notifications". Contents come first, the newest first; members who joined a
+    group are summed up after them, one line per group. Returns (others, news lines)."""
     lines = {line.target_url: line for line in activity if line.target_url}
     threads = {
         line.target_url: line
@@ -82,7 +100,43 @@ def _split_notifications(notifications, activity):
                 others.append(notification)
         elif getattr(line, "notification", None) is None or notification.kind == "mention":
             line.notification = notification  # a mention says more than "new reply"
-    return others[:NOTIFICATIONS_SHOWN], list(grouped.values())[:NOTIFICATIONS_SHOWN]
+    contents, joined = [], {}
+    for line in activity:
+        actor = line.actor.display_name if line.actor else ""
+        if line.verb == line.Verb.JOINED:
+            entry = joined.setdefault(line.group_id, NewsLine("", line.group.name, line.created_at))
+            entry.names.append(actor or wording.DELETED_ACCOUNT)
+            continue
+        notification = getattr(line, "notification", None)
+        kind = "mention" if notification and notification.kind == "mention" else line.verb
+        contents.append(
+            NewsLine(
+                wording.sentence(kind, actor=actor, title=line.target_title),
+                line.group.name,
+                line.created_at,
+                url=reverse("notifications:open", args=[notification.pk])
+                if notification
+                else line.target_url,
+                badge="Discussion à laquelle vous participez"
+                if notification and notification.kind == "reply"
+                else "",
+            )
+        )
+    for entry in list(grouped.values())[:NOTIFICATIONS_SHOWN]:
+        notification = entry["notification"]
+        contents.append(
+            NewsLine(
+                notification.title,
+                notification.source_label,
+                notification.created_at,
+                url=reverse("notifications:open", args=[notification.pk]),
+                count=entry["count"],
+            )
+        )
+    contents.sort(key=lambda news: news.at, reverse=True)
+    for entry in joined.values():
+        entry.sentence = wording.joined(list(dict.fromkeys(entry.names)))
+    return others[:NOTIFICATIONS_SHOWN], contents + list(joined.values())
 
 
 def _oldest_mark(memberships, now):
@@ -105,15 +159,14 @@ def home(request):
     notifications = list(
         visible_notifications(user).unread()[: NOTIFICATIONS_SHOWN + len(activity)]
     )
-    others, group_notifications = _split_notifications(notifications, activity)
+    others, news = _news_lines(notifications, activity)
     context = {
         "memberships": memberships,
         "unread_cap": group_queries.UNREAD_CAP,
-        "activity": activity,
+        "news": news,
         "questions": list(group_queries.waiting_questions(user)),
         "registrations": _next_registrations(user, now),
         "notifications": others,
-        "group_notifications": group_notifications,
         "home_sections": home_sections(user, cite),
         "cite": cite,
         "cite_group": cite_group,
@@ -146,6 +199,9 @@ def preferences(request):
         # A request awaiting its confirmation stays ticked: the choice was taken into account.
         "bulletin": bulletin_state != "none",
         "library": ressources_services.library_email_mode(user),
+        "bulletin_themes": sorted(subscriber.chosen_theme_slugs())
+        if (subscriber := services.bulletin_subscriber(user))
+        else [],
     }
     form = PreferencesForm(request.POST or None, memberships=memberships, initial=initial)
     if request.method == "POST":
@@ -157,6 +213,7 @@ def preferences(request):
                 bulletin=form.cleaned_data["bulletin"],
                 library=form.cleaned_data["library"] or None,
                 ip=client_ip(request),
+                bulletin_themes=form.bulletin_theme_slugs(),
             )
             messages.success(request, "Vos préférences de notification sont enregistrées.")
             for note in notes:

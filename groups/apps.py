@@ -43,11 +43,15 @@ class GroupsConfig(AppConfig):
             hidden_group_notifications,
             unsubscribe_group,
         )
+        from groups.wording import CONTENT_KINDS, SENTENCES
         from notifications.services import (
             register_email_content,
+            register_secondary_kinds,
             register_unsubscribe_handler,
             register_visibility_filter,
         )
+
+        register_secondary_kinds(set(SENTENCES) - set(CONTENT_KINDS))
 
         register_unsubscribe_handler("group", unsubscribe_group, describe_group_emails)
         register_email_content("post", post_email_content)

@@ -494,4 +494,12 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["group", "created_at"], name="groups_activity_recent")]
 
     def __str__(self):
-        return f"{self.actor} {self.get_verb_display()} {self.target_title}"
+        return self.sentence
+
+    @property
+    def sentence(self):
+        """The event in words, as Mon espace and the e-mails write it (groups.wording)."""
+        from groups import wording
+
+        actor = self.actor.display_name if self.actor else ""
+        return wording.sentence(self.verb, actor=actor, title=self.target_title)

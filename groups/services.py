@@ -33,7 +33,7 @@ from commons.uploads import (
     validate_upload,
 )
 from commons.urls import site_url
-from groups import permissions
+from groups import permissions, wording
 from groups.models import (
     Access,
     Activity,
@@ -435,7 +435,7 @@ def request_to_join(group, user, message=""):
     _notify_animateurs(
         group,
         kind="join_request",
-        title=f"{user.display_name} demande à rejoindre « {group.name} »",
+        title=wording.sentence("join_request", actor=user.display_name),
         url=f"{group.get_absolute_url()}membres/",
     )
     return request
@@ -707,7 +707,7 @@ def create_thread(group, author, *, title, body, is_question=False, files=()):
         group,
         exclude=[author, *mentioned],
         kind="thread",
-        title=f"Nouvelle discussion dans « {group.name} » : {thread.title}",
+        title=wording.sentence("thread", actor=author.display_name, title=thread.title),
         url=thread.get_absolute_url(),
         target_key=f"post:{post.pk}",
     )
@@ -756,7 +756,7 @@ def reply(thread, author, *, body, files=()):
         group,
         recipients,
         kind="reply",
-        title=f"{author.display_name} a répondu à « {thread.title} »",
+        title=wording.sentence("reply", actor=author.display_name, title=thread.title),
         url=post.get_absolute_url(),
         target_key=f"post:{post.pk}",
     )
@@ -839,7 +839,7 @@ def mark_solution(thread, post, actor):
             thread.group,
             [post.author],
             kind="solution",
-            title=f"Votre réponse à « {thread.title} » a été retenue comme solution",
+            title=wording.sentence("solution", title=thread.title),
             url=post.get_absolute_url(),
         )
     return thread
@@ -1121,7 +1121,7 @@ def upload_document(group, user, *, uploaded, title="", folder=""):
             document,
             user,
             Activity.Verb.DOCUMENT,
-            f"Nouveau document dans « {group.name} » : {document.title}",
+            wording.sentence("document", actor=user.display_name, title=document.title),
         )
     return document
 
@@ -1138,7 +1138,7 @@ def add_version(document, user, *, uploaded, comment=""):
             document,
             user,
             Activity.Verb.VERSION,
-            f"Nouvelle version de « {document.title} » ({group.name})",
+            wording.sentence("version", actor=user.display_name, title=document.title),
         )
     return version
 
@@ -1281,7 +1281,7 @@ def _notify_mentions(group, post, mentioned):
         group,
         users,
         kind="mention",
-        title=f"{post.author.display_name} vous a mentionné dans « {post.thread.title} »",
+        title=wording.sentence("mention", actor=post.author.display_name, title=post.thread.title),
         url=post.get_absolute_url(),
         target_key=f"post:{post.pk}",
         immediate=True,

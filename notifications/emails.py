@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from commons.french import plural
 from commons.mail import email_subject
 from commons.urls import absolute_url, site_url
-from notifications.services import email_content, unsubscribe_url
+from notifications.services import email_content, kind_rank, unsubscribe_url
 
 
 def absolute(url):
@@ -26,6 +26,21 @@ def digest_subject(count):
     return email_subject(f"Votre récapitulatif : {count} nouveauté{plural(count)}")
 
 
+def _digest_sections(items):
+    """The digest's items under one heading per group (or library), in the order the sources
+    first appear; in each, contents before the rest (notifications.services.kind_rank). The
+    heading names the source: its items no longer do."""
+    sections = {}
+    for item in items:
+        section = sections.setdefault(
+            item["source_key"], {"label": item["source_label"], "items": []}
+        )
+        section["items"].append(item)
+    for section in sections.values():
+        section["items"].sort(key=lambda item: kind_rank(item["kind"]))  # stable: by date next
+    return list(sections.values())
+
+
 def build_email(user, notifications, *, digest):
     """One e-mail (HTML + text) for a user; every source in it gets a one-click unsubscribe link.
     A notification about a message carries that message (its app's EmailContent), and a single
@@ -43,6 +58,9 @@ def build_email(user, notifications, *, digest):
         title = notification.title
         items.append(
             {
+                "kind": notification.kind,
+                "source_key": key,
+                "source_label": notification.source_label,
                 "title": title,
                 "url": absolute(notification.url),
                 # The group (or library) and the thread are named once per item: the title
@@ -54,9 +72,11 @@ def build_email(user, notifications, *, digest):
             }
         )
     reply_to = items[0]["content"].reply_to if not digest and items[0]["content"] else ""
+    sections = _digest_sections(items) if digest else []
     context = {
         "user": user,
         "notifications": items,
+        "sections": sections,
         "sources": list(sources.values()),
         "digest": digest,
         "reply_to": reply_to,

@@ -11,6 +11,7 @@ _unsubscribe_handlers = {}
 _unsubscribe_describers = {}
 _email_content_providers = {}
 _visibility_filters = []
+_secondary_kinds = set()
 
 
 def register_unsubscribe_handler(prefix, handler, describe=None):
@@ -40,6 +41,16 @@ def register_visibility_filter(hidden):
     its discussion titles are private). Applied when notifications are read, listed or e-mailed,
     so access lost after the notification was created takes effect at once."""
     _visibility_filters.append(hidden)
+
+
+def register_secondary_kinds(kinds):
+    """Kinds listed after the others in a digest (requests to join, say): what people come
+    for, the messages and documents, comes first."""
+    _secondary_kinds.update(kinds)
+
+
+def kind_rank(kind):
+    return 1 if kind in _secondary_kinds else 0
 
 
 def visible_notifications(user):

@@ -839,11 +839,22 @@ def forget_subscription_requests(email):
 
 @transaction.atomic
 def confirm_subscription(email, theme_slugs):
-    subscriber, _ = Subscriber.objects.get_or_create(email=email)
+    subscriber = Subscriber.objects.filter(email__iexact=email).first()
+    if subscriber is None:
+        subscriber = Subscriber(email=email)
     subscriber.all_themes = theme_slugs is None
     subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
     subscriber.unsubscribed_at = None
     subscriber.save()
+    subscriber.themes.set(Theme.objects.filter(slug__in=theme_slugs or []))
+    return subscriber
+
+
+@transaction.atomic
+def set_subscriber_themes(subscriber, theme_slugs):
+    """An active subscriber changes the champs d'action they receive (None: everything)."""
+    subscriber.all_themes = theme_slugs is None
+    subscriber.save(update_fields=["all_themes"])
     subscriber.themes.set(Theme.objects.filter(slug__in=theme_slugs or []))
     return subscriber
 

@@ -35,6 +35,11 @@ KIND_LABELS = {
 }
 
 
+def suggestion_anchor(kind, target_id):
+    """The id of a suggestion's item on a page (ressources/includes/suggestion_list.html)."""
+    return f"suggestion-{kind}-{target_id}"
+
+
 @dataclass
 class Suggestion:
     kind: str
@@ -55,6 +60,10 @@ class Suggestion:
     @property
     def kind_label(self):
         return KIND_LABELS[self.kind]
+
+    @property
+    def anchor(self):
+        return suggestion_anchor(self.kind, self.target_id)
 
     @property
     def reason_text(self):

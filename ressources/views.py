@@ -1,4 +1,5 @@
 import mimetypes
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,6 +50,7 @@ from ressources.permissions import (
     image_is_hidden_from,
     visible_pages,
 )
+from ressources.suggestions import suggestion_anchor
 from themes.models import PublicCible, Theme
 
 PAGE_SIZE = 20
@@ -413,8 +415,9 @@ def suggestion_feedback(request, slug):
         messages.success(
             request,
             "Merci : cette suggestion est notée utile pour votre cité.",
-            extra_tags="cde-focus",
+            extra_tags=f"cde-inline {suggestion_anchor(kind, target_id)}",
         )
+        return redirect(_at_suggestion(back, kind, target_id))
     else:
         messages.success(
             request,
@@ -423,6 +426,14 @@ def suggestion_feedback(request, slug):
             extra_tags="cde-focus",
         )
     return redirect(back)
+
+
+def _at_suggestion(back, kind, target_id):
+    """`back` anchored on the outcome message shown inside the suggestion that was judged (still
+    listed, « Utile » pressed or not; its message tagged "cde-inline <anchor>", see
+    suggestion_list.html): the page comes back where the person was, not at its top, and the
+    browser focuses that message (a focusable fragment target; error_summary.js too)."""
+    return urlsplit(back)._replace(fragment=f"{suggestion_anchor(kind, target_id)}-retour").geturl()
 
 
 def _withdraw_feedback(request, cite, back):
@@ -441,8 +452,9 @@ def _withdraw_feedback(request, cite, back):
         messages.success(
             request,
             "C'est annulé : cette suggestion n'est plus notée utile.",
-            extra_tags="cde-focus",
+            extra_tags=f"cde-inline {suggestion_anchor(request.POST.get('kind', ''), int(target))}",
         )
+        return redirect(_at_suggestion(back, request.POST.get("kind", ""), int(target)))
     elif withdrawn:
         messages.success(
             request,

@@ -90,11 +90,14 @@ def test_digest_names_group_and_thread_once_per_item_real_plural_and_one_time_fo
     assert "(s)" not in digest["Subject"] and "(s)" not in out.getvalue()
     assert "1 récapitulatif envoyé." in out.getvalue()
     text, html_part = parts(digest)
-    # The new-thread item: its title names group and thread; nothing repeats them.
-    item = text.split("Nouvelle discussion")[1].split("Lire sur la plateforme")[0]
-    assert _count(item, group.name) == 1 and _count(item, "Comité technique du mois") == 1
-    html_item = html_part.split("Nouvelle discussion")[1].split("Lire sur la plateforme")[0]
-    assert _count(html_item, group.name) == 1
+    # The group is the heading of its items (walk 1518g): the new-thread item names the thread
+    # once and not the group again.
+    body = text.split("--")[0]
+    assert _count(body, group.name) == 1
+    item = text.split("a ouvert la discussion")[1].split("Lire sur la plateforme")[0]
+    assert _count(item, group.name) == 0 and _count(item, "Comité technique du mois") == 1
+    html_item = html_part.split("a ouvert la discussion")[1].split("Lire sur la plateforme")[0]
+    assert _count(html_item, group.name) == 0
     assert _count(html_item, "Comité technique du mois") == 1
     # One time format: « 21 h 55 », never « 21h55 », « 21:55 » or seconds.
     assert re.search(r"à \d{1,2}\u00a0h\u00a0\d\d", text)
