@@ -299,19 +299,20 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(status=CampaignStatus.CLOSED).order_by("-year", "-quarter").first()
 
     def last_closed_with(self, submitted):
-        """The newest closed campaign that at least `submitted` cités answered: a campaign closed
-        early with too few answers does not blank the published figures of the one before."""
-        return (
+        """The newest closed campaign that at least `submitted(campaign)` cités answered (an int
+        works too): a campaign closed early with too few answers does not blank the published
+        figures of the one before (1 query)."""
+        rule = submitted if callable(submitted) else (lambda campaign: submitted)
+        campaigns = (
             self.filter(status=CampaignStatus.CLOSED)
             .annotate(
                 submitted=models.Count(
                     "responses", filter=models.Q(responses__status=ResponseStatus.SUBMITTED)
                 )
             )
-            .filter(submitted__gte=submitted)
             .order_by("-year", "-quarter")
-            .first()
         )
+        return next((c for c in campaigns if c.submitted >= rule(c)), None)
 
 
 _NATIVE_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -337,6 +338,12 @@ class Campaign(models.Model):
         on_delete=models.PROTECT,
         related_name="campaigns",
         editable=False,
+    )
+
+    # The cités asked to answer (the published cités when the campaign opened): the « M » of the
+    # public « N cités sur M » and the base of its coverage rule (pilotage.publication).
+    expected_cites = models.PositiveIntegerField(
+        "cités attendues", null=True, blank=True, editable=False
     )
 
     objects = CampaignQuerySet.as_manager()

@@ -97,9 +97,12 @@ def open_campaign(campaign, actor):
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.PLANNED:
         raise ValidationError("Cette campagne a déjà été ouverte.")
+    from cites.models import Cite
+
     campaign.version = freeze_version()
     campaign.status = CampaignStatus.OPEN
-    campaign.save(update_fields=["version", "status"])
+    campaign.expected_cites = Cite.objects.published().count()
+    campaign.save(update_fields=["version", "status", "expected_cites"])
     record_action(
         actor,
         Action.PILOTAGE_CAMPAIGN_OPEN,

@@ -765,6 +765,10 @@ def campaign_action(request, code, action):
                     ],
                     "reopenings": [c for c in waiting if c.pk in reopened],
                     "early_days": (campaign.closes_on - date.today()).days,
+                    "public_expected": publication.expected_cites(campaign),
+                    "public_required": publication.required_submissions(
+                        publication.expected_cites(campaign)
+                    ),
                     "back": back,
                     "breadcrumb": [
                         {"label": "Pilotage national", "url": back},

@@ -4,14 +4,18 @@ quarter enough cités answered; closing, opening and ended extensions e-mailed; 
 reach their field; text limits announced; the real closing date; pre-fill from the last
 transmitted quarter."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from pilotage import services
 from pilotage.models import Answer, Enjeu, Indicator, Kind
-from tests.factories import UserFactory
-from tests.factories.pilotage import make_campaign
+from tests.factories import CiteFactory, UserFactory
+from tests.factories.pilotage import TODAY, answer_and_submit, make_campaign
 from tests.pilotage.test_pilotage import _form_fields
+from tests.pilotage.test_pilotage_walk17e import REQUIRED
 from tests.utils import page_text
 
 
@@ -99,3 +103,89 @@ def test_a_stale_form_never_writes_a_field_the_member_did_not_touch(anct_user, c
     # Julien types over the types from his stale page: a conflict, nothing written.
     assert second.post(url, {**his, "v-types-acteurs": "12"}).status_code == 409
     assert _values()["types-acteurs"] == 20
+
+
+# --- N2. Public key figures: a closed quarter with enough coverage, M = the expected cités
+
+
+def _submit(campaign, n, values=None):
+    cites = []
+    for i in range(n):
+        cite = CiteFactory()
+        answer_and_submit(
+            campaign,
+            cite,
+            UserFactory(cite=cite, coordinator=True),
+            values(i) if values else {**REQUIRED, "beneficiaires": 100 * (i + 1)},
+        )
+        cites.append(cite)
+    return cites
+
+
+def test_a_partial_quarter_is_never_published_even_after_a_reopened_cite_transmits(
+    client, anct_user, indicators
+):
+    Indicator.objects.filter(code="cotech").update(is_public=True)
+    Indicator.objects.filter(code="taux-femmes").update(is_public=True)
+    # 10 cités asked (published when the campaign opens): 6 answer the 3rd quarter.
+    earlier = [CiteFactory() for _ in range(6)]
+    CiteFactory.create_batch(4)
+    previous = make_campaign(2026, 3, open_by=anct_user)
+    assert previous.expected_cites == 10
+    for i, cite in enumerate(earlier):
+        answer_and_submit(
+            previous,
+            cite,
+            UserFactory(cite=cite, coordinator=True),
+            {**REQUIRED, "cotech": "oui", "taux-femmes": 40 + i},
+        )
+    services.close_campaign(previous, anct_user)
+    current = make_campaign(2026, 4, open_by=anct_user)
+    _submit(current, 2)  # 2 cités published since the opening: 10 expected still
+    current = services.close_campaign(current, anct_user)
+    late = CiteFactory()
+    until = TODAY + datetime.timedelta(days=3)
+    services.reopen_response(current, late, until, anct_user)
+    answer_and_submit(current, late, UserFactory(cite=late, coordinator=True), REQUIRED)
+    # 3 cités of the 10 expected transmitted the 4th quarter: still the 3rd quarter's figures.
+    data = client.get(reverse("pilotage:api_key_figures")).json()
+    assert data["campagne"] == "2026-T3"
+    assert data["nombre_de_cites_attendues"] == 10 and data["nombre_de_cites_ayant_transmis"] == 6
+    text = " ".join(page_text(client.get(reverse("pilotage:key_figures"))).split())
+    assert "3e trimestre 2026" in text and "4e trimestre 2026" not in text
+    assert "6 cités sur 10 ont transmis leur questionnaire" in text
+    # The yes count is said against the expected cités, not against those that answered.
+    assert "6 cités sur 10" in text and "6 cités sur 6" not in text
+    figures = {f["code"]: f for f in data["chiffres"]}
+    assert figures["cotech"]["valeur"] == 6.0
+    assert figures["cotech"]["nombre_de_cites_attendues"] == 10
+    # An even count of distinct values: the median is the mean of two answers, published.
+    assert figures["taux-femmes"]["valeur"] == 42.5
+
+    # Once half the expected cités transmitted (5 of 10), the 4th quarter is published.
+    for cite in earlier[:2]:
+        services.reopen_response(current, cite, until, anct_user)
+        answer_and_submit(
+            current, cite, UserFactory(cite=cite, coordinator=True), {**REQUIRED, "cotech": "non"}
+        )
+    assert client.get(reverse("pilotage:api_key_figures")).json()["campagne"] == "2026-T4"
+
+
+def test_a_median_that_is_one_cites_answer_among_few_is_not_published(
+    client, anct_user, indicators, settings
+):
+    settings.PILOTAGE_PUBLIC_MIN_SHARE = "0.5"
+    Indicator.objects.filter(code="taux-femmes").update(is_public=True)
+    campaign = make_campaign(open_by=anct_user)
+    # 3 cités: the median 41 is exactly the second cité's answer, and only hers.
+    _submit(campaign, 3, lambda i: {**REQUIRED, "taux-femmes": 40 + i})
+    services.close_campaign(campaign, anct_user)
+    codes = [f["code"] for f in client.get(reverse("pilotage:api_key_figures")).json()["chiffres"]]
+    assert codes == ["beneficiaires"]
+    # Two cités gave the median value: it points at nobody, published.
+    Answer.objects.filter(indicator__code="taux-femmes", number=42).update(number=41)
+    figures = client.get(reverse("pilotage:api_key_figures")).json()["chiffres"]
+    assert sorted((f["code"], f["valeur"]) for f in figures) == [
+        ("beneficiaires", 900.0),
+        ("taux-femmes", 41.0),
+    ]
