@@ -533,3 +533,37 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.cite_id} — {self.campaign_id}"
+
+
+class NoticeKind(models.TextChoices):
+    OPENED = "opened", "Ouverture de la campagne"
+    CLOSED = "closed", "Clôture de la campagne"
+    ENDED = "ended", "Prolongation ou réouverture close par la clôture"
+
+
+class CampaignNotice(models.Model):
+    """An e-mail announcing a campaign's opening or closing to one cité (or the end of the
+    extension it was told about): the unique constraint makes a second one impossible, and
+    `sent_at` is claimed before sending, so a task run twice sends once."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notices")
+    cite = models.ForeignKey("cites.Cite", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    # ENDED: the deadline the cité had been given, and whether it was a reopening.
+    ended_until = models.DateField(null=True, blank=True)
+    reopened = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "annonce de campagne"
+        verbose_name_plural = "annonces de campagne"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "cite", "kind"], name="pilotage_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.cite_id} — {self.campaign_id}"

@@ -21,9 +21,11 @@ from pilotage.models import (
     FROZEN_FIELDS,
     Answer,
     Campaign,
+    CampaignNotice,
     CampaignStatus,
     Indicator,
     Kind,
+    NoticeKind,
     QuestionnaireVersion,
     Reminder,
     ReminderKind,
@@ -32,7 +34,12 @@ from pilotage.models import (
     VersionIndicator,
     previous_quarter,
 )
-from pilotage.tasks import send_extension_email, send_reminder_email, send_reopen_email
+from pilotage.tasks import (
+    send_extension_email,
+    send_notice_email,
+    send_reminder_email,
+    send_reopen_email,
+)
 
 # --- Référentiel and campaigns ---------------------------------------------------------------
 
@@ -94,11 +101,11 @@ def opening_warnings(campaign, today=None):
 
 @transaction.atomic
 def open_campaign(campaign, actor):
+    from cites.models import Cite
+
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.PLANNED:
         raise ValidationError("Cette campagne a déjà été ouverte.")
-    from cites.models import Cite
-
     campaign.version = freeze_version()
     campaign.status = CampaignStatus.OPEN
     campaign.expected_cites = Cite.objects.published().count()
@@ -109,7 +116,20 @@ def open_campaign(campaign, actor):
         campaign,
         details={"version": campaign.version.number},
     )
+    # Every cité asked learns it by e-mail, not from the J-7 reminder.
+    for cite in Cite.objects.published():
+        _notify(campaign, cite, NoticeKind.OPENED)
     return campaign
+
+
+def _notify(campaign, cite, kind, **fields):
+    """Record the announcement (once per campaign, cité and kind) and send it after commit."""
+    notice, created = CampaignNotice.objects.get_or_create(
+        campaign=campaign, cite=cite, kind=kind, defaults=fields
+    )
+    if created:
+        transaction.on_commit(lambda pk=notice.pk: send_notice_email.enqueue(pk), robust=True)
+    return notice
 
 
 @transaction.atomic
@@ -119,9 +139,24 @@ def close_campaign(campaign, actor):
         raise ValidationError("Seule une campagne ouverte peut être close.")
     campaign.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
-    # A closing ends every extension: ANCT reopens a cité explicitly afterwards.
-    campaign.responses.filter(status=ResponseStatus.DRAFT).update(extended_until=None)
+    # A closing ends every extension: ANCT reopens a cité explicitly afterwards. Each cité still
+    # writing is told by e-mail, and one told it had until a later date, that this has ended.
+    drafts = campaign.responses.filter(status=ResponseStatus.DRAFT)
+    ended = {r.cite_id: r for r in drafts.filter(extended_until__isnull=False)}
+    drafts.update(extended_until=None)
     record_action(actor, Action.PILOTAGE_CAMPAIGN_CLOSE, campaign)
+    for cite in cites_not_submitted(campaign):
+        response = ended.get(cite.pk)
+        if response is not None:
+            _notify(
+                campaign,
+                cite,
+                NoticeKind.ENDED,
+                ended_until=response.extended_until,
+                reopened=response.submitted_by_id is not None,
+            )
+        else:
+            _notify(campaign, cite, NoticeKind.CLOSED)
     return campaign
 
 

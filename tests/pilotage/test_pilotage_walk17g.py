@@ -189,3 +189,63 @@ def test_a_median_that_is_one_cites_answer_among_few_is_not_published(
         ("beneficiaires", 900.0),
         ("taux-femmes", 41.0),
     ]
+
+
+# --- N3. Opening and closing told to the cités; an extension ended by the closing, said why
+
+
+def test_opening_and_closing_are_emailed_once_and_an_ended_extension_says_why(
+    client, anct_user, indicators, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from pilotage.models import CampaignNotice
+    from pilotage.tasks import send_notice_email
+
+    maubeuge = CiteFactory(short_name="Maubeuge")
+    elodie = UserFactory(cite=maubeuge, coordinator=True, email="elodie@maubeuge.example")
+    pau = CiteFactory(short_name="Pau")
+    claire = UserFactory(cite=pau, coordinator=True, email="claire@pau.example")
+    grenoble = CiteFactory(short_name="Grenoble")
+    mathieu = UserFactory(cite=grenoble, coordinator=True, email="mathieu@grenoble.example")
+    campaign = make_campaign(closes_in=12)
+    client.force_login(anct_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("pilotage:campaign_action", args=[campaign.code, "ouvrir"]), {"confirme": "oui"}
+        )
+    opened = {m.to[0]: m for m in mail.outbox}
+    assert set(opened) == {elodie.email, claire.email, mathieu.email}
+    body = opened[claire.email].body
+    assert "a ouvert la campagne du 4e trimestre 2026" in body and "http" in body
+    mail.outbox.clear()
+
+    campaign.refresh_from_db()
+    answer_and_submit(campaign, grenoble, mathieu, REQUIRED)
+    later = campaign.closes_on + datetime.timedelta(days=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.extend_response(campaign, maubeuge, later, anct_user)
+    mail.outbox.clear()
+    close = reverse("pilotage:campaign_action", args=[campaign.code, "clore"])
+    confirm = " ".join(page_text(client.post(close)).split())
+    assert "annulée par la clôture" in confirm
+    assert "Chaque cité qui n'a pas transmis en est informée par courriel" in confirm
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(close, {"confirme": "oui"})
+    closed = {m.to[0]: m for m in mail.outbox}
+    # Grenoble transmitted: nothing to tell it.
+    assert set(closed) == {elodie.email, claire.email}
+    ended = closed[elodie.email]
+    assert "fin de votre prolongation" in ended.subject
+    assert "La prolongation de votre échéance au" in ended.body
+    assert (
+        "prend donc fin" in ended.body
+        and "la clôture met fin à toutes les prolongations" in ended.body
+    )
+    assert "avant l'échéance annoncée du" in closed[claire.email].body
+    # Never twice: the task run again sends nothing.
+    mail.outbox.clear()
+    for notice in CampaignNotice.objects.all():
+        assert send_notice_email.call(notice.pk) == 0
+    assert mail.outbox == []
+    assert CampaignNotice.objects.count() == 5
