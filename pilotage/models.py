@@ -137,9 +137,8 @@ class IndicatorDefinition(models.Model):
 
     @property
     def field_id(self):
-        """The id of the questionnaire's input for this question, for links to it."""
-        if self.kind == Kind.CHOICE:
-            return f"v-{self.code}-select"
+        """The id of the questionnaire's input for this question, for links to it: the same
+        `v-<code>` as the input (includes/question.html), its first radio for a yes / no."""
         if self.kind == Kind.YES_NO:
             return f"v-{self.code}-oui"
         return f"v-{self.code}"

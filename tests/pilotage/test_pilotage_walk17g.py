@@ -249,3 +249,16 @@ def test_opening_and_closing_are_emailed_once_and_an_ended_extension_says_why(
         assert send_notice_email.call(notice.pk) == 0
     assert mail.outbox == []
     assert CampaignNotice.objects.count() == 5
+
+
+# --- N4. Every link to a question names an id the page has
+
+
+def test_every_question_link_names_an_id_of_the_step(client, member, cite, campaign):
+    from pilotage import consolidation
+
+    client.force_login(member)
+    for vi in consolidation.campaign_questions(campaign):
+        step = {Enjeu.COOPERATION: 1, Enjeu.DROIT_COMMUN: 2, Enjeu.OFFRE_SPECIFIQUE: 3}[vi.enjeu]
+        html = page_text(client.get(step_url(cite, campaign, step)))
+        assert f'id="{vi.field_id}"' in html, (vi.kind, vi.field_id)
