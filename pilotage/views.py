@@ -21,6 +21,7 @@ from commons.french import format_number as french_number
 from commons.french import sort_key
 from pilotage import conf, consolidation, exports, permissions, publication, services
 from pilotage.forms import (
+    TEXT_MAX_LENGTH,
     ExtendForm,
     breakdown_dimensions,
     breakdown_warning,
@@ -432,6 +433,7 @@ def questionnaire(request, slug, code, step):
             if not a.breakdown_confirmed and breakdown_warning(a.number, a.breakdown)
         ),
         "Kind": Kind,
+        "text_max_length": TEXT_MAX_LENGTH,
         "breadcrumb": [
             {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
             {"label": f"Questionnaire du {campaign.label}"},
