@@ -339,6 +339,8 @@ class Campaign(models.Model):
         editable=False,
     )
 
+    # When ANCT closed it: maybe before `closes_on`, the date announced (« close le … »).
+    closed_at = models.DateTimeField("close le", null=True, blank=True, editable=False)
     # The cités asked to answer (the published cités when the campaign opened): the « M » of the
     # public « N cités sur M » and the base of its coverage rule (pilotage.publication).
     expected_cites = models.PositiveIntegerField(
@@ -395,6 +397,15 @@ class Campaign(models.Model):
     @property
     def is_open(self):
         return self.status == CampaignStatus.OPEN
+
+    @property
+    def closed_on(self):
+        """The day it was really closed (Paris time), None while not closed."""
+        return timezone.localdate(self.closed_at) if self.closed_at else None
+
+    @property
+    def closed_early(self):
+        return self.closed_on is not None and self.closed_on < self.closes_on
 
     @property
     def is_closed(self):

@@ -138,7 +138,8 @@ def close_campaign(campaign, actor):
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError("Seule une campagne ouverte peut être close.")
     campaign.status = CampaignStatus.CLOSED
-    campaign.save(update_fields=["status"])
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["status", "closed_at"])
     # A closing ends every extension: ANCT reopens a cité explicitly afterwards. Each cité still
     # writing is told by e-mail, and one told it had until a later date, that this has ended.
     drafts = campaign.responses.filter(status=ResponseStatus.DRAFT)
@@ -479,9 +480,18 @@ def closed_message(response):
             f"Le questionnaire a été transmis le {when:%d/%m/%Y à %H:%M}{by} : il n'est plus "
             "modifiable. Pour le corriger, demandez à l'équipe nationale (ANCT) de le rouvrir."
         )
+    campaign = response.campaign
+    if campaign.is_closed and campaign.closed_on:
+        why = f"l'ANCT a clos la campagne le {campaign.closed_on:%d/%m/%Y}"
+        if campaign.closed_early:
+            why += f", avant l'échéance annoncée du {campaign.closes_on:%d/%m/%Y}"
+    elif campaign.is_closed:
+        why = "la campagne est close"
+    else:
+        why = f"son échéance est passée le {response.deadline:%d/%m/%Y}"
     return (
-        "Ce questionnaire n'accepte plus de réponses : son échéance est passée ou la campagne est "
-        "close. Pour le compléter, demandez à l'équipe nationale (ANCT) de le rouvrir."
+        f"Ce questionnaire n'accepte plus de réponses : {why}. Pour le compléter, demandez à "
+        "l'équipe nationale (ANCT) de le rouvrir."
     )
 
 
