@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit.models import Action
@@ -259,14 +259,23 @@ def reopen_response(campaign, cite, until, actor):
 
 
 def previous_response(campaign, cite):
-    year, quarter = previous_quarter(campaign.year, campaign.quarter)
+    """The cité's last transmitted questionnaire before this campaign: the previous quarter's,
+    or an earlier one when the cité missed a quarter (walk17g: it then had to type all again)."""
     return (
-        Response.objects.filter(
-            cite=cite, campaign__year=year, campaign__quarter=quarter, status="submitted"
+        Response.objects.filter(cite=cite, status=ResponseStatus.SUBMITTED)
+        .filter(
+            Q(campaign__year__lt=campaign.year)
+            | Q(campaign__year=campaign.year, campaign__quarter__lt=campaign.quarter)
         )
+        .select_related("campaign")
         .prefetch_related("answers")
+        .order_by("-campaign__year", "-campaign__quarter")
         .first()
     )
+
+
+def is_previous_quarter(campaign, earlier):
+    return (earlier.year, earlier.quarter) == previous_quarter(campaign.year, campaign.quarter)
 
 
 # Free text describes one quarter (« Fait marquant du trimestre »): never carried over.

@@ -434,6 +434,7 @@ def questionnaire(request, slug, code, step):
         ),
         "Kind": Kind,
         "text_max_length": TEXT_MAX_LENGTH,
+        **_prefill_source(campaign, cite, response, answers, editable and step != RECAP_STEP),
         "breadcrumb": [
             {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
             {"label": f"Questionnaire du {campaign.label}"},
@@ -444,6 +445,21 @@ def questionnaire(request, slug, code, step):
     if conflicts or closed_meanwhile:
         status = 409
     return render(request, "pilotage/questionnaire.html", context, status=status)
+
+
+def _prefill_source(campaign, cite, response, answers, editing):
+    """Where the values carried over come from (« Repris du 2e trimestre 2026, dernier trimestre
+    transmis » when the cité missed a quarter), or that there was nothing to carry over."""
+    if not editing or response.is_submitted:
+        return {"prefill_from": "", "nothing_to_prefill": False}
+    source = services.previous_response(campaign, cite)
+    if source is None:
+        return {"prefill_from": "", "nothing_to_prefill": not services.is_started(response)}
+    if services.is_previous_quarter(campaign, source.campaign):
+        label = "Repris du trimestre précédent"
+    else:
+        label = f"Repris du {source.campaign.label}, dernier trimestre transmis"
+    return {"prefill_from": label, "nothing_to_prefill": False}
 
 
 def _blockers(cite, campaign, response):

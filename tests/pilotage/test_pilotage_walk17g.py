@@ -262,3 +262,72 @@ def test_every_question_link_names_an_id_of_the_step(client, member, cite, campa
         step = {Enjeu.COOPERATION: 1, Enjeu.DROIT_COMMUN: 2, Enjeu.OFFRE_SPECIFIQUE: 3}[vi.enjeu]
         html = page_text(client.get(step_url(cite, campaign, step)))
         assert f'id="{vi.field_id}"' in html, (vi.kind, vi.field_id)
+
+
+# --- N6. A short text announces its limit
+
+
+def test_short_text_fields_announce_their_limit(client, anct_user, member, cite, indicators):
+    Indicator.objects.create(
+        code="fait-marquant",
+        label="Fait marquant du trimestre",
+        enjeu=Enjeu.OFFRE_SPECIFIQUE,
+        kind=Kind.TEXT,
+        required=False,
+        position=9,
+    )
+    campaign = make_campaign(open_by=anct_user)
+    client.force_login(member)
+    html = page_text(client.get(step_url(cite, campaign, 3)))
+    tag = html[html.index('id="v-fait-marquant"') - 200 : html.index('id="v-fait-marquant"') + 200]
+    assert 'maxlength="255"' in tag
+    assert "255 caractères au plus" in html
+
+
+# --- N7. A campaign closed early shows the day it was closed
+
+
+def test_a_campaign_closed_early_shows_its_real_closing_date(
+    client, anct_user, member, cite, indicators
+):
+    from django.utils import timezone
+
+    campaign = make_campaign(open_by=anct_user, closes_in=20)
+    services.get_or_create_response(campaign, cite)
+    services.close_campaign(campaign, anct_user)
+    campaign.refresh_from_db()
+    today = timezone.localdate()
+    assert campaign.closed_on == today and campaign.closed_early
+    client.force_login(anct_user)
+    text = " ".join(page_text(client.get(reverse("pilotage:dashboard"))).split())
+    assert f"close le {today:%d/%m/%Y} (clôture prévue le {campaign.closes_on:%d/%m/%Y})" in text
+    client.force_login(member)
+    text = " ".join(page_text(client.get(step_url(cite, campaign))).split())
+    assert f"l'ANCT a clos la campagne le {today:%d/%m/%Y}, avant l'échéance annoncée du" in text
+
+
+# --- N8. Pre-filled from the last transmitted quarter, or said that there is none
+
+
+def test_prefill_from_the_last_transmitted_quarter_and_say_so(
+    client, anct_user, member, cite, indicators
+):
+    t2 = make_campaign(2026, 2, open_by=anct_user)
+    answer_and_submit(t2, cite, member, {**REQUIRED, "comites-pilotage": 4})
+    services.close_campaign(t2, anct_user)
+    t3 = make_campaign(2026, 3, open_by=anct_user)
+    client.force_login(member)
+    client.post(step_url(cite, t3), {"v-comites-pilotage": "9"})  # a draft, never transmitted
+    t3 = services.close_campaign(t3, anct_user)
+    t4 = make_campaign(2026, 4, open_by=anct_user)
+    text = " ".join(page_text(client.get(step_url(cite, t4))).split())
+    assert 'value="4"' in text
+    assert "Repris du 2e trimestre 2026, dernier trimestre transmis" in text
+    assert "Le trimestre précédent n'a pas été transmis" in text
+
+    # A cité that never transmitted anything is told there is nothing to carry over.
+    other = CiteFactory()
+    coordinator = UserFactory(cite=other, coordinator=True)
+    client.force_login(coordinator)
+    text = " ".join(page_text(client.get(step_url(other, t4))).split())
+    assert "Aucun trimestre transmis à reprendre" in text
