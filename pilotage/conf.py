@@ -13,6 +13,21 @@ def public_threshold():
     return max(3, getattr(settings, "PILOTAGE_PUBLIC_MIN_CITES", 3))
 
 
+def public_min_share():
+    """A closed quarter is published only if at least this share of the expected cités (the
+    published cités, all asked to answer) transmitted: 0.5 by default, as the internal pages'
+    « trimestre partiel »."""
+    from decimal import Decimal
+
+    return Decimal(str(getattr(settings, "PILOTAGE_PUBLIC_MIN_SHARE", "0.5")))
+
+
+def public_median_min_cites():
+    """A median that only one cité answered exactly is published only from this many values up:
+    among 3 or 4 cités, the one holding it is easy to single out (default 5, never under 3)."""
+    return max(public_threshold(), getattr(settings, "PILOTAGE_PUBLIC_MEDIAN_MIN_CITES", 5))
+
+
 def contact_email():
     """Where a cité writes to ANCT's pilotage team (reopening a questionnaire, a question).
 

@@ -38,6 +38,8 @@ class Figure:
     # Yes/no and choice indicators: [(answer, number of cités)], every option even at 0 — a
     # total or a median of « En cours » means nothing, how many cités gave each answer does.
     counts: tuple = ()
+    # How many cités answered exactly the median: 1 means the median is one cité's own answer.
+    median_holders: int = 0
 
     @property
     def distribution(self):
@@ -70,7 +72,9 @@ def figure(values, kind, options=()):
     elif kind in (Kind.INTEGER, Kind.DECIMAL, Kind.PERCENTAGE):
         # Adding up the cités' percentages means nothing (found in a user walk: "106 %").
         result.total = None if kind == Kind.PERCENTAGE else sum(values, Decimal(0))
-        middle = Decimal(median(values)).quantize(Decimal("0.01"))
+        exact = Decimal(median(values))
+        result.median_holders = sum(1 for v in values if Decimal(v) == exact)
+        middle = exact.quantize(Decimal("0.01"))
         # A whole median reads "9", not "9,00 réunions".
         result.median = middle.quantize(Decimal(1)) if middle == middle.to_integral() else middle
     return result

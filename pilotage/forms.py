@@ -25,6 +25,8 @@ from pilotage.models import Aggregation, Indicator, Kind
 YES, NO = "oui", "non"
 # Answer.number holds 16 digits, 2 of them decimals.
 MAX_NUMBER = Decimal("99999999999999")
+# Answer.text's length: said under the field and enforced by the input (maxlength).
+TEXT_MAX_LENGTH = 255
 PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
@@ -146,9 +148,9 @@ def read_field(vi, data, themes, publics):
             result.error = "Choisissez une valeur de la liste."
         value.text = raw if raw in vi.choice_list else ""
     else:
-        if len(raw) > 255:
-            result.error = "255 caractères au plus."
-        value.text = raw[:255]
+        if len(raw) > TEXT_MAX_LENGTH:
+            result.error = f"{TEXT_MAX_LENGTH} caractères au plus."
+        value.text = raw[:TEXT_MAX_LENGTH]
     if result.error:
         return result
     for dimension, _, items in breakdown_dimensions(vi, themes, publics):

@@ -137,9 +137,8 @@ class IndicatorDefinition(models.Model):
 
     @property
     def field_id(self):
-        """The id of the questionnaire's input for this question, for links to it."""
-        if self.kind == Kind.CHOICE:
-            return f"v-{self.code}-select"
+        """The id of the questionnaire's input for this question, for links to it: the same
+        `v-<code>` as the input (includes/question.html), its first radio for a yes / no."""
         if self.kind == Kind.YES_NO:
             return f"v-{self.code}-oui"
         return f"v-{self.code}"
@@ -299,19 +298,20 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(status=CampaignStatus.CLOSED).order_by("-year", "-quarter").first()
 
     def last_closed_with(self, submitted):
-        """The newest closed campaign that at least `submitted` cités answered: a campaign closed
-        early with too few answers does not blank the published figures of the one before."""
-        return (
+        """The newest closed campaign that at least `submitted(campaign)` cités answered (an int
+        works too): a campaign closed early with too few answers does not blank the published
+        figures of the one before (1 query)."""
+        rule = submitted if callable(submitted) else (lambda campaign: submitted)
+        campaigns = (
             self.filter(status=CampaignStatus.CLOSED)
             .annotate(
                 submitted=models.Count(
                     "responses", filter=models.Q(responses__status=ResponseStatus.SUBMITTED)
                 )
             )
-            .filter(submitted__gte=submitted)
             .order_by("-year", "-quarter")
-            .first()
         )
+        return next((c for c in campaigns if c.submitted >= rule(c)), None)
 
 
 _NATIVE_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -337,6 +337,14 @@ class Campaign(models.Model):
         on_delete=models.PROTECT,
         related_name="campaigns",
         editable=False,
+    )
+
+    # When ANCT closed it: maybe before `closes_on`, the date announced (« close le … »).
+    closed_at = models.DateTimeField("close le", null=True, blank=True, editable=False)
+    # The cités asked to answer (the published cités when the campaign opened): the « M » of the
+    # public « N cités sur M » and the base of its coverage rule (pilotage.publication).
+    expected_cites = models.PositiveIntegerField(
+        "cités attendues", null=True, blank=True, editable=False
     )
 
     objects = CampaignQuerySet.as_manager()
@@ -389,6 +397,15 @@ class Campaign(models.Model):
     @property
     def is_open(self):
         return self.status == CampaignStatus.OPEN
+
+    @property
+    def closed_on(self):
+        """The day it was really closed (Paris time), None while not closed."""
+        return timezone.localdate(self.closed_at) if self.closed_at else None
+
+    @property
+    def closed_early(self):
+        return self.closed_on is not None and self.closed_on < self.closes_on
 
     @property
     def is_closed(self):
@@ -521,6 +538,40 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "cite", "kind"], name="pilotage_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.cite_id} — {self.campaign_id}"
+
+
+class NoticeKind(models.TextChoices):
+    OPENED = "opened", "Ouverture de la campagne"
+    CLOSED = "closed", "Clôture de la campagne"
+    ENDED = "ended", "Prolongation ou réouverture close par la clôture"
+
+
+class CampaignNotice(models.Model):
+    """An e-mail announcing a campaign's opening or closing to one cité (or the end of the
+    extension it was told about): the unique constraint makes a second one impossible, and
+    `sent_at` is claimed before sending, so a task run twice sends once."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notices")
+    cite = models.ForeignKey("cites.Cite", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    # ENDED: the deadline the cité had been given, and whether it was a reopening.
+    ended_until = models.DateField(null=True, blank=True)
+    reopened = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "annonce de campagne"
+        verbose_name_plural = "annonces de campagne"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "cite", "kind"], name="pilotage_notice_once"
             )
         ]
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit.models import Action
@@ -21,9 +21,11 @@ from pilotage.models import (
     FROZEN_FIELDS,
     Answer,
     Campaign,
+    CampaignNotice,
     CampaignStatus,
     Indicator,
     Kind,
+    NoticeKind,
     QuestionnaireVersion,
     Reminder,
     ReminderKind,
@@ -32,7 +34,12 @@ from pilotage.models import (
     VersionIndicator,
     previous_quarter,
 )
-from pilotage.tasks import send_extension_email, send_reminder_email, send_reopen_email
+from pilotage.tasks import (
+    send_extension_email,
+    send_notice_email,
+    send_reminder_email,
+    send_reopen_email,
+)
 
 # --- Référentiel and campaigns ---------------------------------------------------------------
 
@@ -94,19 +101,35 @@ def opening_warnings(campaign, today=None):
 
 @transaction.atomic
 def open_campaign(campaign, actor):
+    from cites.models import Cite
+
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.PLANNED:
         raise ValidationError("Cette campagne a déjà été ouverte.")
     campaign.version = freeze_version()
     campaign.status = CampaignStatus.OPEN
-    campaign.save(update_fields=["version", "status"])
+    campaign.expected_cites = Cite.objects.published().count()
+    campaign.save(update_fields=["version", "status", "expected_cites"])
     record_action(
         actor,
         Action.PILOTAGE_CAMPAIGN_OPEN,
         campaign,
         details={"version": campaign.version.number},
     )
+    # Every cité asked learns it by e-mail, not from the J-7 reminder.
+    for cite in Cite.objects.published():
+        _notify(campaign, cite, NoticeKind.OPENED)
     return campaign
+
+
+def _notify(campaign, cite, kind, **fields):
+    """Record the announcement (once per campaign, cité and kind) and send it after commit."""
+    notice, created = CampaignNotice.objects.get_or_create(
+        campaign=campaign, cite=cite, kind=kind, defaults=fields
+    )
+    if created:
+        transaction.on_commit(lambda pk=notice.pk: send_notice_email.enqueue(pk), robust=True)
+    return notice
 
 
 @transaction.atomic
@@ -115,10 +138,26 @@ def close_campaign(campaign, actor):
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError("Seule une campagne ouverte peut être close.")
     campaign.status = CampaignStatus.CLOSED
-    campaign.save(update_fields=["status"])
-    # A closing ends every extension: ANCT reopens a cité explicitly afterwards.
-    campaign.responses.filter(status=ResponseStatus.DRAFT).update(extended_until=None)
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["status", "closed_at"])
+    # A closing ends every extension: ANCT reopens a cité explicitly afterwards. Each cité still
+    # writing is told by e-mail, and one told it had until a later date, that this has ended.
+    drafts = campaign.responses.filter(status=ResponseStatus.DRAFT)
+    ended = {r.cite_id: r for r in drafts.filter(extended_until__isnull=False)}
+    drafts.update(extended_until=None)
     record_action(actor, Action.PILOTAGE_CAMPAIGN_CLOSE, campaign)
+    for cite in cites_not_submitted(campaign):
+        response = ended.get(cite.pk)
+        if response is not None:
+            _notify(
+                campaign,
+                cite,
+                NoticeKind.ENDED,
+                ended_until=response.extended_until,
+                reopened=response.submitted_by_id is not None,
+            )
+        else:
+            _notify(campaign, cite, NoticeKind.CLOSED)
     return campaign
 
 
@@ -220,14 +259,23 @@ def reopen_response(campaign, cite, until, actor):
 
 
 def previous_response(campaign, cite):
-    year, quarter = previous_quarter(campaign.year, campaign.quarter)
+    """The cité's last transmitted questionnaire before this campaign: the previous quarter's,
+    or an earlier one when the cité missed a quarter (walk17g: it then had to type all again)."""
     return (
-        Response.objects.filter(
-            cite=cite, campaign__year=year, campaign__quarter=quarter, status="submitted"
+        Response.objects.filter(cite=cite, status=ResponseStatus.SUBMITTED)
+        .filter(
+            Q(campaign__year__lt=campaign.year)
+            | Q(campaign__year=campaign.year, campaign__quarter__lt=campaign.quarter)
         )
+        .select_related("campaign")
         .prefetch_related("answers")
+        .order_by("-campaign__year", "-campaign__quarter")
         .first()
     )
+
+
+def is_previous_quarter(campaign, earlier):
+    return (earlier.year, earlier.quarter) == previous_quarter(campaign.year, campaign.quarter)
 
 
 # Free text describes one quarter (« Fait marquant du trimestre »): never carried over.
@@ -441,9 +489,18 @@ def closed_message(response):
             f"Le questionnaire a été transmis le {when:%d/%m/%Y à %H:%M}{by} : il n'est plus "
             "modifiable. Pour le corriger, demandez à l'équipe nationale (ANCT) de le rouvrir."
         )
+    campaign = response.campaign
+    if campaign.is_closed and campaign.closed_on:
+        why = f"l'ANCT a clos la campagne le {campaign.closed_on:%d/%m/%Y}"
+        if campaign.closed_early:
+            why += f", avant l'échéance annoncée du {campaign.closes_on:%d/%m/%Y}"
+    elif campaign.is_closed:
+        why = "la campagne est close"
+    else:
+        why = f"son échéance est passée le {response.deadline:%d/%m/%Y}"
     return (
-        "Ce questionnaire n'accepte plus de réponses : son échéance est passée ou la campagne est "
-        "close. Pour le compléter, demandez à l'équipe nationale (ANCT) de le rouvrir."
+        f"Ce questionnaire n'accepte plus de réponses : {why}. Pour le compléter, demandez à "
+        "l'équipe nationale (ANCT) de le rouvrir."
     )
 
 

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from commons.mail import email_subject
 from commons.urls import absolute_url, site_url
-from pilotage.models import Reminder, Response
+from pilotage.models import CampaignNotice, NoticeKind, Reminder, Response
 
 
 def _email_cite(cite, campaign, *, roles=None, subject, template, **extra):
@@ -112,6 +113,38 @@ def send_extension_email(response_id):
         template="pilotage/email/extended",
         until=response.extended_until,
     )
+
+
+@task()
+def send_notice_email(notice_id):
+    """The opening or closing of a campaign, told to one cité's team. The notice is claimed
+    (sent_at set) before sending: a task run twice, or by two workers, sends once."""
+    claimed = CampaignNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    notice = CampaignNotice.objects.select_related("campaign", "cite").get(pk=notice_id)
+    campaign = notice.campaign
+    if notice.kind == NoticeKind.OPENED:
+        subject = f"ouvert, à transmettre au plus tard le {campaign.closes_on:%d/%m/%Y}"
+    elif notice.kind == NoticeKind.ENDED:
+        what = "réouverture" if notice.reopened else "prolongation"
+        subject = f": campagne close, fin de votre {what}"
+    else:
+        subject = ": campagne close"
+    sent = _email_cite(
+        notice.cite,
+        campaign,
+        subject=subject,
+        template="pilotage/email/notice",
+        notice=notice,
+        closed_on=timezone.localdate(notice.created_at),
+        early=notice.kind != NoticeKind.OPENED
+        and timezone.localdate(notice.created_at) < campaign.closes_on,
+    )
+    CampaignNotice.objects.filter(pk=notice_id).update(recipients=sent)
+    return sent
 
 
 @task()

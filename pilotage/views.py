@@ -21,6 +21,7 @@ from commons.french import format_number as french_number
 from commons.french import sort_key
 from pilotage import conf, consolidation, exports, permissions, publication, services
 from pilotage.forms import (
+    TEXT_MAX_LENGTH,
     ExtendForm,
     breakdown_dimensions,
     breakdown_warning,
@@ -132,7 +133,21 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
     for vi in questions:
         answer = answers.get(vi.indicator_id)
         problem = problems.get(vi.code)
-        if data is not None:
+        # After a conflict, each field of the step is one of: changed by nobody else since the
+        # page was opened (the member's entry stays); changed elsewhere while this member left it
+        # as shown (the current value replaces the stale one on screen, said so: sending the old
+        # one back would overwrite it); changed on both sides (a conflict: the member's entry
+        # stays, the other value is named next to it, and saving again replaces it knowingly).
+        row_data, updated_elsewhere, stale_raw = data, False, ""
+        if (
+            conflicted
+            and data is not None
+            and _changed_elsewhere(vi, answer, data)
+            and not _touched(vi, data, themes, publics)
+        ):
+            row_data, updated_elsewhere = None, True
+            stale_raw = data.get(f"v-{vi.code}", "")
+        if row_data is not None:
             raw = data.get(f"v-{vi.code}", "")
             sent = problem or read_field(vi, data, themes, publics)
             warning = "" if sent.error else sent.warning
@@ -150,8 +165,8 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
             inputs = []
             for slug, item_label in items:
                 name = f"b-{vi.code}-{dimension}-{slug}"
-                if data is not None:
-                    part = data.get(name, "")
+                if row_data is not None:
+                    part = row_data.get(name, "")
                 else:
                     part = parts.get(slug, "")
                     part = format_number(services_decimal(part)) if part != "" else ""
@@ -163,25 +178,57 @@ def _question_rows(questions, answers, problems, data, themes, publics, *, confl
         # « Repris du trimestre précédent » only while the field still shows last quarter's value:
         # a value typed over it (even one sent back for an error) is no longer carried over.
         carried_over = bool(answer and answer.prefilled)
-        if carried_over and data is not None:
+        if carried_over and row_data is not None:
             stored = format_number(answer.number) if vi.is_numeric else answer.text
             carried_over = _same_text(raw, stored)
+        error = problem.error if problem else ""
+        in_conflict = (
+            conflicted
+            and data is not None
+            and not updated_elsewhere
+            and _changed_elsewhere(vi, answer, data)
+        )
+        described = [f"v-{vi.code}-maj"] if (updated_elsewhere or in_conflict) else []
+        if error or warning:
+            described.append(f"v-{vi.code}-msg")
         rows.append(
             {
                 "vi": vi,
                 "answer": answer,
+                "describedby": " ".join(described),
                 "carried_over": carried_over,
                 "raw": raw,
-                "error": problem.error if problem else "",
+                "error": error,
                 "warning": warning,
                 "confirmed": confirmed,
                 "prefill_checked": prefill_checked,
                 "revision": _revision(vi, answer, data, conflicted),
                 "digest": _digest(vi, answer, data, conflicted),
                 "dims": dims,
+                "updated_elsewhere": updated_elsewhere,
+                "stale_raw": stale_raw,
+                "in_conflict": in_conflict,
             }
         )
     return rows
+
+
+def _changed_elsewhere(vi, answer, data):
+    """The stored answer is no longer the one the member's form started from."""
+    try:
+        sent = int(data.get(f"r-{vi.code}") or 0)
+    except ValueError:
+        return True
+    return sent != (answer.revision if answer else 0)
+
+
+def _touched(vi, data, themes, publics):
+    """The member changed this field on their page (its value differs from the one it showed)."""
+    sent = read_field(vi, data, themes, publics)
+    if sent.error:
+        return True
+    value = sent.value
+    return data.get(f"o-{vi.code}") != value_digest(value.number, value.text, value.breakdown)
 
 
 def _same_text(typed, stored):
@@ -386,15 +433,33 @@ def questionnaire(request, slug, code, step):
             if not a.breakdown_confirmed and breakdown_warning(a.number, a.breakdown)
         ),
         "Kind": Kind,
+        "text_max_length": TEXT_MAX_LENGTH,
+        **_prefill_source(campaign, cite, response, answers, editable and step != RECAP_STEP),
         "breadcrumb": [
             {"label": "Pilotage", "url": reverse("pilotage:cite", args=[cite.slug])},
             {"label": f"Questionnaire du {campaign.label}"},
         ],
     }
+    context["updated_rows"] = [row for row in context["rows"] if row["updated_elsewhere"]]
     status = 400 if (problems or conflicts) else 200
     if conflicts or closed_meanwhile:
         status = 409
     return render(request, "pilotage/questionnaire.html", context, status=status)
+
+
+def _prefill_source(campaign, cite, response, answers, editing):
+    """Where the values carried over come from (« Repris du 2e trimestre 2026, dernier trimestre
+    transmis » when the cité missed a quarter), or that there was nothing to carry over."""
+    if not editing or response.is_submitted:
+        return {"prefill_from": "", "nothing_to_prefill": False}
+    source = services.previous_response(campaign, cite)
+    if source is None:
+        return {"prefill_from": "", "nothing_to_prefill": not services.is_started(response)}
+    if services.is_previous_quarter(campaign, source.campaign):
+        label = "Repris du trimestre précédent"
+    else:
+        label = f"Repris du {source.campaign.label}, dernier trimestre transmis"
+    return {"prefill_from": label, "nothing_to_prefill": False}
 
 
 def _blockers(cite, campaign, response):
@@ -718,6 +783,10 @@ def campaign_action(request, code, action):
                     ],
                     "reopenings": [c for c in waiting if c.pk in reopened],
                     "early_days": (campaign.closes_on - date.today()).days,
+                    "public_expected": publication.expected_cites(campaign),
+                    "public_required": publication.required_submissions(
+                        publication.expected_cites(campaign)
+                    ),
                     "back": back,
                     "breadcrumb": [
                         {"label": "Pilotage national", "url": back},

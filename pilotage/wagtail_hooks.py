@@ -81,7 +81,7 @@ class CampaignViewSet(SnippetViewSet):
     model = Campaign
     icon = "date"
     menu_label = "Campagnes trimestrielles"
-    list_display = ["code", "opens_on", "closes_on", "status", "version"]
+    list_display = ["code", "opens_on", "closes_on", "closed_at", "status", "version"]
     list_filter = ["status", "year"]
     ordering = ["-year", "-quarter"]
     index_view_class, add_view_class, edit_view_class = french_views(

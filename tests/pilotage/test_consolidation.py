@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 
@@ -283,18 +284,18 @@ def test_a_campaign_closed_with_too_few_answers_keeps_the_previous_figures(
 
 def test_public_figures_of_the_last_closed_campaign_only(client, indicators, anct_user):
     closed = make_campaign(2026, 3, open_by=anct_user)
-    _network(3, closed)
+    _network(4, closed)
     services.close_campaign(closed, anct_user)
     current = make_campaign(2026, 4, open_by=anct_user)
-    _network(4, current)  # open: not published
+    _network(3, current)  # open: not published
     data = client.get(reverse("pilotage:api_key_figures")).json()
     assert data["campagne"] == "2026-T3"
-    # Only what ANCT chose to publish (is_public), from 3 cités: never a single cité's answer.
+    # Only what ANCT chose to publish (is_public), from 4 of the 7 cités: never a cité's answer.
     assert [(f["code"], f["valeur"], f["nombre_de_cites"]) for f in data["chiffres"]] == [
-        ("beneficiaires", 600.0, 3)
+        ("beneficiaires", 1000.0, 4)
     ]
     page = page_text(client.get(reverse("pilotage:key_figures")))
-    assert "600" in page and "Bénéficiaires accompagnés" in page
+    assert re.search(r"1\s000", page) and "Bénéficiaires accompagnés" in page
     assert "Testville" not in page
 
 

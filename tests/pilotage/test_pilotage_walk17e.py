@@ -538,5 +538,5 @@ def test_public_yes_count_card_does_not_repeat_itself(client, anct_user, indicat
     services.close_campaign(campaign, anct_user)
     text = visible_text(client.get(reverse("pilotage:key_figures")))
     assert "3 cités sur 3" in text
-    assert "Cités ayant répondu « oui », questionnaires transmis" in text
+    assert "Cités ayant répondu « oui » (3 réponses transmises)" in text
     assert "Nombre de cités ayant répondu oui sur 3 cités" not in text
