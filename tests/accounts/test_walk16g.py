@@ -1,0 +1,74 @@
+"""Walk 16g (issue #16): the account findings, through the real views, PostgreSQL and Redis
+(allauth's rate limits and django-axes' lockout count there)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.utils import clear_cache, page_text
+
+pytestmark = pytest.mark.django_db
+
+ALLAUTH_DEFAULT_LIMITS = {
+    "reset_password": "20/m/ip,5/m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+
+
+@pytest.fixture
+def rate_limits(settings):
+    clear_cache()
+    settings.ACCOUNT_RATE_LIMITS = ALLAUTH_DEFAULT_LIMITS
+    yield
+    clear_cache()
+
+
+def _assert_french_429(response, *phrases):
+    assert response.status_code == 429
+    text = page_text(response)
+    assert "Too Many Requests" not in text
+    assert "<title>Erreur : Trop de demandes" in text or "<title>Trop de demandes" in text
+    assert "Réessayez dans 1 minute au plus" in text
+    assert 'id="pied-de-page"' in text  # the site's own layout, footer included
+    assert response["Retry-After"] == "60"
+    for phrase in phrases:
+        assert phrase in text
+    return text
+
+
+def test_password_reset_rate_limit_is_a_french_page(client, rate_limits):
+    user = UserFactory()
+    url = reverse("account_reset_password")
+    statuses = [client.post(url, {"email": user.email}).status_code for _ in range(5)]
+    assert 429 not in statuses
+    text = _assert_french_429(
+        client.post(url, {"email": user.email}),
+        "Trop de demandes de réinitialisation du mot de passe",
+        "le lien reçu par courriel reste utilisable",
+    )
+    assert f'href="{url}"' in text  # back to the form
+
+
+def test_password_change_rate_limit_is_a_french_page(client, rate_limits):
+    client.force_login(UserFactory())
+    url = reverse("account_change_password")
+    data = {"oldpassword": "faux", "password1": "Neuf-secret-2026!", "password2": "x"}
+    for _ in range(5):
+        assert client.post(url, data).status_code == 200
+    text = _assert_french_429(
+        client.post(url, data), "Trop de tentatives de changement du mot de passe"
+    )
+    assert f'href="{url}"' in text
+
+
+def test_email_management_rate_limit_is_a_french_page(client, rate_limits):
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("account_email")
+    for _ in range(10):
+        client.post(url, {"action_primary": "", "email": user.email})
+    _assert_french_429(
+        client.post(url, {"action_primary": "", "email": user.email}),
+        "Trop d’actions sur vos adresses électroniques",
+    )

@@ -1,0 +1,61 @@
+"""Walk 16g fixes in Chromium, at 1280 and 390 px, axe-core clean: the rate-limit page, the
+password reset pages, the privacy and legal pages, the group's new thread error summary.
+A screenshot of each in VAR_DIR/walk16g."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from cde_site.setup import setup_site
+from tests.browser.conftest import assert_accessible
+from tests.factories import UserFactory
+from tests.utils import clear_cache
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WIDTHS = (1280, 390)
+
+
+def shot(page, name):
+    folder = Path(settings.VAR_DIR) / "walk16g"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def check_layout(page, name):
+    """axe-core clean and no horizontal scrolling at both widths."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} : {overflow} px de défilement horizontal à {width} px"
+        shot(page, f"{name}-{width}")
+
+
+@pytest.fixture
+def site(db):
+    setup_site()
+
+
+def test_rate_limited_password_reset_shows_the_site_page(page, live_server, site, settings):
+    clear_cache()
+    settings.ACCOUNT_RATE_LIMITS = {"reset_password": "20/m/ip,2/m/key"}
+    user = UserFactory(email="zoe@exemple.fr")
+    for _ in range(3):
+        page.goto(live_server.url + "/comptes/password/reset/")
+        page.get_by_label(re.compile("Adresse électronique")).fill(user.email)
+        page.get_by_role("button", name=re.compile("Recevoir|Envoyer|Réinitialiser")).click()
+    expect(page).to_have_title(re.compile("Trop de demandes"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trop de demandes")
+    expect(page.locator("main")).to_contain_text("Réessayez dans 1 minute au plus")
+    expect(page.locator("footer")).to_be_visible()
+    check_layout(page, "429")
+    page.get_by_role("link", name="Revenir à la page précédente").click()
+    expect(page).to_have_url(live_server.url + "/comptes/password/reset/")
+    clear_cache()
