@@ -33,6 +33,14 @@ class AccountsConfig(AppConfig):
                 dispatch_uid=f"accounts_end_other_sessions_{id(signal)}",
             )
 
+        from allauth.account.signals import password_reset
+
+        from accounts.security import lift_lockout_on_password_reset
+
+        password_reset.connect(
+            lift_lockout_on_password_reset, dispatch_uid="accounts_lift_lockout_on_password_reset"
+        )
+
         from allauth.account.models import EmailAddress
 
         from accounts.services import make_login_address_primary

@@ -1,7 +1,12 @@
 """Walk 16g (issue #16): the account findings, through the real views, PostgreSQL and Redis
 (allauth's rate limits and django-axes' lockout count there)."""
 
+import re
+
 import pytest
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt
+from django.core import mail
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -72,3 +77,48 @@ def test_email_management_rate_limit_is_a_french_page(client, rate_limits):
         client.post(url, {"action_primary": "", "email": user.email}),
         "Trop d’actions sur vos adresses électroniques",
     )
+
+
+def _login(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def _reset_password(client, email, new_password):
+    """« Mot de passe oublié ? » → the e-mailed link → the new password: the done page."""
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": email})
+    link = re.search(r"https?://[^/\s]+(/comptes/password/reset/key/\S+)", mail.outbox[0].body)
+    response = client.get(link.group(1), follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link.group(1)
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
+def test_password_reset_lifts_the_login_lockout(client, settings):
+    """Walk 16g #2: the lockout page advises a new password; the new one now logs in at once."""
+    settings.AXES_FAILURE_LIMIT = 3
+    user = UserFactory(email="zoe2@exemple.fr")
+    for _ in range(4):
+        response = _login(client, "Zoe2@exemple.fr", "faux")
+    assert response.status_code == 429
+    text = page_text(response)
+    assert "dès qu’il est enregistré, le blocage est levé" in text
+    assert AccessAttempt.objects.filter(username=user.email).exists()
+
+    _reset_password(client, user.email, "Nouveau-secret-2026!")
+    assert not AccessAttempt.objects.filter(username=user.email).exists()
+    response = _login(client, user.email, "Nouveau-secret-2026!")
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(user.pk)
+
+
+def test_password_reset_lifts_the_lockout_of_another_address_of_the_account(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    user = UserFactory(email="zoe@exemple.fr")
+    EmailAddress.objects.create(user=user, email="zoe.pro@exemple.org", verified=True)
+    for _ in range(3):
+        _login(client, "zoe.pro@exemple.org", "faux")
+    assert _login(client, "zoe.pro@exemple.org", "faux").status_code == 429
+    _reset_password(client, user.email, "Nouveau-secret-2026!")
+    assert _login(client, "zoe.pro@exemple.org", "Nouveau-secret-2026!").status_code == 302
