@@ -40,6 +40,12 @@ class AccountsConfig(AppConfig):
         password_reset.connect(
             lift_lockout_on_password_reset, dispatch_uid="accounts_lift_lockout_on_password_reset"
         )
+        from accounts.sessions import end_all_sessions_on_password_reset
+
+        password_reset.connect(
+            end_all_sessions_on_password_reset,
+            dispatch_uid="accounts_end_all_sessions_on_password_reset",
+        )
 
         from allauth.account.models import EmailAddress
 

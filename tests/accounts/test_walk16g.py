@@ -5,8 +5,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -122,3 +124,21 @@ def test_password_reset_lifts_the_lockout_of_another_address_of_the_account(clie
     assert _login(client, "zoe.pro@exemple.org", "faux").status_code == 429
     _reset_password(client, user.email, "Nouveau-secret-2026!")
     assert _login(client, "zoe.pro@exemple.org", "Nouveau-secret-2026!").status_code == 302
+
+
+def test_password_reset_done_page_says_one_true_thing(client):
+    """Walk 16g #3: no « celle-ci reste ouverte » after a reset, where no session is open; the
+    sessions opened elsewhere are really ended."""
+    user = UserFactory()
+    elsewhere = Client()
+    elsewhere.force_login(user)
+    UserSession.objects.create(
+        user=user, session_key=elsewhere.session.session_key, ip="10.0.0.2", user_agent="x"
+    )
+    text = page_text(_reset_password(client, user.email, "Nouveau-secret-2026!"))
+    assert "celle-ci reste ouverte" not in text
+    assert "bien été modifié" not in text
+    assert text.count("toutes vos sessions ont été fermées") == 1
+    assert "Connectez-vous avec le nouveau mot de passe." in text
+    assert not UserSession.objects.filter(user=user).exists()
+    assert elsewhere.get(reverse("accounts:profile")).status_code == 302

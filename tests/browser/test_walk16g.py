@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from playwright.sync_api import expect
 
 from cde_site.setup import setup_site
@@ -59,3 +60,41 @@ def test_rate_limited_password_reset_shows_the_site_page(page, live_server, site
     page.get_by_role("link", name="Revenir à la page précédente").click()
     expect(page).to_have_url(live_server.url + "/comptes/password/reset/")
     clear_cache()
+
+
+def test_locked_out_person_resets_the_password_and_logs_in_at_once(
+    page, live_server, site, settings
+):
+    """Walk 16g #2 and #3: the advice of the lockout page works, and the done page says one true
+    thing."""
+    settings.AXES_FAILURE_LIMIT = 2
+    user = UserFactory(email="zoe2@exemple.fr")
+    for _ in range(3):
+        page.goto(live_server.url + "/comptes/login/")
+        page.locator("#id_login").fill(user.email)
+        page.locator("#id_password").fill("faux")
+        page.locator("form button[type=submit]").last.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion temporairement bloquée")
+    check_layout(page, "blocage")
+    page.get_by_role("link", name="Mot de passe oublié ?").first.click()
+    mail.outbox.clear()
+    page.get_by_label(re.compile("Adresse électronique")).fill(user.email)
+    page.get_by_role("button", name=re.compile("Recevoir|Envoyer|Réinitialiser")).click()
+    expect(page.locator("main")).to_contain_text("courriel")
+    link = re.search(r"https?://\S+/password/reset/key/\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.locator("#id_password1").fill("Nouveau-secret-2026!")
+    page.locator("#id_password2").fill("Nouveau-secret-2026!")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    main = page.locator("main")
+    expect(main).to_contain_text(
+        "Votre mot de passe a été modifié et toutes vos sessions ont été fermées. "
+        "Connectez-vous avec le nouveau mot de passe."
+    )
+    expect(page.get_by_text("celle-ci reste ouverte")).to_have_count(0)
+    check_layout(page, "mot-de-passe-reinitialise")
+    page.get_by_role("link", name="Se connecter").last.click()
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill("Nouveau-secret-2026!")
+    page.locator("form button[type=submit]").last.click()
+    expect(page).to_have_url(live_server.url + "/mon-espace/")
