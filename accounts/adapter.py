@@ -136,6 +136,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 "current_site": site,
                 "site_url": root,
                 "contact_email": settings.CONTACT_EMAIL,
+                # The way out the security notices advise: whoever changed the password or the
+                # address, the reset link goes to the account's own addresses.
+                "password_reset_url": root + reverse("account_reset_password"),
                 **context,
             },
         )

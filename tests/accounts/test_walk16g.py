@@ -1,7 +1,9 @@
 """Walk 16g (issue #16): the account findings, through the real views, PostgreSQL and Redis
 (allauth's rate limits and django-axes' lockout count there)."""
 
+import datetime
 import re
+from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -11,7 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.utils import clear_cache, page_text
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +144,28 @@ def test_password_reset_done_page_says_one_true_thing(client):
     assert "Connectez-vous avec le nouveau mot de passe." in text
     assert not UserSession.objects.filter(user=user).exists()
     assert elsewhere.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_security_notice_advises_the_reset_link_and_writes_the_time_in_french(client):
+    """Walk 16g #4: whoever changed the password, its holder no longer knows it: the notice
+    links « Mot de passe oublié ? », and writes « 0 h 59 » as the rest of the site."""
+    user = UserFactory()
+    client.force_login(user)
+    mail.outbox.clear()
+    moment = datetime.datetime(2026, 12, 8, 0, 59, tzinfo=datetime.UTC)
+    with mock.patch("allauth.account.adapter.timezone.now", return_value=moment):
+        response = client.post(
+            reverse("account_change_password"),
+            {
+                "oldpassword": PASSWORD,
+                "password1": "Nouveau-secret-2026!",
+                "password2": "Nouveau-secret-2026!",
+            },
+        )
+    assert response.status_code == 302
+    (notice,) = mail.outbox
+    body = notice.body
+    assert "changez dès maintenant" not in body
+    assert "« Mot de passe oublié ? »" in body
+    assert "http://testserver/comptes/password/reset/" in body
+    assert "8 décembre 2026 à 1 h 59" in body  # Europe/Paris
