@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.personal_data import export_login_traces, register_exporter
+
+        register_exporter("sessions.json", export_login_traces, order=5)
+
         from accounts.roles import ensure_anct_group
 
         post_migrate.connect(ensure_anct_group, sender=self)
