@@ -98,3 +98,29 @@ def test_locked_out_person_resets_the_password_and_logs_in_at_once(
     page.locator("#id_password").fill("Nouveau-secret-2026!")
     page.locator("form button[type=submit]").last.click()
     expect(page).to_have_url(live_server.url + "/mon-espace/")
+
+
+@pytest.mark.parametrize("slug", ["donnees-personnelles", "mentions-legales"])
+def test_privacy_and_legal_pages(page, live_server, site, slug):
+    page.goto(f"{live_server.url}/{slug}/")
+    main = page.locator("main")
+    expect(main).not_to_contain_text("précisées par l'exploitant")
+    if slug == "donnees-personnelles":
+        expect(page.get_by_role("heading", name="Destinataires")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Délégué à la protection des données")
+        ).to_be_visible()
+        expect(page.get_by_role("link", name="« Mes données »")).to_be_visible()
+    else:
+        expect(page.get_by_role("heading", name="Hébergement")).to_be_visible()
+    check_layout(page, slug)
+
+
+def test_my_data_page(page, live_server, site):
+    from tests.browser.test_accessibility import log_in
+
+    log_in(page, live_server, UserFactory())
+    page.goto(live_server.url + "/comptes/mes-donnees/")
+    expect(page.locator("main")).to_contain_text("vos sessions et connexions")
+    expect(page.locator("main a[href^='mailto:']").first).to_be_visible()
+    check_layout(page, "mes-donnees")

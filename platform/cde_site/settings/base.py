@@ -438,6 +438,19 @@ CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@cites-emploi.anct.gouv.
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@cites-emploi.anct.gouv.fr"
 )
+# The legal notices and the privacy page (setup_site keeps their sections in line with these):
+# the host (LCEN: name, address, telephone), the data protection officer, the processors
+# (« Nom — rôle » entries separated by « ; »), the source code. Left empty, the pages say plainly
+# that the information is not published yet and give CONTACT_EMAIL to ask for it.
+LEGAL_HOST_NAME = os.environ.get("LEGAL_HOST_NAME", "")
+LEGAL_HOST_ADDRESS = os.environ.get("LEGAL_HOST_ADDRESS", "")
+LEGAL_HOST_PHONE = os.environ.get("LEGAL_HOST_PHONE", "")
+PRIVACY_DPO_CONTACT = os.environ.get("PRIVACY_DPO_CONTACT", "")
+PRIVACY_PROCESSORS = [
+    item.strip() for item in os.environ.get("PRIVACY_PROCESSORS", "").split(";") if item.strip()
+]
+SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
+SOURCE_CODE_LICENSE = os.environ.get("SOURCE_CODE_LICENSE", "MIT")
 # Where the cités write to ANCT's pilotage team (« demandez à l'ANCT de le rouvrir »); empty:
 # CAFES_CITES_ORGANIZER_EMAIL, else DEFAULT_FROM_EMAIL unless a no-reply address, else no link
 # (« via votre référent ANCT »).
