@@ -169,3 +169,15 @@ def test_security_notice_advises_the_reset_link_and_writes_the_time_in_french(cl
     assert "« Mot de passe oublié ? »" in body
     assert "http://testserver/comptes/password/reset/" in body
     assert "8 décembre 2026 à 1 h 59" in body  # Europe/Paris
+
+
+def test_contact_sentences_give_the_team_address(client, settings):
+    """Walk 16g #7: « contactez l'équipe », « écrivez-nous » with the address to write to."""
+    mailto = f'<a href="mailto:{settings.CONTACT_EMAIL}">{settings.CONTACT_EMAIL}</a>'
+    response = client.get(reverse("account_reset_password_done"))
+    assert mailto in page_text(response)
+    client.force_login(UserFactory())
+    text = page_text(client.get(reverse("rgpd:my_data")))
+    assert "écrivez-nous" not in text
+    assert f"écrivez à {mailto} pour qu'elle soit effacée" in text
+
