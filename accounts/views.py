@@ -65,8 +65,9 @@ class EmailView(allauth_views.EmailView):
         if address is not None and not self._did_send_verification_email:
             text = (
                 f"Plusieurs courriels de confirmation ont déjà été envoyés à {address.email} "
-                "il y a peu : le lien du dernier reste valable (pensez aux courriels "
-                "indésirables). Vous pourrez en demander un autre dans un quart d’heure."
+                "il y a peu : les liens déjà reçus restent valables, le premier comme le dernier "
+                "(pensez aux courriels indésirables). Vous pourrez en demander un autre dans un "
+                "quart d’heure."
             )
             messages.info(request, text, extra_tags="cde-focus")
         return response
