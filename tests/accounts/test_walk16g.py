@@ -181,3 +181,38 @@ def test_contact_sentences_give_the_team_address(client, settings):
     assert "écrivez-nous" not in text
     assert f"écrivez à {mailto} pour qu'elle soit effacée" in text
 
+
+def test_making_an_unconfirmed_address_primary_names_it_and_keeps_it_chosen(client):
+    """Walk 16g #8."""
+    user = UserFactory()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    EmailAddress.objects.create(user=user, email="zoe2@exemple.org", verified=False)
+    client.force_login(user)
+    response = client.post(
+        reverse("account_email"),
+        {"action_primary": "", "email": "zoe2@exemple.org"},
+        follow=True,
+    )
+    text = page_text(response)
+    assert "principale doit être vérifiée" not in text
+    assert "Confirmez d’abord l’adresse zoe2@exemple.org" in text
+    assert re.search(r'value="zoe2@exemple.org"\s+checked', text)
+    assert not re.search(rf'value="{re.escape(user.email)}"\s+checked', text)
+    assert EmailAddress.objects.get(primary=True, user=user).email == user.email
+
+
+def test_a_single_primary_address_offers_no_action_that_can_only_fail(client):
+    user = UserFactory()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    client.force_login(user)
+    text = page_text(client.get(reverse("account_email")))
+    assert 'name="action_primary"' not in text
+    assert 'name="action_remove"' not in text
+    assert "C’est la seule adresse de votre compte" in text
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    text = page_text(client.get(reverse("account_email")))
+    assert 'name="action_send"' in text and 'name="action_remove"' not in text
