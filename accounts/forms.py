@@ -4,6 +4,35 @@ from django.conf import settings
 from accounts.models import User
 from commons.french import file_size
 
+NNBSP = "\u202f"
+
+
+def thousands(number):
+    """30000 → « 30 000 » (narrow no-break space, as French typography writes it)."""
+    return f"{number:,}".replace(",", NNBSP)
+
+
+def image_dimensions(upload, formats=("PNG", "JPEG", "WEBP")):
+    """(width, height) read from the header of an uploaded JPEG, PNG or WebP, without Pillow's
+    pixel limit (which refuses the file before its size can be told); None otherwise."""
+    from PIL import Image
+
+    Image.init()
+    try:
+        upload.seek(0)
+        prefix = upload.read(16)
+        for name in formats:
+            factory, accept = Image.OPEN[name]
+            upload.seek(0)
+            if accept is None or accept(prefix):
+                try:
+                    return factory(upload, "").size
+                except (SyntaxError, OSError, ValueError):
+                    continue
+        return None
+    finally:
+        upload.seek(0)
+
 
 def refuse_angle_brackets(value):
     # A name is shown everywhere (messages, e-mails, mentions): markup in it is never a name.
@@ -76,6 +105,23 @@ class ProfileForm(forms.ModelForm):
                 # deletes the old file from storage.
                 cleaned_data["photo"] = False
         return cleaned_data
+
+    def _clean_fields(self):
+        # Before ImageField opens it: Pillow refuses an image of too many pixels as « not an
+        # image or corrupt », and the person thinks their file is damaged.
+        upload = self.files.get(self.add_prefix("photo"))
+        size = image_dimensions(upload) if upload else None
+        if size and size[0] * size[1] > settings.PROFILE_PHOTO_MAX_PIXELS:
+            self.files = self.files.copy()
+            self.files.pop(self.add_prefix("photo"))
+            super()._clean_fields()
+            self.add_error(
+                "photo",
+                f"L'image est trop grande : {thousands(size[0])} × {thousands(size[1])} pixels. "
+                f"Réduisez-la (par exemple à 1{NNBSP}000 pixels de côté) avant de l'envoyer.",
+            )
+            return
+        super()._clean_fields()
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -24,9 +24,7 @@ def profile(request):
             update_profile(form)
             messages.success(request, "Votre profil a été mis à jour.", extra_tags="cde-focus")
             return redirect("accounts:profile")
-        messages.error(
-            request, "Le profil n'a pas été enregistré : corrigez les erreurs indiquées."
-        )
+        # The error summary (focused) and each field's message say it: no third banner.
     else:
         form = ProfileForm(instance=request.user)
     context = {

@@ -3,6 +3,8 @@
 
 import datetime
 import re
+import struct
+import zlib
 from unittest import mock
 
 import pytest
@@ -10,6 +12,7 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -216,3 +219,35 @@ def test_a_single_primary_address_offers_no_action_that_can_only_fail(client):
     EmailAddress.objects.filter(user=user).update(verified=False)
     text = page_text(client.get(reverse("account_email")))
     assert 'name="action_send"' in text and 'name="action_remove"' not in text
+
+
+def _png_header(width, height):
+    """A PNG whose header announces width × height (Pillow reads the size from it)."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def test_profile_photo_too_many_pixels_says_so_once(client):
+    """Walk 16g #10: a huge image is « trop grande », not « corrompu »; one message, under the
+    field and in the summary, without a third banner; the required-fields hint is there."""
+    user = UserFactory()
+    client.force_login(user)
+    photo = SimpleUploadedFile("immense.png", _png_header(30000, 30000), "image/png")
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "Zoé", "last_name": "Martin", "photo": photo},
+    )
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "corrompu" not in text
+    assert "L'image est trop grande : 30\u202f000 × 30\u202f000 pixels." in text
+    assert "n'a pas été enregistré" not in text
+    assert "Le formulaire contient des erreurs" in text
+    assert "Les champs marqués d'un astérisque (*) sont obligatoires." in text
+    user.refresh_from_db()
+    assert not user.photo

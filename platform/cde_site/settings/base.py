@@ -395,6 +395,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Beyond this many pixels a photo is refused as too large (Pillow would call it corrupt).
+PROFILE_PHOTO_MAX_PIXELS = 40_000_000
 GROUP_DOCUMENT_MAX_BYTES = int(os.environ.get("GROUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 # Text of group documents, read for search in a confined child process (commons.extraction).
 DOCUMENT_TEXT_MAX_CHARS = 200_000
