@@ -54,7 +54,9 @@ def mark_all_read(request):
 def open_notification(request, pk):
     notification = visible_notifications(request.user).filter(pk=pk).first()
     if notification is None:
-        return redirect("notifications:list")
+        # Unknown, someone else's, or about something no longer visible: the site's 404, as
+        # for every other unknown identifier (it went back to the list without a word).
+        raise Http404("Aucune notification à cette adresse.")
     mark_read(request.user, [notification.pk])
     return redirect(notification.url)
 
