@@ -83,8 +83,9 @@ class AdminAccessMiddleware:
                 "403.html",
                 {
                     "lead": "L'administration est réservée à l'équipe nationale et aux éditeurs.",
-                    "detail": "Votre compte n'y a pas accès. Pour toute demande, écrivez à "
-                    "l'équipe nationale de l'ANCT.",
+                    # The page adds « Pour toute question sur votre accès, écrivez à l'équipe
+                    # nationale : <address> » (error_body.html): not said twice.
+                    "detail": "Votre compte n'y a pas accès.",
                 },
                 status=403,
             )
