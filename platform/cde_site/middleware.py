@@ -4,6 +4,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 from commons.urls import remember_served_origin
@@ -102,6 +103,13 @@ class DemoNotFoundMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # An address no URL pattern matches never reaches a view (so not process_exception):
+        # Django answers with its debug page listing every route. Resolve it first.
+        if settings.DEBUG and not getattr(settings, "DEBUG_TECHNICAL_404", False):
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404:
+                return render(request, "404.html", status=404)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -1,7 +1,12 @@
 """Walk 16g details #13 to #16, through the real middleware, views and PostgreSQL."""
 
+import html
+import urllib.error
+import urllib.request
+
 import pytest
 
+from cde_site.setup import setup_site
 from tests.factories import UserFactory
 from tests.utils import page_text
 
@@ -23,3 +28,26 @@ def test_admin_refusal_says_who_to_write_to_once(client, settings):
     assert "Pour toute demande" not in text
     assert text.count("écrivez à l'équipe nationale") == 1
     assert f"mailto:{settings.CONTACT_EMAIL}" in text
+
+
+def _http_get(url):
+    """A real HTTP request (the test client resolves every address it is given)."""
+    try:
+        with urllib.request.urlopen(url) as response:  # noqa: S310 - the live test server
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_demo_address_no_route_matches_is_the_sites_404(live_server, settings):
+    """#15: DEBUG answered with Django's English page listing every route."""
+    setup_site()
+    settings.DEBUG = True
+    for path in ("/comptes/password/reset/key/%3Cscript%3E/", "/a%20b/"):
+        status, text = _http_get(live_server.url + path)
+        assert status == 404
+        assert "Page non trouvée" in html.unescape(text)
+        assert "URLconf" not in text and "cde_site.urls" not in text
+    settings.DEBUG_TECHNICAL_404 = True
+    assert "URLconf" in _http_get(live_server.url + "/a%20b/")[1]
