@@ -48,6 +48,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     writes inline scripts. ProConnect's origin is added to form-action when it is configured: the
     login button posts to the platform, which redirects to ProConnect."""
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # Browser features the platform never uses (camera, microphone, location…), closed to
+        # its pages and to any frame they might embed.
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if report_only:

@@ -51,3 +51,12 @@ def test_demo_address_no_route_matches_is_the_sites_404(live_server, settings):
         assert "URLconf" not in text and "cde_site.urls" not in text
     settings.DEBUG_TECHNICAL_404 = True
     assert "URLconf" in _http_get(live_server.url + "/a%20b/")[1]
+
+
+def test_every_response_closes_unused_browser_features(client):
+    """#16: Permissions-Policy on pages, errors and the admin."""
+    setup_site()
+    for path in ("/", "/comptes/login/", "/nexistepas/", "/admin/login/"):
+        policy = client.get(path)["Permissions-Policy"]
+        assert "camera=()" in policy and "microphone=()" in policy
+        assert "geolocation=()" in policy

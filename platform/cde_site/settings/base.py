@@ -453,6 +453,25 @@ PRIVACY_PROCESSORS = [
 ]
 SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 SOURCE_CODE_LICENSE = os.environ.get("SOURCE_CODE_LICENSE", "MIT")
+# Permissions-Policy of every response (cde_site.middleware): none of these features is used.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+)
 # Where the cités write to ANCT's pilotage team (« demandez à l'ANCT de le rouvrir »); empty:
 # CAFES_CITES_ORGANIZER_EMAIL, else DEFAULT_FROM_EMAIL unless a no-reply address, else no link
 # (« via votre référent ANCT »).
