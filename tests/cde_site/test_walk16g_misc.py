@@ -60,3 +60,23 @@ def test_every_response_closes_unused_browser_features(client):
         policy = client.get(path)["Permissions-Policy"]
         assert "camera=()" in policy and "microphone=()" in policy
         assert "geolocation=()" in policy
+
+
+def test_demo_accounts_have_their_address_verified(client):
+    """#17: « non vérifiée » on every demo account looked like a fault."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from cde_site.demo import build_cites, build_users
+
+    build_cites()
+    build_users()
+    users = list(User.objects.filter(is_demo=True))
+    assert users
+    for user in users:
+        (address,) = EmailAddress.objects.filter(user=user)
+        assert address.verified and address.primary and address.email == user.email
+    client.force_login(users[0])
+    text = page_text(client.get("/comptes/email/"))
+    assert "Non vérifiée" not in text
+    assert 'name="action_send"' not in text
