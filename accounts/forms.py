@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 
 from accounts.models import User
 from commons.french import file_size
@@ -32,6 +33,10 @@ def image_dimensions(upload, formats=("PNG", "JPEG", "WEBP")):
         return None
     finally:
         upload.seek(0)
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
 
 
 def refuse_angle_brackets(value):
@@ -72,6 +77,29 @@ class ProfileForm(forms.ModelForm):
     first_name = name_field("Prénom", "Saisissez votre prénom.")
     last_name = name_field("Nom", "Saisissez votre nom.")
 
+    # The same rule for every identity field shown to others (signup refuses « < » and « > »
+    # in names): organisation and function too.
+    organisation = forms.CharField(
+        label="Organisation", max_length=200, required=False, validators=[refuse_angle_brackets]
+    )
+    fonction = forms.CharField(
+        label="Fonction", max_length=200, required=False, validators=[refuse_angle_brackets]
+    )
+    phone = forms.CharField(
+        label="Téléphone",
+        max_length=30,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 .()-]{5,}$",
+                "Saisissez un numéro de téléphone : chiffres, espaces, points et « + » "
+                "seulement (ex. : 01 23 45 67 89 ou +33 1 23 45 67 89).",
+            )
+        ],
+        help_text="Facultatif. Ex. : 01 23 45 67 89. Montré sur cette page seulement.",
+        widget=TelInput(attrs={"autocomplete": "tel"}),
+    )
+
     remove_photo = forms.BooleanField(label="Retirer la photo", required=False)
 
     class Meta:
@@ -79,7 +107,6 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "organisation", "fonction", "phone", "photo"]
         help_texts = {
             "photo": "Formats JPEG, PNG ou WebP, 2 Mo au maximum. Montrée sur cette page seulement.",
-            "phone": "Facultatif. Montré sur cette page seulement.",
         }
         widgets = {
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})

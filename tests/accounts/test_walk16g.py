@@ -251,3 +251,35 @@ def test_profile_photo_too_many_pixels_says_so_once(client):
     assert "Les champs marqués d'un astérisque (*) sont obligatoires." in text
     user.refresh_from_db()
     assert not user.photo
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("phone", "<script>alert(1)</script>", "Saisissez un numéro de téléphone"),
+        ("phone", "appelez-moi", "Saisissez un numéro de téléphone"),
+        ("organisation", "<b>Org</b>", "« < » et « > » ne sont pas acceptés"),
+        ("fonction", "<i>Cheffe</i>", "« < » et « > » ne sont pas acceptés"),
+    ],
+)
+def test_profile_identity_fields_follow_one_rule(client, field, value, message):
+    """Walk 16g #19: the phone is a phone number; no markup in any identity field."""
+    user = UserFactory()
+    client.force_login(user)
+    data = {"first_name": "Zoé", "last_name": "Martin", field: value}
+    response = client.post(reverse("accounts:profile"), data)
+    assert response.status_code == 200
+    assert message in page_text(response)
+    user.refresh_from_db()
+    assert getattr(user, field) != value
+
+
+@pytest.mark.parametrize("phone", ["01 23 45 67 89", "+33 1 23 45 67 89", "01.23.45.67.89", ""])
+def test_profile_accepts_usual_phone_numbers(client, phone):
+    user = UserFactory()
+    client.force_login(user)
+    data = {"first_name": "Zoé", "last_name": "Martin", "phone": phone}
+    assert client.post(reverse("accounts:profile"), data).status_code == 302
+    user.refresh_from_db()
+    assert user.phone == phone
+    assert 'type="tel"' in page_text(client.get(reverse("accounts:profile")))
