@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from cde_site.setup import setup_site
 from tests.browser.conftest import assert_accessible
+from tests.browser.test_groups_writing import editor_ready, new_page, team  # noqa: F401
 from tests.factories import UserFactory
 from tests.utils import clear_cache
 
@@ -124,3 +125,57 @@ def test_my_data_page(page, live_server, site):
     expect(page.locator("main")).to_contain_text("vos sessions et connexions")
     expect(page.locator("main a[href^='mailto:']").first).to_be_visible()
     check_layout(page, "mes-donnees")
+
+
+def test_new_group_discussion_has_the_sites_error_summary(browser, live_server, team):  # noqa: F811
+    """Walk 16g #12: « Publier » with nothing typed focuses the error summary, as the site's
+    other forms do; its link to the message focuses the rich-text editor."""
+    group, coordinator, _ = team
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + f"/groupes/{group.slug}/discussions/nouvelle/")
+    editor_ready(page)
+    page.get_by_role("button", name="Publier", exact=True).click()
+    summary = page.locator("[data-cde-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Le formulaire contient des erreurs")
+    expect(page).to_have_title(re.compile("^Erreur"))
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+        shot(page, f"nouvelle-discussion-erreurs-{width}")
+    summary.get_by_role("link", name=re.compile("^Titre")).click()
+    expect(page.get_by_label("Titre")).to_be_focused()
+    summary.get_by_role("link", name=re.compile("^Message")).click()
+    expect(page.locator(".cde-editor__area").first).to_be_focused()
+    page.context.close()
+
+
+def test_account_pages_after_the_walk(page, live_server, site):
+    """#8 and #10 (and #17's single verified address): the addresses page and the profile in
+    error, axe-core clean at both widths."""
+    from allauth.account.models import EmailAddress
+
+    from tests.browser.test_accessibility import log_in
+
+    user = UserFactory(email="zoe@exemple.fr")
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    log_in(page, live_server, user)
+    page.goto(live_server.url + "/comptes/email/")
+    expect(page.get_by_role("button", name="Supprimer")).to_have_count(0)
+    check_layout(page, "adresse-unique")
+    EmailAddress.objects.create(user=user, email="zoe2@exemple.org", verified=False)
+    page.goto(live_server.url + "/comptes/email/")
+    page.locator("label[for]").filter(has_text="zoe2@exemple.org").click()
+    page.get_by_role("button", name="Définir comme principale").click()
+    expect(page.get_by_text("Confirmez d’abord l’adresse zoe2@exemple.org")).to_be_visible()
+    expect(page.locator("input[value='zoe2@exemple.org']")).to_be_checked()
+    check_layout(page, "adresse-non-confirmee")
+
+    page.goto(live_server.url + "/comptes/profil/")
+    page.get_by_label(re.compile("^\\s*Téléphone")).fill("appelez-moi")
+    page.get_by_role("button", name=re.compile("Enregistrer")).click()
+    expect(page.locator("[data-cde-error-summary]")).to_be_focused()
+    expect(page.get_by_text("n'a pas été enregistré")).to_have_count(0)
+    check_layout(page, "profil-erreur")
