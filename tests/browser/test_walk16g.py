@@ -179,3 +179,19 @@ def test_account_pages_after_the_walk(page, live_server, site):
     expect(page.locator("[data-cde-error-summary]")).to_be_focused()
     expect(page.get_by_text("n'a pas été enregistré")).to_have_count(0)
     check_layout(page, "profil-erreur")
+
+
+def test_admin_refusal_reset_sent_and_unknown_notification_pages(page, live_server, site):
+    """#7, #13, #14: the pages whose wording changed, axe-core clean at both widths."""
+    from tests.browser.test_accessibility import log_in
+
+    page.goto(live_server.url + "/comptes/password/reset/done/")
+    expect(page.locator("main a[href^='mailto:']")).to_be_visible()
+    check_layout(page, "lien-envoye")
+    log_in(page, live_server, UserFactory())
+    page.goto(live_server.url + "/admin/")
+    expect(page.get_by_text("Pour toute demande")).to_have_count(0)
+    check_layout(page, "admin-403")
+    page.goto(live_server.url + "/notifications/99999/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page non trouvée")
+    check_layout(page, "notification-inconnue")
