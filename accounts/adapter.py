@@ -34,6 +34,11 @@ def login_wait_minutes():
     return max(1, math.ceil(seconds / 60))
 
 
+def _is_password_reset(request):
+    match = getattr(request, "resolver_match", None)
+    return getattr(match, "url_name", None) == "account_reset_password_from_key"
+
+
 class AccountAdapter(DefaultAccountAdapter):
     # allauth's French ("sont incorrects") says neither which nor what to do next.
     error_messages = {
@@ -86,6 +91,12 @@ class AccountAdapter(DefaultAccountAdapter):
     )
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
+        if message_template == "account/messages/password_changed.txt" and _is_password_reset(
+            request
+        ):
+            # Its « celle-ci reste ouverte » is for a change made from « Mon compte »: after a
+            # reset no session is open, and the done page says so on its own.
+            return None
         if message_template in self.FOCUSED_MESSAGES and len(args) < 2:
             tags = kwargs.get("extra_tags", "")
             kwargs["extra_tags"] = f"{tags} cde-focus".strip()
@@ -125,6 +136,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 "current_site": site,
                 "site_url": root,
                 "contact_email": settings.CONTACT_EMAIL,
+                # The way out the security notices advise: whoever changed the password or the
+                # address, the reset link goes to the account's own addresses.
+                "password_reset_url": root + reverse("account_reset_password"),
                 **context,
             },
         )

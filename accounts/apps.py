@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.personal_data import export_login_traces, register_exporter
+
+        register_exporter("sessions.json", export_login_traces, order=5)
+
         from accounts.roles import ensure_anct_group
 
         post_migrate.connect(ensure_anct_group, sender=self)
@@ -32,6 +36,20 @@ class AccountsConfig(AppConfig):
                 end_other_sessions_on_password_change,
                 dispatch_uid=f"accounts_end_other_sessions_{id(signal)}",
             )
+
+        from allauth.account.signals import password_reset
+
+        from accounts.security import lift_lockout_on_password_reset
+
+        password_reset.connect(
+            lift_lockout_on_password_reset, dispatch_uid="accounts_lift_lockout_on_password_reset"
+        )
+        from accounts.sessions import end_all_sessions_on_password_reset
+
+        password_reset.connect(
+            end_all_sessions_on_password_reset,
+            dispatch_uid="accounts_end_all_sessions_on_password_reset",
+        )
 
         from allauth.account.models import EmailAddress
 

@@ -1,8 +1,42 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 
 from accounts.models import User
 from commons.french import file_size
+
+NNBSP = "\u202f"
+
+
+def thousands(number):
+    """30000 → « 30 000 » (narrow no-break space, as French typography writes it)."""
+    return f"{number:,}".replace(",", NNBSP)
+
+
+def image_dimensions(upload, formats=("PNG", "JPEG", "WEBP")):
+    """(width, height) read from the header of an uploaded JPEG, PNG or WebP, without Pillow's
+    pixel limit (which refuses the file before its size can be told); None otherwise."""
+    from PIL import Image
+
+    Image.init()
+    try:
+        upload.seek(0)
+        prefix = upload.read(16)
+        for name in formats:
+            factory, accept = Image.OPEN[name]
+            upload.seek(0)
+            if accept is None or accept(prefix):
+                try:
+                    return factory(upload, "").size
+                except (SyntaxError, OSError, ValueError):
+                    continue
+        return None
+    finally:
+        upload.seek(0)
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
 
 
 def refuse_angle_brackets(value):
@@ -43,6 +77,29 @@ class ProfileForm(forms.ModelForm):
     first_name = name_field("Prénom", "Saisissez votre prénom.")
     last_name = name_field("Nom", "Saisissez votre nom.")
 
+    # The same rule for every identity field shown to others (signup refuses « < » and « > »
+    # in names): organisation and function too.
+    organisation = forms.CharField(
+        label="Organisation", max_length=200, required=False, validators=[refuse_angle_brackets]
+    )
+    fonction = forms.CharField(
+        label="Fonction", max_length=200, required=False, validators=[refuse_angle_brackets]
+    )
+    phone = forms.CharField(
+        label="Téléphone",
+        max_length=30,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 .()-]{5,}$",
+                "Saisissez un numéro de téléphone : chiffres, espaces, points et « + » "
+                "seulement (ex. : 01 23 45 67 89 ou +33 1 23 45 67 89).",
+            )
+        ],
+        help_text="Facultatif. Ex. : 01 23 45 67 89. Montré sur cette page seulement.",
+        widget=TelInput(attrs={"autocomplete": "tel"}),
+    )
+
     remove_photo = forms.BooleanField(label="Retirer la photo", required=False)
 
     class Meta:
@@ -50,7 +107,6 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "organisation", "fonction", "phone", "photo"]
         help_texts = {
             "photo": "Formats JPEG, PNG ou WebP, 2 Mo au maximum. Montrée sur cette page seulement.",
-            "phone": "Facultatif. Montré sur cette page seulement.",
         }
         widgets = {
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
@@ -76,6 +132,23 @@ class ProfileForm(forms.ModelForm):
                 # deletes the old file from storage.
                 cleaned_data["photo"] = False
         return cleaned_data
+
+    def _clean_fields(self):
+        # Before ImageField opens it: Pillow refuses an image of too many pixels as « not an
+        # image or corrupt », and the person thinks their file is damaged.
+        upload = self.files.get(self.add_prefix("photo"))
+        size = image_dimensions(upload) if upload else None
+        if size and size[0] * size[1] > settings.PROFILE_PHOTO_MAX_PIXELS:
+            self.files = self.files.copy()
+            self.files.pop(self.add_prefix("photo"))
+            super()._clean_fields()
+            self.add_error(
+                "photo",
+                f"L'image est trop grande : {thousands(size[0])} × {thousands(size[1])} pixels. "
+                f"Réduisez-la (par exemple à 1{NNBSP}000 pixels de côté) avant de l'envoyer.",
+            )
+            return
+        super()._clean_fields()
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -48,3 +48,22 @@ def lockout_response(request, original_response=None, credentials=None):
         "minutes": math.ceil(left.total_seconds() / 60) if left else None,
     }
     return render(request, "account/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def lift_lockout_on_password_reset(sender, request=None, user=None, **kwargs):
+    """allauth's password_reset: following the reset link proves the person holds the account's
+    address, so the lockout of each of its addresses is lifted at once (allauth clears its own
+    per-address counters there too). The lockout page and the IP limit's message advise exactly
+    this way out: it must work right away, not fifteen minutes later."""
+    if user is None:
+        return
+    from allauth.account.models import EmailAddress
+    from axes.utils import reset
+
+    addresses = {user.email.lower()} if user.email else set()
+    addresses |= {
+        email.lower()
+        for email in EmailAddress.objects.filter(user_id=user.pk).values_list("email", flat=True)
+    }
+    for address in addresses:
+        reset(username=address)

@@ -36,3 +36,10 @@ def end_other_sessions_on_password_change(sender, request=None, user=None, **kwa
     current = getattr(getattr(request, "session", None), "session_key", None)
     for session in UserSession.objects.filter(user_id=user.pk).exclude(session_key=current):
         session.end()
+
+
+def end_all_sessions_on_password_reset(sender, request=None, user=None, **kwargs):
+    """allauth's password_reset (the e-mailed link): whoever knew the old password is logged out
+    everywhere, as the done page says; the person logs in again with the new one."""
+    if user is not None:
+        end_all_sessions(user)

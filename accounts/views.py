@@ -1,5 +1,6 @@
 import mimetypes
 import posixpath
+from urllib.parse import urlencode
 
 from allauth.account import views as allauth_views
 from allauth.account.models import EmailAddress
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.forms import ProfileForm
 from accounts.roles import role_label
@@ -22,9 +24,7 @@ def profile(request):
             update_profile(form)
             messages.success(request, "Votre profil a été mis à jour.", extra_tags="cde-focus")
             return redirect("accounts:profile")
-        messages.error(
-            request, "Le profil n'a pas été enregistré : corrigez les erreurs indiquées."
-        )
+        # The error summary (focused) and each field's message say it: no third banner.
     else:
         form = ProfileForm(instance=request.user)
     context = {
@@ -65,11 +65,44 @@ class EmailView(allauth_views.EmailView):
         if address is not None and not self._did_send_verification_email:
             text = (
                 f"Plusieurs courriels de confirmation ont déjà été envoyés à {address.email} "
-                "il y a peu : le lien du dernier reste valable (pensez aux courriels "
-                "indésirables). Vous pourrez en demander un autre dans un quart d’heure."
+                "il y a peu : les liens déjà reçus restent valables, le premier comme le dernier "
+                "(pensez aux courriels indésirables). Vous pourrez en demander un autre dans un "
+                "quart d’heure."
             )
             messages.info(request, text, extra_tags="cde-focus")
         return response
+
+    def _action_primary(self, request, *args, **kwargs):
+        from allauth.account.internal.flows.manage_email import can_mark_as_primary
+
+        address = self._get_email_address(request)
+        if address is not None and address.primary:
+            text = f"L’adresse {address.email} est déjà votre adresse principale."
+            messages.info(request, text, extra_tags="cde-focus")
+            return None
+        if address is not None and not can_mark_as_primary(address):
+            # allauth says « Votre adresse électronique principale doit être vérifiée », as if
+            # the current one were at fault, and the radio went back to it.
+            messages.error(
+                request,
+                f"Confirmez d’abord l’adresse {address.email} (lien du courriel reçu, ou "
+                "« Renvoyer le courriel de vérification ») avant d’en faire votre adresse "
+                "principale.",
+            )
+            return redirect(f"{reverse('account_email')}?{urlencode({'adresse': address.email})}")
+        return super()._action_primary(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        radios = context.get("emailaddress_radios", [])
+        chosen = self.request.GET.get("adresse", "").lower()
+        if chosen and any(r["emailaddress"].email.lower() == chosen for r in radios):
+            for radio in radios:
+                radio["checked"] = radio["emailaddress"].email.lower() == chosen
+        # One address, the primary one: neither « Définir comme principale » nor « Supprimer »
+        # can do anything but fail.
+        context["single_address"] = len(radios) == 1 and radios[0]["emailaddress"].primary
+        return context
 
 
 email = login_required(EmailView.as_view())

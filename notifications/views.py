@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_anct
 from commons.french import plural
-from notifications.models import OutboxEmail
+from notifications.models import Notification, OutboxEmail
 from notifications.services import (
     apply_unsubscribe,
     describe_unsubscribe,
@@ -54,7 +54,13 @@ def mark_all_read(request):
 def open_notification(request, pk):
     notification = visible_notifications(request.user).filter(pk=pk).first()
     if notification is None:
-        return redirect("notifications:list")
+        if Notification.objects.filter(pk=pk, recipient=request.user).exists():
+            # Theirs, about something they no longer see: the list says why (« Vous ne faites
+            # plus partie du groupe… »).
+            return redirect("notifications:list")
+        # Unknown or someone else's: the site's 404, as for every other unknown identifier (it
+        # went back to the list without a word).
+        raise Http404("Aucune notification à cette adresse.")
     mark_read(request.user, [notification.pk])
     return redirect(notification.url)
 

@@ -4,6 +4,7 @@ address), the fiches it follows, its library e-mail setting, the documents it pr
 exported and erased by the app (accounts.personal_data, run by rgpd/). Proposals are
 contributions: kept, like group messages."""
 
+from notifications.models import EmailMode
 from ressources.models import (
     FicheFollow,
     LibraryEmailSetting,
@@ -34,18 +35,21 @@ def _feedback(user):
     ]
 
 
+def _library_email_mode(user):
+    """The library e-mail setting in the words of the settings page, not its stored value."""
+    setting = LibraryEmailSetting.objects.filter(user=user).first()
+    if setting is None:
+        return EmailMode.EACH.label
+    return setting.get_email_mode_display()
+
+
 def _library(user):
     return {
         "fiches_suivies": [
             {"fiche": follow.fiche.title, "depuis": follow.created_at}
             for follow in FicheFollow.objects.filter(user=user).select_related("fiche")
         ],
-        "courriels_bibliotheque": (
-            LibraryEmailSetting.objects.filter(user=user)
-            .values_list("email_mode", flat=True)
-            .first()
-            or "each"
-        ),
+        "courriels_bibliotheque": _library_email_mode(user),
         "documents_proposes": [
             {
                 "origine": proposal.source_label,

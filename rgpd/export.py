@@ -6,6 +6,7 @@ import json
 import posixpath
 import shutil
 import tempfile
+import textwrap
 import zipfile
 
 from django.apps import apps
@@ -21,20 +22,56 @@ README = """Vos données sur la plateforme des cités de l'emploi
 
 Export du {date} pour le compte {email}.
 
-- profil.json : votre compte (identité, organisation, cité, adresses électroniques, rôles).
-- groupes.json : vos adhésions, demandes, invitations, discussions ouvertes, messages,
-  signalements et les documents que vous avez déposés.
-- cafes_cites.json : vos inscriptions aux cafés-cités et vos messages dans leurs chats.
-- notifications.json : les notifications qui vous ont été adressées.
-- ressources.json : votre abonnement au bulletin de veille et les pages que vous avez créées.
-- pilotage.json : les questionnaires trimestriels de pilotage que vous avez transmis et les
-  réponses que vous y avez enregistrées en dernier.
-- journal.json : les actions de modération ou d'administration que vous avez faites.
-- fichiers/ : votre photo de profil et les fichiers que vous avez déposés dans les groupes.
+{files}
 
 Les dates sont en UTC (format ISO 8601). Pour toute question : l'équipe nationale des cités de
 l'emploi (ANCT), voir la page « Données personnelles » du site.
 """
+
+# What LISEZMOI.txt says of each file of the archive (only those present are listed).
+FILE_DESCRIPTIONS = {
+    "profil.json": "votre compte (identité, organisation, cité, adresses électroniques, rôles).",
+    "sessions.json": (
+        "vos sessions ouvertes (navigateur, adresse IP, ouverture, dernière activité), les "
+        "échecs de connexion encore gardés (jusqu'à la fin du blocage qu'ils peuvent causer) et "
+        "le journal de vos connexions."
+    ),
+    "groupes.json": (
+        "vos adhésions, demandes, invitations, discussions ouvertes, messages, signalements et "
+        "les documents que vous avez déposés."
+    ),
+    "cafes_cites.json": "vos inscriptions aux cafés-cités et vos messages dans leurs chats.",
+    "notifications.json": "les notifications qui vous ont été adressées.",
+    "courriels_recus.json": (
+        "les courriels que vous avez envoyés aux adresses de réponse de la plateforme (date, "
+        "objet, taille, suite donnée)."
+    ),
+    "ressources.json": (
+        "votre abonnement au bulletin de veille, les fiches que vous suivez, votre réglage des "
+        "courriels de la bibliothèque, les documents que vous avez proposés, vos avis sur les "
+        "suggestions et les pages que vous avez créées."
+    ),
+    "pilotage.json": (
+        "les questionnaires trimestriels de pilotage que vous avez transmis et les réponses que "
+        "vous y avez enregistrées en dernier."
+    ),
+    "journal.json": "les actions de modération ou d'administration que vous avez faites.",
+    "fichiers_manquants.json": (
+        "les fichiers qui auraient dû figurer dans fichiers/ mais sont introuvables sur le "
+        "stockage."
+    ),
+    "fichiers/": "votre photo de profil et les fichiers que vous avez déposés dans les groupes.",
+}
+
+
+def readme_files(names):
+    """The « - name : description » lines of LISEZMOI.txt for the archive's `names`."""
+    lines = []
+    for name in [*FILE_DESCRIPTIONS, *sorted(set(names) - set(FILE_DESCRIPTIONS))]:
+        if name in names:
+            description = FILE_DESCRIPTIONS.get(name, "données d'une application de la plateforme.")
+            lines.append(textwrap.fill(f"- {name} : {description}", 96, subsequent_indent="  "))
+    return "\n".join(lines)
 
 
 def export_filename(user):
@@ -69,7 +106,6 @@ class _Exporter:
     def run(self):
         user = self.user
         date = f"{timezone.localtime():%d/%m/%Y à %H:%M}"
-        self.archive.writestr("LISEZMOI.txt", README.format(date=date, email=user.email))
         files = {"profil.json": self.profile()}
         # Each installed app exports its own data (accounts.personal_data); the pages created
         # (Wagtail's, whichever app defines them) join ressources.json.
@@ -83,6 +119,12 @@ class _Exporter:
             self.write_json(filename, data)
         if self.missing:
             self.write_json("fichiers_manquants.json", self.missing)
+        names = {name.split("/", 1)[0] + ("/" if "/" in name else "") for name in self.names()}
+        text = README.format(date=date, email=user.email, files=readme_files(names))
+        self.archive.writestr("LISEZMOI.txt", text)
+
+    def names(self):
+        return self.archive.namelist()
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -2,12 +2,14 @@
 page and the "Données personnelles" page (platform/cde_site/setup.py), so both stay truthful."""
 
 from django.conf import settings
+from django.utils.html import format_html
 
 from commons.french import duration_in_days
 
 
 def retention_rules():
-    """French sentences, one per rule, describing what manage.py apply_retention does."""
+    """French sentences, one per rule, describing what manage.py apply_retention does (plain
+    text, or safe HTML for the one with a contact link)."""
     inactive = settings.RGPD_INACTIVE_ACCOUNT_DAYS
     warning = settings.RGPD_INACTIVE_WARNING_DAYS
     chat = settings.RGPD_CHAT_RETENTION_DAYS
@@ -52,7 +54,7 @@ def retention_rules():
     session_days = max(1, settings.SESSION_COOKIE_AGE // 86400)
     rules.append(
         "Vos sessions de connexion (adresse IP, navigateur, dates), listées sur « Mes sessions », "
-        "sont effacées à la déconnexion, quand vous les fermez depuis cette page ou changez de "
+        "sont effacées à la déconnexion, quand vous les fermez depuis « Mes sessions » ou changez de "
         f"mot de passe ; une session laissée ouverte expire au bout de {duration_in_days(session_days)} "
         "sans visite et est effacée dans la nuit qui suit."
     )
@@ -68,10 +70,15 @@ def retention_rules():
         )
     )
     rules.append(
-        "Abonnement au bulletin de veille : l'adresse et les champs d'action choisis sont "
-        "conservés tant que l'abonnement dure. Une demande non confirmée n'est pas enregistrée. "
-        "Après un désabonnement, l'adresse est gardée avec sa date de désabonnement, pour ne plus "
-        "rien vous envoyer ; écrivez-nous pour qu'elle soit effacée."
+        format_html(
+            "Abonnement au bulletin de veille : l'adresse et les champs d'action choisis sont "
+            "conservés tant que l'abonnement dure. Une demande non confirmée n'est pas "
+            "enregistrée. Après un désabonnement, l'adresse est gardée avec sa date de "
+            "désabonnement, pour ne plus rien vous envoyer ; écrivez à "
+            '<a href="mailto:{}">{}</a> pour qu\'elle soit effacée.',
+            settings.CONTACT_EMAIL,
+            settings.CONTACT_EMAIL,
+        )
     )
     rules.append(
         "Les discussions, messages et documents des groupes sont conservés tant que le groupe "

@@ -4,6 +4,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 from commons.urls import remember_served_origin
@@ -47,6 +48,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     writes inline scripts. ProConnect's origin is added to form-action when it is configured: the
     login button posts to the platform, which redirects to ProConnect."""
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # Browser features the platform never uses (camera, microphone, location…), closed to
+        # its pages and to any frame they might embed.
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if report_only:
@@ -83,8 +92,9 @@ class AdminAccessMiddleware:
                 "403.html",
                 {
                     "lead": "L'administration est réservée à l'équipe nationale et aux éditeurs.",
-                    "detail": "Votre compte n'y a pas accès. Pour toute demande, écrivez à "
-                    "l'équipe nationale de l'ANCT.",
+                    # The page adds « Pour toute question sur votre accès, écrivez à l'équipe
+                    # nationale : <address> » (error_body.html): not said twice.
+                    "detail": "Votre compte n'y a pas accès.",
                 },
                 status=403,
             )
@@ -101,6 +111,13 @@ class DemoNotFoundMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # An address no URL pattern matches never reaches a view (so not process_exception):
+        # Django answers with its debug page listing every route. Resolve it first.
+        if settings.DEBUG and not getattr(settings, "DEBUG_TECHNICAL_404", False):
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404:
+                return render(request, "404.html", status=404)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

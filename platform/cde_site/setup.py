@@ -116,9 +116,7 @@ LEGAL_PAGES = [
             "<h2>Éditeur</h2><p>Agence nationale de la cohésion des territoires (ANCT), "
             "20 avenue de Ségur, 75007 Paris.</p>",
             "<h2>Directeur de la publication</h2><p>Le directeur général de l'ANCT.</p>",
-            "<h2>Hébergement</h2><p>Les informations sur l'hébergeur sont précisées par "
-            "l'exploitant de l'instance.</p>",
-            "<h2>Code source</h2><p>Le code source de la plateforme est libre.</p>",
+            # Followed by the host and source code sections (legal_sections(), settings).
         ],
     ),
     (
@@ -140,6 +138,139 @@ PREVIOUS_PRIVACY_PARAGRAPHS = [
     "et vous pouvez supprimer votre compte. Vous rectifiez vos informations depuis votre "
     "profil. Pour toute autre demande, écrivez à l'équipe nationale.</p>",
 ]
+
+
+def _contact_link():
+    from django.conf import settings
+    from django.utils.html import escape
+
+    contact = escape(settings.CONTACT_EMAIL)
+    return f'<a href="mailto:{contact}">{contact}</a>'
+
+
+def _setting(name, default=""):
+    from django.conf import settings
+
+    return getattr(settings, name, default)
+
+
+HOST_HEADING = "<h2>Hébergement</h2>"
+SOURCE_HEADING = "<h2>Code source</h2>"
+RECIPIENTS_HEADING = "<h2>Destinataires</h2>"
+RIGHTS_HEADING = "<h2>Vos droits</h2>"
+
+
+def host_section():
+    """The host of the instance (LCEN), from LEGAL_HOST_*; not configured: said plainly."""
+    from django.utils.html import escape
+
+    name = _setting("LEGAL_HOST_NAME")
+    if not name:
+        return (
+            f"{HOST_HEADING}<p>L'hébergeur de cette instance n'a pas encore été publié ici. "
+            f"Pour connaître son nom et ses coordonnées, écrivez à {_contact_link()}.</p>"
+        )
+    details = [escape(name)]
+    if _setting("LEGAL_HOST_ADDRESS"):
+        details.append(escape(_setting("LEGAL_HOST_ADDRESS")))
+    if _setting("LEGAL_HOST_PHONE"):
+        details.append(f"téléphone : {escape(_setting('LEGAL_HOST_PHONE'))}")
+    return f"{HOST_HEADING}<p>{', '.join(details)}.</p>"
+
+
+def source_section():
+    from django.utils.html import escape
+
+    licence = escape(_setting("SOURCE_CODE_LICENSE", "MIT") or "MIT")
+    url = _setting("SOURCE_CODE_URL")
+    if url:
+        url = escape(url)
+        return (
+            f"{SOURCE_HEADING}<p>Le code source de la plateforme est libre, publié sous licence "
+            f'{licence} : <a href="{url}">{url}</a>.</p>'
+        )
+    return (
+        f"{SOURCE_HEADING}<p>Le code source de la plateforme est libre, sous licence {licence}. "
+        f"Son dépôt n'a pas encore été publié ici : pour l'obtenir, écrivez à "
+        f"{_contact_link()}.</p>"
+    )
+
+
+def legal_sections():
+    """The sections of the legal notices drawn from the settings (heading, HTML)."""
+    return [(HOST_HEADING, host_section()), (SOURCE_HEADING, source_section())]
+
+
+def recipients_section():
+    """Article 13 GDPR: who receives the data, the DPO, the host and processors."""
+    from django.utils.html import escape
+
+    dpo = _setting("PRIVACY_DPO_CONTACT")
+    if dpo:
+        target = escape(dpo if "@" not in dpo or dpo.startswith("mailto:") else f"mailto:{dpo}")
+        label = escape(dpo.removeprefix("mailto:"))
+        dpo_text = (
+            "<p>Vous pouvez joindre le délégué à la protection des données de l'ANCT : "
+            f'<a href="{target}">{label}</a>.</p>'
+        )
+    else:
+        dpo_text = (
+            "<p>Les coordonnées du délégué à la protection des données de l'ANCT n'ont pas "
+            f"encore été publiées ici : écrivez à {_contact_link()}, votre demande lui sera "
+            "transmise.</p>"
+        )
+    processors = _setting("PRIVACY_PROCESSORS", []) or []
+    if processors:
+        items = "".join(f"<li>{escape(item)}</li>" for item in processors)
+        processors_text = (
+            "<p>Les prestataires techniques suivants traitent les données pour le compte de "
+            f"l'ANCT, sur ses instructions :</p><ul>{items}</ul>"
+        )
+    else:
+        processors_text = (
+            "<p>Des prestataires techniques traitent les données pour le compte de l'ANCT, sur "
+            "ses instructions : l'hébergeur de la plateforme (voir les mentions légales), le "
+            "service d'envoi des courriels et, le cas échéant, le service de stockage des "
+            "fichiers. Leur liste nominative n'a pas encore été publiée ici : elle vous est "
+            f"communiquée sur demande à {_contact_link()}.</p>"
+        )
+    return (
+        f"{RECIPIENTS_HEADING}<ul>"
+        "<li>Les membres des groupes auxquels vous participez voient vos prénom, nom, "
+        "organisation et fonction, et ce que vous y publiez ; votre téléphone et votre photo ne "
+        "sont montrés qu'à vous.</li>"
+        "<li>Les participants d'un café-cité voient votre nom et vos messages dans son chat.</li>"
+        "<li>L'équipe de votre cité (coordination) voit les réponses aux questionnaires de "
+        "pilotage de la cité.</li>"
+        "<li>L'équipe nationale des cités de l'emploi (ANCT), qui administre la plateforme, "
+        "a accès aux comptes et aux contenus pour l'animation, la modération et le support.</li>"
+        "</ul><p>Vos données ne sont ni vendues ni cédées, et ne sont pas utilisées à des fins "
+        "commerciales.</p>"
+        f"<h2>Délégué à la protection des données</h2>{dpo_text}"
+        f"<h2>Hébergeur et sous-traitants</h2>{processors_text}"
+    )
+
+
+def rights_section():
+    return (
+        f'{RIGHTS_HEADING}<p>Depuis la page <a href="/comptes/mes-donnees/">« Mes données »</a> '
+        "de votre compte, vous téléchargez à tout moment toutes les données que la plateforme "
+        "conserve à votre sujet et vous pouvez supprimer votre compte. Vous rectifiez vos "
+        "informations depuis votre profil. Pour toute autre demande (accès, rectification, "
+        f"effacement, opposition, limitation), écrivez à {_contact_link()}.</p>"
+    )
+
+
+def _rights_section_before_walk16g():
+    """« Vos droits » as setup_site wrote it until walk 16g (no link to « Mes données »):
+    brought up to date by ensure_settings_sections; edited since, left to its editors."""
+    return (
+        "<h2>Vos droits</h2><p>Depuis la page « Mes données » de votre profil, vous "
+        "téléchargez à tout moment toutes les données que la plateforme conserve à votre sujet "
+        "et vous pouvez supprimer votre compte. Vous rectifiez vos informations depuis votre "
+        "profil. Pour toute autre demande (accès, rectification, effacement, opposition, "
+        f"limitation), écrivez à {_contact_link()}.</p>"
+    )
 
 
 def privacy_paragraphs():
@@ -165,11 +296,8 @@ def privacy_paragraphs():
         "les groupes ; pour la sécurité des comptes, les sessions de connexion (adresse IP, "
         "navigateur) et les échecs de connexion ; pour le bulletin, l'adresse des abonnés et "
         "leurs champs d'action.</p>",
-        "<h2>Vos droits</h2><p>Depuis la page « Mes données » de votre profil, vous "
-        "téléchargez à tout moment toutes les données que la plateforme conserve à votre sujet "
-        "et vous pouvez supprimer votre compte. Vous rectifiez vos informations depuis votre "
-        "profil. Pour toute autre demande (accès, rectification, effacement, opposition, "
-        f"limitation), écrivez à {mailto}.</p>",
+        recipients_section(),
+        rights_section(),
         "<h2>Réclamation</h2><p>Si, après nous avoir contactés, vous estimez que vos droits ne "
         "sont pas respectés, vous pouvez adresser une réclamation à la Commission nationale de "
         "l'informatique et des libertés (CNIL) : "
@@ -231,11 +359,11 @@ RETENTION_HEADING = "<h2>Durées de conservation</h2>"
 
 
 def retention_paragraph():
-    from django.utils.html import escape
+    from django.utils.html import conditional_escape
 
     from rgpd.retention import retention_rules
 
-    items = "".join(f"<li>{escape(rule)}</li>" for rule in retention_rules())
+    items = "".join(f"<li>{conditional_escape(rule)}</li>" for rule in retention_rules())
     return f"{RETENTION_HEADING}<ul>{items}</ul>"
 
 
@@ -304,6 +432,67 @@ def ensure_privacy_retention(home):
     return page
 
 
+def _replace_section(blocks, heading, wanted, before=None, only_if=None):
+    """Put `wanted` in place of the paragraph block starting with `heading` (added before the
+    one starting with `before`, else at the end); `only_if`: replace only a block whose source
+    is one of these. Returns whether `blocks` changed."""
+    from wagtail.rich_text import RichText
+
+    def find(start):
+        return next(
+            (
+                i
+                for i, (kind, value) in enumerate(blocks)
+                if kind == "paragraph" and value.source.startswith(start)
+            ),
+            None,
+        )
+
+    index = find(heading)
+    if index is None:
+        position = find(before) if before else None
+        blocks.insert(
+            len(blocks) if position is None else position, ("paragraph", RichText(wanted))
+        )
+        return True
+    source = blocks[index][1].source
+    if source == wanted or (only_if is not None and source not in only_if):
+        return False
+    blocks[index] = ("paragraph", RichText(wanted))
+    return True
+
+
+def ensure_settings_sections(home):
+    """The sections of the legal notices and the privacy page drawn from the settings (host,
+    source code, recipients, DPO, processors): rewritten (and published) whenever they differ
+    from the settings in force, like the retention section. Editors keep the rest."""
+    changed_pages = []
+    legal = ContentPage.objects.child_of(home).filter(slug="mentions-legales").first()
+    if legal is not None:
+        blocks = [(block.block_type, block.value) for block in legal.body]
+        changed = False
+        for heading, wanted in legal_sections():
+            changed |= _replace_section(blocks, heading, wanted)
+        if changed:
+            legal.body = blocks
+            legal.save_revision().publish()
+            changed_pages.append(legal)
+    privacy = ContentPage.objects.child_of(home).filter(slug=PRIVACY_SLUG).first()
+    if privacy is not None:
+        blocks = [(block.block_type, block.value) for block in privacy.body]
+        changed = _replace_section(
+            blocks, RECIPIENTS_HEADING, recipients_section(), before=RIGHTS_HEADING
+        )
+        changed |= _replace_section(
+            blocks, RIGHTS_HEADING, rights_section(), only_if=[_rights_section_before_walk16g()]
+        )
+        if changed:
+            privacy.body = blocks
+            privacy.save_revision().publish()
+            changed_pages.append(privacy)
+    return changed_pages
+
+
 def ensure_anct_page_permissions(home):
     group = add_anct_permissions([])
     for codename in ("add_page", "change_page", "publish_page"):
@@ -328,6 +517,7 @@ def setup_site():
     ensure_accessibility_statement(home)
     ensure_privacy_statement(home)
     ensure_privacy_retention(home)
+    ensure_settings_sections(home)
     ensure_anct_page_permissions(home)
     # The library and its bulletin archive, so that `import_ressources` works right after
     # `migrate` + `setup_site` on a fresh database.

@@ -80,3 +80,5 @@ urlpatterns += [path("", include(wagtail_urls))]
 handler403 = "cde_site.views.permission_denied"
 handler404 = "cde_site.views.page_not_found"
 handler500 = "cde_site.views.server_error"
+# allauth's rate limits (allauth.core.internal.ratelimit.respond_429 looks it up here).
+handler429 = "accounts.ratelimits.rate_limited"

@@ -42,7 +42,7 @@ def test_resend_beyond_the_rate_limit_says_the_earlier_link_still_works(client, 
     )
     assert len(mail.outbox) == 3
     text = page_text(response)
-    assert "le lien du dernier reste valable" in text
+    assert "les liens déjà reçus restent valables, le premier comme le dernier" in text
     assert "data-cde-success-message" in response.content.decode()
 
 

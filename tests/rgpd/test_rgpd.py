@@ -6,6 +6,7 @@ import json
 import zipfile
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -607,3 +608,50 @@ def test_repeated_wrong_passwords_end_the_session(client):
     assert client.get(reverse("rgpd:my_data")).status_code == 302  # logged out
     user.refresh_from_db()
     assert user.is_active
+
+
+def test_export_holds_sessions_and_login_failures_in_french_and_readme_names_every_file(client):
+    """Walk 16g #5: the sessions « Mes sessions » lists and the failed logins kept are in the
+    archive, stored values are in French, and LISEZMOI.txt describes each file."""
+    user = UserFactory(email="zoe@exemple.fr")
+    browser = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    failed = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": "faux"},
+        HTTP_USER_AGENT=browser,
+    )
+    assert failed.status_code == 200
+    AccessAttempt.objects.create(
+        username=user.email, ip_address="10.9.8.7", user_agent=browser, failures_since_start=2
+    )
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        HTTP_USER_AGENT=browser,
+    )
+    assert response.status_code == 302
+    archive = read_zip(client.post(reverse("rgpd:export")))
+
+    traces = json.loads(archive.read("sessions.json"))
+    (session,) = traces["sessions_ouvertes"]
+    assert session["navigateur"] == "Firefox sur Linux"
+    assert session["adresse_ip"] == "127.0.0.1"
+    assert session["ouverture"] and session["derniere_activite"]
+    (failure,) = traces["echecs_de_connexion"]  # the one from 127.0.0.1 ended with the login
+    assert failure == {
+        "adresse_electronique": user.email,
+        "adresse_ip": "10.9.8.7",
+        "navigateur": "Firefox sur Linux",
+        "nombre_d_echecs": 2,
+        "dernier_essai": failure["dernier_essai"],
+    }
+    assert [log["adresse_ip"] for log in traces["connexions"]] == ["127.0.0.1"]
+
+    library = json.loads(archive.read("ressources.json"))
+    assert library["courriels_bibliotheque"] == "Un courriel à chaque événement"
+
+    readme = archive.read("LISEZMOI.txt").decode()
+    top_level = {name.split("/")[0] + ("/" if "/" in name else "") for name in archive.namelist()}
+    for name in top_level - {"LISEZMOI.txt"}:
+        assert f"- {name} : " in readme, name
+    assert "données d'une application" not in readme  # no file without its own description

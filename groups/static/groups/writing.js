@@ -270,6 +270,9 @@
   function focusFirstError() {
     var field = document.querySelector('form[data-draft-url] [aria-invalid="true"], form[data-post-form] [aria-invalid="true"]');
     if (!field) return;
+    // A form with the site's error summary (a new discussion): error_summary.js focuses the
+    // summary, as on the site's other forms; its links lead to the fields (linkSummaryToEditors).
+    if (field.form && field.form.querySelector("[data-cde-error-summary]")) return;
     function focus() {
       if (field.cdeEditor) field.cdeEditor.commands.focus();
       else field.focus();
@@ -299,6 +302,21 @@
 
   focusTargetMessage();
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
+  // The summary's link to the message goes to its textarea, which the rich-text editor hides:
+  // focus the editor instead.
+  function linkSummaryToEditors() {
+    document.querySelectorAll("[data-cde-error-summary] a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (target && target.cdeEditor) {
+          event.preventDefault();
+          target.cdeEditor.commands.focus();
+        }
+      });
+    });
+  }
+
   focusFirstError();
+  linkSummaryToEditors();
   document.querySelectorAll("[data-attachments]").forEach(attachments);
 })();

@@ -395,6 +395,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Beyond this many pixels a photo is refused as too large (Pillow would call it corrupt).
+PROFILE_PHOTO_MAX_PIXELS = 40_000_000
 GROUP_DOCUMENT_MAX_BYTES = int(os.environ.get("GROUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 # Text of group documents, read for search in a confined child process (commons.extraction).
 DOCUMENT_TEXT_MAX_CHARS = 200_000
@@ -437,6 +439,38 @@ ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non conforme")
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@cites-emploi.anct.gouv.fr")
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@cites-emploi.anct.gouv.fr"
+)
+# The legal notices and the privacy page (setup_site keeps their sections in line with these):
+# the host (LCEN: name, address, telephone), the data protection officer, the processors
+# (« Nom — rôle » entries separated by « ; »), the source code. Left empty, the pages say plainly
+# that the information is not published yet and give CONTACT_EMAIL to ask for it.
+LEGAL_HOST_NAME = os.environ.get("LEGAL_HOST_NAME", "")
+LEGAL_HOST_ADDRESS = os.environ.get("LEGAL_HOST_ADDRESS", "")
+LEGAL_HOST_PHONE = os.environ.get("LEGAL_HOST_PHONE", "")
+PRIVACY_DPO_CONTACT = os.environ.get("PRIVACY_DPO_CONTACT", "")
+PRIVACY_PROCESSORS = [
+    item.strip() for item in os.environ.get("PRIVACY_PROCESSORS", "").split(";") if item.strip()
+]
+SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
+SOURCE_CODE_LICENSE = os.environ.get("SOURCE_CODE_LICENSE", "MIT")
+# Permissions-Policy of every response (cde_site.middleware): none of these features is used.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
 )
 # Where the cités write to ANCT's pilotage team (« demandez à l'ANCT de le rouvrir »); empty:
 # CAFES_CITES_ORGANIZER_EMAIL, else DEFAULT_FROM_EMAIL unless a no-reply address, else no link
