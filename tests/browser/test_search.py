@@ -150,6 +150,9 @@ def test_approaching_results_are_announced(page, live_server, settings, tmp_path
     second_list = page.get_by_role("list", name=re.compile("^Résultats approchants"))
     expect(second_list.get_by_role("link")).to_have_text(["Le refuge des lamantins"])
     expect(second_list).to_have_attribute("start", "2")
+    # DSFR numbers with a CSS counter reset by each list: the approaching results continue it
+    # (2., not 1.; see the screenshots).
+    assert second_list.evaluate("ol => getComputedStyle(ol).counterReset") == "none"
     assert_accessible(page)
     page.screenshot(
         path=str(live_server_screenshot().with_name(f"recherche-approchants-{width}.png")),
