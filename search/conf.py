@@ -10,4 +10,7 @@ DEFAULTS = {
     "ELASTICSEARCH_RETRY_AFTER": 30.0,
     "ELASTICSEARCH_FRENCH_STEMMER": "light_french",
     "ELASTICSEARCH_REFRESH": False,
+    # Fewer visible documents than this matching the minimum of words (search.pipeline): a
+    # relaxed pass completes the list below them ("Résultats approchants"); 0 turns it off.
+    "SEARCH_RELAXED_BELOW": 10,
 }

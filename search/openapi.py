@@ -54,6 +54,19 @@ def register():
                                             "facets": {"type": "object"},
                                             "did_you_mean": {"type": "string", "nullable": True},
                                             "degraded": {"type": "boolean"},
+                                            "exact_count": {
+                                                "type": "integer",
+                                                "description": "Nombre de résultats qui "
+                                                "contiennent tous les mots cherchés (au-delà de "
+                                                "deux mots : le minimum de mots exigé). Quand il "
+                                                "y en a moins de 10, des résultats approchants, "
+                                                "qui n'en contiennent qu'une partie, complètent "
+                                                "la liste : ils viennent toujours après, aux "
+                                                "rangs exact_count + 1 à count (toutes pages "
+                                                "confondues) ; count et les facettes comptent "
+                                                "toute la liste. Égal à count sans résultats "
+                                                "approchants.",
+                                            },
                                         },
                                     }
                                 }

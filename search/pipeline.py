@@ -10,7 +10,10 @@ before tokenisation, stop words on the normalised form, Snowball stems), and:
   PostgreSQL and difflib elsewhere; Elasticsearch uses its own fuzziness for those words;
 - the thesaurus alternatives (search.SynonymGroup): expressions equivalent to a span of the
   query ("nounou" -> "assistante maternelle"), matched on stems, that count for the words they
-  cover but weigh less than the words themselves.
+  cover but weigh less than the words themselves;
+- the relaxed pass (`relaxed_minimum`, `should_relax`): when fewer than SEARCH_RELAXED_BELOW
+  visible documents match the minimum, the documents matching fewer words complete the list,
+  always ranked below every complete match and flagged as such ("Résultats approchants").
 Each backend compiles the plan into its own query (backends/elastic.py, backends/database.py).
 """
 
@@ -31,6 +34,8 @@ SYNONYM_WEIGHT = 0.3
 # (0.5: nDCG@10 of the development set on SQLite 0.672, against 0.652 at 0.6 and 0.671 at
 # 0.4; the synonyms' weight made little difference between 0.1 and 0.6.)
 MSM_RATIO = 0.5
+# Relaxed pass: how many words fewer than the minimum it requires (at least one word).
+RELAXED_DROP = 1
 TYPO_MIN_LENGTH = 5
 TYPO_SIMILARITY = 0.5
 MAX_VARIANTS = 3
@@ -64,6 +69,8 @@ class QueryPlan:
     terms: list[Term]
     alternatives: list[Alternative]
     minimum_should_match: int
+    # The lowered minimum of the relaxed pass (0: no relaxed pass, one word).
+    relaxed_minimum: int = 0
 
     @property
     def stems(self):
@@ -78,6 +85,24 @@ def minimum_should_match(count):
     if count <= 2:
         return count
     return max(2, math.ceil(count * MSM_RATIO))
+
+
+def relaxed_minimum(count):
+    """The minimum of the relaxed pass: RELAXED_DROP words fewer than the minimum, at least
+    one word typed (or its synonym); 0: nothing to relax (a one-word query)."""
+    strict = minimum_should_match(count)
+    if strict <= 1:
+        return 0
+    return max(1, strict - RELAXED_DROP)
+
+
+def should_relax(plan, exact_count):
+    """The one rule of the three backends: a relaxed pass completes the results when fewer than
+    SEARCH_RELAXED_BELOW visible documents (filters applied) match the minimum of words."""
+    from django.conf import settings
+
+    below = getattr(settings, "SEARCH_RELAXED_BELOW", 10)
+    return plan is not None and plan.relaxed_minimum > 0 and exact_count < below
 
 
 # --- Thesaurus ----------------------------------------------------------------------------------
@@ -154,11 +179,26 @@ def _close_words(word):
     return [(w, stems[w]) for w in close]
 
 
-def build_plan(text, typos=True):
+def query_words(text):
+    """The words of a query that count (normalised, stop words left out, at most 12)."""
     typed = [w for w in WORD_RE.findall(normalize(text)) if w not in QUERY_STOP_WORDS]
     if not typed:  # a query of stop words only ("les", "à") still means something
         typed = WORD_RE.findall(normalize(text))
-    typed = list(dict.fromkeys(typed))[:12]
+    return list(dict.fromkeys(typed))[:12]
+
+
+def required_words_label(text):
+    """What a complete match contains, in French: "tous vos mots" for one or two words,
+    "au moins 3 de vos 5 mots" beyond (search.pipeline.minimum_should_match)."""
+    count = len(query_words(text))
+    minimum = minimum_should_match(count)
+    if minimum >= count:
+        return "tous vos mots"
+    return f"au moins {minimum} de vos {count} mots"
+
+
+def build_plan(text, typos=True):
+    typed = query_words(text)
     terms = [Term(word=w, stem=stem(w)) for w in typed]
     if terms and len(terms[-1].word) >= 3:
         terms[-1].prefix = True
@@ -175,6 +215,7 @@ def build_plan(text, typos=True):
         terms=terms,
         alternatives=alternatives,
         minimum_should_match=minimum_should_match(len(terms)),
+        relaxed_minimum=relaxed_minimum(len(terms)),
     )
 
 

@@ -48,6 +48,8 @@ class Hit:
     snippet: str  # safe HTML (escaped text with <mark>)
     themes: list[str]
     date: datetime.date | None
+    # Found by the relaxed pass only: matches part of the words (search.pipeline.should_relax).
+    approaching: bool = False
 
 
 @dataclass
@@ -68,6 +70,13 @@ class SearchResponse:
     did_you_mean: str = ""
     backend: str = ""
     degraded: bool = False
+    # How many of `count` match the minimum of words (all of them without a relaxed pass);
+    # the others, ranked after them, come from the relaxed pass.
+    exact_count: int | None = None
+
+    def __post_init__(self):
+        if self.exact_count is None:
+            self.exact_count = self.count
 
     @property
     def num_pages(self):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from search import registry, service
+from search import pipeline, registry, service
 from search.query import FACETS, SORTS, InvalidSearch, SearchRequest, parse
 
 FACET_LABELS = {"type": "Type de contenu", "theme": "Champ d'action", "region": "Région"}
@@ -26,9 +26,18 @@ def search_page(request):
     filtered = any(search_request.facet_filters().values()) or bool(
         search_request.cites or search_request.publics
     )
+    required_words = pipeline.required_words_label(search_request.q)
+    exact_hits = [hit for hit in response.hits if not hit.approaching]
+    approaching_hits = [hit for hit in response.hits if hit.approaching]
     context = {
         "query": search_request.q,
         "search": response,
+        "exact_hits": exact_hits,
+        "approaching_hits": approaching_hits,
+        "approaching_start": page_obj.start_index() + len(exact_hits),
+        "relaxed": response.exact_count < response.count,
+        "required_words": required_words,
+        "exact_summary": _exact_summary(required_words, response.exact_count),
         "request_obj": search_request,
         "page_obj": page_obj,
         "facets": [
@@ -45,6 +54,15 @@ def search_page(request):
         "breadcrumb": [{"label": "Recherche", "url": ""}],
     }
     return render(request, "search/search.html", context, status=400 if error else 200)
+
+
+def _exact_summary(words, exact_count):
+    """« 2 résultats contiennent tous vos mots » (shown when a relaxed pass completed them)."""
+    if not exact_count:
+        return f"Aucun résultat ne contient {words}."
+    if exact_count == 1:
+        return f"1 résultat contient {words}."
+    return f"{exact_count} résultats contiennent {words}."
 
 
 def _did_you_mean_url(request, suggestion):
@@ -88,6 +106,7 @@ def api_search(request):
             },
             "did_you_mean": response.did_you_mean or None,
             "degraded": response.degraded,
+            "exact_count": response.exact_count,
         },
         json_dumps_params={"ensure_ascii": False},
     )

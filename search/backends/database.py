@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q
+from django.db.models import BooleanField, F, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
 
 from search import pipeline, registry, rerank
@@ -43,6 +43,18 @@ RERANKED = 200
 DF_CACHE_SECONDS = 600
 # A result list shorter than this also gets an "Essayez plutôt" when a correction finds more.
 FEW_RESULTS = 3
+
+
+@dataclass
+class Page:
+    """What a database search found: totals of the whole list, the page's rows, and how many
+    match the minimum of words (the others, `approaching`, come from the relaxed pass)."""
+
+    count: int
+    counts: dict
+    rows: list
+    exact_count: int
+    approaching: set
 
 
 @dataclass
@@ -165,27 +177,37 @@ class DatabaseBackend:
         """One tsquery matching any word typed or its typo variants (the candidates' rank)."""
         return " | ".join(f"({self._group_text(term)})" for term in plan.terms)
 
-    def _postgres_matching(self, queryset, plan):
-        """queryset restricted to the documents matching enough words (each through itself, a
+    def _postgres_condition(self, plan, minimum):
+        """(sql, params) of the documents matching `minimum` words (each through itself, a
         typo variant or a one-word synonym) or a multi-word synonym in full. The two are
         separate tsqueries: a phrase makes GIN recheck every row of its bitmap, so it must not
         share one with the common words. A per-word count only when some words may be missing
-        (three words or more)."""
+        (a minimum above one, below the number of words)."""
         covered = self._covered_texts(plan)
-        if plan.minimum_should_match >= len(covered):
+        if minimum >= len(covered):
             words = [self._matches(" & ".join(f"({text})" for text in covered))]
+        elif minimum <= 1:
+            words = [self._matches(" | ".join(f"({text})" for text in covered))]
         else:
             count = [self._matches(text, "::int") for text in covered]
             words = [
                 self._matches(" | ".join(f"({text})" for text in covered)),
                 (" AND (", []),
                 *self._plus(count),
-                (f") >= {int(plan.minimum_should_match)}", []),
+                (f") >= {int(minimum)}", []),
             ]
         phrases = self._phrases_text(plan)
         if phrases:
             words = [("((", []), *words, (") OR ", []), self._matches(phrases), (")", [])]
-        return queryset.filter(self._sql(words, "", BooleanField()))
+        return self._join(words, "")
+
+    def _postgres_matching(self, queryset, plan, minimum=None):
+        """queryset restricted to the documents matching the plan's minimum of words (or
+        `minimum`, the relaxed pass)."""
+        if minimum is None:
+            minimum = plan.minimum_should_match
+        sql, params = self._postgres_condition(plan, minimum)
+        return queryset.filter(self._sql([(sql, params)], "", BooleanField()))
 
     @staticmethod
     def _plus(parts):
@@ -364,19 +386,29 @@ class DatabaseBackend:
             total += number if type_ok and region_ok and theme_ok else 0
         return total, counts
 
-    def _postgres_candidates(self, request, audience, plan, limit):
-        """(count, facet counts, candidate rows (pk, kind, region, themes, date, rank)) in one
-        pass over the matches: the facet counts grouped by the database (a few rows, not one
-        per match) and the first `limit` matches passing the facet filters, by one cheap
-        ts_rank (or by date)."""
-        wide = self._postgres_matching(self._filtered(request, audience, facets=False), plan)
+    def _postgres_candidates(self, request, audience, plan, limit, relaxed=False):
+        """(count, facet counts, candidate rows (pk, kind, region, themes, date, rank, exact))
+        in one pass over the matches: the facet counts grouped by the database (a few rows, not
+        one per match) and the first `limit` matches passing the facet filters, by one cheap
+        ts_rank (or by date). `relaxed`: the matches of the relaxed minimum, complete matches
+        (`exact`) first."""
+        minimum = plan.relaxed_minimum if relaxed else plan.minimum_should_match
+        wide = self._postgres_matching(
+            self._filtered(request, audience, facets=False), plan, minimum
+        )
+        if relaxed:
+            exact_sql, exact_params = self._postgres_condition(plan, plan.minimum_should_match)
+            exact = RawSQL(exact_sql, exact_params, output_field=BooleanField())  # noqa: S611 (parameters bound)
+        else:
+            exact = Value(True, output_field=BooleanField())
         wide = wide.annotate(
             coarse=RawSQL(
                 "ts_rank(search_entry.search_vector, to_tsquery('simple', %s))",
                 [self._postgres_typed(plan)],
                 output_field=FloatField(),
-            )
-        ).values_list("pk", "kind", "region", "themes", "date", "coarse")
+            ),
+            exact=exact,
+        ).values_list("pk", "kind", "region", "themes", "date", "coarse", "exact")
         matches_sql, matches_params = wide.query.sql_with_params()
         selected = request.facet_filters()
         conditions, params = ["TRUE"], []
@@ -389,31 +421,35 @@ class DatabaseBackend:
         if selected["theme"]:
             conditions.append("themes LIKE ANY(%s)")
             params.append([f"%%|{value}|%%" for value in selected["theme"]])
-        order = "coarse DESC, pk"
+        order = "exact DESC, coarse DESC, pk"
         if request.sort == "date":
-            order = "date DESC NULLS LAST, coarse DESC, pk"
+            order = "exact DESC, date DESC NULLS LAST, coarse DESC, pk"
         sql = (
             f"WITH m AS MATERIALIZED ({matches_sql}) "  # noqa: S608 (Django's SQL, bound values)
-            "SELECT 0, kind, region, themes, count(*), NULL::date, NULL::float8, NULL::int "
-            "FROM m GROUP BY kind, region, themes "
-            "UNION ALL (SELECT 1, kind, region, themes, 0, date, coarse, pk FROM m "
+            "SELECT 0, kind, region, themes, count(*), NULL::date, NULL::float8, NULL::int, "
+            "NULL::boolean FROM m GROUP BY kind, region, themes "
+            "UNION ALL (SELECT 1, kind, region, themes, 0, date, coarse, pk, exact FROM m "
             f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT %s)"
         )
         groups, rows = Counter(), []
         with connection.cursor() as cursor:
             cursor.execute(sql, [*matches_params, *params, limit])
-            for part, kind, region, themes, number, date, coarse, pk in cursor.fetchall():
+            for part, kind, region, themes, number, date, coarse, pk, exact in cursor.fetchall():
                 if part == 0:
                     groups[(kind, region, themes)] += number
                 else:
-                    rows.append((pk, kind, region, themes, date, coarse))
+                    rows.append((pk, kind, region, themes, date, coarse, bool(exact)))
         count, counts = self._count_groups(request, groups)
         return count, counts, rows
 
-    def _matches_and_page(self, request, audience, plan):
-        """(count, facet counts, rows of the requested page): the visible matches are read once
-        (facet counts, total), ranked, and only the page's rows are fetched whole."""
+    def _matches_and_page(self, request, audience, plan, relax=True):
+        """Page(count, facet counts, rows of the requested page, exact count, pks of the
+        relaxed pass's rows): the visible matches are read once (facet counts, total), ranked,
+        and only the page's rows are fetched whole. When fewer than SEARCH_RELAXED_BELOW of
+        them match the minimum of words (and `relax`), the relaxed pass's matches complete the
+        list below them; counts and facets are then those of the whole list shown."""
         deferred = ("title_terms", "summary_terms", "body_terms", "search_vector")
+        end = request.offset + request.page_size
         if plan is None:  # no text: the newest first, sorted and sliced by the database
             rows = self._filtered(request, audience, facets=False).values_list(
                 "kind", "region", "themes"
@@ -422,13 +458,8 @@ class DatabaseBackend:
             queryset = self._filtered(request, audience).order_by(
                 F("date").desc(nulls_last=True), "pk"
             )
-            end = request.offset + request.page_size
-            return (
-                count,
-                counts,
-                list(queryset.defer(*deferred)[request.offset : end]) if count else [],
-            )
-        end = request.offset + request.page_size
+            page = list(queryset.defer(*deferred)[request.offset : end]) if count else []
+            return Page(count, counts, page, count, set())
 
         def date_key(row):
             return row[4].toordinal() if row[4] else 0
@@ -436,6 +467,12 @@ class DatabaseBackend:
         if self.postgres:
             limit = end if request.sort == "date" else end + RERANKED
             count, counts, rows = self._postgres_candidates(request, audience, plan, limit)
+            exact_count = count
+            if relax and pipeline.should_relax(plan, exact_count):
+                count, counts, rows = self._postgres_candidates(
+                    request, audience, plan, limit, relaxed=True
+                )
+            exact = {row[0]: row[6] for row in rows}
             if request.sort != "date":
                 # The full score (a ts_rank per word, synonym and phrase) for the candidates
                 # only, chosen by one cheap rank.
@@ -448,6 +485,7 @@ class DatabaseBackend:
                 }
                 rows.sort(
                     key=lambda row: (
+                        -exact[row[0]],
                         -scores[row[0]][0],
                         -scores[row[0]][1],
                         -date_key(row),
@@ -456,59 +494,101 @@ class DatabaseBackend:
                 )
                 if request.offset < rerank.RERANK_DEPTH:  # the shared second stage
                     rows = rerank.reorder(
-                        plan, rows, [row[0] for row in rows], [scores[row[0]][0] for row in rows]
+                        plan,
+                        rows,
+                        [row[0] for row in rows],
+                        [2 * exact[row[0]] + scores[row[0]][0] for row in rows],
                     )
             page = [row[0] for row in rows[request.offset : end]]
             found = Entry.objects.defer(*deferred).in_bulk(page)
-            return count, counts, [found[pk] for pk in page if pk in found]
+            return Page(
+                count,
+                counts,
+                [found[pk] for pk in page if pk in found],
+                exact_count,
+                {pk for pk in page if not exact[pk]},
+            )
         wide = self._filtered(request, audience, facets=False)
         components = self._sqlite_components(plan)
         pks = list(components)
         wide = wide.filter(pk__in=pks) if len(pks) < 30_000 else wide
         rows = list(wide.values_list("pk", "kind", "region", "themes", "date"))
-        scores = {}
+        scores, matched_words = {}, {}
         for row in rows:
             found = components.get(row[0])
             if found is not None:
                 matched, tier, score = score_components(plan, [1.0] * len(plan.terms), found)
-                if matched >= plan.minimum_should_match or any(
+                if any(
                     value > 0 and standalone(plan, alternative)
                     for value, alternative in zip(
                         found.alternatives, plan.alternatives, strict=True
                     )
                 ):
-                    scores[row[0]] = (tier, score)
-        rows = [row for row in rows if row[0] in scores]
-        count, counts = self._counts(request, [row[1:4] for row in rows])
+                    matched = len(plan.terms)  # a synonym standing for the whole query
+                scores[row[0]] = (tier, score)
+                matched_words[row[0]] = matched
         selected = request.facet_filters()
         themes = [f"|{value}|" for value in selected["theme"]]
-        rows = [
-            row
-            for row in rows
-            if (not selected["type"] or row[1] in selected["type"])
-            and (not selected["region"] or row[2] in selected["region"])
-            and (not themes or any(theme in row[3] for theme in themes))
-        ]
+
+        def shown(row):
+            return (
+                (not selected["type"] or row[1] in selected["type"])
+                and (not selected["region"] or row[2] in selected["region"])
+                and (not themes or any(theme in row[3] for theme in themes))
+            )
+
+        rows = [row for row in rows if row[0] in scores]
+        exact = {row[0]: matched_words[row[0]] >= plan.minimum_should_match for row in rows}
+        exact_count = sum(1 for row in rows if exact[row[0]] and shown(row))
+        minimum = plan.minimum_should_match
+        if relax and pipeline.should_relax(plan, exact_count):
+            minimum = plan.relaxed_minimum
+        rows = [row for row in rows if matched_words[row[0]] >= minimum]
+        count, counts = self._counts(request, [row[1:4] for row in rows])
+        rows = [row for row in rows if shown(row)]
         if request.sort == "date":
-            rows.sort(key=lambda row: (-date_key(row), -scores[row[0]][0], -scores[row[0]][1]))
+            rows.sort(
+                key=lambda row: (
+                    -exact[row[0]],
+                    -date_key(row),
+                    -scores[row[0]][0],
+                    -scores[row[0]][1],
+                )
+            )
         else:
             rows.sort(
-                key=lambda row: (-scores[row[0]][0], -scores[row[0]][1], -date_key(row), row[0])
+                key=lambda row: (
+                    -exact[row[0]],
+                    -scores[row[0]][0],
+                    -scores[row[0]][1],
+                    -date_key(row),
+                    row[0],
+                )
             )
             if request.offset < rerank.RERANK_DEPTH:  # the shared second stage
                 rows = rerank.reorder(
-                    plan, rows, [row[0] for row in rows], [scores[row[0]][0] for row in rows]
+                    plan,
+                    rows,
+                    [row[0] for row in rows],
+                    [2 * exact[row[0]] + scores[row[0]][0] for row in rows],
                 )
         page = [row[0] for row in rows[request.offset : end]]
         found = Entry.objects.defer(*deferred).in_bulk(page)
-        return count, counts, [found[pk] for pk in page if pk in found]
+        return Page(
+            count,
+            counts,
+            [found[pk] for pk in page if pk in found],
+            exact_count,
+            {pk for pk in page if not exact[pk]},
+        )
 
     def search(self, request, audience, plan=None):
         if request.q and plan is None:
             plan = pipeline.build_plan(request.q)
         if plan is not None and not plan.terms:
             plan = None
-        count, counts, hits_rows = self._matches_and_page(request, audience, plan)
+        found = self._matches_and_page(request, audience, plan)
+        count, counts, hits_rows = found.count, found.counts, found.rows
         labels = registry.kind_labels()
         query_terms = terms(request.q)
         hits = [
@@ -522,6 +602,7 @@ class DatabaseBackend:
                 snippet=self._snippet(row, query_terms),
                 themes=unpack(row.themes),
                 date=row.date,
+                approaching=row.pk in found.approaching,
             )
             for row in hits_rows
         ]
@@ -532,9 +613,10 @@ class DatabaseBackend:
             hits=hits,
             facets=build_facets(request, counts),
             backend=self.name,
+            exact_count=found.exact_count,
         )
-        if request.q and count < FEW_RESULTS and request.page == 1:
-            response.did_you_mean = self.did_you_mean(request, audience, count)
+        if request.q and found.exact_count < FEW_RESULTS and request.page == 1:
+            response.did_you_mean = self.did_you_mean(request, audience, found.exact_count)
         return response
 
     @staticmethod
@@ -576,5 +658,5 @@ class DatabaseBackend:
             return ""
         probe = replace(request, q=candidate, page=1, page_size=1)
         plan = pipeline.build_plan(candidate)
-        found, _counts, _rows = self._matches_and_page(probe, audience, plan)
+        found = self._matches_and_page(probe, audience, plan, relax=False).exact_count
         return candidate if found and found >= count else ""

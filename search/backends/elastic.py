@@ -39,6 +39,9 @@ FACET_BUCKETS = 200
 # score, so a document found only through the thesaurus never outranks one that matches what
 # was typed; the order within each tier stays the BM25 order.
 TYPED_TIER = 1000.0
+# Relaxed pass (search.pipeline.should_relax): added to the score of a document matching the
+# minimum of words, so that every complete match ranks above the documents matching fewer.
+EXACT_TIER = 10 * TYPED_TIER
 HIGHLIGHT = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
 
 
@@ -221,7 +224,21 @@ class ElasticBackend:
             clauses.append(Q("match", **{"title.prefix": {"query": term.word, "boost": 0.5}}))
         return clauses
 
-    def _text_query(self, plan):
+    def _relaxed_query(self, plan, by_date=False):
+        """The relaxed pass: the documents matching `plan.relaxed_minimum` words, complete
+        matches (the plan's own query) first — by EXACT_TIER on the score, or, sorted by date,
+        by a score of 1 against 0."""
+        relaxed = self._text_query(plan, plan.relaxed_minimum)
+        strict = self._text_query(plan)
+        if by_date:
+            return Q("bool", filter=[relaxed], should=[Q("constant_score", filter=strict)])
+        return Q(
+            "bool",
+            must=[relaxed],
+            should=[Q("constant_score", filter=strict, boost=EXACT_TIER)],
+        )
+
+    def _text_query(self, plan, minimum=None):
         """The query plan (search.pipeline) as one bool query: a should group per word (the
         word, its typos, its one-word synonyms at a lower weight), at least
         `minimum_should_match` groups — or a multi-word synonym in full (each such expression
@@ -266,10 +283,12 @@ class ElasticBackend:
             phrase = " ".join(term.word for term in plan.terms)
             should.append(Q("multi_match", query=phrase, fields=TEXT_FIELDS, type="phrase"))
             should.append(Q("match_phrase", title={"query": phrase, "boost": 2}))
-        if len(groups) == 1 and plan.minimum_should_match == 1:
+        if minimum is None:
+            minimum = plan.minimum_should_match
+        if len(groups) == 1 and minimum == 1:
             words = groups[0]
         else:
-            words = Q("bool", should=groups, minimum_should_match=plan.minimum_should_match)
+            words = Q("bool", should=groups, minimum_should_match=minimum)
         matched = words
         if phrase_alternatives:
             matched = Q("bool", should=[words, *phrase_alternatives], minimum_should_match=1)
@@ -298,8 +317,14 @@ class ElasticBackend:
             if values
         }
 
-    def _search(self, request, audience, plan=None, with_aggs=True, window=None):
-        query = self._text_query(plan) if plan is not None else Q("match_all")
+    def _search(self, request, audience, plan=None, with_aggs=True, window=None, relaxed=False):
+        by_date = request.sort == "date" or not request.q
+        if plan is None:
+            query = Q("match_all")
+        elif relaxed:
+            query = self._relaxed_query(plan, by_date=by_date)
+        else:
+            query = self._text_query(plan)
         search = Search(using=self.client, index=self.alias).query(
             Q("bool", must=[query], filter=self._base_filters(request, audience))
         )
@@ -316,11 +341,13 @@ class ElasticBackend:
                     ).bucket("values", "terms", field="facets", size=FACET_BUCKETS)
                 else:  # nothing else selected: no filter wrapper to evaluate
                     search.aggs.bucket(f"facets{name}", "terms", field="facets", size=FACET_BUCKETS)
-        if request.sort == "date" or not request.q:
+        if by_date and not relaxed:
             search = search.sort({"date": {"order": "desc", "missing": "_last"}}, "_score")
-        else:
+        else:  # relaxed by date: complete matches (score 1) first, then by date
             search = search.sort("_score", {"date": {"order": "desc", "missing": "_last"}})
         search = search.source(excludes=["body", "spell"]).extra(track_total_hits=True)
+        if relaxed:
+            search = search.extra(track_scores=True)  # the scores tell complete matches apart
         if window:
             # The scores tell the tiers apart (a sort on _score may leave them out). No
             # highlighting here: it would cost the whole window, the page's hits get theirs
@@ -330,13 +357,18 @@ class ElasticBackend:
             search = _highlighted(search)
         return search[request.offset : request.offset + request.page_size]
 
-    def _highlights(self, plan, ids):
+    def _highlights(self, plan, ids, relaxed=False):
         """Highlights of the hits shown, by id: the same text query restricted to those ids
         (they were already filtered for this person by the first request)."""
         if not ids:
             return {}
+        minimum = plan.relaxed_minimum if relaxed else None
         search = Search(using=self.client, index=self.alias).query(
-            Q("bool", must=[self._text_query(plan)], filter=[Q("ids", values=list(ids))])
+            Q(
+                "bool",
+                must=[self._text_query(plan, minimum)],
+                filter=[Q("ids", values=list(ids))],
+            )
         )
         search = _highlighted(search.source(False))[: len(ids)]
         return {
@@ -360,16 +392,29 @@ class ElasticBackend:
             # The shared second stage (search.rerank) reorders the first candidates.
             window = max(end, rerank.RERANK_DEPTH)
         response = self._search(request, audience, plan, window=window).execute()
+        exact_count = response.hits.total.value
+        relaxed = pipeline.should_relax(plan, exact_count)
+        if relaxed:
+            # Few complete matches: the relaxed pass completes them (counts and facets are
+            # those of the whole list).
+            response = self._search(request, audience, plan, window=window, relaxed=True).execute()
+        by_date = request.sort == "date"
+
+        def exact(hit):
+            if not relaxed:
+                return True
+            return hit.meta.score >= (1.0 if by_date else EXACT_TIER)
+
         found = list(response.hits)
         if window:
             found = rerank.reorder(
                 plan,
                 found,
                 [hit.meta.id for hit in found],
-                [int(hit.meta.score >= TYPED_TIER) for hit in found],
+                [2 * exact(hit) + int(hit.meta.score % EXACT_TIER >= TYPED_TIER) for hit in found],
                 field="key",
             )[request.offset : end]
-            highlights = self._highlights(plan, [hit.meta.id for hit in found])
+            highlights = self._highlights(plan, [hit.meta.id for hit in found], relaxed)
         labels = registry.kind_labels()
         hits = []
         for hit in found:
@@ -393,6 +438,7 @@ class ElasticBackend:
                     snippet=snippet,
                     themes=list(hit.themes or []),
                     date=_date(getattr(hit, "date", None)),
+                    approaching=not exact(hit),
                 )
             )
         counts = {facet: {} for facet in FACETS}
@@ -409,9 +455,10 @@ class ElasticBackend:
             hits=hits,
             facets=build_facets(request, counts),
             backend=self.name,
+            exact_count=exact_count,
         )
-        if request.q and result.count < FEW_RESULTS and request.page == 1:
-            result.did_you_mean = self.did_you_mean(request, audience, result.count)
+        if request.q and exact_count < FEW_RESULTS and request.page == 1:
+            result.did_you_mean = self.did_you_mean(request, audience, exact_count)
         return result
 
     def did_you_mean(self, request, audience, count):

@@ -107,3 +107,54 @@ def test_no_degraded_notice_when_elasticsearch_is_not_configured(
     expect(page.get_by_text("Recherche simplifiée")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("crèches à vocation"))).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_approaching_results_are_announced(page, live_server, settings, tmp_path, width):
+    """Few documents contain both words: the complete match first, then a heading, then the
+    approaching results (the database engine: PostgreSQL, or SQLite without DATABASE_URL)."""
+    from ressources.models import ActionInspirantePage, FicheDispositifPage
+    from search.indexing import process_pending
+    from tests.search.conftest import make_ressource
+
+    settings.ELASTICSEARCH_URL = ""
+    elastic.reset()
+    world = build_world(settings, tmp_path)
+    make_ressource(
+        world["library"],
+        FicheDispositifPage,
+        "lamantins-xylophones",
+        title="Lamantins et xylophones",
+        summary="Un atelier de xylophone pour les lamantins.",
+    )
+    make_ressource(
+        world["library"],
+        ActionInspirantePage,
+        "lamantins-seuls",
+        title="Le refuge des lamantins",
+        summary="Soigner les lamantins du quartier.",
+    )
+    process_pending()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/recherche/?q=lamantins+xylophones")
+    expect(page.locator("#recherche-total")).to_contain_text("2 résultats")
+    expect(page.locator("#recherche-exacts")).to_contain_text("1 résultat contient tous vos mots.")
+    complete = page.get_by_role("heading", name="Résultats qui contiennent tous vos mots")
+    approaching = page.get_by_role(
+        "heading", name="Résultats approchants : ils contiennent une partie de vos mots"
+    )
+    expect(complete).to_be_visible()
+    expect(approaching).to_be_visible()
+    first_list = page.get_by_role("list", name="Résultats qui contiennent tous vos mots")
+    expect(first_list.get_by_role("link")).to_have_text(["Lamantins et xylophones"])
+    second_list = page.get_by_role("list", name=re.compile("^Résultats approchants"))
+    expect(second_list.get_by_role("link")).to_have_text(["Le refuge des lamantins"])
+    expect(second_list).to_have_attribute("start", "2")
+    # DSFR numbers with a CSS counter reset by each list: the approaching results continue it
+    # (2., not 1.; see the screenshots).
+    assert second_list.evaluate("ol => getComputedStyle(ol).counterReset") == "none"
+    assert_accessible(page)
+    page.screenshot(
+        path=str(live_server_screenshot().with_name(f"recherche-approchants-{width}.png")),
+        full_page=True,
+    )

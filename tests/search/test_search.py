@@ -260,7 +260,8 @@ def test_edit_unpublish_delete_are_indexed(world):
     assert "Le permis de conduire solidaire" in titles(run(None, "permis solidaire"))
     fiche.unpublish()
     process_pending()
-    assert run(None, "permis de conduire").count == 0
+    gone = run(None, "permis de conduire")
+    assert gone.exact_count == 0 and fiche.title not in titles(gone)
     session = world["session"]
     session.delete()
     process_pending()

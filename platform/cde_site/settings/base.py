@@ -234,6 +234,9 @@ ELASTICSEARCH_RETRY_AFTER = float(os.environ.get("ELASTICSEARCH_RETRY_AFTER", "3
 ELASTICSEARCH_FRENCH_STEMMER = os.environ.get("ELASTICSEARCH_FRENCH_STEMMER", "snowball")
 # Refresh after each write (tests); production relies on the periodic refresh.
 ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "") == "1"
+# Fewer visible documents than this matching the minimum of words: a relaxed pass completes the
+# results below them, shown as « Résultats approchants » (0: never). See docs/search.md.
+SEARCH_RELAXED_BELOW = int(os.environ.get("SEARCH_RELAXED_BELOW", "10"))
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
