@@ -142,7 +142,7 @@ def test_typed_mention_becomes_a_link_and_lines_survive_inline_tags(client, w): 
     post = thread.posts.latest("pk")
     link = services.mention_url(group, animateur)
     assert post.body_html == (
-        f'<p>Merci <a href="{link}" rel="nofollow noopener">@anne animatrice</a> pour le modèle.'
+        f'<p>Merci <a href="{link}" rel="nofollow noopener">@Anne Animatrice</a> pour le modèle.'
         "<br>Deuxième ligne avec <b>gras</b></p>"
         "<p>Un clic et @Annette (personne), mail@anne animatrice</p>"
     )
