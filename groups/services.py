@@ -817,7 +817,8 @@ def edit_post(post, user, *, body, title=None, is_question=None, add_files=(), r
             changes["title"] = thread.title = title.strip()
         if is_question is not None and bool(is_question) != thread.is_question:
             changes["is_question"] = thread.is_question = bool(is_question)
-            if not is_question:
+            if not is_question and thread.solution_id:
+                _withdraw_solution_notice(thread.solution)
                 changes["solution"] = thread.solution = None
         if changes:
             Thread.objects.filter(pk=thread.pk).update(**changes)
@@ -841,8 +842,17 @@ def delete_post(post, user):
     post.deleted_at = timezone.now()
     post.save(update_fields=["body_html", "deleted_at"])
     _delete_attachments(post.attachments.all())
-    Thread.objects.filter(solution=post).update(solution=None)
+    if Thread.objects.filter(solution=post).update(solution=None):
+        _withdraw_solution_notice(post)
     return post
+
+
+def _withdraw_solution_notice(post):
+    """The reply is no longer the solution: its author's « retenue comme solution » notification
+    goes, rather than pointing at a solution that no longer exists."""
+    Notification.objects.filter(
+        recipient_id=post.author_id, kind="solution", url=post.get_absolute_url()
+    ).delete()
 
 
 # --- Questions ---------------------------------------------------------------------------------
@@ -856,8 +866,11 @@ def mark_solution(thread, post, actor):
         raise ValidationError(
             "Seule une réponse visible de cette discussion peut être la solution."
         )
+    previous = thread.solution
     Thread.objects.filter(pk=thread.pk).update(solution=post)
     thread.solution = post
+    if previous is not None and previous != post:
+        _withdraw_solution_notice(previous)
     if post is not None and post.author and post.author != actor:
         _notify(
             thread.group,

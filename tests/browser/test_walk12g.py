@@ -43,3 +43,30 @@ def test_mention_suggestions_ignore_accents(browser, live_server, team):  # noqa
     expect(area).to_contain_text("Merci @Inès Benali et @Élodie Delattre")
     assert page.evaluate("() => window.__csp") == []
     page.context.close()
+
+
+def test_unticking_a_solved_question_shows_the_warning(browser, live_server, team):  # noqa: F811
+    group, coordinator, partner = team
+    thread = services.create_thread(
+        group, partner, title="Un garage solidaire ?", body="Lequel ?", is_question=True
+    )
+    reply = services.reply(thread, coordinator, body="Mobilis.")
+    services.mark_solution(thread, reply, partner)
+    opening = thread.posts.get(is_opening=True)
+    page = new_page(browser, live_server.url, partner)
+    page.goto(live_server.url + reverse("groups:edit_post", args=[group.slug, opening.pk]))
+    editor_ready(page)
+    warning = page.get_by_text("La réponse de Claire Coord est la solution de cette question.")
+    expect(warning).to_be_hidden()
+    page.get_by_text("C'est une question").click()
+    expect(warning).to_be_visible()
+    assert_clean(page)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+    page.get_by_label("Oui, ce n'est plus une question : retirer la solution").check()
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(page.get_by_text("Message modifié.")).to_be_visible()
+    thread.refresh_from_db()
+    assert not thread.is_question and thread.solution is None
+    page.context.close()

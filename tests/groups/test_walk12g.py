@@ -53,3 +53,63 @@ def test_typed_mention_without_accents_links_and_notifies(client, w):  # noqa: F
     assert set(post.mentions.all()) == {ines, elodie}
     for user in (ines, elodie):
         assert Notification.objects.filter(recipient=user, kind="mention").count() == 1
+
+
+# --- N2: unticking « C'est une question » on a solved question asks, then withdraws cleanly -----
+
+
+def test_unticking_a_solved_question_asks_then_withdraws_the_solution_notice(
+    client,
+    w,  # noqa: F811
+):
+    from notifications.models import Notification
+    from tests.utils import page_text
+
+    group, thread, reply, member, animateur = (
+        w["group"],
+        w["thread"],
+        w["reply"],
+        w["member"],
+        w["animateur"],
+    )
+    services.mark_solution(thread, reply, member)
+    notices = Notification.objects.filter(recipient=animateur, kind="solution")
+    assert notices.count() == 1
+    opening = thread.posts.get(is_opening=True)
+    url = reverse("groups:edit_post", args=[group.slug, opening.pk])
+    client.force_login(member)
+    page = page_text(client.get(url))
+    assert "La réponse de Anne Animatrice est la solution de cette question." in page
+    data = {"title": thread.title, "body": "<p>Je bloque.</p>"}
+    response = client.post(url, data)  # unticked, not confirmed: asked, nothing changed
+    assert response.status_code == 200
+    assert "Confirmez le retrait de la solution en cochant cette case" in page_text(response)
+    thread.refresh_from_db()
+    assert thread.is_question and thread.solution == reply and notices.count() == 1
+    # Ticked again with the confirmation box left ticked: nothing to remove, still solved.
+    client.post(url, {**data, "is_question": "on", "drop_solution": "on"})
+    thread.refresh_from_db()
+    assert thread.is_question and thread.solution == reply and notices.count() == 1
+    # Confirmed: no longer a question, the solution and its notice go.
+    client.post(url, {**data, "drop_solution": "on"})
+    thread.refresh_from_db()
+    assert not thread.is_question and thread.solution is None and notices.count() == 0
+    # A question again: without a solution, consistently, and nothing asked any more.
+    client.post(url, {**data, "is_question": "on"})
+    thread.refresh_from_db()
+    assert thread.is_question and thread.solution is None
+    assert "drop_solution" not in client.get(url).content.decode()
+    assert thread in services.unresolved_questions([group])
+
+
+def test_changing_or_deleting_the_solution_withdraws_its_notice(w):  # noqa: F811
+    from notifications.models import Notification
+
+    thread, reply, member, animateur = w["thread"], w["reply"], w["member"], w["animateur"]
+    notices = Notification.objects.filter(recipient=animateur, kind="solution")
+    services.mark_solution(thread, reply, member)
+    services.mark_solution(thread, None, member)
+    assert notices.count() == 0
+    services.mark_solution(thread, reply, member)
+    services.delete_post(reply, animateur)
+    assert notices.count() == 0

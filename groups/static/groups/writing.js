@@ -297,7 +297,20 @@
     target.focus();
   }
 
+  // Editing a solved question: unticking « C'est une question » shows what it removes and the
+  // box that confirms it (the server refuses the edit without it).
+  function solutionWarning(form) {
+    var box = form.elements.namedItem("is_question");
+    var warning = form.querySelector("[data-drop-solution]");
+    if (!box || !warning) return;
+    box.addEventListener("change", function () {
+      warning.hidden = box.checked;
+      if (box.checked) form.elements.namedItem("drop_solution").checked = false;
+    });
+  }
+
   focusTargetMessage();
+  document.querySelectorAll("form[data-post-form]").forEach(solutionWarning);
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
   focusFirstError();
   document.querySelectorAll("[data-attachments]").forEach(attachments);
