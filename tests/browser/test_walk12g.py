@@ -13,6 +13,7 @@ from tests.browser.test_groups_writing import (  # noqa: F401 (fixture)
     assert_clean,
     editor_ready,
     new_page,
+    paste_html,
     team,
 )
 from tests.factories import UserFactory
@@ -69,4 +70,32 @@ def test_unticking_a_solved_question_shows_the_warning(browser, live_server, tea
     expect(page.get_by_text("Message modifié.")).to_be_visible()
     thread.refresh_from_db()
     assert not thread.is_question and thread.solution is None
+    page.context.close()
+
+
+def test_pasted_event_handlers_never_reach_the_csp(browser, live_server, team):  # noqa: F811
+    """Pasted HTML is cleaned as text before any parser sees it: Chromium reports a CSP
+    violation for an onerror attribute even in an inert document."""
+    group, coordinator, _ = team
+    thread = services.create_thread(group, coordinator, title="Collages", body="Ouverture")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + thread.get_absolute_url())
+    editor_ready(page)
+    paste_html(
+        page,
+        '<p>Bonjour <b>gras</b><img src=x onerror="window.__xss=1">'
+        '<img src="data:," onerror=window.__xss=2><svg onload="window.__xss=3"></svg>'
+        "<a href=\"https://example.org/\" onmouseover='window.__xss=4'>lien</a></p>",
+    )
+    area = page.get_by_role("textbox", name="Votre réponse")
+    expect(area).to_contain_text("Bonjour gras")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__csp") == []
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_text("Votre réponse est publiée.")).to_be_visible()
+    assert thread.posts.latest("pk").body_html == (
+        '<p>Bonjour <strong>gras</strong><a href="https://example.org/" '
+        'rel="nofollow noopener">lien</a></p>'
+    )
+    assert_clean(page)
     page.context.close()
