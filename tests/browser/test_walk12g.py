@@ -18,6 +18,15 @@ from tests.browser.test_groups_writing import (  # noqa: F401 (fixture)
 )
 from tests.factories import UserFactory
 
+
+def close(page):
+    """Leave the page first: a draft's beacon sent by closing the tab would reach the live
+    server while the database is being flushed for the next test."""
+    page.goto("about:blank")
+    page.wait_for_timeout(500)
+    page.context.close()
+
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -43,7 +52,7 @@ def test_mention_suggestions_ignore_accents(browser, live_server, team):  # noqa
     page.keyboard.press("Enter")
     expect(area).to_contain_text("Merci @Inès Benali et @Élodie Delattre")
     assert page.evaluate("() => window.__csp") == []
-    page.context.close()
+    close(page)
 
 
 def test_unticking_a_solved_question_shows_the_warning(browser, live_server, team):  # noqa: F811
@@ -59,7 +68,7 @@ def test_unticking_a_solved_question_shows_the_warning(browser, live_server, tea
     editor_ready(page)
     warning = page.get_by_text("La réponse de Claire Coord est la solution de cette question.")
     expect(warning).to_be_hidden()
-    page.get_by_text("C'est une question").click()
+    page.locator("label[for=id_is_question]").click()
     expect(warning).to_be_visible()
     assert_clean(page)
     for width in (1280, 390):
@@ -70,7 +79,7 @@ def test_unticking_a_solved_question_shows_the_warning(browser, live_server, tea
     expect(page.get_by_text("Message modifié.")).to_be_visible()
     thread.refresh_from_db()
     assert not thread.is_question and thread.solution is None
-    page.context.close()
+    close(page)
 
 
 def test_pasted_event_handlers_never_reach_the_csp(browser, live_server, team):  # noqa: F811
@@ -98,4 +107,24 @@ def test_pasted_event_handlers_never_reach_the_csp(browser, live_server, team): 
         'rel="nofollow noopener">lien</a></p>'
     )
     assert_clean(page)
-    page.context.close()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
+    close(page)
+
+
+def test_remove_buttons_are_named_after_their_file(browser, live_server, team, tmp_path):  # noqa: F811
+    group, coordinator, _ = team
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("x")
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + reverse("groups:new_thread", args=[group.slug]))
+    editor_ready(page)
+    page.locator("input[type=file]").set_input_files([tmp_path / "a.txt", tmp_path / "b.txt"])
+    expect(page.get_by_role("button", name="Retirer « a.txt »")).to_be_visible()
+    page.get_by_role("button", name="Retirer « b.txt »").click()
+    expect(page.get_by_role("button", name="Retirer « b.txt »")).to_have_count(0)
+    expect(page.get_by_role("button", name="Retirer « a.txt »")).to_be_visible()
+    assert_clean(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
+    close(page)

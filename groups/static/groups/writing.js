@@ -198,14 +198,12 @@
         remove.type = "button";
         remove.className = "fr-btn fr-btn--sm fr-btn--tertiary-no-outline";
         remove.textContent = "Retirer";
-        var hidden = document.createElement("span");
-        hidden.className = "fr-sr-only";
-        hidden.textContent = " " + file.name;
-        remove.appendChild(hidden);
+        // Named after its file, as on the edit page: ten « Retirer » say nothing out of context.
+        remove.setAttribute("aria-label", "Retirer « " + file.name + " »");
         remove.addEventListener("click", function () {
           files.items.remove(index);
           render();
-          status.textContent = file.name + " retiré.";
+          status.textContent = "« " + file.name + " » retiré.";
           input.focus();
         });
         li.appendChild(remove);
