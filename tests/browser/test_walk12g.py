@@ -128,3 +128,22 @@ def test_remove_buttons_are_named_after_their_file(browser, live_server, team, t
     page.set_viewport_size({"width": 390, "height": 844})
     assert_accessible(page)
     close(page)
+
+
+def test_mention_status_emptied_when_the_list_closes(browser, live_server, team):  # noqa: F811
+    group, coordinator, _ = team
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + reverse("groups:new_thread", args=[group.slug]))
+    area = editor_ready(page)
+    status = page.locator(".cde-editor p[role=status]").first
+    area.click()
+    page.keyboard.type("@Pau")
+    expect(status).to_contain_text("Suggestions ouvertes")
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("@Paula Partenaire inséré.")
+    page.keyboard.type("et @Pau")
+    expect(status).to_contain_text("Suggestions ouvertes")
+    page.keyboard.press("Escape")
+    expect(status).to_have_text("Suggestions fermées.")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    close(page)

@@ -485,7 +485,9 @@ function mentions(url, holder, status) {
   function dom() {
     return editorRef.view.dom;
   }
-  function close() {
+  // The status is emptied with the list: its instructions would be wrong once it is closed.
+  function close(said = "") {
+    if (said || status.textContent) status.textContent = said;
     state = { open: false, items: [], active: -1, range: null, query: null };
     list.hidden = true;
     empty.hidden = true;
@@ -538,7 +540,7 @@ function mentions(url, holder, status) {
       .unsetMark("link")
       .run();
     afterMention = editorRef.state.selection.from;
-    close();
+    close(`@${member.name} inséré.`);
   }
   function render(members) {
     list.innerHTML = "";
@@ -624,7 +626,7 @@ function mentions(url, holder, status) {
                 if (list.hidden || state.active < 0 || !state.items[state.active]) return false;
                 choose(state.active);
               }
-              else if (event.key === "Escape") close();
+              else if (event.key === "Escape") close("Suggestions fermées.");
               else return false;
               event.preventDefault();
               return true;
