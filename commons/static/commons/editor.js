@@ -306,8 +306,22 @@ const BUTTONS = [
   },
   { label: "Lien", keys: "Ctrl+K", link: true, active: (e) => e.isActive("link") },
   // Named in full: a form's own "Annuler" or "Abandonner" must not be taken for these.
-  { label: "Annuler", name: "Annuler la dernière modification", keys: "Ctrl+Z", run: (c) => c.undo() },
-  { label: "Rétablir", name: "Rétablir la modification annulée", keys: "Ctrl+Y", run: (c) => c.redo() },
+  // aria-disabled (not disabled) while there is nothing to undo or redo: still reached by the
+  // arrow keys, so the toolbar keeps its shape.
+  {
+    label: "Annuler",
+    name: "Annuler la dernière modification",
+    keys: "Ctrl+Z",
+    run: (c) => c.undo(),
+    can: (e) => e.can().undo(),
+  },
+  {
+    label: "Rétablir",
+    name: "Rétablir la modification annulée",
+    keys: "Ctrl+Y",
+    run: (c) => c.redo(),
+    can: (e) => e.can().redo(),
+  },
 ];
 
 function buildToolbar(editor, labelText) {
@@ -328,6 +342,7 @@ function buildToolbar(editor, labelText) {
     if (spec.active) button.setAttribute("aria-pressed", "false");
     button.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
     button.addEventListener("click", () => {
+      if (button.getAttribute("aria-disabled") === "true") return;
       if (spec.link) openLinkDialog(editor);
       else spec.run(editor.chain().focus()).run();
     });
@@ -351,9 +366,11 @@ function buildToolbar(editor, labelText) {
   const refresh = () => {
     BUTTONS.forEach((spec, i) => {
       if (spec.active) buttons[i].setAttribute("aria-pressed", String(!!spec.active(editor)));
+      if (spec.can) buttons[i].setAttribute("aria-disabled", String(!spec.can(editor)));
     });
   };
   editor.on("transaction", refresh);
+  refresh();
   return toolbar;
 }
 
@@ -441,20 +458,32 @@ function openLinkDialog(editor) {
   // them anyway): said in French, the dialog stays open.
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const action = event.submitter ? event.submitter.value : "ok";
+    let action = event.submitter ? event.submitter.value : "ok";
+    // An address emptied on a link removes it; with no link, nothing to make: said, kept open.
+    if (action === "ok" && !input.value.trim()) {
+      if (onLink) action = "remove";
+      else {
+        showError("Indiquez l'adresse du lien, ou choisissez « Annuler ».");
+        return;
+      }
+    }
     const scheme = /^\s*([a-z][a-z0-9+.-]*):(?!\d)/i.exec(input.value);
     if (action === "ok" && scheme && !/^(https?|mailto|tel)$/i.test(scheme[1])) {
-      error.textContent =
-        "Cette adresse n'est pas acceptée : indiquez une adresse web (https://…), électronique (mailto:…) ou un numéro de téléphone (tel:…).";
-      error.hidden = false;
-      group.classList.add("fr-input-group--error");
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", error.id);
-      input.focus();
+      showError(
+        "Cette adresse n'est pas acceptée : indiquez une adresse web (https://…), électronique (mailto:…) ou un numéro de téléphone (tel:…).",
+      );
       return;
     }
     finish(action);
   });
+  function showError(text) {
+    error.textContent = text;
+    error.hidden = false;
+    group.classList.add("fr-input-group--error");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", error.id);
+    input.focus();
+  }
   dialog.addEventListener("cancel", (event) => {
     event.preventDefault();
     finish("cancel");
