@@ -162,7 +162,8 @@ class JoinRequestForm(forms.Form):
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier",
-        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, images, CSV ; 20 Mo au maximum.",
+        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, images JPEG, PNG, GIF ou WebP, CSV ; "
+        "20 Mo au maximum.",
     )
     title = forms.CharField(label="Titre (facultatif)", max_length=200, required=False)
     folder = forms.CharField(

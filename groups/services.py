@@ -924,6 +924,11 @@ def check_attachments(files):
     limit = settings.GROUP_POST_MAX_ATTACHMENTS
     if len(files) > limit:
         raise AttachmentError(
+    if code == "type" and name.lower().endswith((".svg", ".svgz")):
+        return (
+            f"« {name} » est une image SVG, qui n’est pas acceptée (elle peut contenir du code) : "
+            "enregistrez-la en PNG ou en JPEG"
+        )
             f"Vous avez choisi {len(files)} fichiers : {limit} au maximum par message. "
             f"Aucun n’est joint : choisissez-en {limit} au plus."
         )

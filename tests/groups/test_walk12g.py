@@ -113,3 +113,33 @@ def test_changing_or_deleting_the_solution_withdraws_its_notice(w):  # noqa: F81
     services.mark_solution(thread, reply, member)
     services.delete_post(reply, animateur)
     assert notices.count() == 0
+
+
+# --- N7: no « Brouillon repris » on a form sent back; N8: the SVG refusal says why ---------------
+
+
+def test_refused_svg_says_why_and_the_form_sent_back_is_not_a_resumed_draft(client, w):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.utils import page_text
+
+    group, member = w["group"], w["member"]
+    client.force_login(member)
+    url = reverse("groups:new_thread", args=[group.slug])
+    services.save_draft(member, group, title="Logo", body="<p>Voici le logo</p>")
+    assert "Brouillon repris (enregistré le" in page_text(client.get(url))
+    svg = SimpleUploadedFile(
+        "dessin.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'
+    )
+    response = client.post(url, {"title": "Logo", "body": "<p>Voici le logo</p>", "files": [svg]})
+    text = page_text(response)
+    assert (
+        "« dessin.svg » est une image SVG, qui n’est pas acceptée (elle peut contenir du code) : "
+        "enregistrez-la en PNG ou en JPEG" in text
+    )
+    assert "images JPEG, PNG, GIF ou WebP" in text
+    assert "Brouillon repris" not in text
+    assert not group.threads.filter(title="Logo").exists()
+
+
+# --- N11: titles' « ? » kept on its line, the recent activity follows renames and deletions ------
