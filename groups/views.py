@@ -737,7 +737,10 @@ def documents(request, slug):
             "documents": docs,
             "folders": folders,
             "current_folder": folder,
-            "attachments": services.visible_attachments(group)[:100],
+            # Paginated: a group's attachments run into the hundreds (walk 12g).
+            "attachments": Paginator(services.visible_attachments(group), 20).get_page(
+                request.GET.get("page")
+            ),
         }
     )
     return render(request, "groups/documents.html", context)

@@ -191,3 +191,38 @@ def test_toolbar_states_and_an_emptied_link_address(browser, live_server, team):
     page.keyboard.press("Control+z")
     expect(redo).to_have_attribute("aria-disabled", "false")
     close(page)
+
+
+def test_attachments_of_the_documents_page_fit_a_phone_and_are_paginated(
+    browser,
+    live_server,
+    team,  # noqa: F811
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    group, coordinator, _ = team
+    thread = services.create_thread(
+        group, coordinator, title="Convention de stage pour les jeunes du quartier ?", body="x"
+    )
+    for batch in range(3):
+        services.reply(
+            thread,
+            coordinator,
+            body=f"Lot {batch}",
+            files=[SimpleUploadedFile(f"note-{batch}-{i}.txt", b"texte") for i in range(9)],
+        )
+    page = new_page(browser, live_server.url, coordinator)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("groups:documents", args=[group.slug]))
+    attachments = page.locator(".cde-attachment-list > li")
+    expect(attachments).to_have_count(20)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    expect(attachments.first).to_contain_text("Convention de stage")
+    assert_clean(page)
+    page.get_by_role("navigation", name="Pagination").get_by_role(
+        "link", name="Page suivante"
+    ).click()
+    expect(attachments).to_have_count(7)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert_accessible(page)
+    close(page)
