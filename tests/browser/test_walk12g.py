@@ -193,6 +193,33 @@ def test_toolbar_states_and_an_emptied_link_address(browser, live_server, team):
     close(page)
 
 
+def test_file_dropped_on_the_message_frame_is_attached(browser, live_server, team):  # noqa: F811
+    group, coordinator, _ = team
+    page = new_page(browser, live_server.url, coordinator)
+    page.goto(live_server.url + reverse("groups:new_thread", args=[group.slug]))
+    area = editor_ready(page)
+    prevented = page.evaluate(
+        """() => {
+            const data = new DataTransfer();
+            data.items.add(new File(["x"], "photo.png", {type: "image/png"}));
+            const area = document.querySelector(".cde-editor__area");
+            area.dispatchEvent(new DragEvent("dragover", {dataTransfer: data, bubbles: true,
+                                                          cancelable: true}));
+            const drop = new DragEvent("drop", {dataTransfer: data, bubbles: true,
+                                                cancelable: true});
+            area.dispatchEvent(drop);
+            return drop.defaultPrevented;
+        }"""
+    )
+    assert prevented
+    expect(page.get_by_role("button", name="Retirer « photo.png »")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="1 fichier joint.")).to_have_count(1)
+    assert page.locator("input[type=file]").evaluate("(i) => i.files.length") == 1
+    expect(area).to_have_text("")
+    assert_clean(page)
+    close(page)
+
+
 def test_attachments_of_the_documents_page_fit_a_phone_and_are_paginated(
     browser,
     live_server,

@@ -259,6 +259,31 @@
       event.preventDefault();
       if (event.dataTransfer && event.dataTransfer.files.length) add(event.dataTransfer.files);
     });
+    // Files dropped on the message's frame are attached too (walk 12g): the editor holds no
+    // image, and the browser would otherwise open the file in place of the page. Caught before
+    // the editor sees the drop; dragged text still goes to the editor.
+    var form = group.closest("form");
+    if (!form) return;
+    function carriesFiles(event) {
+      return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") >= 0;
+    }
+    form.addEventListener(
+      "dragover",
+      function (event) {
+        if (carriesFiles(event) && event.target.closest && event.target.closest(".cde-editor")) event.preventDefault();
+      },
+      true
+    );
+    form.addEventListener(
+      "drop",
+      function (event) {
+        if (!carriesFiles(event) || !event.target.closest || !event.target.closest(".cde-editor")) return;
+        event.preventDefault();
+        event.stopPropagation();
+        if (event.dataTransfer.files.length) add(event.dataTransfer.files);
+      },
+      true
+    );
   }
 
   // A form sent back with errors: focus goes to the first field in error (the editor for the
