@@ -822,6 +822,13 @@ def edit_post(post, user, *, body, title=None, is_question=None, add_files=(), r
                 changes["solution"] = thread.solution = None
         if changes:
             Thread.objects.filter(pk=thread.pk).update(**changes)
+        if "title" in changes:
+            # The recent activity names the discussion by its current title.
+            Activity.objects.filter(
+                group=thread.group,
+                verb__in=[Activity.Verb.THREAD, Activity.Verb.REPLY],
+                target_url__startswith=thread.get_absolute_url(),
+            ).update(target_title=thread.title)
     _delete_attachments(removed)
     _store_attachments(post, add_files, kinds)
     group = thread.group
@@ -844,7 +851,15 @@ def delete_post(post, user):
     _delete_attachments(post.attachments.all())
     if Thread.objects.filter(solution=post).update(solution=None):
         _withdraw_solution_notice(post)
+    _forget_reply_activity(post)
     return post
+
+
+def _forget_reply_activity(post):
+    """A deleted or hidden reply no longer counts as « a répondu à » in the recent activity."""
+    Activity.objects.filter(
+        group=post.thread.group, verb=Activity.Verb.REPLY, target_url=post.get_absolute_url()
+    ).delete()
 
 
 def _withdraw_solution_notice(post):
@@ -909,6 +924,11 @@ def _refusal(uploaded, error):
             f"« {name} » pèse {file_size(uploaded.size)}, plus que les "
             f"{file_size(settings.GROUP_DOCUMENT_MAX_BYTES)} permis"
         )
+    if code == "type" and name.lower().endswith((".svg", ".svgz")):
+        return (
+            f"« {name} » est une image SVG, qui n’est pas acceptée (elle peut contenir du code) : "
+            "enregistrez-la en PNG ou en JPEG"
+        )
     if code == "type":
         return f"« {name} » n’est pas d’un format accepté ({DOCUMENT_FORMATS})"
     if code == "extension":
@@ -924,11 +944,6 @@ def check_attachments(files):
     limit = settings.GROUP_POST_MAX_ATTACHMENTS
     if len(files) > limit:
         raise AttachmentError(
-    if code == "type" and name.lower().endswith((".svg", ".svgz")):
-        return (
-            f"« {name} » est une image SVG, qui n’est pas acceptée (elle peut contenir du code) : "
-            "enregistrez-la en PNG ou en JPEG"
-        )
             f"Vous avez choisi {len(files)} fichiers : {limit} au maximum par message. "
             f"Aucun n’est joint : choisissez-en {limit} au plus."
         )
@@ -1069,6 +1084,8 @@ def hide_post(post, actor, *, hidden=True):
     post.hidden_at = timezone.now() if hidden else None
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])
+    if hidden:
+        _forget_reply_activity(post)
     record_action(
         actor,
         Action.POST_HIDE if hidden else Action.POST_UNHIDE,

@@ -143,3 +143,34 @@ def test_refused_svg_says_why_and_the_form_sent_back_is_not_a_resumed_draft(clie
 
 
 # --- N11: titles' « ? » kept on its line, the recent activity follows renames and deletions ------
+
+
+def test_title_question_mark_and_recent_activity(client, w):  # noqa: F811
+    from commons.french import typographic_spaces
+    from groups.models import Activity
+
+    assert typographic_spaces("Une convention de stage ?") == "Une convention de stage\u00a0?"
+    assert typographic_spaces("« Mobilis » : oui !") == "«\u00a0Mobilis\u00a0»\u00a0: oui\u00a0!"
+    group, thread, reply, member, animateur = (
+        w["group"],
+        w["thread"],
+        w["reply"],
+        w["member"],
+        w["animateur"],
+    )
+    client.force_login(member)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Comment remplir le bilan\u00a0?" in page
+    opening = thread.posts.get(is_opening=True)
+    client.post(
+        reverse("groups:edit_post", args=[group.slug, opening.pk]),
+        {"title": "Le bilan annuel ?", "body": "<p>Je bloque.</p>", "is_question": "on"},
+    )
+    titles = set(Activity.objects.filter(group=group).values_list("target_title", flat=True))
+    assert "Comment remplir le bilan ?" not in titles and "Le bilan annuel ?" in titles
+    second = services.reply(thread, member, body="<p>Merci</p>")
+    replies = Activity.objects.filter(group=group, verb=Activity.Verb.REPLY)
+    assert replies.count() == 2
+    services.delete_post(second, member)
+    services.hide_post(reply, animateur)
+    assert replies.count() == 0
