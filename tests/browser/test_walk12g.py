@@ -74,7 +74,7 @@ def test_unticking_a_solved_question_shows_the_warning(browser, live_server, tea
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         assert_accessible(page)
-    page.get_by_label("Oui, ce n'est plus une question : retirer la solution").check()
+    page.locator("label[for=id_drop_solution]").click()
     page.get_by_role("button", name="Enregistrer les modifications").click()
     expect(page.get_by_text("Message modifié.")).to_be_visible()
     thread.refresh_from_db()
