@@ -172,6 +172,23 @@ def duration_in_days_filter(value):
     return duration_in_days(value)
 
 
+_BEFORE_PUNCTUATION = re.compile(r"[ \t]+([?!:;»])")
+_AFTER_QUOTE = re.compile(r"«[ \t]+")
+
+
+def typographic_spaces(text):
+    """Typed titles with no-break spaces before « ? ! : ; » » and after « « »: the « ? » of
+    « … de stage ? » no longer wraps alone onto the next line (walk 12g)."""
+    text = _BEFORE_PUNCTUATION.sub("\u00a0\\1", str(text or ""))
+    return _AFTER_QUOTE.sub("«\u00a0", text)
+
+
+@register.filter(name="insecables", is_safe=False)
+def typographic_spaces_filter(value):
+    """`{{ thread.title|insecables }}`: see `typographic_spaces`."""
+    return typographic_spaces(value)
+
+
 @register.filter(name="taille", is_safe=False)
 def file_size_filter(value):
     return file_size(value)

@@ -72,7 +72,10 @@ KINDS = {
 }
 DOCUMENT_KINDS = frozenset(KINDS)
 # DOCUMENT_KINDS as people name them (forms' hints, refusals), not as 13 technical labels.
-DOCUMENT_FORMATS = "PDF, Word, Excel, PowerPoint, LibreOffice, images, texte ou CSV"
+# The images named: an SVG logo is an image to whoever sends it, and it is refused (walk 12g).
+DOCUMENT_FORMATS = (
+    "PDF, Word, Excel, PowerPoint, LibreOffice, images JPEG, PNG, GIF ou WebP, texte ou CSV"
+)
 KIND_BY_MIME = {kind.mime: kind.key for kind in KINDS.values()}
 IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "webp"})
 

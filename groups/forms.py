@@ -100,18 +100,44 @@ class EditPostForm(_PostForm):
         widget=forms.CheckboxSelectMultiple,
     )
     files = _attachments_field()
+    # Only for a question that has a solution: unticking « C'est une question » asks first, as
+    # deleting the solution does (walk 12g).
+    drop_solution = forms.BooleanField(
+        label="Oui, ce n'est plus une question : retirer la solution", required=False
+    )
 
     def __init__(self, *args, post, **kwargs):
         super().__init__(*args, **kwargs)
+        self.solution = post.thread.solution if post.is_opening else None
         if not post.is_opening:
             del self.fields["title"]
             del self.fields["is_question"]
+        if self.solution is None:
+            del self.fields["drop_solution"]
+        else:
+            author = self.solution.author.display_name if self.solution.author else "un membre"
+            self.fields["drop_solution"].help_text = (
+                f"La réponse de {author} est la solution de cette question. Décocher « C'est une "
+                "question » retire cette solution et la mention « Résolu » ; la personne n'est "
+                "plus informée qu'elle a été retenue."
+            )
         self.fields["files"].label = "Ajouter des pièces jointes (facultatif)"
         attachments = list(post.attachments.all())
         if attachments:
             self.fields["remove"].choices = [(str(a.pk), a.original_name) for a in attachments]
         else:
             del self.fields["remove"]
+
+    def clean(self):
+        data = super().clean()
+        unticked = "is_question" in data and not data["is_question"]
+        if self.solution is not None and unticked and not data.get("drop_solution"):
+            self.add_error(
+                "drop_solution",
+                "Confirmez le retrait de la solution en cochant cette case, ou recochez "
+                "« C'est une question » pour la garder.",
+            )
+        return data
 
 
 class ReportForm(forms.Form):
@@ -136,7 +162,8 @@ class JoinRequestForm(forms.Form):
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier",
-        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, images, CSV ; 20 Mo au maximum.",
+        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, images JPEG, PNG, GIF ou WebP, CSV ; "
+        "20 Mo au maximum.",
     )
     title = forms.CharField(label="Titre (facultatif)", max_length=200, required=False)
     folder = forms.CharField(

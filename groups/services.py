@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from audit.models import Action
 from audit.services import record_action
 from commons.extraction import SUPPORTED_KINDS, ExtractionError, extract_text
-from commons.french import file_size
+from commons.french import file_size, without_accents
 from commons.html import sanitize_html, user_text_to_html
 from commons.uploads import (
     DOCUMENT_FORMATS,
@@ -607,41 +607,64 @@ _MENTION_LINK = re.compile(
 )
 
 
+def _fold(text):
+    """`text` without accents and case (« Élodie » -> « elodie »), and for each folded character
+    the index of the character it comes from, so that a match maps back onto `text`."""
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        part = without_accents(char).casefold()
+        folded.append(part)
+        origin.extend([index] * len(part))
+    origin.append(len(text))
+    return "".join(folded), origin
+
+
 def link_typed_mentions(group, html):
     """« @Prénom Nom » of a member typed as text (without JavaScript, or without choosing in the
-    suggestions) becomes the same link as the editor inserts, as the README says. Case and the
-    member's own capitals ignored; not inside a link or code; the longest name first (« @Anne
-    Marie Durand » before « @Anne Marie »)."""
+    suggestions) becomes the same link as the editor inserts, as the README says. Case and
+    accents ignored (« @Ines Benali » is Inès Benali: phones and QWERTY keyboards seldom type
+    « È »), the link shows the member's name as they write it; not inside a link or code; the
+    longest name first (« @Anne Marie Durand » before « @Anne Marie »)."""
     if "@" not in strip_tags(html):
         return html
     from bs4 import BeautifulSoup, NavigableString
 
-    names = sorted(
-        {m.user.display_name: m.user for m in group.memberships.select_related("user")}.items(),
-        key=lambda item: -len(item[0]),
-    )
-    names = [(name, user) for name, user in names if name.strip()]
-    if not names:
+    by_name = {}
+    for membership in group.memberships.select_related("user").order_by("pk"):
+        user = membership.user
+        if user.display_name.strip():
+            by_name.setdefault(_fold(user.display_name)[0], []).append(user)
+    if not by_name:
         return html
     pattern = re.compile(
         # Not an e-mail address (« mail@anne… »), not the start of a longer word.
-        r"(?<![\w.+-])@(" + "|".join(re.escape(name) for name, _ in names) + r")(?![\w-])",
-        re.IGNORECASE,
+        r"(?<![\w.+-])@("
+        + "|".join(re.escape(name) for name in sorted(by_name, key=lambda n: -len(n)))
+        + r")(?![\w-])"
     )
-    by_name = {name.lower(): user for name, user in names}
     soup = BeautifulSoup(html, "html.parser")
     changed = False
-    for text in list(soup.find_all(string=pattern)):
+    for text in list(soup.find_all(string=lambda s: "@" in s)):
         if not isinstance(text, NavigableString) or text.find_parent(["a", "code", "pre"]):
             continue
+        original = str(text)
+        folded, origin = _fold(original)
+        matches = list(pattern.finditer(folded))
+        if not matches:
+            continue
         pieces, last = [], 0
-        for match in pattern.finditer(str(text)):
-            pieces.append(str(text)[last : match.start()])
-            link = soup.new_tag("a", href=mention_url(group, by_name[match.group(1).lower()]))
-            link.string = match.group(0)
+        for match in matches:
+            start, end = origin[match.start()], origin[match.end()]
+            typed = original[start + 1 : end]
+            users = by_name[match.group(1)]
+            # Two members whose names differ only by accents: the one written as typed.
+            user = next((u for u in users if u.display_name.lower() == typed.lower()), users[0])
+            pieces.append(original[last:start])
+            link = soup.new_tag("a", href=mention_url(group, user))
+            link.string = f"@{user.display_name}"
             pieces.append(link)
-            last = match.end()
-        pieces.append(str(text)[last:])
+            last = end
+        pieces.append(original[last:])
         text.replace_with(*[piece for piece in pieces if piece != ""])
         changed = True
     return sanitize_html(str(soup)) if changed else html
@@ -649,14 +672,15 @@ def link_typed_mentions(group, html):
 
 def find_mentions(group, html):
     """Members mentioned in a post: a link inserted by the editor's @ suggestions, or "@Prénom
-    Nom" typed as plain text. Only members of the group count: a link to anyone else notifies
-    nobody."""
+    Nom" typed as plain text (case and accents ignored). Only members of the group count: a link
+    to anyone else notifies nobody."""
     ids = {int(pk) for slug, pk in _MENTION_LINK.findall(html) if slug == group.slug}
-    text = strip_tags(html).lower()
+    text = strip_tags(html)
     if not ids and "@" not in text:
         return []
+    text = _fold(text)[0]
     members = [m.user for m in group.memberships.select_related("user")]
-    return [u for u in members if u.pk in ids or f"@{u.display_name.lower()}" in text]
+    return [u for u in members if u.pk in ids or f"@{_fold(u.display_name)[0]}" in text]
 
 
 def check_post_rate(author):
@@ -793,10 +817,18 @@ def edit_post(post, user, *, body, title=None, is_question=None, add_files=(), r
             changes["title"] = thread.title = title.strip()
         if is_question is not None and bool(is_question) != thread.is_question:
             changes["is_question"] = thread.is_question = bool(is_question)
-            if not is_question:
+            if not is_question and thread.solution_id:
+                _withdraw_solution_notice(thread.solution)
                 changes["solution"] = thread.solution = None
         if changes:
             Thread.objects.filter(pk=thread.pk).update(**changes)
+        if "title" in changes:
+            # The recent activity names the discussion by its current title.
+            Activity.objects.filter(
+                group=thread.group,
+                verb__in=[Activity.Verb.THREAD, Activity.Verb.REPLY],
+                target_url__startswith=thread.get_absolute_url(),
+            ).update(target_title=thread.title)
     _delete_attachments(removed)
     _store_attachments(post, add_files, kinds)
     group = thread.group
@@ -817,8 +849,25 @@ def delete_post(post, user):
     post.deleted_at = timezone.now()
     post.save(update_fields=["body_html", "deleted_at"])
     _delete_attachments(post.attachments.all())
-    Thread.objects.filter(solution=post).update(solution=None)
+    if Thread.objects.filter(solution=post).update(solution=None):
+        _withdraw_solution_notice(post)
+    _forget_reply_activity(post)
     return post
+
+
+def _forget_reply_activity(post):
+    """A deleted or hidden reply no longer counts as « a répondu à » in the recent activity."""
+    Activity.objects.filter(
+        group=post.thread.group, verb=Activity.Verb.REPLY, target_url=post.get_absolute_url()
+    ).delete()
+
+
+def _withdraw_solution_notice(post):
+    """The reply is no longer the solution: its author's « retenue comme solution » notification
+    goes, rather than pointing at a solution that no longer exists."""
+    Notification.objects.filter(
+        recipient_id=post.author_id, kind="solution", url=post.get_absolute_url()
+    ).delete()
 
 
 # --- Questions ---------------------------------------------------------------------------------
@@ -832,8 +881,11 @@ def mark_solution(thread, post, actor):
         raise ValidationError(
             "Seule une réponse visible de cette discussion peut être la solution."
         )
+    previous = thread.solution
     Thread.objects.filter(pk=thread.pk).update(solution=post)
     thread.solution = post
+    if previous is not None and previous != post:
+        _withdraw_solution_notice(previous)
     if post is not None and post.author and post.author != actor:
         _notify(
             thread.group,
@@ -871,6 +923,11 @@ def _refusal(uploaded, error):
         return (
             f"« {name} » pèse {file_size(uploaded.size)}, plus que les "
             f"{file_size(settings.GROUP_DOCUMENT_MAX_BYTES)} permis"
+        )
+    if code == "type" and name.lower().endswith((".svg", ".svgz")):
+        return (
+            f"« {name} » est une image SVG, qui n’est pas acceptée (elle peut contenir du code) : "
+            "enregistrez-la en PNG ou en JPEG"
         )
     if code == "type":
         return f"« {name} » n’est pas d’un format accepté ({DOCUMENT_FORMATS})"
@@ -1027,6 +1084,8 @@ def hide_post(post, actor, *, hidden=True):
     post.hidden_at = timezone.now() if hidden else None
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])
+    if hidden:
+        _forget_reply_activity(post)
     record_action(
         actor,
         Action.POST_HIDE if hidden else Action.POST_UNHIDE,

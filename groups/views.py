@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from commons.french import of_name
+from commons.french import of_name, sort_key, without_accents
 from commons.storage import private_file_response
 from groups import permissions, services
 from groups.forms import (
@@ -499,14 +499,24 @@ def member_suggestions(request, slug):
     group = permissions.get_member_group_or_404(request.user, slug)
     query = " ".join(request.GET.get("q", "").split())[:60]
     # Never oneself: one does not mention oneself.
-    memberships = (
-        Membership.objects.filter(group=group).exclude(user=request.user).select_related("user")
-    )
-    for word in query.split():
-        memberships = memberships.filter(
-            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+    # Accents and case ignored (« @Ines » finds Inès, « @elodie » Élodie): compared in Python, a
+    # group's members are a few hundred at most.
+    words = [without_accents(word).casefold() for word in query.split()]
+    memberships = [
+        m
+        for m in Membership.objects.filter(group=group)
+        .exclude(user=request.user)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+        if all(
+            any(
+                without_accents(name).casefold().find(word) >= 0
+                for name in (m.user.first_name, m.user.last_name)
+            )
+            for word in words
         )
-    memberships = memberships.order_by("user__first_name", "user__last_name")[:8]
+    ]
+    memberships = sorted(memberships, key=lambda m: sort_key(m.user.display_name))[:8]
     response = JsonResponse(
         {
             "members": [
@@ -727,7 +737,10 @@ def documents(request, slug):
             "documents": docs,
             "folders": folders,
             "current_folder": folder,
-            "attachments": services.visible_attachments(group)[:100],
+            # Paginated: a group's attachments run into the hundreds (walk 12g).
+            "attachments": Paginator(services.visible_attachments(group), 20).get_page(
+                request.GET.get("page")
+            ),
         }
     )
     return render(request, "groups/documents.html", context)

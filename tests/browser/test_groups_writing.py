@@ -123,7 +123,7 @@ def test_question_mention_attachments_draft_and_solution(browser, live_server, t
     coord.locator("#id_files").set_input_files(
         [str(tmp_path / "upload" / "compte-rendu.pdf"), str(tmp_path / "upload" / "affiche.png")]
     )
-    expect(coord.get_by_role("button", name="Retirer compte-rendu.pdf")).to_be_visible()
+    expect(coord.get_by_role("button", name="Retirer « compte-rendu.pdf »")).to_be_visible()
     assert_clean(coord)
     coord.get_by_role("button", name="Publier", exact=True).click()
     expect(coord.get_by_text("Votre discussion est publiée.")).to_be_visible()

@@ -142,7 +142,7 @@ def test_typed_mention_becomes_a_link_and_lines_survive_inline_tags(client, w): 
     post = thread.posts.latest("pk")
     link = services.mention_url(group, animateur)
     assert post.body_html == (
-        f'<p>Merci <a href="{link}" rel="nofollow noopener">@anne animatrice</a> pour le modèle.'
+        f'<p>Merci <a href="{link}" rel="nofollow noopener">@Anne Animatrice</a> pour le modèle.'
         "<br>Deuxième ligne avec <b>gras</b></p>"
         "<p>Un clic et @Annette (personne), mail@anne animatrice</p>"
     )
@@ -389,7 +389,15 @@ def test_editing_changes_attachments_title_and_question(client, w):  # noqa: F81
     url = reverse("groups:edit_post", args=[group.slug, thread.posts.get(is_opening=True).pk])
     page = client.get(url).content.decode()
     assert 'name="title"' in page and 'name="is_question"' in page
-    client.post(url, {"title": "Bilan annuel : qui a un modèle ?", "body": "<p>Je bloque.</p>"})
+    # Unticking a solved question is confirmed first (walk 12g N2).
+    client.post(
+        url,
+        {
+            "title": "Bilan annuel : qui a un modèle ?",
+            "body": "<p>Je bloque.</p>",
+            "drop_solution": "on",
+        },
+    )
     thread.refresh_from_db()
     assert thread.title == "Bilan annuel : qui a un modèle ?"
     assert not thread.is_question and thread.solution is None

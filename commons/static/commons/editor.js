@@ -235,9 +235,34 @@ function trimBlankEdges(container) {
   }
 }
 
+// Event-handler attributes (onerror, onload…) renamed in the pasted text itself, before any
+// parser sees it. Parsing in an inert document (DOMParser, createHTMLDocument, <template>) runs
+// and loads nothing, but Chromium still checks each handler attribute against the page's
+// Content-Security-Policy as it is set and reports a violation (walk 12g): a pasted web page or
+// HTML e-mail must not get that far. Quoted values are skipped (a quote counts after « = », as
+// in the HTML tokenizer); a value that happens to hold " onx=" unquoted is only renamed, and the
+// server sanitises whatever arrives anyway.
+const TAG = /<[a-zA-Z](?:=\s*"[^"]*"|=\s*'[^']*'|[^>])*>?/g;
+const HANDLER = /(=\s*"[^"]*"|=\s*'[^']*')|([\s\/])(on[a-z0-9_:.-]*)(?=\s*(?:=|\/|>|\s|$))/gi;
+
+export function dropEventHandlers(html) {
+  return html.replace(TAG, (tag) =>
+    tag.replace(HANDLER, (match, quoted, before, name) => (quoted ? quoted : `${before}data-cde-${name}`)),
+  );
+}
+
+// What the schema cannot hold and that a parser might fetch: gone before ProseMirror parses.
+const DROPPED = "script, style, img, picture, source, video, audio, iframe, frame, object, embed, svg, math, link, meta, base, form, input, button, textarea, select";
+
 export function cleanPastedHtml(html) {
-  html = wordListsToHtml(html);
+  html = wordListsToHtml(dropEventHandlers(html));
   const doc = new DOMParser().parseFromString(html, "text/html");
+  for (const node of doc.querySelectorAll(DROPPED)) node.remove();
+  for (const node of doc.querySelectorAll("*")) {
+    for (const { name } of [...node.attributes]) {
+      if (name.startsWith("data-cde-on") || name === "srcset" || name === "src" || name === "srcdoc") node.removeAttribute(name);
+    }
+  }
   tablesToParagraphs(doc);
   for (const link of doc.querySelectorAll("a[href]")) link.setAttribute("href", unwrapRedirect(link.getAttribute("href")));
   trimBlankEdges(doc.body);
@@ -281,8 +306,22 @@ const BUTTONS = [
   },
   { label: "Lien", keys: "Ctrl+K", link: true, active: (e) => e.isActive("link") },
   // Named in full: a form's own "Annuler" or "Abandonner" must not be taken for these.
-  { label: "Annuler", name: "Annuler la dernière modification", keys: "Ctrl+Z", run: (c) => c.undo() },
-  { label: "Rétablir", name: "Rétablir la modification annulée", keys: "Ctrl+Y", run: (c) => c.redo() },
+  // aria-disabled (not disabled) while there is nothing to undo or redo: still reached by the
+  // arrow keys, so the toolbar keeps its shape.
+  {
+    label: "Annuler",
+    name: "Annuler la dernière modification",
+    keys: "Ctrl+Z",
+    run: (c) => c.undo(),
+    can: (e) => e.can().undo(),
+  },
+  {
+    label: "Rétablir",
+    name: "Rétablir la modification annulée",
+    keys: "Ctrl+Y",
+    run: (c) => c.redo(),
+    can: (e) => e.can().redo(),
+  },
 ];
 
 function buildToolbar(editor, labelText) {
@@ -303,6 +342,7 @@ function buildToolbar(editor, labelText) {
     if (spec.active) button.setAttribute("aria-pressed", "false");
     button.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
     button.addEventListener("click", () => {
+      if (button.getAttribute("aria-disabled") === "true") return;
       if (spec.link) openLinkDialog(editor);
       else spec.run(editor.chain().focus()).run();
     });
@@ -326,9 +366,11 @@ function buildToolbar(editor, labelText) {
   const refresh = () => {
     BUTTONS.forEach((spec, i) => {
       if (spec.active) buttons[i].setAttribute("aria-pressed", String(!!spec.active(editor)));
+      if (spec.can) buttons[i].setAttribute("aria-disabled", String(!spec.can(editor)));
     });
   };
   editor.on("transaction", refresh);
+  refresh();
   return toolbar;
 }
 
@@ -416,20 +458,32 @@ function openLinkDialog(editor) {
   // them anyway): said in French, the dialog stays open.
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const action = event.submitter ? event.submitter.value : "ok";
+    let action = event.submitter ? event.submitter.value : "ok";
+    // An address emptied on a link removes it; with no link, nothing to make: said, kept open.
+    if (action === "ok" && !input.value.trim()) {
+      if (onLink) action = "remove";
+      else {
+        showError("Indiquez l'adresse du lien, ou choisissez « Annuler ».");
+        return;
+      }
+    }
     const scheme = /^\s*([a-z][a-z0-9+.-]*):(?!\d)/i.exec(input.value);
     if (action === "ok" && scheme && !/^(https?|mailto|tel)$/i.test(scheme[1])) {
-      error.textContent =
-        "Cette adresse n'est pas acceptée : indiquez une adresse web (https://…), électronique (mailto:…) ou un numéro de téléphone (tel:…).";
-      error.hidden = false;
-      group.classList.add("fr-input-group--error");
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", error.id);
-      input.focus();
+      showError(
+        "Cette adresse n'est pas acceptée : indiquez une adresse web (https://…), électronique (mailto:…) ou un numéro de téléphone (tel:…).",
+      );
       return;
     }
     finish(action);
   });
+  function showError(text) {
+    error.textContent = text;
+    error.hidden = false;
+    group.classList.add("fr-input-group--error");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", error.id);
+    input.focus();
+  }
   dialog.addEventListener("cancel", (event) => {
     event.preventDefault();
     finish("cancel");
@@ -460,7 +514,9 @@ function mentions(url, holder, status) {
   function dom() {
     return editorRef.view.dom;
   }
-  function close() {
+  // The status is emptied with the list: its instructions would be wrong once it is closed.
+  function close(said = "") {
+    if (said || status.textContent) status.textContent = said;
     state = { open: false, items: [], active: -1, range: null, query: null };
     list.hidden = true;
     empty.hidden = true;
@@ -513,7 +569,7 @@ function mentions(url, holder, status) {
       .unsetMark("link")
       .run();
     afterMention = editorRef.state.selection.from;
-    close();
+    close(`@${member.name} inséré.`);
   }
   function render(members) {
     list.innerHTML = "";
@@ -599,7 +655,7 @@ function mentions(url, holder, status) {
                 if (list.hidden || state.active < 0 || !state.items[state.active]) return false;
                 choose(state.active);
               }
-              else if (event.key === "Escape") close();
+              else if (event.key === "Escape") close("Suggestions fermées.");
               else return false;
               event.preventDefault();
               return true;

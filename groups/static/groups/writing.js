@@ -198,14 +198,12 @@
         remove.type = "button";
         remove.className = "fr-btn fr-btn--sm fr-btn--tertiary-no-outline";
         remove.textContent = "Retirer";
-        var hidden = document.createElement("span");
-        hidden.className = "fr-sr-only";
-        hidden.textContent = " " + file.name;
-        remove.appendChild(hidden);
+        // Named after its file, as on the edit page: ten « Retirer » say nothing out of context.
+        remove.setAttribute("aria-label", "Retirer « " + file.name + " »");
         remove.addEventListener("click", function () {
           files.items.remove(index);
           render();
-          status.textContent = file.name + " retiré.";
+          status.textContent = "« " + file.name + " » retiré.";
           input.focus();
         });
         li.appendChild(remove);
@@ -261,6 +259,31 @@
       event.preventDefault();
       if (event.dataTransfer && event.dataTransfer.files.length) add(event.dataTransfer.files);
     });
+    // Files dropped on the message's frame are attached too (walk 12g): the editor holds no
+    // image, and the browser would otherwise open the file in place of the page. Caught before
+    // the editor sees the drop; dragged text still goes to the editor.
+    var form = group.closest("form");
+    if (!form) return;
+    function carriesFiles(event) {
+      return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") >= 0;
+    }
+    form.addEventListener(
+      "dragover",
+      function (event) {
+        if (carriesFiles(event) && event.target.closest && event.target.closest(".cde-editor")) event.preventDefault();
+      },
+      true
+    );
+    form.addEventListener(
+      "drop",
+      function (event) {
+        if (!carriesFiles(event) || !event.target.closest || !event.target.closest(".cde-editor")) return;
+        event.preventDefault();
+        event.stopPropagation();
+        if (event.dataTransfer.files.length) add(event.dataTransfer.files);
+      },
+      true
+    );
   }
 
   // A form sent back with errors: focus goes to the first field in error (the editor for the
@@ -300,7 +323,20 @@
     target.focus();
   }
 
+  // Editing a solved question: unticking « C'est une question » shows what it removes and the
+  // box that confirms it (the server refuses the edit without it).
+  function solutionWarning(form) {
+    var box = form.elements.namedItem("is_question");
+    var warning = form.querySelector("[data-drop-solution]");
+    if (!box || !warning) return;
+    box.addEventListener("change", function () {
+      warning.hidden = box.checked;
+      if (box.checked) form.elements.namedItem("drop_solution").checked = false;
+    });
+  }
+
   focusTargetMessage();
+  document.querySelectorAll("form[data-post-form]").forEach(solutionWarning);
   document.querySelectorAll("form[data-draft-url]").forEach(draftAutosave);
   // The summary's link to the message goes to its textarea, which the rich-text editor hides:
   // focus the editor instead.
