@@ -100,7 +100,9 @@ def opening_warnings(campaign, today=None):
 
 
 @transaction.atomic
-def open_campaign(campaign, actor):
+def open_campaign(campaign, actor, announce=True):
+    """`announce=False` only for history written after the fact (the demo's past quarters): no
+    e-mail announcing a questionnaire whose deadline has already passed."""
     from cites.models import Cite
 
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -117,7 +119,7 @@ def open_campaign(campaign, actor):
         details={"version": campaign.version.number},
     )
     # Every cité asked learns it by e-mail, not from the J-7 reminder.
-    for cite in Cite.objects.published():
+    for cite in Cite.objects.published() if announce else ():
         _notify(campaign, cite, NoticeKind.OPENED)
     return campaign
 
@@ -133,12 +135,14 @@ def _notify(campaign, cite, kind, **fields):
 
 
 @transaction.atomic
-def close_campaign(campaign, actor):
+def close_campaign(campaign, actor, closed_at=None, announce=True):
+    """`closed_at` and `announce=False` only for history written after the fact (the demo's past
+    quarters, closed on their deadline, without e-mails)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError("Seule une campagne ouverte peut être close.")
     campaign.status = CampaignStatus.CLOSED
-    campaign.closed_at = timezone.now()
+    campaign.closed_at = closed_at or timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
     # A closing ends every extension: ANCT reopens a cité explicitly afterwards. Each cité still
     # writing is told by e-mail, and one told it had until a later date, that this has ended.
@@ -146,7 +150,7 @@ def close_campaign(campaign, actor):
     ended = {r.cite_id: r for r in drafts.filter(extended_until__isnull=False)}
     drafts.update(extended_until=None)
     record_action(actor, Action.PILOTAGE_CAMPAIGN_CLOSE, campaign)
-    for cite in cites_not_submitted(campaign):
+    for cite in cites_not_submitted(campaign) if announce else ():
         response = ended.get(cite.pk)
         if response is not None:
             _notify(
@@ -492,8 +496,15 @@ def closed_message(response):
     campaign = response.campaign
     if campaign.is_closed and campaign.closed_on:
         why = f"l'ANCT a clos la campagne le {campaign.closed_on:%d/%m/%Y}"
-        if campaign.closed_early:
-            why += f", avant l'échéance annoncée du {campaign.closes_on:%d/%m/%Y}"
+        # The cité's own deadline: an extension it was granted and told of (the closing ended
+        # it and cleared extended_until; its notice keeps the date) is its deadline.
+        told = CampaignNotice.objects.filter(
+            campaign=campaign, cite=response.cite_id, kind=NoticeKind.ENDED
+        ).values_list("ended_until", flat=True)
+        extensions = [response.extended_until, *told]
+        deadline = max([campaign.closes_on, *(day for day in extensions if day)])
+        if campaign.closed_on < deadline:
+            why += f", avant l'échéance annoncée du {deadline:%d/%m/%Y}"
     elif campaign.is_closed:
         why = "la campagne est close"
     else:

@@ -306,6 +306,41 @@ def test_a_campaign_closed_early_shows_its_real_closing_date(
     assert f"l'ANCT a clos la campagne le {today:%d/%m/%Y}, avant l'échéance annoncée du" in text
 
 
+def test_closing_before_an_extension_names_the_extended_deadline(
+    client, anct_user, member, cite, indicators
+):
+    """Walk 1217v: a cité told it had until a later date reads that date, not the campaign's."""
+    campaign = make_campaign(open_by=anct_user, closes_in=5)
+    services.get_or_create_response(campaign, cite)
+    later = campaign.closes_on + datetime.timedelta(days=20)
+    services.extend_response(campaign, cite, later, anct_user)
+    services.close_campaign(campaign, anct_user)
+    client.force_login(member)
+    text = " ".join(page_text(client.get(step_url(cite, campaign))).split())
+    assert f"avant l'échéance annoncée du {later:%d/%m/%Y}" in text
+
+
+def test_history_written_after_the_fact_sends_nothing_and_keeps_its_dates(
+    anct_user, cite, indicators
+):
+    """The demo's past quarters: no e-mail announcing a deadline already gone, closed on it."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from pilotage.models import CampaignNotice
+
+    campaign = make_campaign(closes_in=-30)
+    services.open_campaign(campaign, anct_user, announce=False)
+    closed_at = timezone.make_aware(
+        datetime.datetime.combine(campaign.closes_on, datetime.time(18))
+    )
+    services.close_campaign(campaign, anct_user, closed_at=closed_at, announce=False)
+    campaign.refresh_from_db()
+    assert campaign.closed_on == campaign.closes_on and not campaign.closed_early
+    assert not CampaignNotice.objects.filter(campaign=campaign).exists()
+    assert mail.outbox == []
+
+
 # --- N8. Pre-filled from the last transmitted quarter, or said that there is none
 
 

@@ -242,7 +242,8 @@ def build_pilotage(home):
             },
         )
         if campaign.status == CampaignStatus.PLANNED:
-            services.open_campaign(campaign, anct)
+            # Past quarters are history: no e-mail announcing a deadline already gone.
+            services.open_campaign(campaign, anct, announce=current)
             campaign.refresh_from_db()
         if current:
             continue
@@ -277,7 +278,8 @@ def build_pilotage(home):
                 )
             Answer.objects.bulk_create(answers)
         if campaign.status == CampaignStatus.OPEN:
-            services.close_campaign(campaign, anct)
+            closed_at = timezone.make_aware(datetime.combine(campaign.closes_on, time(18)))
+            services.close_campaign(campaign, anct, closed_at=closed_at, announce=False)
 
     current = Campaign.objects.get(year=year, quarter=quarter)
     _build_current(current, indicators, generators)
