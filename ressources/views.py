@@ -418,14 +418,14 @@ def suggestion_feedback(request, slug):
             extra_tags=f"cde-inline {suggestion_anchor(kind, target_id)}",
         )
         return redirect(_at_suggestion(back, kind, target_id))
-    else:
-        messages.success(
-            request,
-            "C'est noté : cette suggestion ne sera plus proposée à votre cité. « Annuler », "
-            "au-dessus des suggestions, la rétablit.",
-            extra_tags="cde-focus",
-        )
-    return redirect(back)
+    # « Pas utile »: the suggestion leaves the list; its outcome, with « Annuler », is drawn in
+    # the notice just above the suggestions (suggestion_undo.html), where the page comes back.
+    messages.success(
+        request,
+        "C'est noté : cette suggestion ne sera plus proposée à votre cité. « Annuler » la rétablit.",
+        extra_tags=f"cde-inline {suggestion_anchor(kind, target_id)}",
+    )
+    return redirect(_at_suggestion(back, kind, target_id))
 
 
 def _at_suggestion(back, kind, target_id):

@@ -1,0 +1,49 @@
+"""Walk 1518h in Chromium: « Pas utile » keeps the page at the suggestions, its outcome and
+« Annuler » focused there, at 1280 and 390 px, axe-clean."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from groups import services as group_services
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_ressources import log_in
+from tests.browser.test_walk1518g import WIDTHS, _cite_with_suggestions
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.mark.parametrize("width, height", WIDTHS)
+def test_not_useful_keeps_the_place_and_focuses_the_outcome_beside_annuler(
+    browser, live_server, width, height
+):
+    cite = _cite_with_suggestions()
+    coordinator = UserFactory(cite=cite, coordinator=True)
+    group_services.add_member(cite.group, coordinator)
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, coordinator)
+        page.goto(live_server.url + "/mon-espace/")
+        section = page.get_by_role("region", name="Pour ma cité")
+        last = section.get_by_role("button", name=re.compile(r"^Pas utile : ")).last
+        name = last.inner_text().split(":", 1)[1].strip()
+        last.scroll_into_view_if_needed()
+        last.focus()
+        page.keyboard.press("Enter")
+        message = page.locator("[data-cde-success-message]", has_text="C'est noté")
+        expect(message).to_be_focused()
+        expect(message).to_be_in_viewport()
+        assert page.evaluate("window.scrollY") > 300  # not back at the top of the page
+        section = page.get_by_role("region", name="Pour ma cité")
+        expect(section.get_by_role("link", name=name)).to_have_count(0)
+        expect(section.get_by_role("button", name=f"Annuler : {name}")).to_be_in_viewport()
+        assert_accessible(page)
+    finally:
+        context.close()
