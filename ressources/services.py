@@ -831,6 +831,32 @@ def pending_subscription_since(email):
     )
 
 
+def pending_subscription_themes(email):
+    """The champs d'action (slugs, sorted; None: the whole bulletin) of the last confirmation
+    e-mail still pending for `email` (see pending_subscription_since), or None."""
+    theme_slugs = (
+        SubscriptionRequest.objects.filter(
+            email_digest=_digest(email), created_at__gte=timezone.now() - timedelta(days=1)
+        )
+        .order_by("-created_at")
+        .values_list("theme_slugs", flat=True)
+        .first()
+    )
+    return sorted(theme_slugs) if theme_slugs else None
+
+
+def record_subscription_themes(email, theme_slugs):
+    """Notes the champs d'action of the request just recorded by check_subscription_rate."""
+    latest = (
+        SubscriptionRequest.objects.filter(email_digest=_digest(email))
+        .order_by("-created_at")
+        .first()
+    )
+    if latest is not None:
+        latest.theme_slugs = sorted(theme_slugs) if theme_slugs else None
+        latest.save(update_fields=["theme_slugs"])
+
+
 def forget_subscription_requests(email):
     """The address's owner no longer wants the subscription they asked for: it stops showing as
     pending (the link already sent stays valid; following it is a new choice)."""
