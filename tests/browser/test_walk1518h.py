@@ -47,3 +47,44 @@ def test_not_useful_keeps_the_place_and_focuses_the_outcome_beside_annuler(
         assert_accessible(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width, height", WIDTHS)
+def test_pending_champs_shown_and_ticking_a_champ_on_the_sign_up_form_chooses_it(
+    browser, live_server, settings, width, height
+):
+    from ressources.models import Subscriber
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cite = _cite_with_suggestions()
+    person = UserFactory(cite=cite, coordinator=True)  # address not verified
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        # N2: the champs asked for stay ticked while the confirmation is pending.
+        log_in(page, live_server, person)
+        page.goto(live_server.url + "/mon-espace/preferences/")
+        page.get_by_label("Recevoir le bulletin de veille").check(force=True)
+        champs = page.get_by_role("group", name="Champs d'action du bulletin")
+        champs.get_by_label("Encourager et faciliter la mobilité").check(force=True)
+        page.get_by_role("button", name="Enregistrer mes préférences").click()
+        expect(page.get_by_text("Un courriel de confirmation")).to_be_visible()
+        champs = page.get_by_role("group", name="Champs d'action du bulletin")
+        expect(champs.get_by_label("Encourager et faciliter la mobilité")).to_be_checked()
+        expect(
+            page.get_by_text("Champs d'action retenus, en attente de confirmation")
+        ).to_be_visible()
+        assert_accessible(page)
+        # N12: ticking a champ moves the radio to « Seulement certains champs d'action ».
+        page.goto(live_server.url + "/ressources/veille/abonnement/")
+        page.get_by_label("Adresse électronique").fill("lectrice@example.org")
+        page.get_by_label("Encourager et faciliter la mobilité").check(force=True)
+        expect(page.get_by_label("Seulement certains champs d'action")).to_be_checked()
+        assert_accessible(page)
+        page.get_by_role("button", name="S'abonner").click()
+        expect(page.get_by_text("Un courriel vient d'être envoyé")).to_be_visible()
+        assert_accessible(page)
+    finally:
+        context.close()
+    assert not Subscriber.objects.exists()
