@@ -498,3 +498,32 @@ def test_each_field_counts_its_own_items_and_those_that_also_belong_to_it(client
     assert "Aucun élément rangé sous ce champ, 1 autre qui en relève aussi" in html
     assert "3 éléments rangés sous ce champ" in html and "1 élément rangé sous ce champ" in html
     assert "0 élément" not in html
+
+
+def test_text_part_gives_each_item_its_absolute_link_and_summary(
+    library,  # noqa: F811
+    anct_user,
+    django_capture_on_commit_callbacks,
+):
+    """Walk 1518h N13: a text-only reader can open every item, as in the HTML part."""
+    fiche = make_ressource(library, slug="permanences-emploi", title="Permanences emploi")
+    item = {
+        "title": "Permanences emploi",
+        "summary": "Des permanences dans chaque quartier.",
+        "page": fiche,
+        "url": "",
+        "themes": ["mobilite"],
+    }
+    bulletin = new_bulletin(
+        library, 9, [("section", {"title": "Mobilité", "theme": "mobilite", "items": [item]})]
+    )
+    subscribe("texte@example.org", ["mobilite"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_sending(bulletin, anct_user)
+    (message,) = mail.outbox
+    link = services.absolute_url(fiche.url)
+    assert link.startswith("http") and link.endswith("/permanences-emploi/")
+    assert f'href="{link}"' in message.alternatives[0][0]
+    assert (
+        f"* Permanences emploi\n  Des permanences dans chaque quartier.\n  Lire : {link}\n"
+    ) in message.body, message.body
