@@ -935,6 +935,21 @@ def recipients(bulletin):
     return Subscriber.objects.for_themes(bulletin.theme_slugs)
 
 
+def audience(bulletin, sending=None):
+    """(subscribers concerned, active subscribers left out because none of their champs has a
+    section in this issue). Once a sending started, the number it was started for: the list
+    and the follow-up page say the same as the progress (« Terminé (0 / 0) »), even if people
+    subscribed since."""
+    if sending is None:
+        concerned = recipients(bulletin).count()
+        return concerned, max(0, Subscriber.objects.active().count() - concerned)
+    skipped = Delivery.objects.filter(
+        bulletin_id=bulletin.pk, status=DeliveryStatus.SKIPPED
+    ).count()
+    active_then = Subscriber.objects.active().filter(confirmed_at__lte=sending.started_at).count()
+    return sending.recipients - skipped, max(0, active_then - sending.recipients) + skipped
+
+
 @transaction.atomic
 def start_sending(bulletin, user):
     """Create (or resume) the sending of a published bulletin and queue the work."""
