@@ -88,3 +88,30 @@ def test_pending_champs_shown_and_ticking_a_champ_on_the_sign_up_form_chooses_it
     finally:
         context.close()
     assert not Subscriber.objects.exists()
+
+
+def test_sending_pages_explain_the_left_out_subscriber_and_are_accessible(
+    browser, live_server, anct_user
+):
+    from cde_site.setup import setup_site
+    from ressources.services import confirm_subscription
+    from ressources.setup import ensure_library
+    from tests.ressources.test_bulletin_composition import new_bulletin, section
+
+    library, library.archive = ensure_library(setup_site())
+    bulletin = new_bulletin(library, 7, [section("Rubrique mobilité", "mobilite", "Brève")])
+    confirm_subscription("numerique@example.org", ["competences-numeriques"])
+    for width, height in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        try:
+            log_in(page, live_server, anct_user)
+            page.goto(live_server.url + f"/ressources/veille/envois/{bulletin.pk}/")
+            expect(page.get_by_text("1 autre abonné n'a aucune rubrique")).to_be_visible()
+            assert_accessible(page)
+            page.goto(live_server.url + "/ressources/veille/envois/")
+            expect(page.get_by_text("+ 1 sans rubrique dans ce numéro")).to_be_visible()
+            assert_accessible(page)
+        finally:
+            context.close()
