@@ -54,16 +54,28 @@ def save_preferences(
         ressources_services.confirm_subscription(user.email, bulletin_themes)
         ressources_services.forget_subscription_requests(user.email)
         notes.append(f"Vous êtes abonné(e) au bulletin de veille, à l'adresse {user.email}.")
-    elif bulletin and state == "none":
+    elif bulletin and (
+        state == "none"
+        # Other champs than those of the pending link: a new link carries them (the page shows
+        # the pending champs ticked, so saving again unchanged keeps the pending request).
+        or ressources_services.pending_subscription_themes(user.email)
+        != (sorted(bulletin_themes) if bulletin_themes else None)
+    ):
         try:
             ressources_services.check_subscription_rate(user.email, ip)
         except ressources_services.TooManyRequests as refusal:
             notes.append(str(refusal))
         else:
+            ressources_services.record_subscription_themes(user.email, bulletin_themes)
             ressources_services.request_subscription(user.email, bulletin_themes)
             notes.append(
                 f"Un courriel de confirmation de l'abonnement au bulletin de veille a été envoyé "
-                f"à {user.email} : ouvrez-le et suivez son lien pour confirmer."
+                f"à {user.email} : ouvrez-le et suivez son lien pour confirmer"
+                + (
+                    " (le lien d'un courriel précédent ne vaut plus pour ces champs d'action)."
+                    if state == "pending"
+                    else "."
+                )
             )
     elif bulletin and state == "pending":
         notes.append(

@@ -24,6 +24,7 @@ from ressources import services as ressources_services
 from ressources.models import RessourcePage
 from ressources.permissions import can_give_suggestion_feedback, can_see_suggestions
 from ressources.suggestions import just_dismissed, suggestions_for
+from themes.models import Theme
 
 SESSIONS_SHOWN = 5
 # "Nouveautés" go back this far at most: older unread lines are history, not news.
@@ -201,6 +202,9 @@ def preferences(request):
         "library": ressources_services.library_email_mode(user),
         "bulletin_themes": sorted(subscriber.chosen_theme_slugs())
         if (subscriber := services.bulletin_subscriber(user))
+        # Pending: the champs asked for, retained until the link is followed.
+        else (ressources_services.pending_subscription_themes(user.email) or [])
+        if bulletin_state == "pending"
         else [],
     }
     form = PreferencesForm(request.POST or None, memberships=memberships, initial=initial)
@@ -225,6 +229,14 @@ def preferences(request):
     context = {
         "form": form,
         "bulletin_pending_since": bulletin_pending_since,
+        "bulletin_pending_themes": bulletin_state == "pending"
+        and list(
+            Theme.objects.filter(
+                slug__in=ressources_services.pending_subscription_themes(user.email) or []
+            )
+            .ordered()
+            .values_list("label", flat=True)
+        ),
         "bulletin_email": user.email,
     }
     return render(request, "espace/preferences.html", context)

@@ -21,20 +21,19 @@ class SubscriptionForm(forms.Form):
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text="Cocher un champ d'action suffit : vous ne recevrez que les rubriques des champs "
+        "cochés. Aucune case cochée : tout le bulletin.",
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("scope") == "themes" and not data.get("themes"):
+        # Same rule as the preferences page: ticked champs are the choice, whatever the radio
+        # says (« Tout le bulletin » is only its default; subscribe.js moves it when a box is
+        # ticked, this holds without JavaScript too).
+        if data.get("themes"):
+            data["scope"] = "themes"
+        elif data.get("scope") == "themes":
             raise ValidationError("Choisissez au moins un champ d'action, ou tout le bulletin.")
-        if data.get("scope") == "all" and data.get("themes"):
-            # Ticked themes would be silently ignored: the person says which choice they mean.
-            self.add_error(
-                "scope",
-                "Vous avez choisi « Tout le bulletin » et coché des champs d'action : choisissez "
-                "« Seulement certains champs d'action » pour ne recevoir que ceux-ci, ou "
-                "décochez-les pour recevoir tout le bulletin.",
-            )
         return data
 
     def theme_slugs(self):

@@ -574,6 +574,9 @@ class SubscriptionRequest(models.Model):
     email_digest = models.CharField(max_length=64, db_index=True)
     ip_digest = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The champs d'action asked for (slugs; null: the whole bulletin), so that a signed-in person's
+    # preferences page shows them ticked while the confirmation is pending.
+    theme_slugs = models.JSONField("champs d'action demandés", null=True, blank=True)
 
     class Meta:
         verbose_name = "demande d'abonnement"

@@ -831,6 +831,32 @@ def pending_subscription_since(email):
     )
 
 
+def pending_subscription_themes(email):
+    """The champs d'action (slugs, sorted; None: the whole bulletin) of the last confirmation
+    e-mail still pending for `email` (see pending_subscription_since), or None."""
+    theme_slugs = (
+        SubscriptionRequest.objects.filter(
+            email_digest=_digest(email), created_at__gte=timezone.now() - timedelta(days=1)
+        )
+        .order_by("-created_at")
+        .values_list("theme_slugs", flat=True)
+        .first()
+    )
+    return sorted(theme_slugs) if theme_slugs else None
+
+
+def record_subscription_themes(email, theme_slugs):
+    """Notes the champs d'action of the request just recorded by check_subscription_rate."""
+    latest = (
+        SubscriptionRequest.objects.filter(email_digest=_digest(email))
+        .order_by("-created_at")
+        .first()
+    )
+    if latest is not None:
+        latest.theme_slugs = sorted(theme_slugs) if theme_slugs else None
+        latest.save(update_fields=["theme_slugs"])
+
+
 def forget_subscription_requests(email):
     """The address's owner no longer wants the subscription they asked for: it stops showing as
     pending (the link already sent stays valid; following it is a new choice)."""
@@ -907,6 +933,21 @@ def compose_bulletin(bulletin, user, data):
 
 def recipients(bulletin):
     return Subscriber.objects.for_themes(bulletin.theme_slugs)
+
+
+def audience(bulletin, sending=None):
+    """(subscribers concerned, active subscribers left out because none of their champs has a
+    section in this issue). Once a sending started, the number it was started for: the list
+    and the follow-up page say the same as the progress (« Terminé (0 / 0) »), even if people
+    subscribed since."""
+    if sending is None:
+        concerned = recipients(bulletin).count()
+        return concerned, max(0, Subscriber.objects.active().count() - concerned)
+    skipped = Delivery.objects.filter(
+        bulletin_id=bulletin.pk, status=DeliveryStatus.SKIPPED
+    ).count()
+    active_then = Subscriber.objects.active().filter(confirmed_at__lte=sending.started_at).count()
+    return sending.recipients - skipped, max(0, active_then - sending.recipients) + skipped
 
 
 @transaction.atomic

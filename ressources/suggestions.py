@@ -247,6 +247,10 @@ class Dismissed:
     def kind_label(self):
         return KIND_LABELS[self.kind]
 
+    @property
+    def anchor(self):
+        return suggestion_anchor(self.kind, self.target_id)
+
 
 def dismissed_for(cite, user, *, request=None, since=None, given_by=None, limit=None):
     """The cité's "pas utile" suggestions, newest first, that `user` may still open (a page that

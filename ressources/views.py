@@ -418,14 +418,14 @@ def suggestion_feedback(request, slug):
             extra_tags=f"cde-inline {suggestion_anchor(kind, target_id)}",
         )
         return redirect(_at_suggestion(back, kind, target_id))
-    else:
-        messages.success(
-            request,
-            "C'est noté : cette suggestion ne sera plus proposée à votre cité. « Annuler », "
-            "au-dessus des suggestions, la rétablit.",
-            extra_tags="cde-focus",
-        )
-    return redirect(back)
+    # « Pas utile »: the suggestion leaves the list; its outcome, with « Annuler », is drawn in
+    # the notice just above the suggestions (suggestion_undo.html), where the page comes back.
+    messages.success(
+        request,
+        "C'est noté : cette suggestion ne sera plus proposée à votre cité. « Annuler » la rétablit.",
+        extra_tags=f"cde-inline {suggestion_anchor(kind, target_id)}",
+    )
+    return redirect(_at_suggestion(back, kind, target_id))
 
 
 def _at_suggestion(back, kind, target_id):
@@ -551,12 +551,14 @@ def sendings(request):
     sendings_by_bulletin = {s.bulletin_id: s for s in BulletinSending.objects.all()}
     for bulletin in BulletinPage.objects.live().order_by("-number"):
         sending = sendings_by_bulletin.get(bulletin.pk)
+        concerned, left_out = services.audience(bulletin, sending)
         rows.append(
             {
                 "bulletin": bulletin,
                 "sending": sending,
                 "progress": services.sending_progress(sending) if sending else None,
-                "recipients": services.recipients(bulletin).count(),
+                "recipients": concerned,
+                "left_out": left_out,
             }
         )
     return render(request, "ressources/sendings.html", {"rows": rows})
@@ -566,11 +568,13 @@ def sending_detail(request, bulletin_id):
     _require_bulletin_manager(request)
     bulletin = get_object_or_404(BulletinPage.objects.live(), pk=bulletin_id)
     sending = BulletinSending.objects.filter(bulletin=bulletin).first()
+    concerned, left_out = services.audience(bulletin, sending)
     context = {
         "bulletin": bulletin,
         "sending": sending,
         "progress": services.sending_progress(sending) if sending else None,
-        "recipients": services.recipients(bulletin).count(),
+        "recipients": concerned,
+        "left_out": left_out,
     }
     return render(request, "ressources/sending_detail.html", context)
 

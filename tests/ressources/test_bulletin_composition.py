@@ -498,3 +498,67 @@ def test_each_field_counts_its_own_items_and_those_that_also_belong_to_it(client
     assert "Aucun élément rangé sous ce champ, 1 autre qui en relève aussi" in html
     assert "3 éléments rangés sous ce champ" in html and "1 élément rangé sous ce champ" in html
     assert "0 élément" not in html
+
+
+def test_text_part_gives_each_item_its_absolute_link_and_summary(
+    library,  # noqa: F811
+    anct_user,
+    django_capture_on_commit_callbacks,
+):
+    """Walk 1518h N13: a text-only reader can open every item, as in the HTML part."""
+    fiche = make_ressource(library, slug="permanences-emploi", title="Permanences emploi")
+    item = {
+        "title": "Permanences emploi",
+        "summary": "Des permanences dans chaque quartier.",
+        "page": fiche,
+        "url": "",
+        "themes": ["mobilite"],
+    }
+    bulletin = new_bulletin(
+        library, 9, [("section", {"title": "Mobilité", "theme": "mobilite", "items": [item]})]
+    )
+    subscribe("texte@example.org", ["mobilite"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_sending(bulletin, anct_user)
+    (message,) = mail.outbox
+    link = services.absolute_url(fiche.url)
+    assert link.startswith("http") and link.endswith("/permanences-emploi/")
+    assert f'href="{link}"' in message.alternatives[0][0]
+    assert (
+        f"* Permanences emploi\n  Des permanences dans chaque quartier.\n  Lire : {link}\n"
+    ) in message.body, message.body
+
+
+def _words(response):
+    from django.utils.html import strip_tags
+
+    return " ".join(strip_tags(page_text(response)).split())
+
+
+def test_sending_pages_say_who_is_left_out_and_agree_with_the_progress(
+    client, themed_bulletin, anct_user, django_capture_on_commit_callbacks
+):
+    """Walk 1518h N7: « 0 abonné concerné » says why (no section for their champs), and the
+    list's count is the one the sending was started for, as its progress."""
+    subscribe("numerique@example.org", ["competences-numeriques"])
+    client.force_login(anct_user)
+    detail = reverse("ressources:sending", args=[themed_bulletin.pk])
+    text = _words(client.get(detail))
+    assert "0 abonné concerné." in text
+    assert (
+        "1 autre abonné n'a aucune rubrique dans ce numéro (aucune ne correspond à ses champs "
+        "d'action) : il ne le recevra pas." in text
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ressources:start_sending", args=[themed_bulletin.pk]))
+    assert mail.outbox == []
+    text = _words(client.get(detail))
+    assert "0 abonné concerné au lancement de l'envoi." in text
+    assert "il ne l'a pas reçu." in text
+    subscribe("tout@example.org", None)  # subscribed after the sending: not counted for it
+    rows = _words(client.get(reverse("ressources:sendings")))
+    row = rows[rows.index(f"n° {themed_bulletin.number} ") :]
+    assert row.startswith(
+        f"n° {themed_bulletin.number} — {themed_bulletin.title} 0 + 1 sans rubrique"
+    )
+    assert "Terminé (0 envoyé sur 0)" in row

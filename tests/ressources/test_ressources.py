@@ -358,14 +358,22 @@ def test_double_opt_in_and_unsubscribe(client, library, django_capture_on_commit
     assert client.get(reverse("ressources:confirm", args=["faux"])).status_code == 400
 
 
-def test_whole_bulletin_and_ticked_themes_is_refused_not_half_ignored(client, library):
-    response = client.post(
-        reverse("ressources:subscribe"),
-        {"email": "lecteur@example.org", "scope": "all", "themes": ["mobilite"]},
-    )
-    assert response.status_code == 200
-    assert "« Tout le bulletin » et coché des champs d'action" in page_text(response)
-    assert len(mail.outbox) == 0
+def test_ticked_themes_choose_them_even_with_the_default_whole_bulletin(
+    client, library, django_capture_on_commit_callbacks
+):
+    """Walk 1518h N12: as on the preferences page, ticked champs are the choice (the radio's
+    default « Tout le bulletin » is not held against them), without JavaScript too."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("ressources:subscribe"),
+            {"email": "lecteur@example.org", "scope": "all", "themes": ["mobilite"]},
+        )
+    assert response.status_code == 302
+    (confirmation,) = mail.outbox
+    path = _link(confirmation, "/veille/abonnement/").split("://", 1)[1].split("/", 1)[1]
+    client.post("/" + path)
+    subscriber = Subscriber.objects.active().get(email="lecteur@example.org")
+    assert not subscriber.all_themes and subscriber.chosen_theme_slugs() == {"mobilite"}
 
 
 def test_subscription_address_is_prefilled_for_a_logged_in_user(client, library):

@@ -210,7 +210,9 @@ def test_not_useful_hides_it_for_that_cite_only(client, world, cite, other_cite,
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("espace:home") + "#pour-ma-cite"
+    # Walk 1518h N1: back at the « Annuler » notice above the suggestions, not at the top.
+    anchor = f"suggestion-fiche-{world['fiche'].pk}-retour"
+    assert response["Location"] == reverse("espace:home") + "#" + anchor
     assert "fiche:aide-au-permis" not in suggestion_keys(cite, member)
     assert "fiche:aide-au-permis" in suggestion_keys(third, third_member)
     page = client.get(response["Location"])
@@ -219,6 +221,7 @@ def test_not_useful_hides_it_for_that_cite_only(client, world, cite, other_cite,
     # Gone from the suggestions, named only in the « Annuler » notice right after.
     assert world["fiche"].url not in page.content.decode()
     assert "Vous avez écarté « Aide au permis »" in text
+    assert f'id="{anchor}"' in page.content.decode()
 
 
 def feedback(client, cite, target, kind="fiche", **data):
