@@ -72,7 +72,10 @@ def save_preferences(
                 f"Un courriel de confirmation de l'abonnement au bulletin de veille a été envoyé "
                 f"à {user.email} : ouvrez-le et suivez son lien pour confirmer"
                 + (
-                    " (le lien d'un courriel précédent ne vaut plus pour ces champs d'action)."
+                    # The links are signed, not stored: an earlier one still confirms its own
+                    # champs. Said as it is.
+                    " ; ce nouveau lien porte ces champs d'action (celui d'un courriel précédent "
+                    "porte les anciens, modifiables ici ensuite)."
                     if state == "pending"
                     else "."
                 )

@@ -219,7 +219,12 @@ def preferences(request):
                 ip=client_ip(request),
                 bulletin_themes=form.bulletin_theme_slugs(),
             )
-            messages.success(request, "Vos préférences de notification sont enregistrées.")
+            # Focused on the next page (error_summary.js): the outcome is read out at once.
+            messages.success(
+                request,
+                "Vos préférences de notification sont enregistrées.",
+                extra_tags="cde-focus",
+            )
             for note in notes:
                 messages.info(request, note)
             return redirect("espace:preferences")

@@ -478,6 +478,7 @@ def follow_fiche(request, page_id):
     messages.success(
         request,
         "Vous suivez cette fiche : vous serez prévenu(e) de ses modifications importantes.",
+        extra_tags="cde-focus",  # the outcome is read out, not the top of the page
     )
     return redirect(fiche.url)
 
@@ -487,7 +488,9 @@ def follow_fiche(request, page_id):
 def unfollow_fiche(request, page_id):
     fiche = _visible_fiche_or_404(request.user, page_id)
     services.unfollow_fiche(request.user, fiche)
-    messages.success(request, f"Vous ne suivez plus la fiche « {fiche.title} ».")
+    messages.success(
+        request, f"Vous ne suivez plus la fiche « {fiche.title} ».", extra_tags="cde-focus"
+    )
     # From Mon espace's « Fiches suivies », back there; otherwise to the fiche.
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):

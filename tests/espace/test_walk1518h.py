@@ -54,3 +54,15 @@ def test_pending_champs_stay_ticked_and_saving_again_keeps_them(
     client.post(link.removeprefix("http://127.0.0.1:8000"))
     subscriber = Subscriber.objects.active().get(email=member.email)
     assert not subscriber.all_themes and subscriber.chosen_theme_slugs() == {"logement"}
+
+
+def test_saved_preferences_outcome_takes_the_focus(client, team):
+    """Walk 1518h N3: after saving, the confirmation is focused (read out), not the page top."""
+    member = team["member"]
+    client.force_login(member)
+    response = client.post(
+        "/mon-espace/preferences/", {f"groupe_{team['group'].pk}": "each"}, follow=True
+    )
+    html = response.content.decode()
+    assert re.search(r'id="message-resultat"[^>]*autofocus', html)
+    assert "Vos préférences de notification sont enregistrées." in page_text(response)

@@ -329,8 +329,11 @@ def test_follow_and_unfollow_for_each_role(role_client, library):
         return
     assert follow.status_code == 302 and follow["Location"] == fiche.url
     assert FicheFollow.objects.filter(fiche=fiche).count() == 1
-    text = page_text(role_client.get(fiche.url))
+    page = role_client.get(fiche.url)
+    text = page_text(page)
     assert "Ne plus suivre cette fiche" in text
+    # The outcome takes the focus (read out by screen readers, walk 1518h N3).
+    assert 'id="message-resultat"' in page.content.decode()
     role_client.post(reverse("ressources:follow", args=[fiche.pk]))  # twice: still one
     assert FicheFollow.objects.count() == 1
     unfollow = role_client.post(reverse("ressources:unfollow", args=[fiche.pk]))
