@@ -69,6 +69,16 @@ def retention_rules():
             else "dans la nuit qui suit la fin du blocage."
         )
     )
+    login_days = getattr(settings, "RGPD_LOGIN_LOG_RETENTION_DAYS", 0)
+    rules.append(
+        "Le journal des connexions réussies (adresse, adresse IP, navigateur, dates), tenu pour la "
+        "sécurité des comptes, est "
+        + (
+            f"effacé au bout de {duration_in_days(login_days)}."
+            if login_days
+            else "conservé sans limite de durée."
+        )
+    )
     rules.append(
         format_html(
             "Abonnement au bulletin de veille : l'adresse et les champs d'action choisis sont "

@@ -267,11 +267,12 @@ def apply_retention(now=None, progress=None, dry_run=False):
 
 
 def purge_login_traces(now=None, dry_run=False):
-    """Expired sessions (with allauth's record of their IP address and browser) and failed-login
-    records older than the lockout cool-off: what the privacy page says is kept no longer."""
+    """Expired sessions (with allauth's record of their IP address and browser), failed-login
+    records older than the lockout cool-off and successful logins older than
+    RGPD_LOGIN_LOG_RETENTION_DAYS: what the privacy page says is kept no longer."""
     from allauth.usersessions.models import UserSession
     from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
+    from axes.models import AccessAttempt, AccessLog
     from django.contrib.sessions.models import Session
 
     now = now or timezone.now()
@@ -281,11 +282,19 @@ def purge_login_traces(now=None, dry_run=False):
     )
     cool_off = get_cool_off() or datetime.timedelta(0)
     attempts = AccessAttempt.objects.filter(attempt_time__lt=now - cool_off)
-    counts = [queryset.count() for queryset in (expired, orphans, attempts)]
+    # Successful logins, kept for security for a limited time (the privacy page says how long).
+    days = getattr(settings, "RGPD_LOGIN_LOG_RETENTION_DAYS", 0)
+    logins = (
+        AccessLog.objects.filter(attempt_time__lt=now - datetime.timedelta(days=days))
+        if days
+        else AccessLog.objects.none()
+    )
+    counts = [queryset.count() for queryset in (expired, orphans, attempts, logins)]
     if not dry_run:
         orphans.delete()
         expired.delete()
         attempts.delete()
+        logins.delete()
     return sum(counts)
 
 

@@ -655,3 +655,30 @@ def test_export_holds_sessions_and_login_failures_in_french_and_readme_names_eve
     for name in top_level - {"LISEZMOI.txt"}:
         assert f"- {name} : " in readme, name
     assert "données d'une application" not in readme  # no file without its own description
+
+
+@pytest.mark.django_db
+def test_successful_logins_are_erased_after_their_retention(settings):
+    """django-axes' journal of successful logins is kept RGPD_LOGIN_LOG_RETENTION_DAYS, said on
+    the privacy page (walk 16g: it was kept without limit and never mentioned)."""
+    from axes.models import AccessLog
+
+    from rgpd.retention import retention_rules
+
+    settings.RGPD_LOGIN_LOG_RETENTION_DAYS = 183
+    old = AccessLog.objects.create(username="a@exemple.fr", ip_address="10.0.0.1", user_agent="x")
+    AccessLog.objects.filter(pk=old.pk).update(
+        attempt_time=timezone.now() - datetime.timedelta(days=200)
+    )
+    recent = AccessLog.objects.create(
+        username="a@exemple.fr", ip_address="10.0.0.1", user_agent="x"
+    )
+    assert services.purge_login_traces(dry_run=True) == 1
+    assert AccessLog.objects.count() == 2
+    assert services.purge_login_traces() == 1
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    text = " ".join(str(rule) for rule in retention_rules())
+    assert "journal des connexions réussies" in text and "effacé au bout de" in text
+    settings.RGPD_LOGIN_LOG_RETENTION_DAYS = 0
+    assert "journal des connexions réussies" in " ".join(str(r) for r in retention_rules())
+    assert services.purge_login_traces() == 0

@@ -514,6 +514,9 @@ RGPD_INACTIVE_WARNING_DAYS = int(os.environ.get("RGPD_INACTIVE_WARNING_DAYS", "3
 RGPD_CHAT_RETENTION_DAYS = int(os.environ.get("RGPD_CHAT_RETENTION_DAYS", "365"))
 # Entries of the moderation and administration audit log are deleted after this many days.
 RGPD_AUDIT_RETENTION_DAYS = int(os.environ.get("RGPD_AUDIT_RETENTION_DAYS", "365"))
+# Successful logins (django-axes' AccessLog: address, IP, browser, dates): six months, the
+# CNIL's usual recommendation for connection logs kept for security.
+RGPD_LOGIN_LOG_RETENTION_DAYS = int(os.environ.get("RGPD_LOGIN_LOG_RETENTION_DAYS", "183"))
 RGPD_BATCH_SIZE = int(os.environ.get("RGPD_BATCH_SIZE", "200"))
 
 # --- Security: login lockout, Content-Security-Policy, posting limits ---------------------------
