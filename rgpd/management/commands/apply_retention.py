@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from commons.french import plural
+from commons.french import unit_for
 from rgpd.services import apply_retention
 
 
 def count(number, forms):
-    """ "3 comptes anonymisés", "1 compte anonymisé": `forms` as commons.french.plural takes them."""
-    return f"{number} {plural(number, forms if ',' in forms else f'{forms},{forms}s')}"
+    """ "3 comptes anonymisés", "1 compte anonymisé" (commons.french.unit_for agrees the words)."""
+    return f"{number} {unit_for(number, forms)}"
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         result = apply_retention(progress=progress, dry_run=dry_run)
         prefix = "À faire (simulation)" if dry_run else "Fait"
         parts = [
-            count(result["warned"], "avertissement"),
+            count(result["warned"], "avertissements"),
             count(result["anonymised"], "compte anonymisé,comptes anonymisés"),
             count(result["chat_messages"], "message de chat effacé,messages de chat effacés"),
             count(
